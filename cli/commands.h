@@ -1,0 +1,27 @@
+#pragma once
+// One setup_* per subcommand; each lives in its own cmd_*.cpp with its
+// options struct and its run_* (library calls and an output writer only).
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "laws/law.h"
+
+namespace scaleplan::cli {
+
+void setup_tokens(CLI::App& app);
+void setup_loss(CLI::App& app);
+void setup_allocate(CLI::App& app);
+void setup_laws(CLI::App& app);
+
+// Shared option helpers.
+void add_law_option(CLI::App& sub, std::string& law);
+void add_json_flag(CLI::App& sub, bool& json);
+// The law named by --law, with the repetition decay when unique tokens are
+// given to a Chinchilla-form law.
+laws::Law law_for(const std::string& name, bool unique_tokens_given);
+std::optional<double> optional_quantity(const std::string& text,
+                                        const char* field);
+
+}  // namespace scaleplan::cli

@@ -1,0 +1,43 @@
+#pragma once
+// Writers for the two output modes: one ordered JSON document, or a compact
+// human table. Both are printed once, at the end, so a failed command
+// prints nothing on stdout.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "laws/law.h"
+
+namespace scaleplan::cli {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Rows of label / value / note, aligned in columns.
+class Table {
+ public:
+  explicit Table(std::string title) : title_(std::move(title)) {}
+  Table& row(std::string label, std::string value, std::string note = "");
+  Table& line(std::string text);  // a full-width line after the rows
+  std::string render() const;
+
+ private:
+  struct Row {
+    std::string label, value, note;
+  };
+  std::string title_;
+  std::vector<Row> rows_;
+  std::vector<std::string> lines_;
+};
+
+// A new JSON document with schema_version and the command's name.
+nlohmann::ordered_json new_document(const std::string& command);
+
+// The law's name, citation and caveat, as JSON fields and table lines.
+void add_law(nlohmann::ordered_json& doc, const laws::Law& law);
+void add_law(Table& table, const laws::Law& law);
+
+// Prints the document (json) or the human text, once.
+void emit(bool json, const nlohmann::ordered_json& doc, const std::string& human);
+
+}  // namespace scaleplan::cli

@@ -1,0 +1,1 @@
+#include "hardware_db/errors.h"

@@ -1,0 +1,92 @@
+#pragma once
+// Loss models of language-model pre-training, L(N, D) in nats per token,
+// with N the parameter count and D the training tokens.
+//
+//   chinchilla        L = E + A/N^alpha + B/D^beta
+//                     Hoffmann et al. 2022, "Training Compute-Optimal Large
+//                     Language Models", eq. 2.
+//   data_constrained  L = E + A/N'^alpha + B/D'^beta, with U unique tokens,
+//                     R_D = max(D/U - 1, 0), D' = U + U R_D* (1 - e^(-R_D/R_D*)),
+//                     U_N = min(N, N_opt(U)), N_opt(U) = G (U G)^(beta/alpha),
+//                     R_N = max(N/U_N - 1, 0), N' = U_N + U_N R_N* (1 - e^(-R_N/R_N*)).
+//                     Muennighoff et al. 2023, "Scaling Data-Constrained
+//                     Language Models", eq. 5 and App. A.
+//   kaplan            L = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D
+//                     Kaplan et al. 2020, "Scaling Laws for Neural Language
+//                     Models", eq. 1.5 (N counts non-embedding parameters).
+//
+// G = (alpha A / (beta B))^(1/(alpha+beta)) is the Chinchilla allocation
+// constant: the compute-optimal N = G (C/6)^(beta/(alpha+beta)).
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace scaleplan::laws {
+
+// Bad law data or an impossible request (a target below the floor, ...).
+class LawError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Form { kChinchilla, kDataConstrained, kKaplan };
+
+const char* form_name(Form form);
+// Throws LawError naming the valid forms.
+Form form_from_name(const std::string& name);
+
+// Bootstrap uncertainty carried by a fitted law (see fit.h).
+struct Uncertainty {
+  // Standard errors and 95% percentile intervals, keyed E, A, B, alpha, beta.
+  std::vector<std::pair<std::string, double>> standard_errors;
+  std::vector<std::pair<std::string, std::pair<double, double>>> ci95;
+  // Each replicate: {E, A, B, alpha, beta}; plans re-evaluate with each.
+  std::vector<std::vector<double>> replicates;
+};
+
+struct Law {
+  std::string name;
+  Form form = Form::kChinchilla;
+
+  // chinchilla and data_constrained
+  double E = 0, A = 0, B = 0, alpha = 0, beta = 0;
+  // data_constrained only
+  double r_d_star = 0, r_n_star = 0;
+  // kaplan only
+  double n_c = 0, d_c = 0, alpha_n = 0, alpha_d = 0;
+
+  std::string citation;
+  std::string caveat;
+  std::optional<Uncertainty> uncertainty;
+
+  // Lists what is wrong (non-finite or non-positive constants); empty if valid.
+  std::vector<std::string> problems() const;
+  // Throws LawError with the first problem.
+  void validate() const;
+};
+
+// The Chinchilla allocation constant G (chinchilla and data_constrained).
+double allocation_constant(const Law& law);
+
+// L(N, D), and L(N, D, U) for data-constrained laws. Without unique_tokens
+// every token is unique (U = D). Arguments must be positive and finite.
+double loss(const Law& law, double params, double tokens,
+            std::optional<double> unique_tokens = std::nullopt);
+
+// The loss N parameters approach with unlimited training tokens
+// (E + A/N^alpha for the Chinchilla form).
+double loss_floor(const Law& law, double params,
+                  std::optional<double> unique_tokens = std::nullopt);
+
+// The law with Muennighoff et al. 2023's decay of repeated tokens and excess
+// parameters (R_D* = 15.387756, R_N* = 5.309743) applied on top of a
+// Chinchilla-form law, so unique tokens can be given to any such law.
+// Data-constrained laws are returned unchanged; Kaplan's form throws LawError.
+Law with_repetition_decay(const Law& law);
+
+// The loss no model reaches: E for the additive forms, 0 for Kaplan's.
+double irreducible_loss(const Law& law);
+
+}  // namespace scaleplan::laws

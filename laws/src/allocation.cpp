@@ -1,0 +1,141 @@
+#include "laws/allocation.h"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "numeric.h"
+
+namespace scaleplan::laws {
+
+namespace {
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// Search ranges in log space: 1 to 1e40 covers every sane model and corpus.
+constexpr double kLogMin = 0.0;
+const double kLogMax = std::log(1e40);
+
+bool closed_form(const Law& law) { return law.form == Form::kChinchilla; }
+
+Allocation make(const Law& law, double params, double tokens,
+                std::optional<double> unique) {
+  return {params, tokens, training_flops(params, tokens),
+          loss(law, params, tokens, unique)};
+}
+
+}  // namespace
+
+Allocation compute_optimal(const Law& law, double flops,
+                           std::optional<double> unique_tokens) {
+  if (closed_form(law)) {
+    const double g = allocation_constant(law);
+    const double s = law.alpha + law.beta;
+    const double params = g * std::pow(flops / 6.0, law.beta / s);
+    const double tokens = std::pow(flops / 6.0, law.alpha / s) / g;
+    return make(law, params, tokens, unique_tokens);
+  }
+  // D = C/(6N) >= 1 bounds N above by C/6.
+  const double log_c6 = std::log(flops / 6.0);
+  const double log_n = detail::minimize(
+      [&](double x) {
+        return loss(law, std::exp(x), std::exp(log_c6 - x), unique_tokens);
+      },
+      kLogMin, log_c6);
+  return make(law, std::exp(log_n), std::exp(log_c6 - log_n), unique_tokens);
+}
+
+double compute_optimal_tokens(const Law& law, double params) {
+  if (closed_form(law)) {
+    // Invert N = G (C/6)^a for C/6, then D = (C/6)/N.
+    const double g = allocation_constant(law);
+    const double a = law.beta / (law.alpha + law.beta);
+    return std::pow(params / g, 1.0 / a) / params;
+  }
+  // N_opt(C) increases with C: find the C whose optimum is `params`.
+  const double log_n = std::log(params);
+  const double log_c6 = detail::solve_increasing(
+      [&](double x) {
+        return std::log(compute_optimal(law, 6.0 * std::exp(x)).params) - log_n;
+      },
+      log_n, log_n + kLogMax);
+  return std::exp(log_c6) / params;
+}
+
+double tokens_for_loss(const Law& law, double params, double target_loss,
+                       std::optional<double> unique_tokens) {
+  const double floor = loss_floor(law, params, unique_tokens);
+  if (!(target_loss > floor)) {
+    throw LawError("target loss " + num(target_loss) +
+                   " is at or below the floor of " + num(floor) + " that " +
+                   num(params) + " parameters approach with unlimited tokens "
+                   "under " + law.name + "; expected a target above " +
+                   num(floor));
+  }
+  if (closed_form(law)) {
+    return std::pow(law.B / (target_loss - floor), 1.0 / law.beta);
+  }
+  // Loss falls with D: solve loss(D) = target on log D.
+  auto excess = [&](double x) {
+    return target_loss - loss(law, params, std::exp(x), unique_tokens);
+  };
+  if (excess(kLogMin) >= 0) return 1.0;
+  if (excess(kLogMax) < 0) {
+    throw LawError("target loss " + num(target_loss) + " needs more than 1e40 "
+                   "tokens at " + num(params) + " parameters under " +
+                   law.name);
+  }
+  return std::exp(detail::solve_increasing(excess, kLogMin, kLogMax));
+}
+
+Allocation min_compute_for_loss(const Law& law, double target_loss,
+                                std::optional<double> unique_tokens) {
+  const double floor = irreducible_loss(law);
+  if (!(target_loss > floor)) {
+    throw LawError("target loss " + num(target_loss) +
+                   " is at or below the irreducible loss " + num(floor) +
+                   " of " + law.name + "; expected a target above it");
+  }
+  if (closed_form(law)) {
+    const double delta = target_loss - law.E;
+    const double s = law.alpha + law.beta;
+    const double params = std::pow(law.A * s / (law.beta * delta), 1 / law.alpha);
+    const double tokens = std::pow(law.B * s / (law.alpha * delta), 1 / law.beta);
+    return make(law, params, tokens, unique_tokens);
+  }
+  // The smallest N that can reach the target at all, then the N above it
+  // that minimises N * D(N).
+  auto floor_gap = [&](double x) {
+    return target_loss - loss_floor(law, std::exp(x), unique_tokens);
+  };
+  if (floor_gap(kLogMax) <= 0) {
+    throw LawError("target loss " + num(target_loss) + " is below what " +
+                   law.name + " reaches at any model size up to 1e40 "
+                   "parameters with these unique tokens (floor " +
+                   num(loss_floor(law, 1e40, unique_tokens)) + ")");
+  }
+  const double log_n_min = floor_gap(kLogMin) > 0
+                               ? kLogMin
+                               : detail::solve_increasing(floor_gap, kLogMin,
+                                                          kLogMax);
+  // Stay a hair above N_min, where D(N) diverges.
+  const double lo = log_n_min + 1e-9 * (1 + std::fabs(log_n_min));
+  const double hi = std::min(kLogMax, log_n_min + std::log(1e8));
+  const double log_n = detail::minimize(
+      [&](double x) {
+        const double n = std::exp(x);
+        if (!(loss_floor(law, n, unique_tokens) < target_loss)) return HUGE_VAL;
+        return x + std::log(tokens_for_loss(law, n, target_loss, unique_tokens));
+      },
+      lo, hi);
+  const double params = std::exp(log_n);
+  return make(law, params,
+              tokens_for_loss(law, params, target_loss, unique_tokens),
+              unique_tokens);
+}
+
+}  // namespace scaleplan::laws

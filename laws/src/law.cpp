@@ -1,0 +1,151 @@
+#include "laws/law.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace scaleplan::laws {
+
+const char* form_name(Form form) {
+  switch (form) {
+    case Form::kChinchilla: return "chinchilla";
+    case Form::kDataConstrained: return "data_constrained";
+    case Form::kKaplan: return "kaplan";
+  }
+  return "unknown";
+}
+
+Form form_from_name(const std::string& name) {
+  for (Form f : {Form::kChinchilla, Form::kDataConstrained, Form::kKaplan}) {
+    if (name == form_name(f)) return f;
+  }
+  throw LawError("form: '" + name +
+                 "' is not a known law form (expected chinchilla, "
+                 "data_constrained or kaplan)");
+}
+
+namespace {
+
+void require_positive(std::vector<std::string>& out, const char* key,
+                      double value) {
+  if (!std::isfinite(value) || value <= 0) {
+    out.push_back(std::string(key) + ": " + std::to_string(value) +
+                  " is not a positive finite number");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Law::problems() const {
+  std::vector<std::string> out;
+  if (form == Form::kKaplan) {
+    require_positive(out, "N_c", n_c);
+    require_positive(out, "D_c", d_c);
+    require_positive(out, "alpha_N", alpha_n);
+    require_positive(out, "alpha_D", alpha_d);
+    return out;
+  }
+  // E may be zero in principle (a law with no irreducible term), never below.
+  if (!std::isfinite(E) || E < 0) {
+    out.push_back("E: " + std::to_string(E) + " is not a finite number >= 0");
+  }
+  require_positive(out, "A", A);
+  require_positive(out, "B", B);
+  require_positive(out, "alpha", alpha);
+  require_positive(out, "beta", beta);
+  if (form == Form::kDataConstrained) {
+    require_positive(out, "R_D_star", r_d_star);
+    require_positive(out, "R_N_star", r_n_star);
+  }
+  return out;
+}
+
+void Law::validate() const {
+  auto p = problems();
+  if (!p.empty()) throw LawError("law '" + name + "': " + p.front());
+}
+
+double allocation_constant(const Law& law) {
+  return std::pow(law.alpha * law.A / (law.beta * law.B),
+                  1.0 / (law.alpha + law.beta));
+}
+
+namespace {
+
+double chinchilla_terms(const Law& law, double params, double tokens) {
+  return law.E + law.A / std::pow(params, law.alpha) +
+         law.B / std::pow(tokens, law.beta);
+}
+
+// Muennighoff et al. 2023, eq. 5: repeated data and excess parameters decay
+// in value with the constants R_D* and R_N*.
+double data_constrained(const Law& law, double params, double tokens,
+                        double unique) {
+  const double g = allocation_constant(law);
+  const double repeats = std::max(tokens / unique - 1.0, 0.0);
+  const double eff_tokens =
+      unique + unique * law.r_d_star * (1.0 - std::exp(-repeats / law.r_d_star));
+  const double unique_params =
+      std::min(params, g * std::pow(unique * g, law.beta / law.alpha));
+  const double excess = std::max(params / unique_params - 1.0, 0.0);
+  const double eff_params =
+      unique_params +
+      unique_params * law.r_n_star * (1.0 - std::exp(-excess / law.r_n_star));
+  return chinchilla_terms(law, eff_params, eff_tokens);
+}
+
+double kaplan(const Law& law, double params, double tokens) {
+  return std::pow(std::pow(law.n_c / params, law.alpha_n / law.alpha_d) +
+                      law.d_c / tokens,
+                  law.alpha_d);
+}
+
+}  // namespace
+
+double loss(const Law& law, double params, double tokens,
+            std::optional<double> unique_tokens) {
+  switch (law.form) {
+    case Form::kChinchilla:
+      return chinchilla_terms(law, params, tokens);
+    case Form::kDataConstrained:
+      return data_constrained(law, params, tokens,
+                              unique_tokens ? *unique_tokens : tokens);
+    case Form::kKaplan:
+      return kaplan(law, params, tokens);
+  }
+  return NAN;
+}
+
+double loss_floor(const Law& law, double params,
+                  std::optional<double> unique_tokens) {
+  switch (law.form) {
+    case Form::kChinchilla:
+      return law.E + law.A / std::pow(params, law.alpha);
+    case Form::kDataConstrained:
+      if (!unique_tokens) return law.E + law.A / std::pow(params, law.alpha);
+      // Effective data saturates at U (1 + R_D*) however long one trains.
+      return data_constrained(law, params, 1e300, *unique_tokens);
+    case Form::kKaplan:
+      return std::pow(law.n_c / params, law.alpha_n);
+  }
+  return NAN;
+}
+
+Law with_repetition_decay(const Law& law) {
+  if (law.form == Form::kDataConstrained) return law;
+  if (law.form == Form::kKaplan) {
+    throw LawError("unique tokens: law '" + law.name +
+                   "' has Kaplan's form, which has no data-repetition term; "
+                   "expected a Chinchilla-form or data-constrained law");
+  }
+  Law out = law;
+  out.form = Form::kDataConstrained;
+  out.r_d_star = 15.387756;  // Muennighoff et al. 2023, App. A
+  out.r_n_star = 5.309743;   // Muennighoff et al. 2023, App. A
+  return out;
+}
+
+double irreducible_loss(const Law& law) {
+  return law.form == Form::kKaplan ? 0.0 : law.E;
+}
+
+}  // namespace scaleplan::laws

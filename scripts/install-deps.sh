@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build needs, and only those missing.
+# Silent when everything is present; uses sudo when not root.
+set -euo pipefail
+
+packages=(cmake make g++ libeigen3-dev libceres-dev libcli11-dev nlohmann-json3-dev catch2)
+# Extra groups, asked for by make targets: "fuzz" (clang + libFuzzer), "notebooks".
+for group in "$@"; do
+  case "$group" in
+    fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    notebooks) packages+=(python3-matplotlib python3-pandas jupyter-nbconvert python3-ipykernel) ;;
+    *) echo "install-deps: unknown group '$group' (expected fuzz or notebooks)" >&2; exit 1 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,35 @@
+#include <catch2/catch.hpp>
+
+#include "units.h"
+
+using scaleplan::cli::human_count;
+using scaleplan::cli::InputError;
+using scaleplan::cli::parse_quantity;
+
+TEST_CASE("parse_quantity: reads suffixes, exponents and digit groups", "[cli]") {
+  CHECK(parse_quantity("7B", "x") == 7e9);
+  CHECK(parse_quantity("1.4T", "x") == 1.4e12);
+  CHECK(parse_quantity("70M", "x") == 70e6);
+  CHECK(parse_quantity("125k", "x") == 125e3);
+  CHECK(parse_quantity("5.76e23", "x") == 5.76e23);
+  CHECK(parse_quantity("1_000_000", "x") == 1e6);
+  CHECK(parse_quantity(" 3G ", "x") == 3e9);
+}
+
+TEST_CASE("parse_quantity: refuses what is not a positive finite number", "[cli]") {
+  for (const char* bad : {"", "7Q", "abc", "0", "-1", "-7B", "nan", "inf", "1e999", "1e308T",
+                          "_1", "1__0", "1_", "1e", "0x10", "7 B", "+5", "7BB"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_quantity(bad, "--params"), InputError);
+  }
+  CHECK_THROWS_WITH(parse_quantity("7Q", "--params"),
+                    Catch::Contains("--params") && Catch::Contains("'7Q'") && Catch::Contains("suffix"));
+}
+
+TEST_CASE("human_count: three significant digits with a suffix", "[cli]") {
+  CHECK(human_count(7e9) == "7.00B");
+  CHECK(human_count(1.2858e12) == "1.29T");
+  CHECK(human_count(144e9) == "144B");
+  CHECK(human_count(125e3) == "125k");
+  CHECK(human_count(512) == "512");
+}

@@ -1,0 +1,35 @@
+#pragma once
+// Helpers for tests: the shared reference-data folder, and running the
+// scaleplan binary with its stdout, stderr and exit code captured.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace scaleplan::testing {
+
+// ../shared/<relative>, or "" when the folder is absent (a user's clone).
+std::string shared_path(const std::string& relative);
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+  int err_lines() const;
+};
+
+// Runs the scaleplan binary with `args` (no shell), optional env overrides
+// "KEY=VALUE".
+RunResult run_scaleplan(const std::vector<std::string>& args,
+                        const std::vector<std::string>& env = {});
+
+// A fresh empty directory under the system temp folder.
+std::filesystem::path temp_dir(const std::string& tag);
+
+}  // namespace scaleplan::testing
+
+// Catch2 v2 has no SKIP: warn and leave the test case.
+#define SCALEPLAN_REQUIRE_SHARED(path)                                   \
+  if ((path).empty()) {                                                  \
+    WARN("skipped: ../shared is not beside the checkout (CI has it)");   \
+    return;                                                              \
+  }
