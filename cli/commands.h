@@ -14,6 +14,7 @@ void setup_tokens(CLI::App& app);
 void setup_loss(CLI::App& app);
 void setup_allocate(CLI::App& app);
 void setup_laws(CLI::App& app);
+void setup_fit(CLI::App& app);
 
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::setup_loss(app);
   cli::setup_allocate(app);
   cli::setup_laws(app);
+  cli::setup_fit(app);
 
   // CLI11 reports an unknown command only as "a subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {

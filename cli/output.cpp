@@ -1,7 +1,16 @@
 #include "output.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+
+#include "units.h"
 
 namespace scaleplan::cli {
 
@@ -48,6 +57,46 @@ void add_law(nlohmann::ordered_json& doc, const laws::Law& law) {
 void add_law(Table& table, const laws::Law& law) {
   table.line("law: " + law.name + (law.citation.empty() ? "" : " — " + law.citation));
   if (!law.caveat.empty()) table.line("caveat: " + law.caveat);
+}
+
+void write_file_atomically(const std::string& path, const std::string& content,
+                           const std::vector<std::string>& inputs, const char* option) {
+  namespace fs = std::filesystem;
+  auto fail = [&](const std::string& why) {
+    throw InputError(std::string(option) + ": cannot write '" + path + "': " + why);
+  };
+  std::error_code ec;
+  for (const std::string& in : inputs) {
+    if (fs::exists(path, ec) && fs::equivalent(path, in, ec)) fail("it is an input of this command");
+  }
+  if (fs::is_directory(path, ec)) fail("it is a directory");
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".tmp.XXXXXX";
+  std::string tmp = (dir / name).string();
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) fail(std::strerror(errno));
+  size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n <= 0) break;
+    written += static_cast<size_t>(n);
+  }
+  const bool ok = written == content.size() && fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    fail(std::strerror(saved));
+  }
+  ::chmod(tmp.c_str(), 0644);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    fail(std::strerror(e));
+  }
 }
 
 void emit(bool json, const nlohmann::ordered_json& doc, const std::string& human) {

@@ -37,6 +37,13 @@ nlohmann::ordered_json new_document(const std::string& command);
 void add_law(nlohmann::ordered_json& doc, const laws::Law& law);
 void add_law(Table& table, const laws::Law& law);
 
+// Writes `content` to `path` atomically: a temporary file in the same
+// folder, flushed, then renamed over the target, so a failure leaves no
+// half-written file. Refuses to write over any of `inputs`. Throws
+// InputError naming the option and the path.
+void write_file_atomically(const std::string& path, const std::string& content,
+                           const std::vector<std::string>& inputs, const char* option);
+
 // Prints the document (json) or the human text, once.
 void emit(bool json, const nlohmann::ordered_json& doc, const std::string& human);
 

@@ -3,7 +3,7 @@
 # Silent when everything is present; uses sudo when not root.
 set -euo pipefail
 
-packages=(cmake make g++ libeigen3-dev libceres-dev libcli11-dev nlohmann-json3-dev catch2)
+packages=(cmake make g++ libeigen3-dev libceres-dev libcli11-dev nlohmann-json3-dev catch2 libssl-dev)
 # Extra groups, asked for by make targets: "fuzz" (clang + libFuzzer), "notebooks".
 for group in "$@"; do
   case "$group" in

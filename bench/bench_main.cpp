@@ -1,0 +1,64 @@
+// Speed figures for the fit (Epoch AI's extraction of the Chinchilla points)
+// and the planner. Prints wall seconds; never fails on speed.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "laws/csv.h"
+#include "laws/fit.h"
+#include "laws/runs.h"
+
+using namespace scaleplan::laws;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void bench_fit() {
+  const std::string path = std::string(SCALEPLAN_SHARED_DIR) + "/data/svg_extracted_data.csv";
+  if (!std::filesystem::exists(path)) {
+    std::printf("fit: skipped (%s absent)\n", path.c_str());
+    return;
+  }
+  RunsFilter filter;
+  filter.max_loss = 3.44;
+  const RunsData data = load_runs(read_csv_file(path), {}, filter);
+  const unsigned cores = std::thread::hardware_concurrency();
+
+  for (auto [estimator, full] : {std::pair{Estimator::kHuber, true}, std::pair{Estimator::kHuber, false},
+                                 std::pair{Estimator::kHuberMle, false}}) {
+    FitOptions o;
+    o.estimator = estimator;
+    o.full_grid = full;
+    auto t0 = Clock::now();
+    const FitResult r = fit_law(data.runs, o);
+    const double fit_s = seconds_since(t0);
+    std::printf("fit %-9s %-9s %zu points, %4d starts run (%4d at best), %u threads: %.3f s  "
+                "E=%.5f A=%.2f B=%.1f alpha=%.5f beta=%.5f huber=%.8f\n",
+                estimator_name(estimator), full ? "full-grid" : "", data.runs.size(), r.starts_run,
+                r.starts_at_best, cores, fit_s,
+                r.law.E, r.law.A, r.law.B, r.law.alpha, r.law.beta, r.cost);
+  }
+  FitOptions o;
+  o.bootstrap = 4000;
+  o.seed = 1;
+  auto t0 = Clock::now();
+  const FitResult r = fit_law(data.runs, o);
+  const double total_s = seconds_since(t0);
+  std::printf("fit huber + bootstrap 4000: %.3f s in all;", total_s);
+  for (int k = 0; k < 5; ++k) {
+    std::printf(" se(%s)=%.4g", r.estimates[k].name.c_str(), r.estimates[k].standard_error);
+  }
+  std::printf("  failed=%d\n", r.bootstrap_failed);
+}
+
+}  // namespace
+
+int main() {
+  bench_fit();
+  return 0;
+}

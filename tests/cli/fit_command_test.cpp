@@ -1,0 +1,118 @@
+// End-to-end: scaleplan fit on files, its law file, and its refusals.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support.h"
+
+using nlohmann::json;
+using scaleplan::testing::run_scaleplan;
+using Catch::Matchers::WithinRel;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string write(const fs::path& dir, const std::string& name, const std::string& text) {
+  const auto p = dir / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p.string();
+}
+
+// 12 runs from a known law, as a CSV.
+std::string good_runs() {
+  std::string csv = "params,tokens,loss\n";
+  for (double n : {1e8, 4e8, 1.6e9}) {
+    for (double d : {2e9, 8e9, 3.2e10, 1.28e11}) {
+      const double l = 1.8 + 480 / std::pow(n, 0.35) + 2000 / std::pow(d, 0.37);
+      csv += std::to_string(n) + "," + std::to_string(d) + "," + std::to_string(l) + "\n";
+    }
+  }
+  return csv;
+}
+
+}  // namespace
+
+TEST_CASE("fit --output writes a law that tokens --law reads", "[cli]") {
+  const auto dir = scaleplan::testing::temp_dir("fit-ok");
+  const std::string runs = write(dir, "runs.csv", good_runs());
+  const std::string law = (dir / "mine.json").string();
+  auto r = run_scaleplan({"fit", runs, "--output", law, "--bootstrap", "20", "--seed", "3", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json doc = json::parse(r.out);
+  CHECK_THAT(doc["parameters"]["alpha"].get<double>(), WithinRel(0.35, 1e-3));
+  CHECK(doc["points_used"] == 12);
+  CHECK(doc["starts"] == 4500);
+  CHECK(doc["ci95"].contains("E"));
+  const json written = json::parse(std::ifstream(law));
+  CHECK(written["uncertainty"]["replicates"].size() == 20);
+  CHECK(written["fit"]["data"]["sha256"].get<std::string>().size() == 64);
+  auto t = run_scaleplan({"tokens", "--params", "1B", "--law", law, "--json"});
+  REQUIRE(t.exit_code == 0);
+  CHECK(json::parse(t.out)["law"] == "mine");
+}
+
+TEST_CASE("fit reads Epoch's Chinchilla extraction with no column mapping", "[cli][shared]") {
+  const std::string path = scaleplan::testing::shared_path("data/svg_extracted_data.csv");
+  SCALEPLAN_REQUIRE_SHARED(path);
+  auto r = run_scaleplan({"fit", path, "--max-loss", "3.44", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json doc = json::parse(r.out);
+  CHECK(doc["points_used"] == 240);
+  CHECK(doc["dropped"].size() == 5);
+  CHECK_THAT(doc["parameters"]["E"].get<double>(), WithinRel(1.8172, 0.002));
+  CHECK_THAT(doc["huber_cost"].get<double>(), WithinRel(0.00101827, 1e-4));
+}
+
+TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli]") {
+  const auto dir = scaleplan::testing::temp_dir("fit-bad");
+  const std::string good = write(dir, "good.csv", good_runs());
+  const std::string out = (dir / "law.json").string();
+  std::string few = "params,tokens,loss\n";
+  for (int i = 1; i <= 5; ++i) few += std::to_string(i) + "e9,2e10,3\n";
+  std::string one_size = "params,tokens,loss\n";
+  for (int i = 1; i <= 12; ++i) one_size += "1e9," + std::to_string(i) + "e10,3\n";
+  struct Case {
+    std::vector<std::string> args;
+    const char* mentions;
+  };
+  const Case cases[] = {
+      {{"fit", write(dir, "nocol.csv", "params,loss\n1,2\n"), "-o", out}, "columns found"},
+      {{"fit", write(dir, "cell.csv", "params,tokens,loss\n1e9,2e10,abc\n"), "-o", out}, "cell.csv:2:3"},
+      {{"fit", write(dir, "neg.csv", "params,tokens,loss\n-1e9,2e10,3\n"), "-o", out}, "positive"},
+      {{"fit", write(dir, "nan.csv", "params,tokens,loss\n1e9,nan,3\n"), "-o", out}, "nan.csv:2:2"},
+      {{"fit", write(dir, "empty.csv", ""), "-o", out}, "empty"},
+      {{"fit", write(dir, "header.csv", "params,tokens,loss\n"), "-o", out}, "0 usable points"},
+      {{"fit", write(dir, "dup.csv", "params,tokens,loss,Loss\n1,2,3,4\n"), "-o", out}, "duplicate"},
+      {{"fit", write(dir, "few.csv", few), "-o", out}, "at least 10"},
+      {{"fit", write(dir, "one.csv", one_size), "-o", out}, "same model size"},
+      {{"fit", write(dir, "garbage.csv", std::string("\x7f" "ELF\0\x01\x02", 7)), "-o", out}, "garbage.csv"},
+      {{"fit", good, "-o", good}, "input"},
+      {{"fit", good, "-o", "/nonexistent-dir/law.json"}, "/nonexistent-dir/law.json"},
+      {{"fit", (dir / "absent.csv").string()}, "absent.csv"},
+      {{"fit", good, "--estimator", "l2"}, "huber-mle"},
+      {{"fit", good, "--huber-delta", "-1"}, "--huber-delta"},
+      {{"fit", good, "--bootstrap", "-5"}, "--bootstrap"},
+      {{"fit", good, "--columns", "size"}, "--columns"},
+      {{"fit", good, "--max-loss", "abc"}, "--max-loss"},
+  };
+  std::ifstream before(good);
+  const std::string good_before(std::istreambuf_iterator<char>(before), {});
+  for (const Case& c : cases) {
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    INFO(joined);
+    auto r = run_scaleplan(c.args);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err_lines() == 1);
+    CHECK_THAT(r.err, Catch::Contains(c.mentions));
+    CHECK_FALSE(fs::exists(out));
+  }
+  std::ifstream again(good);
+  CHECK(std::string(std::istreambuf_iterator<char>(again), {}) == good_before);
+  // No temporary files were left in the folder either.
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  }
+}
