@@ -1,6 +1,7 @@
 // scaleplan allocate: the compute-optimal (N, D) for a FLOP budget.
 #include "commands.h"
 #include "laws/allocation.h"
+#include "forecast_output.h"
 #include "output.h"
 #include "units.h"
 
@@ -10,6 +11,7 @@ namespace {
 
 struct AllocateOptions {
   std::string flops, unique_tokens, law;
+  ForecastFlags forecast;
   bool json = false;
 };
 
@@ -37,6 +39,7 @@ void run_allocate(const AllocateOptions& o) {
   if (unique) t.row("epochs", short_number(a.tokens / *unique), "over " + human_count(*unique) + " unique tokens");
   t.row("predicted loss", short_number(a.loss), "nats/token");
   add_law(t, law);
+  add_optional_forecast(o.forecast, a.params, a.tokens, doc, t);
   emit(o.json, doc, t.render());
 }
 
@@ -49,6 +52,7 @@ void setup_allocate(CLI::App& app) {
   sub->add_option("--unique-tokens,-U", o->unique_tokens,
                   "unique tokens available (repeats decay, Muennighoff et al. 2023)");
   add_law_option(*sub, o->law);
+  add_forecast_options(*sub, o->forecast, false);
   add_json_flag(*sub, o->json);
   sub->footer("Example:\n  scaleplan allocate --flops 5.76e23");
   sub->callback([o] { run_allocate(*o); });

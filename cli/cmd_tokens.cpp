@@ -1,6 +1,7 @@
 // scaleplan tokens: how many tokens for N parameters.
 #include "commands.h"
 #include "laws/allocation.h"
+#include "forecast_output.h"
 #include "output.h"
 #include "units.h"
 
@@ -12,6 +13,7 @@ struct TokensOptions {
   std::string params;
   std::string law;
   std::string target_loss;  // empty: the compute-optimal token count
+  ForecastFlags forecast;
   bool json = false;
 };
 
@@ -47,6 +49,7 @@ void run_tokens(const TokensOptions& o) {
   t.row("predicted loss", short_number(loss), "nats/token");
   t.row("rule of thumb", human_count(rule_tokens), "20 tokens/param (Hoffmann et al. 2022)");
   add_law(t, law);
+  add_optional_forecast(o.forecast, params, tokens, doc, t);
   emit(o.json, doc, t.render());
 }
 
@@ -60,6 +63,7 @@ void setup_tokens(CLI::App& app) {
   sub->add_option("--target-loss", o->target_loss,
                   "tokens needed to reach this loss instead of the compute-optimal count");
   add_law_option(*sub, o->law);
+  add_forecast_options(*sub, o->forecast, false);
   add_json_flag(*sub, o->json);
   sub->footer("Example:\n  scaleplan tokens --params 7B\n  scaleplan tokens --params 70B --law hoffmann2022 --json");
   sub->callback([o] { run_tokens(*o); });

@@ -15,6 +15,10 @@ void setup_loss(CLI::App& app);
 void setup_allocate(CLI::App& app);
 void setup_laws(CLI::App& app);
 void setup_fit(CLI::App& app);
+void setup_forecast(CLI::App& app);
+void setup_hardware(CLI::App& app);
+void setup_regions(CLI::App& app);
+void setup_tier(CLI::App& app);
 
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);

@@ -6,7 +6,9 @@
 #include <iostream>
 
 #include "commands.h"
+#include "hardware_db/database.h"
 #include "laws/law.h"
+#include "planner/forecast.h"
 #include "units.h"
 
 namespace {
@@ -32,6 +34,10 @@ int main(int argc, char** argv) {
   cli::setup_allocate(app);
   cli::setup_laws(app);
   cli::setup_fit(app);
+  cli::setup_forecast(app);
+  cli::setup_hardware(app);
+  cli::setup_regions(app);
+  cli::setup_tier(app);
 
   // CLI11 reports an unknown command only as "a subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
@@ -57,6 +63,10 @@ int main(int argc, char** argv) {
   } catch (const cli::InputError& e) {
     return fail(1, e.what());
   } catch (const laws::LawError& e) {
+    return fail(1, e.what());
+  } catch (const hardware_db::DataError& e) {
+    return fail(1, e.what());
+  } catch (const planner::PlanError& e) {
     return fail(1, e.what());
   } catch (const std::exception& e) {
     return fail(2, std::string("internal error: ") + e.what());

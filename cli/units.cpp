@@ -91,6 +91,46 @@ std::string human_count(double value) {
   return buf;
 }
 
+namespace {
+
+std::string scaled(double value, const char* const units[], int count, double step) {
+  int i = 0;
+  while (i + 1 < count && std::fabs(value) >= step) {
+    value /= step;
+    ++i;
+  }
+  char buf[48];
+  std::snprintf(buf, sizeof buf, std::fabs(value) >= 100 ? "%.0f %s" : std::fabs(value) >= 10 ? "%.1f %s" : "%.2f %s",
+                value, units[i]);
+  return buf;
+}
+
+}  // namespace
+
+std::string human_energy_kwh(double kwh) {
+  static const char* const kUnits[] = {"kWh", "MWh", "GWh", "TWh"};
+  if (std::fabs(kwh) < 1) return short_number(kwh * 1000) + " Wh";
+  return scaled(kwh, kUnits, 4, 1000);
+}
+
+std::string human_co2_kg(double kg) {
+  static const char* const kUnits[] = {"kg", "t", "kt", "Mt"};
+  if (std::fabs(kg) < 1) return short_number(kg * 1000) + " g";
+  return scaled(kg, kUnits, 4, 1000);
+}
+
+std::string human_hours(double hours) { return human_count(hours) + " GPU-h"; }
+
+std::string human_days(double days) {
+  char buf[48];
+  if (days < 1) {
+    std::snprintf(buf, sizeof buf, "%.3g hours", days * 24);
+  } else {
+    std::snprintf(buf, sizeof buf, days >= 100 ? "%.0f days" : "%.1f days", days);
+  }
+  return buf;
+}
+
 std::string short_number(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", value);

@@ -1,0 +1,92 @@
+// scaleplan hardware [list | show ID]: the accelerator database.
+#include "commands.h"
+#include "forecast_output.h"
+#include "units.h"
+
+namespace scaleplan::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json opt(const std::optional<double>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); }
+
+ordered_json accelerator_json(const hardware_db::Accelerator& a) {
+  ordered_json j;
+  j["id"] = a.id;
+  j["name"] = a.name;
+  j["vendor"] = a.vendor;
+  j["year"] = a.year;
+  j["peak_tflops"] = {{"bf16", opt(a.bf16_tflops)}, {"fp16", opt(a.fp16_tflops)}, {"fp8", opt(a.fp8_tflops)}};
+  j["memory_gb"] = opt(a.memory_gb);
+  j["bandwidth_tbps"] = opt(a.bandwidth_tbps);
+  j["tdp_w"] = opt(a.tdp_w);
+  j["mfu"] = {{"low", opt(a.mfu_low)}, {"typical", opt(a.mfu_typical)}, {"high", opt(a.mfu_high)},
+              {"evidence", a.mfu_evidence}, {"basis", a.mfu_basis}};
+  j["power_fraction"] = opt(a.power_fraction);
+  j["power_fraction_evidence"] = a.power_fraction_evidence;
+  j["host_overhead"] = opt(a.host_overhead);
+  j["embodied_kgco2e"] = opt(a.embodied_kgco2e);
+  j["embodied_basis"] = a.embodied_basis;
+  j["source"] = a.source;
+  j["confidence"] = a.confidence;
+  j["notes"] = a.notes;
+  j["origin"] = a.origin;
+  return j;
+}
+
+std::string or_unknown(const std::optional<double>& v, const std::string& unit = "") {
+  return v ? short_number(*v) + unit : "unknown";
+}
+
+void run_hardware(const std::string& action, const std::string& id, const std::string& db_path, bool json) {
+  const auto db = hardware_db::Database::load(db_path);
+  auto doc = new_document("hardware");
+  if (action == "show") {
+    if (id.empty()) throw InputError("hardware show: expected an accelerator id, e.g. h100-sxm5-80gb");
+    const auto& a = db.accelerator(id);
+    doc["accelerator"] = accelerator_json(a);
+    Table t(a.name + " (" + a.id + ")");
+    t.row("peak BF16 / FP16 / FP8", or_unknown(a.bf16_tflops) + " / " + or_unknown(a.fp16_tflops) + " / " +
+                                        or_unknown(a.fp8_tflops), "TFLOP/s dense");
+    t.row("memory", or_unknown(a.memory_gb, " GB"), or_unknown(a.bandwidth_tbps, " TB/s"));
+    t.row("TDP", or_unknown(a.tdp_w, " W"));
+    t.row("MFU low / typical / high", or_unknown(a.mfu_low) + " / " + or_unknown(a.mfu_typical) + " / " +
+                                          or_unknown(a.mfu_high), "typical forecasts billed GPU-hours");
+    t.row("training power", or_unknown(a.power_fraction), "of TDP");
+    t.row("embodied", or_unknown(a.embodied_kgco2e, " kgCO2eq"), a.embodied_basis);
+    t.line("MFU evidence: " + a.mfu_evidence);
+    if (!a.power_fraction_evidence.empty()) t.line("power evidence: " + a.power_fraction_evidence);
+    t.line("source: " + a.source + " [" + a.confidence + "]");
+    emit(json, doc, t.render());
+    return;
+  }
+  doc["accelerators"] = ordered_json::array();
+  Table t("Accelerators (" + std::to_string(db.accelerators().size()) + "); `scaleplan hardware show ID` for sources");
+  for (const auto& a : db.accelerators()) {
+    doc["accelerators"].push_back(accelerator_json(a));
+    t.row(a.id, or_unknown(a.training_peak_tflops(), " TF"),
+          or_unknown(a.memory_gb, " GB") + ", " + or_unknown(a.tdp_w, " W") + ", MFU " + or_unknown(a.mfu_typical) +
+              " — " + a.name);
+  }
+  emit(json, doc, t.render());
+}
+
+}  // namespace
+
+void setup_hardware(CLI::App& app) {
+  struct Options {
+    std::string action = "list", id, db;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = app.add_subcommand("hardware", "List accelerators, or show one with its sources");
+  sub->add_option("action", o->action, "list or show")->check(CLI::IsMember({"list", "show"}));
+  sub->add_option("id", o->id, "accelerator id for show");
+  add_hardware_db_option(*sub, o->db);
+  add_json_flag(*sub, o->json);
+  sub->footer("Example:\n  scaleplan hardware list\n  scaleplan hardware show h100-sxm5-80gb --json");
+  sub->callback([o] { run_hardware(o->action, o->id, o->db, o->json); });
+}
+
+}  // namespace scaleplan::cli

@@ -1,0 +1,135 @@
+#include "forecast_output.h"
+
+#include <cmath>
+
+#include "commands.h"
+#include "units.h"
+
+namespace scaleplan::cli {
+
+using nlohmann::ordered_json;
+
+ordered_json forecast_json(const planner::Forecast& f) {
+  ordered_json j;
+  j["estimate"] = true;
+  j["hardware"] = f.hardware_id;
+  j["hardware_name"] = f.hardware_name;
+  j["flops"] = f.flops;
+  j["gpus"] = f.gpus;
+  j["mfu"] = f.mfu;
+  j["gpu_hours"] = f.gpu_hours;
+  j["wall_days"] = f.wall_days;
+  j["accounting"] = planner::accounting_name(f.accounting);
+  j["power_w_per_gpu"] = f.power_w;
+  j["host_overhead"] = f.host_overhead;
+  j["pue"] = f.pue;
+  j["grid"] = f.grid_id;
+  j["grid_gco2_per_kwh"] = f.gco2_per_kwh;
+  j["energy_kwh"] = f.energy_kwh;
+  j["co2_kg"] = f.co2_kg;
+  j["co2_operational_kg"] = f.co2_operational_kg;
+  j["co2_embodied_kg"] = f.co2_embodied_kg;
+  j["eps_tier"] = planner::tier_name(f.tier);
+  j["eps_tier_scope"] = f.tier_operational_only ? "operational" : "total";
+  j["eps_measures"] = planner::eps_measures(f.tier);
+  j["range"] = {{"gpu_hours", {f.gpu_hours_range.low, f.gpu_hours_range.high}},
+                {"energy_kwh", {f.energy_range.low, f.energy_range.high}},
+                {"co2_kg", {f.co2_range.low, f.co2_range.high}}};
+  j["car_km_equivalent"] = f.car_km;
+  ordered_json a = ordered_json::array();
+  for (const auto& x : f.assumptions) {
+    a.push_back({{"name", x.name}, {"value", x.value}, {"unit", x.unit}, {"source", x.source}});
+  }
+  j["assumptions"] = a;
+  j["notes"] = f.notes;
+  return j;
+}
+
+void add_forecast_rows(Table& t, const planner::Forecast& f) {
+  const double tier_co2 = f.tier_operational_only ? f.co2_operational_kg : f.co2_kg;
+  t.row("hardware", f.hardware_id, std::to_string(f.gpus) + " accelerators, MFU " + short_number(f.mfu));
+  t.row("GPU-hours", human_hours(f.gpu_hours),
+        "range " + human_count(f.gpu_hours_range.low) + " - " + human_count(f.gpu_hours_range.high));
+  t.row("wall clock", human_days(f.wall_days), "on " + std::to_string(f.gpus) + " accelerators");
+  t.row("energy", human_energy_kwh(f.energy_kwh),
+        "range " + human_energy_kwh(f.energy_range.low) + " - " + human_energy_kwh(f.energy_range.high) + ", " +
+            planner::accounting_name(f.accounting) + " accounting, PUE " + short_number(f.pue));
+  t.row("CO2eq operational", human_co2_kg(f.co2_operational_kg),
+        short_number(f.gco2_per_kwh) + " g/kWh (" + f.grid_id + ")");
+  t.row("CO2eq embodied", human_co2_kg(f.co2_embodied_kg), "manufacturing, amortised");
+  t.row("CO2eq total", human_co2_kg(f.co2_kg),
+        "range " + human_co2_kg(f.co2_range.low) + " - " + human_co2_kg(f.co2_range.high) + "; ~" +
+            human_count(f.car_km) + " km by car");
+  t.row("EPS tier", planner::tier_name(f.tier),
+        human_energy_kwh(f.energy_kwh) + (f.energy_kwh > planner::kHighMinKwh ? " > " : " <= ") + "1,500 kWh, " +
+            human_co2_kg(tier_co2) + (tier_co2 > planner::kHighMinCo2Kg ? " > " : " <= ") + "500 kg" +
+            (f.tier_operational_only ? " (operational)" : " (total)"));
+  std::string measures;
+  for (const auto& m : planner::eps_measures(f.tier)) measures += (measures.empty() ? "" : "; ") + m;
+  t.line("EPS measures for this tier: " + measures);
+  for (const auto& n : f.notes) t.line("note: " + n);
+  t.line("These are estimates; every assumption and its source is in --json (\"assumptions\").");
+}
+
+void add_hardware_db_option(CLI::App& sub, std::string& path) {
+  sub.add_option("--hardware-db", path,
+                 "JSON file adding or overriding accelerators, grids, PUE (also $SCALEPLAN_HARDWARE_DB)");
+}
+
+void add_forecast_options(CLI::App& sub, ForecastFlags& f, bool hardware_required) {
+  auto* h = sub.add_option("--hardware", f.hardware, "accelerator id (see `scaleplan hardware list`)");
+  if (hardware_required) h->required();
+  sub.add_option("--gpus", f.gpus, "accelerator count (default: fewest that hold the training state)");
+  sub.add_option("--mfu", f.mfu, "model FLOPs utilisation in (0, 1] (default: the accelerator's, billed hours)");
+  sub.add_option("--gpu-hours", f.gpu_hours, "measured GPU-hours of a finished run");
+  sub.add_option("--power-w", f.power_w, "power per accelerator in W to account with");
+  sub.add_option("--region", f.region, "grid: ISO code (DE, DEU), country or provider:region (aws:us-east-1)");
+  sub.add_option("--carbon-intensity", f.carbon_intensity, "grid intensity in gCO2eq/kWh (default: world 475)");
+  sub.add_option("--pue", f.pue, "data-centre PUE (default: the cloud's, else industry average 1.58)");
+  sub.add_option("--accounting", f.accounting, "tdp (GPU-h x TDP x PUE) or facility (measured power shares)")
+      ->check(CLI::IsMember({"tdp", "facility"}))
+      ->capture_default_str();
+  sub.add_option("--tier-scope", f.tier_scope, "CO2eq that decides the EPS tier: total or operational")
+      ->check(CLI::IsMember({"total", "operational"}))
+      ->capture_default_str();
+  add_hardware_db_option(sub, f.hardware_db);
+}
+
+void add_optional_forecast(const ForecastFlags& flags, double params, double tokens,
+                           nlohmann::ordered_json& doc, Table& t) {
+  if (flags.hardware.empty()) return;
+  planner::ForecastInput in = forecast_input(flags);
+  in.params = params;
+  in.tokens = tokens;
+  const auto db = hardware_db::Database::load(flags.hardware_db);
+  const planner::Forecast f = planner::forecast(db, in);
+  doc["forecast"] = forecast_json(f);
+  t.line("");
+  t.line("Forecast (estimate) on " + f.hardware_name + ":");
+  Table rows("");
+  add_forecast_rows(rows, f);
+  std::string r = rows.render();
+  t.line(r.substr(r.find('\n') + 1, r.size() - r.find('\n') - 2));
+}
+
+planner::ForecastInput forecast_input(const ForecastFlags& f) {
+  planner::ForecastInput in;
+  in.hardware = f.hardware;
+  if (auto g = optional_quantity(f.gpus, "--gpus")) {
+    if (*g != std::floor(*g) || *g > 1e7) throw InputError("--gpus: '" + f.gpus + "' is not a whole count");
+    in.gpus = static_cast<int>(*g);
+  }
+  in.mfu = optional_quantity(f.mfu, "--mfu");
+  in.gpu_hours = optional_quantity(f.gpu_hours, "--gpu-hours");
+  in.power_w = optional_quantity(f.power_w, "--power-w");
+  if (!f.region.empty()) in.region = f.region;
+  if (!f.carbon_intensity.empty()) {
+    in.carbon_intensity = f.carbon_intensity == "0" ? 0.0 : parse_quantity(f.carbon_intensity, "--carbon-intensity");
+  }
+  in.pue = optional_quantity(f.pue, "--pue");
+  in.accounting = f.accounting == "tdp" ? planner::Accounting::kTdp : planner::Accounting::kFacility;
+  in.tier_operational_only = f.tier_scope == "operational";
+  return in;
+}
+
+}  // namespace scaleplan::cli

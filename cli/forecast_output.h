@@ -1,0 +1,31 @@
+#pragma once
+// The forecast as JSON and as table rows; shared by forecast, tokens,
+// allocate and plan.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "output.h"
+#include "planner/forecast.h"
+
+namespace scaleplan::cli {
+
+nlohmann::ordered_json forecast_json(const planner::Forecast& f);
+void add_forecast_rows(Table& t, const planner::Forecast& f);
+// Options every command that forecasts takes.
+struct ForecastFlags {
+  std::string hardware, gpus, mfu, gpu_hours, power_w, region, carbon_intensity, pue;
+  std::string accounting = "facility";
+  std::string tier_scope = "total";
+  std::string hardware_db;
+};
+void add_forecast_options(CLI::App& sub, ForecastFlags& f, bool hardware_required);
+void add_hardware_db_option(CLI::App& sub, std::string& path);
+// When --hardware is given: the forecast of (params, tokens) under
+// "forecast" in the document and as rows of the table.
+void add_optional_forecast(const ForecastFlags& flags, double params, double tokens,
+                           nlohmann::ordered_json& doc, Table& t);
+// Fills the planner input from the flags (params/tokens set by the caller).
+planner::ForecastInput forecast_input(const ForecastFlags& f);
+
+}  // namespace scaleplan::cli

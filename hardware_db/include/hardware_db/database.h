@@ -1,0 +1,105 @@
+#pragma once
+// The sourced database of accelerators, grid carbon intensities and PUE
+// presets. The data in hardware_db/data/*.json is compiled into the
+// binary; a user JSON file of the same shape ({"accelerators": [...],
+// "grids": [...], "pue": [...]}) adds records, or overrides fields of
+// records with the same id. Unknown values are null, never guessed.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace scaleplan::hardware_db {
+
+// Bad database content or an unknown id; the message names file and key.
+class DataError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Accelerator {
+  std::string id, name, vendor, form_factor;
+  int year = 0;
+  std::optional<double> bf16_tflops, fp16_tflops, fp8_tflops;  // dense peak
+  std::optional<double> memory_gb, bandwidth_tbps, tdp_w;
+  // Model FLOPs utilisation for LLM training: typical forecasts billed
+  // GPU-hours; low..high is the band (see mfu_basis).
+  std::optional<double> mfu_low, mfu_typical, mfu_high;
+  std::string mfu_evidence, mfu_basis;
+  std::optional<double> power_fraction;  // average training power / TDP
+  std::string power_fraction_evidence;
+  std::optional<double> host_overhead;  // (CPU + RAM energy) / GPU energy
+  std::string host_overhead_evidence;
+  std::optional<double> embodied_kgco2e;  // manufacturing, per accelerator
+  std::string embodied_basis;
+  std::string source, confidence, notes;
+  std::string origin;  // "embedded" or the file that last changed it
+
+  // The dense peak used for training: BF16, else FP16.
+  std::optional<double> training_peak_tflops() const { return bf16_tflops ? bf16_tflops : fp16_tflops; }
+};
+
+enum class GridScope { kWorld, kCountry, kCloudRegion };
+
+struct GridRegion {
+  std::string id;  // "world", "DEU", "aws:us-east-1"
+  GridScope scope = GridScope::kCountry;
+  std::string name, alpha2, alpha3, provider, region;
+  double gco2_per_kwh = 0;
+  std::optional<int> year;  // data year; unknown when the source gives none
+  std::string year_text, basis, source;
+
+  // Figures from before 2020 (or of unknown year) are flagged as old.
+  bool is_old() const { return !year || *year < 2020; }
+};
+
+struct PuePreset {
+  std::string id;  // "google", "aws", "azure", "meta", "industry-average", ...
+  std::string operator_name;
+  double pue = 0;
+  std::string year, source;
+};
+
+class Database {
+ public:
+  // The embedded data only.
+  static Database embedded();
+  // The embedded data, then `path` when not empty, else the file named by
+  // SCALEPLAN_HARDWARE_DB when set.
+  static Database load(const std::string& path);
+
+  // Merges a user file; throws DataError naming the file and key.
+  void merge_file(const std::string& path);
+  void merge_json(const nlohmann::json& doc, const std::string& origin);
+
+  const std::vector<Accelerator>& accelerators() const { return accelerators_; }
+  const std::vector<GridRegion>& grids() const { return grids_; }
+  const std::vector<PuePreset>& pue_presets() const { return pue_; }
+
+  // Exact id (case-insensitive); throws DataError with "did you mean".
+  const Accelerator& accelerator(const std::string& id) const;
+  // An id, ISO alpha-2 or alpha-3 code, country name or provider:region.
+  const GridRegion& region(const std::string& query) const;
+  const GridRegion& world() const { return region("world"); }
+  const PuePreset& pue(const std::string& id) const;
+  // Regions whose id, codes, name or provider contain `text`.
+  std::vector<const GridRegion*> search_regions(const std::string& text) const;
+
+ private:
+  void merge_records(const nlohmann::json& doc, const std::string& origin);
+  void rebuild();
+
+  // Raw records by kind, each with the origin that last touched it.
+  struct Raw {
+    nlohmann::json record;
+    std::string origin;
+  };
+  std::vector<Raw> raw_accelerators_, raw_grids_, raw_pue_;
+  std::vector<Accelerator> accelerators_;
+  std::vector<GridRegion> grids_;
+  std::vector<PuePreset> pue_;
+};
+
+}  // namespace scaleplan::hardware_db

@@ -1,0 +1,288 @@
+#include "hardware_db/database.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+#include <unordered_map>
+
+#include "edit_distance.h"
+#include "hardware_db/embedded_data.h"
+
+namespace scaleplan::hardware_db {
+
+using nlohmann::json;
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Reads typed fields of one record; errors name origin, record and key.
+class Fields {
+ public:
+  Fields(const json& obj, std::string where) : obj_(obj), where_(std::move(where)) {}
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw DataError(where_ + "." + key + ": " + what);
+  }
+
+  std::string text(const std::string& key, bool required = false) const {
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) {
+      if (required) fail(key, "missing; expected a string");
+      return "";
+    }
+    if (!it->is_string()) fail(key, it->dump() + " is not a string");
+    return it->get<std::string>();
+  }
+
+  // A finite number in [lo, hi] (lo excluded when open_lo), or null/absent.
+  std::optional<double> number(const std::string& key, double lo, double hi, bool open_lo,
+                               bool required = false) const {
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) {
+      if (required) fail(key, "missing; expected a number");
+      return std::nullopt;
+    }
+    if (!it->is_number()) fail(key, it->dump() + " is not a number");
+    const double v = it->get<double>();
+    const bool below = open_lo ? !(v > lo) : !(v >= lo);
+    if (!std::isfinite(v) || below || v > hi) {
+      char range[96];
+      std::snprintf(range, sizeof range, "expected a number in %s%g, %g]", open_lo ? "(" : "[", lo, hi);
+      fail(key, it->dump() + " is out of range; " + range);
+    }
+    return v;
+  }
+
+  Fields sub(const std::string& key) const {
+    static const json kEmpty = json::object();
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) return Fields(kEmpty, where_ + "." + key);
+    if (!it->is_object()) fail(key, "is not an object");
+    return Fields(*it, where_ + "." + key);
+  }
+
+ private:
+  const json& obj_;
+  std::string where_;
+};
+
+constexpr double kBig = 1e12;
+
+Accelerator parse_accelerator(const Fields& f, const std::string& id, const std::string& origin) {
+  Accelerator a;
+  a.id = id;
+  a.origin = origin;
+  a.name = f.text("name", true);
+  a.vendor = f.text("vendor");
+  a.form_factor = f.text("form_factor");
+  a.year = static_cast<int>(f.number("year", 0, 3000, false).value_or(0));
+  const Fields peak = f.sub("peak_tflops");
+  a.bf16_tflops = peak.number("bf16", 0, 1e6, true);
+  a.fp16_tflops = peak.number("fp16", 0, 1e6, true);
+  a.fp8_tflops = peak.number("fp8", 0, 1e6, true);
+  if (!a.training_peak_tflops()) peak.fail("bf16", "missing; expected a BF16 or FP16 dense peak in TFLOP/s");
+  a.memory_gb = f.number("memory_gb", 0, 1e6, true);
+  a.bandwidth_tbps = f.number("bandwidth_tbps", 0, 1e4, true);
+  a.tdp_w = f.number("tdp_w", 0, 1e6, true);
+  const Fields mfu = f.sub("mfu");
+  a.mfu_low = mfu.number("low", 0, 1, true);
+  a.mfu_typical = mfu.number("typical", 0, 1, true);
+  a.mfu_high = mfu.number("high", 0, 1, true);
+  a.mfu_evidence = mfu.text("evidence");
+  a.mfu_basis = mfu.text("basis");
+  if (a.mfu_low && a.mfu_typical && *a.mfu_low > *a.mfu_typical) mfu.fail("low", "is above mfu.typical");
+  if (a.mfu_high && a.mfu_typical && *a.mfu_high < *a.mfu_typical) mfu.fail("high", "is below mfu.typical");
+  a.power_fraction = f.number("power_fraction", 0, 1.5, true);
+  a.power_fraction_evidence = f.text("power_fraction_evidence");
+  a.host_overhead = f.number("host_overhead", 0, 10, false);
+  a.host_overhead_evidence = f.text("host_overhead_evidence");
+  a.embodied_kgco2e = f.number("embodied_kgco2e", 0, kBig, false);
+  a.embodied_basis = f.text("embodied_basis");
+  a.source = f.text("source", true);
+  a.confidence = f.text("confidence");
+  a.notes = f.text("notes");
+  return a;
+}
+
+GridRegion parse_grid(const Fields& f, const std::string& id) {
+  GridRegion g;
+  g.id = id;
+  const std::string scope = f.text("scope", true);
+  if (scope == "world") g.scope = GridScope::kWorld;
+  else if (scope == "country") g.scope = GridScope::kCountry;
+  else if (scope == "cloud_region") g.scope = GridScope::kCloudRegion;
+  else f.fail("scope", "'" + scope + "' is not world, country or cloud_region");
+  g.name = f.text("name", true);
+  g.alpha2 = f.text("alpha2");
+  g.alpha3 = f.text("alpha3");
+  g.provider = f.text("provider");
+  g.region = f.text("region");
+  g.gco2_per_kwh = *f.number("gco2_per_kwh", 0, 1e5, false, true);
+  if (auto y = f.number("year", 1900, 2200, false)) g.year = static_cast<int>(*y);
+  g.year_text = f.text("year_text");
+  g.basis = f.text("basis");
+  g.source = f.text("source", true);
+  return g;
+}
+
+PuePreset parse_pue(const Fields& f, const std::string& id) {
+  PuePreset p;
+  p.id = id;
+  p.operator_name = f.text("operator");
+  p.pue = *f.number("pue", 1, 10, false, true);
+  p.year = f.text("year");
+  p.source = f.text("source", true);
+  return p;
+}
+
+json parse_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(path + ": cannot open the hardware database file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  json doc = json::parse(buffer.str(), nullptr, false);
+  if (doc.is_discarded()) throw DataError(path + ": not valid JSON; expected a hardware database file");
+  return doc;
+}
+
+}  // namespace
+
+Database Database::embedded() {
+  Database db;
+  for (const char* text : detail::kEmbeddedData) db.merge_json(json::parse(text), "embedded");
+  return db;
+}
+
+Database Database::load(const std::string& path) {
+  Database db = embedded();
+  if (!path.empty()) {
+    db.merge_file(path);
+  } else if (const char* env = std::getenv("SCALEPLAN_HARDWARE_DB"); env != nullptr && *env != '\0') {
+    db.merge_file(env);
+  }
+  return db;
+}
+
+void Database::merge_file(const std::string& path) { merge_json(parse_file(path), path); }
+
+void Database::merge_json(const json& doc, const std::string& origin) {
+  if (!doc.is_object()) throw DataError(origin + ": expected a JSON object with accelerators, grids or pue lists");
+  // All or nothing: a file that fails validation leaves the database as it was.
+  const auto saved = std::make_tuple(raw_accelerators_, raw_grids_, raw_pue_);
+  try {
+    merge_records(doc, origin);
+    rebuild();
+  } catch (...) {
+    std::tie(raw_accelerators_, raw_grids_, raw_pue_) = saved;
+    rebuild();
+    throw;
+  }
+}
+
+void Database::merge_records(const json& doc, const std::string& origin) {
+  bool any = false;
+  for (auto [key, target] : {std::pair{"accelerators", &raw_accelerators_}, std::pair{"grids", &raw_grids_},
+                             std::pair{"pue", &raw_pue_}}) {
+    auto it = doc.find(key);
+    if (it == doc.end()) continue;
+    any = true;
+    if (!it->is_array()) throw DataError(origin + ": " + key + " is not a list");
+    std::unordered_map<std::string, size_t> index;
+    for (size_t i = 0; i < target->size(); ++i) index[lower((*target)[i].record["id"].get<std::string>())] = i;
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& rec = (*it)[i];
+      const std::string where = origin + ": " + key + "[" + std::to_string(i) + "]";
+      if (!rec.is_object()) throw DataError(where + ": expected an object");
+      auto id = rec.find("id");
+      if (id == rec.end() || !id->is_string() || id->get<std::string>().empty()) {
+        throw DataError(where + ".id: missing; expected a non-empty string");
+      }
+      const std::string k = lower(id->get<std::string>());
+      if (auto found = index.find(k); found != index.end()) {
+        (*target)[found->second].record.merge_patch(rec);
+        (*target)[found->second].origin = origin;
+      } else {
+        index[k] = target->size();
+        target->push_back({rec, origin});
+      }
+    }
+  }
+  if (!any) throw DataError(origin + ": no accelerators, grids or pue list found");
+}
+
+void Database::rebuild() {
+  accelerators_.clear();
+  grids_.clear();
+  pue_.clear();
+  auto where = [](const Raw& r, const char* kind) {
+    return r.origin + ": " + kind + " '" + r.record["id"].get<std::string>() + "'";
+  };
+  for (const Raw& r : raw_accelerators_) {
+    accelerators_.push_back(parse_accelerator(Fields(r.record, where(r, "accelerator")),
+                                              r.record["id"].get<std::string>(), r.origin));
+  }
+  for (const Raw& r : raw_grids_) {
+    grids_.push_back(parse_grid(Fields(r.record, where(r, "grid")), r.record["id"].get<std::string>()));
+  }
+  for (const Raw& r : raw_pue_) {
+    pue_.push_back(parse_pue(Fields(r.record, where(r, "pue")), r.record["id"].get<std::string>()));
+  }
+}
+
+const Accelerator& Database::accelerator(const std::string& id) const {
+  const std::string want = lower(id);
+  std::vector<std::string> ids;
+  for (const Accelerator& a : accelerators_) {
+    if (lower(a.id) == want) return a;
+    ids.push_back(a.id);
+  }
+  auto near = detail::suggestions(id, ids);
+  std::string hint = near.empty() ? " (see `scaleplan hardware list`)" : "; did you mean '" + near.front() + "'?";
+  throw DataError("--hardware: '" + id + "' is not a known accelerator" + hint);
+}
+
+const GridRegion& Database::region(const std::string& query) const {
+  const std::string want = lower(query);
+  for (const GridRegion& g : grids_) {
+    if (lower(g.id) == want || (!g.alpha2.empty() && lower(g.alpha2) == want) ||
+        (!g.alpha3.empty() && lower(g.alpha3) == want) ||
+        (g.scope != GridScope::kCloudRegion && lower(g.name) == want)) {
+      return g;
+    }
+  }
+  std::vector<std::string> names;
+  for (const GridRegion& g : grids_) {
+    names.push_back(g.id);
+    if (g.scope == GridScope::kCountry) names.push_back(g.name);
+  }
+  auto near = detail::suggestions(query, names);
+  std::string hint = near.empty() ? " (see `scaleplan regions`)" : "; did you mean '" + near.front() + "'?";
+  throw DataError("--region: '" + query + "' is not a known country code, country or provider:region" + hint);
+}
+
+const PuePreset& Database::pue(const std::string& id) const {
+  for (const PuePreset& p : pue_) {
+    if (lower(p.id) == lower(id)) return p;
+  }
+  throw DataError("pue: '" + id + "' is not a known PUE preset");
+}
+
+std::vector<const GridRegion*> Database::search_regions(const std::string& text) const {
+  const std::string want = lower(text);
+  std::vector<const GridRegion*> out;
+  for (const GridRegion& g : grids_) {
+    const std::string hay = lower(g.id + " " + g.alpha2 + " " + g.alpha3 + " " + g.name + " " + g.provider);
+    if (want.empty() || hay.find(want) != std::string::npos) out.push_back(&g);
+  }
+  return out;
+}
+
+}  // namespace scaleplan::hardware_db

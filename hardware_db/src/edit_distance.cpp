@@ -1,0 +1,41 @@
+#include "edit_distance.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace scaleplan::hardware_db::detail {
+
+int edit_distance(const std::string& a, const std::string& b) {
+  std::vector<int> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    int diag = row[0];
+    row[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const int up = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> suggestions(const std::string& query, const std::vector<std::string>& candidates) {
+  const int limit = std::max(2, static_cast<int>(query.size()) / 3);
+  std::vector<std::pair<int, std::string>> scored;
+  for (const std::string& c : candidates) {
+    const int d = edit_distance(query, c);
+    if (d <= limit) scored.emplace_back(d, c);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::string> out;
+  for (const auto& [d, c] : scored) {
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+    if (out.size() == 3) break;
+  }
+  return out;
+}
+
+}  // namespace scaleplan::hardware_db::detail

@@ -1,1 +1,0 @@
-#include "hardware_db/errors.h"

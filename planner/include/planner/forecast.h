@@ -1,0 +1,97 @@
+#pragma once
+// Forecast of a training run's compute, time, energy and carbon.
+//
+//   FLOPs      C = 6 N D (Kaplan et al. 2020)
+//   GPU-hours  H = C / (peak x MFU) / 3600, or given for a finished run
+//   energy     tdp:      H x P x PUE, P = TDP (the LLaMA papers' convention)
+//              facility: H x P x (1 + host overhead) x PUE, P = TDP x power fraction
+//   CO2eq      operational = energy x grid intensity
+//              embodied    = H x (accelerator + server share) / (lifetime x utilisation)
+//              (Luccioni et al. 2023, "Estimating the carbon footprint of BLOOM")
+// The band comes from the accelerator's MFU low..high. All results are
+// estimates; `assumptions` lists every default used, with its source.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hardware_db/database.h"
+#include "planner/eps.h"
+
+namespace scaleplan::planner {
+
+// Bad or contradictory planning input; the message names the option.
+class PlanError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Accounting { kTdp, kFacility };
+const char* accounting_name(Accounting a);
+
+struct ForecastInput {
+  double params = 0;
+  double tokens = 0;
+  std::optional<double> flops;  // instead of 6 N D
+  std::string hardware;
+  std::optional<int> gpus;            // default: the fewest that hold the training state
+  std::optional<double> mfu;          // default: the accelerator's typical (billed hours)
+  std::optional<double> gpu_hours;    // a finished run's measured hours
+  std::optional<double> power_w;      // per accelerator, replaces TDP (x fraction)
+  std::optional<std::string> region;  // id, ISO code, country or provider:region
+  std::optional<double> carbon_intensity;  // gCO2eq/kWh
+  std::optional<double> pue;
+  Accounting accounting = Accounting::kFacility;
+  bool tier_operational_only = false;
+
+  // Lists problems with option names; empty when valid.
+  std::vector<std::string> problems() const;
+};
+
+struct Assumption {
+  std::string name;
+  double value = 0;
+  std::string unit;
+  std::string source;
+};
+
+struct Range {
+  double low = 0, high = 0;
+};
+
+struct Forecast {
+  std::string hardware_id, hardware_name;
+  double flops = 0;
+  int gpus = 0;
+  double mfu = 0;
+  double gpu_hours = 0;
+  double wall_days = 0;
+  double power_w = 0;       // per accelerator, as accounted (before host and PUE)
+  double host_overhead = 0; // facility accounting only
+  double pue = 0;
+  double gco2_per_kwh = 0;
+  std::string grid_id, grid_name;
+  double energy_kwh = 0;
+  double co2_operational_kg = 0;
+  double co2_embodied_kg = 0;
+  double co2_kg = 0;  // operational + embodied
+  Range gpu_hours_range, energy_range, co2_range;
+  EpsTier tier = EpsTier::kLow;
+  bool tier_operational_only = false;
+  double car_km = 0;  // the same CO2eq as driving an average car this far
+  Accounting accounting = Accounting::kFacility;
+  std::vector<Assumption> assumptions;
+  std::vector<std::string> notes;  // old data, assumed values, EPS notes
+};
+
+Forecast forecast(const hardware_db::Database& db, const ForecastInput& input);
+
+// Mixed-precision AdamW keeps 16 bytes per parameter: bf16 weights and
+// gradients (2 + 2) and fp32 master weights, momentum and variance (12)
+// (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1).
+inline constexpr double kAdamWBytesPerParam = 16;
+// The fewest accelerators whose memory holds the sharded training state
+// plus `activation_share` of it again for activations and buffers.
+int min_gpus_for_training(double params, double memory_gb, double activation_share = 0.25);
+
+}  // namespace scaleplan::planner

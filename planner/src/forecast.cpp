@@ -1,0 +1,233 @@
+#include "planner/forecast.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "laws/allocation.h"
+#include "laws/presets.h"
+
+namespace scaleplan::planner {
+
+namespace {
+
+// Average training power as a share of TDP where the database has no
+// measurement: 8xH100 HGX nodes draw 76-93% of their rating while training
+// (Latif et al. 2025; Newkirk et al. 2025, arXiv:2506.14551).
+constexpr double kDefaultPowerFraction = 0.8;
+// Host (CPU + RAM) energy per unit of GPU energy: 22% in TeenyTinyLlama's
+// CodeCarbon logs (Correa et al. 2024; one A100 workstation).
+constexpr double kDefaultHostOverhead = 0.22;
+// Embodied carbon amortisation of the BLOOM study (Luccioni et al. 2023):
+// 150 kg per GPU where no LCA exists, 2,500 kg per 8-GPU server, 6-year
+// lifetime at 85% utilisation.
+constexpr double kAssumedGpuEmbodiedKg = 150;
+constexpr double kServerEmbodiedKgPerGpu = 2500.0 / 8;
+constexpr double kLifetimeHours = 6 * 365.25 * 24;
+constexpr double kUtilisation = 0.85;
+// An average passenger car emits about 400 g CO2 per mile = 248.5 g/km
+// (US EPA, "Greenhouse Gas Emissions from a Typical Passenger Vehicle", 2023).
+constexpr double kCarKgPerKm = 0.2485;
+constexpr const char* kCarSource = "US EPA 2023, typical passenger vehicle: ~400 g CO2/mile";
+// EPS: models over 2B parameters and runs far past the compute-optimal data
+// point are listed among its High examples.
+constexpr double kEpsLargeModelParams = 2e9;
+constexpr double kOvertrainFactor = 4;
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+const hardware_db::PuePreset* provider_pue(const hardware_db::Database& db, const std::string& provider) {
+  for (const auto& p : db.pue_presets()) {
+    if (p.id == provider) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* accounting_name(Accounting a) { return a == Accounting::kTdp ? "tdp" : "facility"; }
+
+std::vector<std::string> ForecastInput::problems() const {
+  std::vector<std::string> out;
+  auto positive = [&](const char* name, std::optional<double> v) {
+    if (v && !(*v > 0 && std::isfinite(*v))) out.push_back(std::string(name) + ": " + fmt("%g", *v) + " must be positive");
+  };
+  if (!flops && !(params > 0 && tokens > 0)) out.push_back("--params and --tokens (or --flops) are required");
+  if (params < 0 || !std::isfinite(params)) out.push_back("--params: must be positive");
+  positive("--flops", flops);
+  positive("--gpu-hours", gpu_hours);
+  positive("--power-w", power_w);
+  if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
+  if (mfu && !(*mfu > 0 && *mfu <= 1)) out.push_back("--mfu: " + fmt("%g", *mfu) + " must be in (0, 1]");
+  if (pue && !(*pue >= 1 && std::isfinite(*pue))) out.push_back("--pue: " + fmt("%g", *pue) + " must be at least 1");
+  if (carbon_intensity && !(*carbon_intensity >= 0 && std::isfinite(*carbon_intensity))) {
+    out.push_back("--carbon-intensity: " + fmt("%g", *carbon_intensity) + " must be >= 0 gCO2eq/kWh");
+  }
+  if (region && carbon_intensity) {
+    out.push_back("--region and --carbon-intensity both set the grid intensity; give one");
+  }
+  return out;
+}
+
+int min_gpus_for_training(double params, double memory_gb, double activation_share) {
+  const double bytes = params * kAdamWBytesPerParam * (1 + activation_share);
+  const double per_gpu = memory_gb * 1e9;
+  const double n = std::ceil(bytes / per_gpu);
+  if (n <= 8) return static_cast<int>(std::max(1.0, n));
+  return static_cast<int>(std::ceil(n / 8) * 8);  // whole 8-GPU nodes
+}
+
+Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
+  if (auto p = in.problems(); !p.empty()) throw PlanError(p.front());
+  const hardware_db::Accelerator& acc = db.accelerator(in.hardware);
+  Forecast f;
+  f.hardware_id = acc.id;
+  f.hardware_name = acc.name;
+  f.accounting = in.accounting;
+  auto assume = [&](std::string name, double value, std::string unit, std::string source) {
+    f.assumptions.push_back({std::move(name), value, std::move(unit), std::move(source)});
+  };
+
+  f.flops = in.flops ? *in.flops : laws::training_flops(in.params, in.tokens);
+  const double peak_flops = *acc.training_peak_tflops() * 1e12;
+  assume("peak_tflops", *acc.training_peak_tflops(), "TFLOP/s dense " + std::string(acc.bf16_tflops ? "BF16" : "FP16"),
+         acc.source);
+
+  // Utilisation: the user's, else the database's (forecasting billed hours).
+  if (in.mfu) {
+    f.mfu = *in.mfu;
+    assume("mfu", f.mfu, "fraction", "given (--mfu)");
+  } else if (acc.mfu_typical) {
+    f.mfu = *acc.mfu_typical;
+    assume("mfu", f.mfu, "fraction", acc.mfu_basis + "; evidence: " + acc.mfu_evidence);
+  } else if (!in.gpu_hours) {
+    throw PlanError("--mfu: the database has no MFU for " + acc.id + "; pass --mfu (e.g. 0.35)");
+  }
+  const double mfu_low = in.mfu ? *in.mfu : acc.mfu_low.value_or(f.mfu);
+  const double mfu_high = in.mfu ? *in.mfu : acc.mfu_high.value_or(f.mfu);
+
+  auto hours_at = [&](double mfu) { return f.flops / (peak_flops * mfu) / 3600.0; };
+  if (in.gpu_hours) {
+    f.gpu_hours = *in.gpu_hours;
+    f.gpu_hours_range = {f.gpu_hours, f.gpu_hours};
+    f.mfu = f.flops / (peak_flops * f.gpu_hours * 3600.0);  // implied by the measured hours
+  } else {
+    f.gpu_hours = hours_at(f.mfu);
+    f.gpu_hours_range = {hours_at(mfu_high), hours_at(mfu_low)};
+  }
+
+  if (in.gpus) {
+    f.gpus = *in.gpus;
+  } else {
+    if (!acc.memory_gb) throw PlanError("--gpus: the database has no memory size for " + acc.id + "; pass --gpus");
+    f.gpus = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
+    assume("gpus", f.gpus, "accelerators",
+           "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
+  }
+  f.wall_days = f.gpu_hours / f.gpus / 24.0;
+
+  // Power per accelerator.
+  if (in.power_w) {
+    f.power_w = *in.power_w;
+    assume("power_w", f.power_w, "W per accelerator", "given (--power-w)");
+  } else {
+    if (!acc.tdp_w) {
+      throw PlanError("--power-w: the database has no TDP for " + acc.id + " (not published); pass --power-w");
+    }
+    f.power_w = *acc.tdp_w;
+    assume("tdp_w", *acc.tdp_w, "W", acc.source);
+    if (in.accounting == Accounting::kFacility) {
+      const double frac = acc.power_fraction.value_or(kDefaultPowerFraction);
+      f.power_w *= frac;
+      assume("power_fraction", frac, "of TDP",
+             acc.power_fraction ? acc.power_fraction_evidence
+                                : "assumed (no measurement for this accelerator): 8xH100 nodes draw 76-93% "
+                                  "of rating while training (Latif et al. 2025; Newkirk et al. 2025)");
+    }
+  }
+  if (in.accounting == Accounting::kFacility) {
+    f.host_overhead = acc.host_overhead.value_or(kDefaultHostOverhead);
+    assume("host_overhead", f.host_overhead, "of GPU energy",
+           acc.host_overhead ? acc.host_overhead_evidence
+                             : "CPU + RAM energy / GPU energy in TeenyTinyLlama's CodeCarbon logs (Correa et al. "
+                               "2024, one A100 workstation)");
+  }
+
+  // Grid and facility.
+  const hardware_db::GridRegion* grid = nullptr;
+  if (in.carbon_intensity) {
+    f.gco2_per_kwh = *in.carbon_intensity;
+    f.grid_id = "custom";
+    f.grid_name = "given (--carbon-intensity)";
+    assume("grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh", "given (--carbon-intensity)");
+  } else {
+    grid = &db.region(in.region.value_or("world"));
+    f.gco2_per_kwh = grid->gco2_per_kwh;
+    f.grid_id = grid->id;
+    f.grid_name = grid->name;
+    assume("grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh",
+           grid->source + (grid->year_text.empty() ? "" : " (" + grid->year_text + ")"));
+    if (grid->scope == hardware_db::GridScope::kWorld && grid->id == "world") {
+      f.notes.push_back("grid: the EPS default world average, 475 g/kWh (IEA, 2018 data); the 2024 world "
+                        "figure is 445 g/kWh (--region world-2024)");
+    } else if (grid->is_old()) {
+      f.notes.push_back("grid intensity of " + grid->id + " dates from " +
+                        (grid->year ? std::to_string(*grid->year) : std::string("an unknown year")) +
+                        ": grids have changed since; pass --carbon-intensity for a current figure");
+    }
+  }
+  if (in.pue) {
+    f.pue = *in.pue;
+    assume("pue", f.pue, "ratio", "given (--pue)");
+  } else {
+    const hardware_db::PuePreset* p = grid && !grid->provider.empty() ? provider_pue(db, grid->provider) : nullptr;
+    if (p == nullptr) p = &db.pue("industry-average");
+    f.pue = p->pue;
+    assume("pue", f.pue, "ratio", p->operator_name + " " + p->year + ": " + p->source);
+  }
+
+  // Energy and carbon; everything scales with GPU-hours.
+  const double kwh_per_gpu_hour = f.power_w * (1 + f.host_overhead) * f.pue / 1000.0;
+  const double embodied_per_gpu = acc.embodied_kgco2e.value_or(kAssumedGpuEmbodiedKg);
+  const double embodied_per_hour =
+      (embodied_per_gpu + kServerEmbodiedKgPerGpu) / (kLifetimeHours * kUtilisation);
+  assume("embodied_kgco2e_per_gpu", embodied_per_gpu, "kgCO2eq",
+         acc.embodied_kgco2e ? acc.embodied_basis
+                             : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
+  assume("embodied_server_kgco2e_per_gpu", kServerEmbodiedKgPerGpu, "kgCO2eq",
+         "2,500 kg per 8-GPU server (Luccioni et al. 2023, BLOOM)");
+  assume("hardware_lifetime_years", 6, "years", "Luccioni et al. 2023 (BLOOM)");
+  assume("hardware_utilisation", kUtilisation, "fraction", "Luccioni et al. 2023 (BLOOM)");
+
+  auto energy_at = [&](double hours) { return hours * kwh_per_gpu_hour; };
+  auto co2_op_at = [&](double hours) { return energy_at(hours) * f.gco2_per_kwh / 1000.0; };
+  auto co2_at = [&](double hours) { return co2_op_at(hours) + hours * embodied_per_hour; };
+  f.energy_kwh = energy_at(f.gpu_hours);
+  f.co2_operational_kg = co2_op_at(f.gpu_hours);
+  f.co2_embodied_kg = f.gpu_hours * embodied_per_hour;
+  f.co2_kg = f.co2_operational_kg + f.co2_embodied_kg;
+  f.energy_range = {energy_at(f.gpu_hours_range.low), energy_at(f.gpu_hours_range.high)};
+  f.co2_range = {co2_at(f.gpu_hours_range.low), co2_at(f.gpu_hours_range.high)};
+  f.car_km = f.co2_kg / kCarKgPerKm;
+  assume("car_kgco2_per_km", kCarKgPerKm, "kgCO2/km", kCarSource);
+
+  f.tier_operational_only = in.tier_operational_only;
+  f.tier = eps_tier(f.energy_kwh, in.tier_operational_only ? f.co2_operational_kg : f.co2_kg);
+  if (in.params > kEpsLargeModelParams) {
+    f.notes.push_back("the EPS lists models over 2B parameters among its High-impact examples");
+  }
+  if (in.params > 0 && in.tokens > 0) {
+    const double optimal = laws::compute_optimal_tokens(laws::preset(laws::kDefaultLaw), in.params);
+    if (in.tokens > kOvertrainFactor * optimal) {
+      f.notes.push_back("the run trains on " + fmt("%.1f", in.tokens / optimal) +
+                        "x the compute-optimal tokens (" + laws::kDefaultLaw +
+                        "); the EPS lists runs far past the compute-optimal point among High examples");
+    }
+  }
+  return f;
+}
+
+}  // namespace scaleplan::planner

@@ -1,0 +1,126 @@
+// End-to-end: forecast, hardware, regions, tier, and tokens --hardware.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support.h"
+
+using nlohmann::json;
+using scaleplan::testing::run_scaleplan;
+using Catch::Matchers::WithinRel;
+
+TEST_CASE("forecast --json reproduces LLaMA-65B's published energy and carbon", "[cli]") {
+  auto r = run_scaleplan({"forecast", "--params", "65.2B", "--tokens", "1.4T", "--hardware", "a100-sxm4-80gb",
+                          "--gpu-hours", "1022362", "--accounting", "tdp", "--pue", "1.1", "--carbon-intensity",
+                          "385", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json d = json::parse(r.out);
+  CHECK_THAT(d["energy_kwh"].get<double>(), WithinRel(449e3, 0.01));
+  CHECK_THAT(d["co2_operational_kg"].get<double>(), WithinRel(173e3, 0.01));
+  for (const char* key : {"flops", "gpu_hours", "wall_days", "energy_kwh", "co2_kg", "co2_operational_kg",
+                          "co2_embodied_kg", "eps_tier", "range", "assumptions"}) {
+    INFO(key);
+    CHECK(d.contains(key));
+  }
+  CHECK(d["eps_tier"] == "High");
+  CHECK(d["range"]["energy_kwh"].size() == 2);
+  CHECK(d["assumptions"].size() > 3);
+}
+
+TEST_CASE("forecast reads CodeCarbon-style inputs for TeenyTinyLlama within 20% of the measured energy", "[cli]") {
+  auto r = run_scaleplan({"forecast", "--params", "468239360", "--tokens", "9.8B", "--hardware", "a100-sxm4-40gb",
+                          "--gpus", "1", "--gpu-hours", "280.5", "--region", "DE", "--pue", "1.0", "--json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(json::parse(r.out)["energy_kwh"].get<double>(), WithinRel(112.97, 0.20));
+}
+
+TEST_CASE("tier answers with the EPS tier", "[cli]") {
+  struct Case {
+    const char *kwh, *co2, *tier;
+  } cases[] = {{"1600", "600", "High"}, {"1600", "400", "Intermediate"}, {"0.05", "0.01", "Low"},
+               {"0.2", "0.01", "Intermediate"}};
+  for (const Case& c : cases) {
+    auto r = run_scaleplan({"tier", "--kwh", c.kwh, "--co2-kg", c.co2, "--json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out)["eps_tier"] == c.tier);
+  }
+}
+
+TEST_CASE("hardware and regions list the database and a user file overrides it", "[cli]") {
+  auto list = run_scaleplan({"hardware", "list", "--json"});
+  REQUIRE(list.exit_code == 0);
+  CHECK(json::parse(list.out)["accelerators"].size() >= 23);
+  auto show = run_scaleplan({"hardware", "show", "tpu-v5e", "--json"});
+  REQUIRE(show.exit_code == 0);
+  CHECK(json::parse(show.out)["accelerator"]["tdp_w"].is_null());
+  auto regions = run_scaleplan({"regions", "--search", "aws:", "--json"});
+  REQUIRE(regions.exit_code == 0);
+  CHECK(json::parse(regions.out)["regions"].size() >= 20);
+  CHECK(json::parse(regions.out)["regions"][0]["old"] == true);
+
+  const auto dir = scaleplan::testing::temp_dir("hwdb");
+  const std::string db = (dir / "db.json").string();
+  std::ofstream(db) << R"({"accelerators": [{"id": "tpu-v5e", "tdp_w": 200}]})";
+  auto env = run_scaleplan({"hardware", "show", "tpu-v5e", "--json"}, {"SCALEPLAN_HARDWARE_DB=" + db});
+  REQUIRE(env.exit_code == 0);
+  CHECK(json::parse(env.out)["accelerator"]["tdp_w"] == 200);
+  auto flag = run_scaleplan({"forecast", "--params", "1B", "--tokens", "20B", "--hardware", "tpu-v5e",
+                             "--hardware-db", db, "--json"});
+  CHECK(flag.exit_code == 0);
+}
+
+TEST_CASE("tokens --hardware adds a forecast with its tier", "[cli]") {
+  auto r = run_scaleplan({"tokens", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json d = json::parse(r.out);
+  CHECK(d["forecast"]["eps_tier"] == "High");
+  CHECK_THAT(d["forecast"]["flops"].get<double>(), WithinRel(d["flops"].get<double>(), 1e-12));
+}
+
+TEST_CASE("forecast commands refuse bad input with one line", "[cli]") {
+  const auto dir = scaleplan::testing::temp_dir("fc-bad");
+  const std::string not_json = (dir / "db.json").string();
+  std::ofstream(not_json) << "accelerators: []";
+  const std::string neg = (dir / "neg.json").string();
+  std::ofstream(neg) << R"({"accelerators": [{"id": "h100-sxm5-80gb", "tdp_w": -700}]})";
+  const std::vector<std::string> base = {"forecast", "--params", "7B", "--tokens", "1T"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  struct Case {
+    std::vector<std::string> args;
+    const char* mentions;
+  };
+  const Case cases[] = {
+      {with({"--hardware", "h100-sxm-80gb"}), "did you mean 'h100-sxm5-80gb'"},
+      {with({"--hardware", "h100-sxm5-80gb", "--region", "Germny"}), "did you mean 'Germany'"},
+      {with({"--hardware", "h100-sxm5-80gb", "--mfu", "1.5"}), "--mfu"},
+      {with({"--hardware", "h100-sxm5-80gb", "--mfu", "0"}), "--mfu"},
+      {with({"--hardware", "h100-sxm5-80gb", "--gpus", "0"}), "--gpus"},
+      {with({"--hardware", "h100-sxm5-80gb", "--gpus", "2.5"}), "--gpus"},
+      {with({"--hardware", "h100-sxm5-80gb", "--gpu-hours", "-3"}), "--gpu-hours"},
+      {with({"--hardware", "h100-sxm5-80gb", "--pue", "0.9"}), "--pue"},
+      {with({"--hardware", "h100-sxm5-80gb", "--carbon-intensity", "-5"}), "--carbon-intensity"},
+      {with({"--hardware", "h100-sxm5-80gb", "--region", "DE", "--carbon-intensity", "300"}), "--region"},
+      {with({"--hardware", "h100-sxm5-80gb", "--accounting", "magic"}), "--accounting"},
+      {with({"--hardware", "h100-sxm5-80gb", "--hardware-db", not_json}), "not valid JSON"},
+      {with({"--hardware", "h100-sxm5-80gb", "--hardware-db", neg}), "tdp_w"},
+      {with({"--hardware", "tpu-v5p"}), "--power-w"},
+      {{"forecast", "--params", "7B", "--hardware", "h100-sxm5-80gb"}, "--tokens"},
+      {{"tier", "--kwh", "-1", "--co2-kg", "3"}, "--kwh"},
+      {{"hardware", "show", "z100"}, "z100"},
+      {{"regions", "--search", "atlantis"}, "atlantis"},
+  };
+  for (const Case& c : cases) {
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    INFO(joined);
+    auto r = run_scaleplan(c.args);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err_lines() == 1);
+    CHECK_THAT(r.err, Catch::Contains(c.mentions));
+  }
+}
