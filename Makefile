@@ -18,7 +18,7 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(SCALEPLAN) tokens --params 7B --hardware h100-sxm5-80gb
+	$(SCALEPLAN) plan --target-params 7B --hardware h100-sxm5-80gb
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

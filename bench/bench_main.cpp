@@ -7,7 +7,9 @@
 
 #include "laws/csv.h"
 #include "laws/fit.h"
+#include "laws/presets.h"
 #include "laws/runs.h"
+#include "planner/plan.h"
 
 using namespace scaleplan::laws;
 using Clock = std::chrono::steady_clock;
@@ -58,7 +60,34 @@ void bench_fit() {
 
 }  // namespace
 
+void bench_plan() {
+  const auto db = scaleplan::hardware_db::Database::embedded();
+  const Law& law = preset("besiroglu2024");
+  scaleplan::planner::PlanRequest r;
+  int n = 0;
+  double sink = 0;
+  auto t0 = Clock::now();
+  while (seconds_since(t0) < 1.0) {
+    for (int i = 0; i < 1000; ++i, ++n) {
+      r.target_loss = 2.0 + 0.0005 * (n % 1000);
+      sink += scaleplan::planner::make_plan(db, law, r).best.energy_kwh;
+    }
+  }
+  const double s = seconds_since(t0);
+  std::printf("plan (one accelerator, target loss): %.0f plans/s in-process (%d plans, checksum %.3g)\n", n / s, n, sink);
+  r.hardware = {"all"};
+  n = 0;
+  t0 = Clock::now();
+  while (seconds_since(t0) < 1.0) {
+    r.target_loss = 2.0 + 0.001 * (n % 100);
+    sink += scaleplan::planner::make_plan(db, law, r).best.energy_kwh;
+    ++n;
+  }
+  std::printf("plan --hardware all: %.0f plans/s in-process\n", n / seconds_since(t0));
+}
+
 int main() {
   bench_fit();
+  bench_plan();
   return 0;
 }

@@ -47,10 +47,11 @@ ordered_json forecast_json(const planner::Forecast& f) {
 
 void add_forecast_rows(Table& t, const planner::Forecast& f) {
   const double tier_co2 = f.tier_operational_only ? f.co2_operational_kg : f.co2_kg;
-  t.row("hardware", f.hardware_id, std::to_string(f.gpus) + " accelerators, MFU " + short_number(f.mfu));
+  const std::string accelerators = std::to_string(f.gpus) + (f.gpus == 1 ? " accelerator" : " accelerators");
+  t.row("hardware", f.hardware_id, accelerators + ", MFU " + short_number(f.mfu));
   t.row("GPU-hours", human_hours(f.gpu_hours),
         "range " + human_count(f.gpu_hours_range.low) + " - " + human_count(f.gpu_hours_range.high));
-  t.row("wall clock", human_days(f.wall_days), "on " + std::to_string(f.gpus) + " accelerators");
+  t.row("wall clock", human_days(f.wall_days), "on " + accelerators);
   t.row("energy", human_energy_kwh(f.energy_kwh),
         "range " + human_energy_kwh(f.energy_range.low) + " - " + human_energy_kwh(f.energy_range.high) + ", " +
             planner::accounting_name(f.accounting) + " accounting, PUE " + short_number(f.pue));

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("scaleplan ") + SCALEPLAN_VERSION);
   app.require_subcommand(1);
   app.footer("Run `scaleplan COMMAND --help` for a command's options and an example.");
+  cli::setup_plan(app);
   cli::setup_tokens(app);
   cli::setup_loss(app);
   cli::setup_allocate(app);

@@ -138,4 +138,34 @@ Allocation min_compute_for_loss(const Law& law, double target_loss,
               unique_tokens);
 }
 
+Allocation min_cost_for_loss(const Law& law, double target_loss, double extra_per_param,
+                             std::optional<double> max_params, std::optional<double> unique_tokens) {
+  if (max_params && !(loss_floor(law, *max_params, unique_tokens) < target_loss)) {
+    throw LawError("target loss " + num(target_loss) + " is at or below the floor of " +
+                   num(loss_floor(law, *max_params, unique_tokens)) + " that the largest allowed model (" +
+                   num(*max_params) + " parameters) approaches under " + law.name +
+                   "; raise the size cap or the target");
+  }
+  const Allocation unconstrained = min_compute_for_loss(law, target_loss, unique_tokens);
+  if (extra_per_param == 0 && (!max_params || unconstrained.params <= *max_params)) return unconstrained;
+
+  // cost(N) = 6 N D(N) + extra N is smooth in log N with D(N) -> infinity at
+  // the smallest N that can reach the target: search above it.
+  auto floor_gap = [&](double x) { return target_loss - loss_floor(law, std::exp(x), unique_tokens); };
+  const double log_n_min =
+      floor_gap(kLogMin) > 0 ? kLogMin : detail::solve_increasing(floor_gap, kLogMin, kLogMax);
+  const double lo = log_n_min + 1e-9 * (1 + std::fabs(log_n_min));
+  double hi = std::max(std::log(unconstrained.params) + std::log(100.0), lo + 1e-6);
+  if (max_params) hi = std::min(hi, std::log(*max_params));
+  auto log_cost = [&](double x) {
+    const double n = std::exp(x);
+    if (!(loss_floor(law, n, unique_tokens) < target_loss)) return HUGE_VAL;
+    const double d = tokens_for_loss(law, n, target_loss, unique_tokens);
+    return std::log(training_flops(n, d) + extra_per_param * n);
+  };
+  const double log_n = hi <= lo ? hi : detail::minimize(log_cost, lo, hi);
+  const double params = std::exp(log_n);
+  return make(law, params, tokens_for_loss(law, params, target_loss, unique_tokens), unique_tokens);
+}
+
 }  // namespace scaleplan::laws

@@ -49,4 +49,15 @@ Allocation min_compute_for_loss(
     const Law& law, double target_loss,
     std::optional<double> unique_tokens = std::nullopt);
 
+// The (N, D) reaching `target_loss` that minimises 6 N D + extra_per_param N,
+// with N <= max_params. The extra term prices work that grows with the model
+// but not with its training tokens, such as serving T inference tokens
+// (2 N T FLOPs; Sardana & Frankle 2023, "Beyond Chinchilla-Optimal"),
+// expressed in training-FLOP equivalents. With no extra term and no binding
+// cap this is min_compute_for_loss. Throws LawError when the target is out
+// of reach, or out of reach within max_params, stating the bound.
+Allocation min_cost_for_loss(const Law& law, double target_loss, double extra_per_param,
+                             std::optional<double> max_params = std::nullopt,
+                             std::optional<double> unique_tokens = std::nullopt);
+
 }  // namespace scaleplan::laws

@@ -1,0 +1,186 @@
+// scaleplan plan: the least-energy (N, D) for a target loss, or the best
+// loss within a budget, on the best of the candidate accelerators.
+#include <cmath>
+#include <sstream>
+
+#include "commands.h"
+#include "forecast_output.h"
+#include "planner/plan.h"
+#include "units.h"
+
+namespace scaleplan::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+struct PlanOptions {
+  std::string target_loss, target_params, budget_kwh, budget_co2, budget_flops;
+  std::string law;
+  std::string hardware = "h100-sxm5-80gb";
+  std::string gpus, deadline_days, region, carbon_intensity, pue, max_params, unique_tokens;
+  std::string inference_tokens, inference_hardware, experiment_overhead;
+  std::string minimize = "energy";
+  std::string hardware_db;
+  bool json = false;
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+planner::PlanRequest request_from(const PlanOptions& o) {
+  planner::PlanRequest r;
+  if (!o.target_loss.empty()) r.target_loss = parse_quantity(o.target_loss, "--target-loss");
+  r.target_params = optional_quantity(o.target_params, "--target-params");
+  r.budget_kwh = optional_quantity(o.budget_kwh, "--budget-kwh");
+  r.budget_co2_kg = optional_quantity(o.budget_co2, "--budget-co2-kg");
+  r.budget_flops = optional_quantity(o.budget_flops, "--budget-flops");
+  r.hardware = split_list(o.hardware);
+  if (auto g = optional_quantity(o.gpus, "--gpus")) {
+    if (*g != std::floor(*g) || *g > 1e7) throw InputError("--gpus: '" + o.gpus + "' is not a whole count");
+    r.gpus = static_cast<int>(*g);
+  }
+  r.deadline_days = optional_quantity(o.deadline_days, "--deadline-days");
+  if (!o.region.empty()) r.region = o.region;
+  r.carbon_intensity = optional_quantity(o.carbon_intensity, "--carbon-intensity");
+  r.pue = optional_quantity(o.pue, "--pue");
+  r.max_params = optional_quantity(o.max_params, "--max-params");
+  r.unique_tokens = optional_quantity(o.unique_tokens, "--unique-tokens");
+  r.inference_tokens = optional_quantity(o.inference_tokens, "--inference-tokens").value_or(0);
+  r.inference_hardware = o.inference_hardware;
+  r.experiment_overhead = optional_quantity(o.experiment_overhead, "--experiment-overhead").value_or(1);
+  r.minimize = o.minimize == "co2" ? planner::Objective::kCo2 : planner::Objective::kEnergy;
+  return r;
+}
+
+ordered_json option_json(const planner::PlanOption& p) {
+  return {{"hardware", p.training.hardware_id}, {"params", p.params}, {"tokens", p.tokens},
+          {"gpus", p.training.gpus}, {"wall_days", p.training.wall_days}, {"energy_kwh", p.energy_kwh},
+          {"co2_kg", p.co2_kg}, {"eps_tier", planner::tier_name(p.tier)}};
+}
+
+void run_plan(const PlanOptions& o) {
+  const planner::PlanRequest req = request_from(o);
+  if (auto p = req.problems(); !p.empty()) throw InputError(p.front());
+  const auto db = hardware_db::Database::load(o.hardware_db);
+  const laws::Law law = law_for(o.law, false);
+  const planner::Plan plan = planner::make_plan(db, law, req);
+  const planner::PlanOption& b = plan.best;
+
+  auto doc = new_document("plan");
+  add_law(doc, law);
+  doc["goal"] = plan.goal;
+  if (plan.goal != "target_loss") doc["budget"] = plan.budget;
+  doc["target_loss"] = plan.target_loss;
+  doc["params"] = b.params;
+  doc["tokens"] = b.tokens;
+  doc["tokens_per_param"] = b.tokens / b.params;
+  if (plan.unique_tokens) {
+    doc["unique_tokens"] = *plan.unique_tokens;
+    doc["epochs"] = b.tokens / *plan.unique_tokens;
+  }
+  doc["loss"] = b.loss;
+  doc["flops"] = b.training_flops;
+  doc["inference_flops"] = b.inference_flops;
+  doc["total_flops"] = b.training_flops + b.inference_flops;
+  doc["hardware"] = b.training.hardware_id;
+  doc["gpus"] = b.training.gpus;
+  doc["wall_days"] = b.training.wall_days;
+  doc["gpu_hours"] = b.training.gpu_hours;
+  doc["experiment_overhead"] = plan.experiment_overhead;
+  doc["final_run_energy_kwh"] = b.training.energy_kwh;
+  doc["final_run_co2_kg"] = b.training.co2_kg;
+  doc["energy_kwh"] = b.energy_kwh;
+  doc["co2_kg"] = b.co2_kg;
+  doc["co2_operational_kg"] = b.training.co2_operational_kg * plan.experiment_overhead +
+                              (b.inference ? b.inference->co2_operational_kg : 0);
+  doc["co2_embodied_kg"] = b.training.co2_embodied_kg * plan.experiment_overhead +
+                           (b.inference ? b.inference->co2_embodied_kg : 0);
+  doc["eps_tier"] = planner::tier_name(b.tier);
+  doc["training"] = forecast_json(b.training);
+  if (b.inference) doc["inference"] = forecast_json(*b.inference);
+  doc["chinchilla_optimal"] = {{"params", plan.chinchilla.params}, {"tokens", plan.chinchilla.tokens},
+                               {"flops", plan.chinchilla.flops},
+                               {"total_flops", plan.chinchilla.flops + 2 * plan.chinchilla.params * req.inference_tokens},
+                               {"energy_kwh", plan.chinchilla_energy_kwh}};
+  doc["alternatives"] = ordered_json::array();
+  for (const auto& a : plan.alternatives) doc["alternatives"].push_back(option_json(a));
+  doc["skipped_hardware"] = plan.skipped;
+  if (plan.params_ci) {
+    doc["intervals"] = {{"replicates_used", plan.replicates_used},
+                        {"params", {plan.params_ci->low, plan.params_ci->high}},
+                        {"tokens", {plan.tokens_ci->low, plan.tokens_ci->high}},
+                        {"energy_kwh", {plan.energy_ci->low, plan.energy_ci->high}}};
+  }
+
+  Table t("Plan (estimate): loss " + short_number(plan.target_loss) + " at the least " +
+          (req.minimize == planner::Objective::kCo2 ? "CO2eq" : "energy") +
+          (plan.goal == "target_loss" ? "" : " within a budget of " + short_number(plan.budget)));
+  t.row("parameters", human_count(b.params),
+        plan.params_ci ? "95% [" + human_count(plan.params_ci->low) + ", " + human_count(plan.params_ci->high) + "]" : "");
+  t.row("tokens", human_count(b.tokens), short_number(b.tokens / b.params) + " tokens/param" +
+        (plan.unique_tokens ? ", " + short_number(b.tokens / *plan.unique_tokens) + " epochs" : ""));
+  t.row("training FLOPs", short_number(b.training_flops),
+        b.inference_flops > 0 ? "+ " + short_number(b.inference_flops) + " inference = " +
+                                    short_number(b.training_flops + b.inference_flops)
+                              : "");
+  t.row("Chinchilla-optimal", human_count(plan.chinchilla.params) + " / " + human_count(plan.chinchilla.tokens),
+        "params / tokens for the same loss, " + human_energy_kwh(plan.chinchilla_energy_kwh));
+  add_forecast_rows(t, b.training);
+  if (plan.experiment_overhead > 1) {
+    t.line("with experiments (x" + short_number(plan.experiment_overhead) + "): " + human_energy_kwh(b.energy_kwh) +
+           ", " + human_co2_kg(b.co2_kg) + (b.inference ? " (incl. inference)" : ""));
+  }
+  if (b.inference) {
+    t.line("lifetime inference on " + b.inference->hardware_id + ": " + human_energy_kwh(b.inference->energy_kwh) +
+           ", " + human_co2_kg(b.inference->co2_kg) + " (same MFU as training assumed: an optimistic floor)");
+  }
+  if (!plan.alternatives.empty()) t.line("Alternatives:");
+  for (const auto& a : plan.alternatives) {
+    t.line("  " + a.training.hardware_id + ": " + human_energy_kwh(a.energy_kwh) + ", " + human_co2_kg(a.co2_kg) +
+           ", " + planner::tier_name(a.tier) + ", " + std::to_string(a.training.gpus) + " GPUs, " +
+           human_days(a.training.wall_days));
+  }
+  add_law(t, law);
+  emit(o.json, doc, t.render());
+}
+
+}  // namespace
+
+void setup_plan(CLI::App& app) {
+  auto o = std::make_shared<PlanOptions>();
+  auto* sub = app.add_subcommand("plan", "Least-energy model size and tokens for a target loss, or best loss for a budget");
+  sub->add_option("--target-loss", o->target_loss, "the loss to reach (nats/token under the law)");
+  sub->add_option("--target-params", o->target_params, "target: the loss of a compute-optimal model of this size");
+  sub->add_option("--budget-kwh", o->budget_kwh, "instead of a target: the lowest loss within this energy");
+  sub->add_option("--budget-co2-kg", o->budget_co2, "instead of a target: the lowest loss within this CO2eq");
+  sub->add_option("--budget-flops", o->budget_flops, "instead of a target: the lowest loss within these FLOPs");
+  add_law_option(*sub, o->law);
+  sub->add_option("--hardware", o->hardware, "accelerator id, a comma-separated list, or all")->capture_default_str();
+  sub->add_option("--gpus", o->gpus, "accelerator count (default: the fewest that hold the training state)");
+  sub->add_option("--deadline-days", o->deadline_days, "wall-clock limit: the fewest GPUs that meet it");
+  sub->add_option("--region", o->region, "grid: ISO code, country or provider:region (default: world 475 g/kWh)");
+  sub->add_option("--carbon-intensity", o->carbon_intensity, "grid intensity in gCO2eq/kWh");
+  sub->add_option("--pue", o->pue, "data-centre PUE");
+  sub->add_option("--max-params", o->max_params, "largest model allowed");
+  sub->add_option("--unique-tokens", o->unique_tokens, "unique tokens available (repeats decay, Muennighoff et al.)");
+  sub->add_option("--inference-tokens", o->inference_tokens, "lifetime inference tokens to serve (2N FLOPs each)");
+  sub->add_option("--inference-hardware", o->inference_hardware, "accelerator that serves (default: the training one)");
+  sub->add_option("--experiment-overhead", o->experiment_overhead, "the whole project costs F x the final run");
+  sub->add_option("--minimize", o->minimize, "energy or co2")->check(CLI::IsMember({"energy", "co2"}))->capture_default_str();
+  add_hardware_db_option(*sub, o->hardware_db);
+  add_json_flag(*sub, o->json);
+  sub->footer(
+      "Example:\n  scaleplan plan --target-params 7B --hardware all\n"
+      "  scaleplan plan --target-loss 2.1 --inference-tokens 2T --region FR --json\n"
+      "  scaleplan plan --budget-kwh 50000 --hardware h100-sxm5-80gb,a100-sxm4-80gb");
+  sub->callback([o] { run_plan(*o); });
+}
+
+}  // namespace scaleplan::cli

@@ -1,0 +1,81 @@
+#pragma once
+// The planner: the least-energy (or least-CO2eq) model size N and token
+// count D that reach a target loss, on the best of the candidate
+// accelerators; and its dual, the lowest loss within a budget.
+//
+// On one accelerator energy is proportional to FLOPs, so without inference
+// the plan is the least-compute point of the iso-loss curve. With lifetime
+// inference of T tokens (2 N FLOPs each, Sardana & Frankle 2023) the plan
+// minimises 6 N D + 2 N T r, where r is the inference hardware's cost per
+// FLOP relative to the training hardware's.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hardware_db/database.h"
+#include "laws/allocation.h"
+#include "laws/law.h"
+#include "planner/forecast.h"
+
+namespace scaleplan::planner {
+
+enum class Objective { kEnergy, kCo2 };
+
+struct PlanRequest {
+  // Exactly one goal: a target loss, the loss of the compute-optimal model
+  // of target_params, or a budget.
+  std::optional<double> target_loss;
+  std::optional<double> target_params;
+  std::optional<double> budget_kwh, budget_co2_kg, budget_flops;
+
+  std::vector<std::string> hardware = {"h100-sxm5-80gb"};  // or {"all"}
+  std::optional<int> gpus;              // fixed count
+  std::optional<double> deadline_days;  // else: the fewest GPUs meeting it
+  std::optional<std::string> region;
+  std::optional<double> carbon_intensity, pue;
+  std::optional<double> max_params;
+  std::optional<double> unique_tokens;
+  double inference_tokens = 0;
+  std::string inference_hardware;  // default: the training accelerator
+  double experiment_overhead = 1;  // final run x F = the whole project
+  Objective minimize = Objective::kEnergy;
+
+  std::vector<std::string> problems() const;
+};
+
+// One accelerator's plan.
+struct PlanOption {
+  double params = 0, tokens = 0, loss = 0;
+  double training_flops = 0, inference_flops = 0;
+  Forecast training;                  // the final run
+  std::optional<Forecast> inference;  // lifetime serving, when asked for
+  double energy_kwh = 0;  // training x overhead + inference
+  double co2_kg = 0;
+  EpsTier tier = EpsTier::kLow;  // of the training (with experiments)
+};
+
+struct Interval {
+  double low = 0, high = 0;
+};
+
+struct Plan {
+  std::string law_name;
+  double target_loss = 0;
+  std::string goal;  // "target_loss", "budget_kwh", "budget_co2_kg", "budget_flops"
+  double budget = 0;
+  PlanOption best;
+  std::vector<PlanOption> alternatives;  // the other accelerators, best first
+  std::vector<std::string> skipped;      // accelerators lacking data, with why
+  laws::Allocation chinchilla;           // least-compute plan for the same target
+  double chinchilla_energy_kwh = 0;      // its training x overhead + inference
+  double experiment_overhead = 1;
+  std::optional<double> unique_tokens;
+  // From a law's bootstrap replicates: 95% intervals.
+  int replicates_used = 0;
+  std::optional<Interval> params_ci, tokens_ci, energy_ci;
+};
+
+Plan make_plan(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request);
+
+}  // namespace scaleplan::planner

@@ -1,0 +1,282 @@
+#include "planner/plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "laws/presets.h"
+
+namespace scaleplan::planner {
+
+namespace {
+
+// No deadline is met with more accelerators than this.
+constexpr int kMaxGpus = 100000;
+// The smallest model worth planning: 10M parameters, compute-optimal.
+constexpr double kSmallestSensibleParams = 1e7;
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+int round_to_nodes(double gpus) {
+  const double n = std::max(1.0, std::ceil(gpus));
+  return n <= 8 ? static_cast<int>(n) : static_cast<int>(std::ceil(n / 8) * 8);
+}
+
+ForecastInput base_input(const PlanRequest& r, const std::string& hardware) {
+  ForecastInput in;
+  in.hardware = hardware;
+  in.region = r.region;
+  in.carbon_intensity = r.carbon_intensity;
+  in.pue = r.pue;
+  return in;
+}
+
+// Cost per FLOP on an accelerator, in the objective's unit (kWh or kg).
+double cost_per_flop(const hardware_db::Database& db, const PlanRequest& r, const std::string& hw) {
+  ForecastInput in = base_input(r, hw);
+  in.flops = 1e20;
+  in.gpus = 1;
+  const Forecast f = forecast(db, in);
+  return (r.minimize == Objective::kEnergy ? f.energy_kwh : f.co2_kg) / 1e20;
+}
+
+int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, double params, double gpu_hours) {
+  const int need = min_gpus_for_training(params, acc.memory_gb.value_or(0));
+  if (r.gpus) {
+    if (*r.gpus < need) {
+      throw PlanError("--gpus: " + std::to_string(*r.gpus) + " x " + acc.id + " cannot hold the training state of " +
+                      num(params) + " parameters (16 bytes/param + activations); it needs at least " +
+                      std::to_string(need));
+    }
+    return *r.gpus;
+  }
+  if (!r.deadline_days) return need;
+  const double for_deadline = gpu_hours / (24.0 * *r.deadline_days);
+  if (for_deadline > kMaxGpus) {
+    throw PlanError("--deadline-days: " + num(*r.deadline_days) + " days needs " + num(std::ceil(for_deadline)) + " x " +
+                    acc.id + ", more than the " + std::to_string(kMaxGpus) + " any plan allows");
+  }
+  return std::max(need, round_to_nodes(for_deadline));
+}
+
+// The plan on one accelerator for a given target.
+PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
+                   const std::string& hw, double target) {
+  const auto& acc = db.accelerator(hw);
+  const std::string inf_hw = r.inference_hardware.empty() ? hw : r.inference_hardware;
+  double extra = 0;
+  if (r.inference_tokens > 0) {
+    extra = 2 * r.inference_tokens * cost_per_flop(db, r, inf_hw) / cost_per_flop(db, r, hw);
+  }
+  const laws::Allocation a = laws::min_cost_for_loss(law, target, extra, r.max_params, r.unique_tokens);
+  PlanOption o;
+  o.params = a.params;
+  o.tokens = a.tokens;
+  o.loss = a.loss;
+  o.training_flops = a.flops;
+  ForecastInput in = base_input(r, hw);
+  in.params = a.params;
+  in.tokens = a.tokens;
+  in.gpus = 1;
+  const double hours = forecast(db, in).gpu_hours;
+  in.gpus = choose_gpus(r, acc, a.params, hours);
+  o.training = forecast(db, in);
+  o.energy_kwh = o.training.energy_kwh * r.experiment_overhead;
+  o.co2_kg = o.training.co2_kg * r.experiment_overhead;
+  o.tier = eps_tier(o.energy_kwh, o.co2_kg);
+  if (r.inference_tokens > 0) {
+    ForecastInput inf = base_input(r, inf_hw);
+    inf.flops = 2 * a.params * r.inference_tokens;
+    inf.gpus = 1;
+    o.inference = forecast(db, inf);
+    o.inference_flops = *inf.flops;
+    o.energy_kwh += o.inference->energy_kwh;
+    o.co2_kg += o.inference->co2_kg;
+  }
+  return o;
+}
+
+double objective(const PlanRequest& r, const PlanOption& o) {
+  return r.minimize == Objective::kEnergy ? o.energy_kwh : o.co2_kg;
+}
+
+std::vector<std::string> candidates(const hardware_db::Database& db, const PlanRequest& r,
+                                    std::vector<std::string>& skipped) {
+  std::vector<std::string> ids;
+  const bool all = r.hardware.size() == 1 && r.hardware[0] == "all";
+  if (!all) {
+    for (const auto& h : r.hardware) ids.push_back(db.accelerator(h).id);  // unknown ids throw here
+    return ids;
+  }
+  for (const auto& a : db.accelerators()) {
+    if (!a.tdp_w || !a.mfu_typical || !a.memory_gb) {
+      skipped.push_back(a.id + " (no published " + std::string(!a.tdp_w ? "TDP" : !a.mfu_typical ? "MFU" : "memory") +
+                        ")");
+    } else {
+      ids.push_back(a.id);
+    }
+  }
+  return ids;
+}
+
+// Plans on every candidate for `target`; the best first.
+std::vector<PlanOption> plan_all(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
+                                 const std::vector<std::string>& ids, double target) {
+  std::vector<PlanOption> out;
+  std::string first_error;
+  for (const auto& id : ids) {
+    try {
+      out.push_back(plan_on(db, law, r, id, target));
+    } catch (const PlanError& e) {
+      if (ids.size() == 1) throw;
+      if (first_error.empty()) first_error = e.what();
+    }
+  }
+  if (out.empty()) throw PlanError(first_error);
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const PlanOption& x, const PlanOption& y) { return objective(r, x) < objective(r, y); });
+  return out;
+}
+
+double budget_measure(const PlanRequest& r, const PlanOption& o) {
+  if (r.budget_kwh) return o.energy_kwh;
+  if (r.budget_co2_kg) return o.co2_kg;
+  return (o.training_flops * r.experiment_overhead) + o.inference_flops;
+}
+
+// The lowest target whose best plan fits the budget (cost falls as the
+// target rises): bisection on the target loss.
+double target_for_budget(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
+                         const std::vector<std::string>& ids, double budget, const char* unit) {
+  const double sensible_tokens = laws::compute_optimal_tokens(law, kSmallestSensibleParams);
+  double hi = laws::loss(law, kSmallestSensibleParams, sensible_tokens, r.unique_tokens);
+  if (r.max_params) hi = std::max(hi, laws::loss_floor(law, *r.max_params, r.unique_tokens) + 1e-6);
+  const double least = budget_measure(r, plan_all(db, law, r, ids, hi).front());
+  if (least > budget) {
+    throw PlanError("budget " + num(budget) + " " + unit + " is below the least sensible plan (a " +
+                    num(kSmallestSensibleParams) + "-parameter model, compute-optimal), which needs " + num(least) +
+                    " " + unit);
+  }
+  double lo = laws::irreducible_loss(law);
+  if (r.max_params) lo = std::max(lo, laws::loss_floor(law, *r.max_params, r.unique_tokens));
+  for (int i = 0; i < 100 && hi - lo > 1e-12 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    double cost = HUGE_VAL;
+    try {
+      cost = budget_measure(r, plan_all(db, law, r, ids, mid).front());
+    } catch (const std::runtime_error&) {
+      // unreachable or infeasible at this target: treat as over budget
+    }
+    (cost > budget ? lo : hi) = mid;
+  }
+  return hi;
+}
+
+std::optional<Interval> percentile_interval(std::vector<double> v) {
+  if (v.size() < 2) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) {
+    const double pos = q * (v.size() - 1);
+    const size_t i = static_cast<size_t>(pos);
+    return i + 1 < v.size() ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v.back();
+  };
+  return Interval{at(0.025), at(0.975)};
+}
+
+void add_intervals(Plan& p, const laws::Law& law, const PlanRequest& r, double extra) {
+  if (!law.uncertainty || law.uncertainty->replicates.empty()) return;
+  std::vector<double> n, d, e;
+  const double train_kwh_per_flop = p.best.training.energy_kwh * r.experiment_overhead / p.best.training_flops;
+  const double inf_kwh_per_flop = p.best.inference ? p.best.inference->energy_kwh / p.best.inference_flops : 0;
+  for (const auto& rep : law.uncertainty->replicates) {
+    laws::Law l = law;
+    l.E = rep[0], l.A = rep[1], l.B = rep[2], l.alpha = rep[3], l.beta = rep[4];
+    try {
+      const auto a = laws::min_cost_for_loss(l, p.target_loss, extra, r.max_params, r.unique_tokens);
+      n.push_back(a.params);
+      d.push_back(a.tokens);
+      e.push_back(a.flops * train_kwh_per_flop + 2 * a.params * r.inference_tokens * inf_kwh_per_flop);
+    } catch (const laws::LawError&) {
+      // this replicate cannot reach the target: left out of the interval
+    }
+  }
+  p.replicates_used = static_cast<int>(n.size());
+  p.params_ci = percentile_interval(n);
+  p.tokens_ci = percentile_interval(d);
+  p.energy_ci = percentile_interval(e);
+}
+
+}  // namespace
+
+std::vector<std::string> PlanRequest::problems() const {
+  std::vector<std::string> out;
+  const int goals = target_loss.has_value() + target_params.has_value() + budget_kwh.has_value() +
+                    budget_co2_kg.has_value() + budget_flops.has_value();
+  if (goals == 0) out.push_back("give a goal: --target-loss, --target-params or a budget (--budget-kwh, --budget-co2-kg, --budget-flops)");
+  if (goals > 1) out.push_back("give one goal: --target-loss, --target-params, --budget-kwh, --budget-co2-kg and --budget-flops exclude each other");
+  if (gpus && deadline_days) out.push_back("--gpus and --deadline-days exclude each other: a deadline chooses the GPU count");
+  if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
+  if (!(experiment_overhead >= 1) || !std::isfinite(experiment_overhead)) {
+    out.push_back("--experiment-overhead: " + num(experiment_overhead) + " must be at least 1 (1 = the final run only)");
+  }
+  if (inference_tokens < 0) out.push_back("--inference-tokens: must be positive");
+  if (!inference_hardware.empty() && inference_tokens <= 0) {
+    out.push_back("--inference-hardware needs --inference-tokens");
+  }
+  if (hardware.empty()) out.push_back("--hardware: expected an accelerator id, a list or all");
+  if (region && carbon_intensity) out.push_back("--region and --carbon-intensity both set the grid intensity; give one");
+  return out;
+}
+
+Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& r) {
+  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
+  const laws::Law law = r.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
+  Plan plan;
+  plan.law_name = law.name;
+  plan.experiment_overhead = r.experiment_overhead;
+  plan.unique_tokens = r.unique_tokens;
+  const auto ids = candidates(db, r, plan.skipped);
+  if (!r.inference_hardware.empty()) db.accelerator(r.inference_hardware);  // unknown ids throw
+
+  if (r.target_loss) {
+    plan.goal = "target_loss";
+    plan.target_loss = *r.target_loss;
+  } else if (r.target_params) {
+    plan.goal = "target_loss";
+    plan.target_loss = laws::loss(law, *r.target_params, laws::compute_optimal_tokens(law, *r.target_params));
+  } else {
+    const char* unit = r.budget_kwh ? "kWh" : r.budget_co2_kg ? "kg CO2eq" : "FLOPs";
+    plan.goal = r.budget_kwh ? "budget_kwh" : r.budget_co2_kg ? "budget_co2_kg" : "budget_flops";
+    plan.budget = r.budget_kwh ? *r.budget_kwh : r.budget_co2_kg ? *r.budget_co2_kg : *r.budget_flops;
+    if (!(plan.budget > 0)) throw PlanError("--" + plan.goal.substr(0) + ": must be positive");
+    PlanRequest rr = r;
+    if (r.budget_co2_kg) rr.minimize = Objective::kCo2;
+    plan.target_loss = target_for_budget(db, law, rr, ids, plan.budget, unit);
+  }
+
+  auto options = plan_all(db, law, r, ids, plan.target_loss);
+  plan.best = options.front();
+  plan.alternatives.assign(options.begin() + 1, options.end());
+
+  plan.chinchilla = laws::min_compute_for_loss(law, plan.target_loss, r.unique_tokens);
+  const double train_kwh_per_flop = plan.best.training.energy_kwh / plan.best.training_flops;
+  plan.chinchilla_energy_kwh = plan.chinchilla.flops * train_kwh_per_flop * r.experiment_overhead;
+  if (plan.best.inference) {
+    plan.chinchilla_energy_kwh +=
+        2 * plan.chinchilla.params * r.inference_tokens * plan.best.inference->energy_kwh / plan.best.inference_flops;
+  }
+  const double extra = r.inference_tokens > 0 ? 2 * r.inference_tokens *
+                                                   cost_per_flop(db, r, r.inference_hardware.empty()
+                                                                            ? plan.best.training.hardware_id
+                                                                            : r.inference_hardware) /
+                                                   cost_per_flop(db, r, plan.best.training.hardware_id)
+                                             : 0;
+  add_intervals(plan, law, r, extra);
+  return plan;
+}
+
+}  // namespace scaleplan::planner
