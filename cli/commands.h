@@ -20,6 +20,7 @@ void setup_hardware(CLI::App& app);
 void setup_regions(CLI::App& app);
 void setup_tier(CLI::App& app);
 void setup_plan(CLI::App& app);
+void setup_calibrate(CLI::App& app);
 
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);

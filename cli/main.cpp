@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   cli::setup_hardware(app);
   cli::setup_regions(app);
   cli::setup_tier(app);
+  cli::setup_calibrate(app);
 
   // CLI11 reports an unknown command only as "a subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {

@@ -1,0 +1,119 @@
+// scaleplan calibrate: a finished run's CodeCarbon log against the forecast,
+// and a profile that carries what it measured into the next forecast.
+#include <fstream>
+#include <sstream>
+
+#include "commands.h"
+#include "forecast_output.h"
+#include "planner/calibrate.h"
+#include "units.h"
+
+namespace scaleplan::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+struct CalibrateOptions {
+  std::string emissions, params, tokens, hardware, run_id, plan, output, hardware_db;
+  bool json = false;
+};
+
+ordered_json comparison_json(const planner::Comparison& c) {
+  return {{"source", c.label},
+          {"gpu_hours", c.gpu_hours},
+          {"energy_kwh", c.energy_kwh},
+          {"co2_kg", c.co2_kg},
+          {"error_pct", {{"gpu_hours", c.gpu_hours_error_pct}, {"energy_kwh", c.energy_error_pct},
+                         {"co2_kg", c.co2_error_pct}}}};
+}
+
+void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::Measured& m) {
+  auto pct = [](double v) { return (v >= 0 ? "+" : "") + short_number(v) + "%"; };
+  t.row("forecast from", c.label, "vs measured");
+  t.row("  GPU-hours", human_hours(c.gpu_hours), "measured " + human_hours(m.gpu_hours) + " (" + pct(c.gpu_hours_error_pct) + ")");
+  t.row("  energy", human_energy_kwh(c.energy_kwh), "measured " + human_energy_kwh(m.energy_kwh) + " (" + pct(c.energy_error_pct) + ")");
+  t.row("  CO2eq", human_co2_kg(c.co2_kg), "measured " + human_co2_kg(m.co2_kg) + " (" + pct(c.co2_error_pct) + ")");
+}
+
+void run_calibrate(const CalibrateOptions& o) {
+  const double params = parse_quantity(o.params, "--params");
+  const double tokens = parse_quantity(o.tokens, "--tokens");
+  std::optional<nlohmann::json> plan_doc;
+  if (!o.plan.empty()) {
+    std::ifstream in(o.plan, std::ios::binary);
+    if (!in) throw InputError("--plan: cannot open '" + o.plan + "'");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    plan_doc = nlohmann::json::parse(buf.str(), nullptr, false);
+    if (plan_doc->is_discarded() || !plan_doc->is_object()) {
+      throw InputError("--plan: '" + o.plan + "' is not a JSON document from `plan --json` or `forecast --json`");
+    }
+  }
+  const auto db = hardware_db::Database::load(o.hardware_db);
+  const std::optional<std::string> run_id = o.run_id.empty() ? std::nullopt : std::optional(o.run_id);
+  const planner::Calibration c =
+      planner::calibrate(db, o.emissions, params, tokens, o.hardware, run_id, plan_doc, o.plan);
+  const planner::Measured& m = c.measured;
+  if (!o.output.empty()) {
+    write_file_atomically(o.output, c.profile.dump(2) + "\n", {o.emissions, o.plan, o.hardware_db}, "--output");
+  }
+
+  auto doc = new_document("calibrate");
+  doc["run_id"] = m.run_id;
+  doc["rows"] = m.rows;
+  doc["gpu_count"] = m.gpu_count;
+  doc["gpu_model"] = m.gpu_model;
+  doc["duration_s"] = m.duration_s;
+  doc["gpu_hours"] = m.gpu_hours;
+  doc["gpu_power_w"] = m.gpu_power_w;
+  doc["power_fraction"] = m.power_fraction;
+  doc["host_overhead"] = m.host_overhead;
+  doc["mfu"] = m.mfu;
+  doc["grid_gco2_per_kwh"] = m.grid_gco2_per_kwh;
+  doc["pue"] = m.pue;
+  doc["energy_kwh"] = m.energy_kwh;
+  doc["co2_kg"] = m.co2_kg;
+  doc["forecast"] = comparison_json(c.defaults);
+  if (c.plan) doc["plan"] = comparison_json(*c.plan);
+  doc["profile"] = c.profile;
+  if (!o.output.empty()) doc["output"] = o.output;
+
+  Table t("Measured run " + m.run_id + " (" + m.gpu_model + ", " + m.country_iso + "; " +
+          std::to_string(m.rows) + (m.rows == 1 ? " row)" : " rows)"));
+  t.row("GPU-hours", human_hours(m.gpu_hours));
+  t.row("GPU power", short_number(m.gpu_power_w) + " W", short_number(100 * m.power_fraction) + "% of TDP (gpu_energy / GPU-hours)");
+  t.row("host overhead", short_number(100 * m.host_overhead) + "%", "(CPU + RAM) / GPU energy");
+  t.row("effective MFU", short_number(100 * m.mfu) + "%", "6ND / (GPU-seconds x peak)");
+  t.row("grid", short_number(m.grid_gco2_per_kwh) + " g/kWh", "emissions / energy");
+  t.row("PUE", short_number(m.pue), "as recorded");
+  t.row("energy", human_energy_kwh(m.energy_kwh));
+  t.row("CO2eq", human_co2_kg(m.co2_kg));
+  add_comparison_rows(t, c.defaults, m);
+  if (c.plan) add_comparison_rows(t, *c.plan, m);
+  if (!o.output.empty()) t.line("profile written to " + o.output + " (use it with --hardware-db " + o.output + ")");
+  emit(o.json, doc, t.render());
+}
+
+}  // namespace
+
+void setup_calibrate(CLI::App& app) {
+  auto o = std::make_shared<CalibrateOptions>();
+  auto* sub = app.add_subcommand("calibrate", "Compare a CodeCarbon log with the forecast and write a calibration profile");
+  sub->add_option("emissions", o->emissions, "CodeCarbon emissions.csv (2.x or 3.x)")->required();
+  sub->add_option("--params,-N", o->params, "the run's model size")->required();
+  sub->add_option("--tokens,-D", o->tokens, "the run's training tokens")->required();
+  sub->add_option("--hardware", o->hardware, "the accelerator it ran on")->required();
+  sub->add_option("--run-id", o->run_id, "the run to use when the file holds several");
+  sub->add_option("--plan", o->plan, "a `plan --json` or `forecast --json` file to compare too");
+  sub->add_option("--output,-o", o->output, "write the calibration profile (a --hardware-db file) here");
+  add_hardware_db_option(*sub, o->hardware_db);
+  add_json_flag(*sub, o->json);
+  sub->footer(
+      "Example:\n  scaleplan calibrate emissions.csv --params 468239360 --tokens 9.8B --hardware a100-sxm4-40gb "
+      "-o a100-profile.json\n  scaleplan forecast --params 1B --tokens 20B --hardware a100-sxm4-40gb --hardware-db "
+      "a100-profile.json");
+  sub->callback([o] { run_calibrate(*o); });
+}
+
+}  // namespace scaleplan::cli

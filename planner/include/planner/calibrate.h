@@ -1,0 +1,58 @@
+#pragma once
+// Plan versus measured: what a CodeCarbon log says about a finished run,
+// how far the forecast was from it, and a calibration profile (a
+// hardware-db override) that carries the measured utilisation, power and
+// host overhead into the next forecast.
+//
+//   GPU-hours      = duration x GPU count
+//   GPU power      = gpu_energy / (duration x GPU count)   (not gpu_power,
+//                    which CodeCarbon fills with the last sample)
+//   host overhead  = (cpu_energy + ram_energy) / gpu_energy
+//   effective MFU  = 6 N D / (GPU-seconds x peak)
+//   grid intensity = emissions / energy_consumed
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "hardware_db/database.h"
+#include "planner/forecast.h"
+
+namespace scaleplan::planner {
+
+struct Measured {
+  std::string run_id;  // or "(n runs summed)"
+  int rows = 0;
+  int gpu_count = 0;
+  std::string gpu_model, country_iso;
+  double duration_s = 0, energy_kwh = 0, gpu_energy_kwh = 0, cpu_energy_kwh = 0, ram_energy_kwh = 0;
+  double co2_kg = 0, pue = 1;
+  // derived
+  double gpu_hours = 0, gpu_power_w = 0, host_overhead = 0, mfu = 0, grid_gco2_per_kwh = 0;
+  double power_fraction = 0;  // gpu_power_w / TDP
+};
+
+struct Comparison {
+  std::string label;  // "database defaults" or the plan file
+  double gpu_hours = 0, energy_kwh = 0, co2_kg = 0;
+  double gpu_hours_error_pct = 0, energy_error_pct = 0, co2_error_pct = 0;
+};
+
+struct Calibration {
+  Measured measured;
+  Comparison defaults;
+  std::optional<Comparison> plan;
+  nlohmann::ordered_json profile;  // {"accelerators": [{id, mfu, power_fraction, host_overhead}]}
+};
+
+// Reads CodeCarbon's emissions.csv (2.x or 3.x header). Throws PlanError
+// for missing columns, zero duration or energy, bad cells (line and
+// column), or several runs on different hardware without run_id.
+Measured read_codecarbon(const std::string& path, const std::optional<std::string>& run_id);
+
+// `plan_doc`: a `plan --json` or `forecast --json` document, optional.
+Calibration calibrate(const hardware_db::Database& db, const std::string& emissions_path, double params,
+                      double tokens, const std::string& hardware, const std::optional<std::string>& run_id,
+                      const std::optional<nlohmann::json>& plan_doc, const std::string& plan_label);
+
+}  // namespace scaleplan::planner
