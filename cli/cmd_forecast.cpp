@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "forecast_output.h"
 #include "laws/allocation.h"
+#include "laws/presets.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -9,7 +10,7 @@ namespace scaleplan::cli {
 namespace {
 
 struct ForecastOptions {
-  std::string params, tokens, flops;
+  std::string params, tokens, flops, offset_price;
   ForecastFlags flags;
   bool json = false;
 };
@@ -38,6 +39,10 @@ void run_forecast(const ForecastOptions& o) {
   Table t(title);
   t.row("training FLOPs", short_number(f.flops), in.flops ? "given" : "C = 6ND");
   add_forecast_rows(t, f);
+  const planner::Advice advice = planner::advise_training(db, laws::preset(laws::kDefaultLaw), {in, f, 0, ""},
+                                                          optional_quantity(o.offset_price, "--offset-price"));
+  doc["recommendations"] = advice_json(advice);
+  add_advice_rows(t, advice);
   emit(o.json, doc, t.render());
 }
 
@@ -50,6 +55,7 @@ void setup_forecast(CLI::App& app) {
   sub->add_option("--tokens,-D", o->tokens, "training tokens, e.g. 1.4T");
   sub->add_option("--flops,-C", o->flops, "training FLOPs instead of 6ND");
   add_forecast_options(*sub, o->flags, true);
+  sub->add_option("--offset-price", o->offset_price, "price of one carbon credit (1 t CO2eq), for the offset cost");
   add_json_flag(*sub, o->json);
   sub->footer(
       "Example:\n  scaleplan forecast --params 65.2B --tokens 1.4T --hardware a100-sxm4-80gb --gpus 2048\n"

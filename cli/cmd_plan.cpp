@@ -21,6 +21,7 @@ struct PlanOptions {
   std::string gpus, deadline_days, region, carbon_intensity, pue, max_params, unique_tokens;
   std::string inference_tokens, inference_hardware, experiment_overhead;
   std::string minimize = "energy";
+  std::string offset_price;
   std::string hardware_db;
   bool json = false;
 };
@@ -147,6 +148,19 @@ void run_plan(const PlanOptions& o) {
            ", " + planner::tier_name(a.tier) + ", " + std::to_string(a.training.gpus) + " GPUs, " +
            human_days(a.training.wall_days));
   }
+  planner::ForecastInput used;
+  used.params = b.params;
+  used.tokens = b.tokens;
+  used.hardware = b.training.hardware_id;
+  used.gpus = b.training.gpus;
+  used.region = req.region;
+  used.carbon_intensity = req.carbon_intensity;
+  used.pue = req.pue;
+  const planner::Advice advice =
+      planner::advise_training(db, law, {used, b.training, req.inference_tokens, req.inference_hardware},
+                               optional_quantity(o.offset_price, "--offset-price"));
+  doc["recommendations"] = advice_json(advice);
+  add_advice_rows(t, advice);
   add_law(t, law);
   emit(o.json, doc, t.render());
 }
@@ -174,6 +188,7 @@ void setup_plan(CLI::App& app) {
   sub->add_option("--inference-hardware", o->inference_hardware, "accelerator that serves (default: the training one)");
   sub->add_option("--experiment-overhead", o->experiment_overhead, "the whole project costs F x the final run");
   sub->add_option("--minimize", o->minimize, "energy or co2")->check(CLI::IsMember({"energy", "co2"}))->capture_default_str();
+  sub->add_option("--offset-price", o->offset_price, "price of one carbon credit (1 t CO2eq), for the offset cost");
   add_hardware_db_option(*sub, o->hardware_db);
   add_json_flag(*sub, o->json);
   sub->footer(

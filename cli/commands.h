@@ -21,6 +21,8 @@ void setup_regions(CLI::App& app);
 void setup_tier(CLI::App& app);
 void setup_plan(CLI::App& app);
 void setup_calibrate(CLI::App& app);
+void setup_finetune(CLI::App& app);
+void setup_models(CLI::App& app);
 
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);

@@ -72,6 +72,40 @@ void add_forecast_rows(Table& t, const planner::Forecast& f) {
   t.line("These are estimates; every assumption and its source is in --json (\"assumptions\").");
 }
 
+ordered_json advice_json(const planner::Advice& a) {
+  ordered_json out = ordered_json::array();
+  for (const auto& r : a.recommendations) {
+    ordered_json j;
+    j["kind"] = r.kind;
+    j["title"] = r.title;
+    j["why"] = r.why;
+    j["energy_kwh"] = r.energy_kwh;
+    j["co2_kg"] = r.co2_kg;
+    j["eps_tier"] = planner::tier_name(r.tier);
+    j["energy_saving_pct"] = r.energy_saving_pct;
+    j["co2_saving_pct"] = r.co2_saving_pct;
+    if (r.gpus) j["gpus"] = *r.gpus;
+    if (r.offset_tonnes) j["offset_tonnes"] = *r.offset_tonnes;
+    if (r.offset_cost) j["offset_cost"] = *r.offset_cost;
+    out.push_back(j);
+  }
+  return out;
+}
+
+void add_advice_rows(Table& t, const planner::Advice& a) {
+  if (a.recommendations.empty()) return;
+  t.line("Recommendations for this High-tier run (each recomputed; estimates):");
+  for (const auto& r : a.recommendations) {
+    std::string line = "  - " + r.title + ": " + human_energy_kwh(r.energy_kwh) + ", " + human_co2_kg(r.co2_kg) + ", " +
+                       planner::tier_name(r.tier) + " (energy " + (r.energy_saving_pct >= 0 ? "-" : "+") +
+                       short_number(std::fabs(r.energy_saving_pct)) + "%, CO2 " +
+                       (r.co2_saving_pct >= 0 ? "-" : "+") + short_number(std::fabs(r.co2_saving_pct)) + "%)";
+    if (r.offset_cost) line += ", cost " + short_number(*r.offset_cost);
+    t.line(line);
+    t.line("      " + r.why);
+  }
+}
+
 void add_hardware_db_option(CLI::App& sub, std::string& path) {
   sub.add_option("--hardware-db", path,
                  "JSON file adding or overriding accelerators, grids, PUE (also $SCALEPLAN_HARDWARE_DB)");

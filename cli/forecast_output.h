@@ -6,12 +6,17 @@
 #include <nlohmann/json.hpp>
 
 #include "output.h"
+#include "planner/advisor.h"
 #include "planner/forecast.h"
 
 namespace scaleplan::cli {
 
 nlohmann::ordered_json forecast_json(const planner::Forecast& f);
 void add_forecast_rows(Table& t, const planner::Forecast& f);
+// The advisor's output: EPS measures and, for High, the recomputed alternatives.
+nlohmann::ordered_json advice_json(const planner::Advice& a);
+void add_advice_rows(Table& t, const planner::Advice& a);
+
 // Options every command that forecasts takes.
 struct ForecastFlags {
   std::string hardware, gpus, mfu, gpu_hours, power_w, region, carbon_intensity, pue;

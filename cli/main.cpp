@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   cli::setup_regions(app);
   cli::setup_tier(app);
   cli::setup_calibrate(app);
+  cli::setup_finetune(app);
+  cli::setup_models(app);
 
   // CLI11 reports an unknown command only as "a subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {

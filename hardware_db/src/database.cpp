@@ -61,6 +61,13 @@ class Fields {
     return v;
   }
 
+  bool flag(const std::string& key, bool fallback) const {
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) return fallback;
+    if (!it->is_boolean()) fail(key, it->dump() + " is not true or false");
+    return it->get<bool>();
+  }
+
   Fields sub(const std::string& key) const {
     static const json kEmpty = json::object();
     auto it = obj_.find(key);
@@ -143,6 +150,29 @@ PuePreset parse_pue(const Fields& f, const std::string& id) {
   return p;
 }
 
+ModelShape parse_model(const Fields& f, const std::string& id) {
+  ModelShape m;
+  m.id = id;
+  m.name = f.text("name", true);
+  m.params = *f.number("params", 0, 1e16, true, true);
+  m.active_params = f.number("active_params", 0, 1e16, true);
+  auto count = [&](const char* key) { return static_cast<int>(*f.number(key, 0, 1e9, true, true)); };
+  m.layers = count("layers");
+  m.hidden = count("hidden");
+  m.heads = count("heads");
+  m.kv_heads = count("kv_heads");
+  m.ffn = count("ffn");
+  m.vocab = count("vocab");
+  m.context = count("context");
+  m.experts = static_cast<int>(f.number("experts", 0, 1e6, true).value_or(1));
+  m.training_tokens = f.number("training_tokens", 0, 1e18, true);
+  m.gated_mlp = f.flag("gated_mlp", true);
+  m.licence = f.text("licence");
+  m.source = f.text("source", true);
+  if (m.kv_heads > m.heads) f.fail("kv_heads", "is larger than heads");
+  return m;
+}
+
 json parse_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(path + ": cannot open the hardware database file");
@@ -176,12 +206,12 @@ void Database::merge_file(const std::string& path) { merge_json(parse_file(path)
 void Database::merge_json(const json& doc, const std::string& origin) {
   if (!doc.is_object()) throw DataError(origin + ": expected a JSON object with accelerators, grids or pue lists");
   // All or nothing: a file that fails validation leaves the database as it was.
-  const auto saved = std::make_tuple(raw_accelerators_, raw_grids_, raw_pue_);
+  const auto saved = std::make_tuple(raw_accelerators_, raw_grids_, raw_pue_, raw_models_);
   try {
     merge_records(doc, origin);
     rebuild();
   } catch (...) {
-    std::tie(raw_accelerators_, raw_grids_, raw_pue_) = saved;
+    std::tie(raw_accelerators_, raw_grids_, raw_pue_, raw_models_) = saved;
     rebuild();
     throw;
   }
@@ -190,7 +220,7 @@ void Database::merge_json(const json& doc, const std::string& origin) {
 void Database::merge_records(const json& doc, const std::string& origin) {
   bool any = false;
   for (auto [key, target] : {std::pair{"accelerators", &raw_accelerators_}, std::pair{"grids", &raw_grids_},
-                             std::pair{"pue", &raw_pue_}}) {
+                             std::pair{"pue", &raw_pue_}, std::pair{"models", &raw_models_}}) {
     auto it = doc.find(key);
     if (it == doc.end()) continue;
     any = true;
@@ -215,13 +245,14 @@ void Database::merge_records(const json& doc, const std::string& origin) {
       }
     }
   }
-  if (!any) throw DataError(origin + ": no accelerators, grids or pue list found");
+  if (!any) throw DataError(origin + ": no accelerators, grids, pue or models list found");
 }
 
 void Database::rebuild() {
   accelerators_.clear();
   grids_.clear();
   pue_.clear();
+  models_.clear();
   auto where = [](const Raw& r, const char* kind) {
     return r.origin + ": " + kind + " '" + r.record["id"].get<std::string>() + "'";
   };
@@ -234,6 +265,9 @@ void Database::rebuild() {
   }
   for (const Raw& r : raw_pue_) {
     pue_.push_back(parse_pue(Fields(r.record, where(r, "pue")), r.record["id"].get<std::string>()));
+  }
+  for (const Raw& r : raw_models_) {
+    models_.push_back(parse_model(Fields(r.record, where(r, "model")), r.record["id"].get<std::string>()));
   }
 }
 
@@ -266,6 +300,25 @@ const GridRegion& Database::region(const std::string& query) const {
   auto near = detail::suggestions(query, names);
   std::string hint = near.empty() ? " (see `scaleplan regions`)" : "; did you mean '" + near.front() + "'?";
   throw DataError("--region: '" + query + "' is not a known country code, country or provider:region" + hint);
+}
+
+double ModelShape::linear_params() const {
+  const double head_dim = static_cast<double>(hidden) / heads;
+  const double attention = 2.0 * hidden * hidden + 2.0 * hidden * kv_heads * head_dim;  // q, o; k, v
+  const double mlp = (gated_mlp ? 3.0 : 2.0) * hidden * ffn * experts;  // per expert
+  return layers * (attention + mlp);
+}
+
+const ModelShape& Database::model(const std::string& id) const {
+  const std::string want = lower(id);
+  std::vector<std::string> ids;
+  for (const ModelShape& m : models_) {
+    if (lower(m.id) == want) return m;
+    ids.push_back(m.id);
+  }
+  auto near = detail::suggestions(id, ids);
+  std::string hint = near.empty() ? " (see `scaleplan models`)" : "; did you mean '" + near.front() + "'?";
+  throw DataError("--model: '" + id + "' is not in the model catalogue" + hint);
 }
 
 const PuePreset& Database::pue(const std::string& id) const {

@@ -2,7 +2,7 @@
 // The sourced database of accelerators, grid carbon intensities and PUE
 // presets. The data in hardware_db/data/*.json is compiled into the
 // binary; a user JSON file of the same shape ({"accelerators": [...],
-// "grids": [...], "pue": [...]}) adds records, or overrides fields of
+// "grids": [...], "pue": [...], "models": [...]}) adds records, or overrides fields of
 // records with the same id. Unknown values are null, never guessed.
 
 #include <nlohmann/json.hpp>
@@ -62,6 +62,22 @@ struct PuePreset {
   std::string year, source;
 };
 
+// An open base model's shape (from its config.json and paper).
+struct ModelShape {
+  std::string id, name;
+  double params = 0;
+  std::optional<double> active_params;  // mixture of experts: per token
+  int layers = 0, hidden = 0, heads = 0, kv_heads = 0, ffn = 0, vocab = 0, context = 0;
+  int experts = 1;
+  bool gated_mlp = true;  // gate, up, down (SwiGLU); else up, down (GELU)
+  std::optional<double> training_tokens;  // unknown when not disclosed
+  std::string licence, source;
+
+  // Parameters in the linear layers of the transformer blocks (attention
+  // projections and gated MLP, every expert), the ones LoRA and NF4 touch.
+  double linear_params() const;
+};
+
 class Database {
  public:
   // The embedded data only.
@@ -77,6 +93,8 @@ class Database {
   const std::vector<Accelerator>& accelerators() const { return accelerators_; }
   const std::vector<GridRegion>& grids() const { return grids_; }
   const std::vector<PuePreset>& pue_presets() const { return pue_; }
+  const std::vector<ModelShape>& models() const { return models_; }
+  const ModelShape& model(const std::string& id) const;
 
   // Exact id (case-insensitive); throws DataError with "did you mean".
   const Accelerator& accelerator(const std::string& id) const;
@@ -96,10 +114,11 @@ class Database {
     nlohmann::json record;
     std::string origin;
   };
-  std::vector<Raw> raw_accelerators_, raw_grids_, raw_pue_;
+  std::vector<Raw> raw_accelerators_, raw_grids_, raw_pue_, raw_models_;
   std::vector<Accelerator> accelerators_;
   std::vector<GridRegion> grids_;
   std::vector<PuePreset> pue_;
+  std::vector<ModelShape> models_;
 };
 
 }  // namespace scaleplan::hardware_db

@@ -1,0 +1,168 @@
+// scaleplan finetune: full fine-tuning, LoRA and QLoRA side by side.
+#include <cmath>
+#include <sstream>
+
+#include "commands.h"
+#include "forecast_output.h"
+#include "planner/finetune.h"
+#include "units.h"
+
+namespace scaleplan::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+struct FinetuneOptions {
+  std::string params, model, tokens, hardware, methods = "full,lora,qlora", optimizer = "adamw";
+  int lora_rank = 16, seq_len = 2048, micro_batch = 4;
+  bool recompute = false;
+  std::string gpus, mfu, region, carbon_intensity, pue, offset_price, hardware_db;
+  bool json = false;
+};
+
+planner::FinetuneRequest request_from(const FinetuneOptions& o) {
+  planner::FinetuneRequest r;
+  if (!o.model.empty()) r.model = o.model;
+  r.params = optional_quantity(o.params, "--params");
+  r.tokens = parse_quantity(o.tokens, "--tokens");
+  r.hardware = o.hardware;
+  r.methods.clear();
+  std::stringstream ss(o.methods);
+  for (std::string m; std::getline(ss, m, ',');) r.methods.push_back(planner::method_from_name(m));
+  r.optimizer = planner::optimizer_from_name(o.optimizer);
+  r.lora_rank = o.lora_rank;
+  r.seq_len = o.seq_len;
+  r.micro_batch = o.micro_batch;
+  r.recompute = o.recompute;
+  if (auto g = optional_quantity(o.gpus, "--gpus")) {
+    if (*g != std::floor(*g) || *g > 1e7) throw InputError("--gpus: '" + o.gpus + "' is not a whole count");
+    r.gpus = static_cast<int>(*g);
+  }
+  r.mfu = optional_quantity(o.mfu, "--mfu");
+  if (r.mfu && *r.mfu > 1) throw InputError("--mfu: '" + o.mfu + "' must be in (0, 1]");
+  if (!o.region.empty()) r.region = o.region;
+  r.carbon_intensity = optional_quantity(o.carbon_intensity, "--carbon-intensity");
+  r.pue = optional_quantity(o.pue, "--pue");
+  return r;
+}
+
+void run_finetune(const FinetuneOptions& o) {
+  const planner::FinetuneRequest req = request_from(o);
+  const auto db = hardware_db::Database::load(o.hardware_db);
+  const planner::FinetuneResult res = planner::plan_finetune(db, req);
+  const planner::Advice advice =
+      planner::advise_finetune(db, req, res, optional_quantity(o.offset_price, "--offset-price"));
+
+  auto doc = new_document("finetune");
+  doc["model"] = res.shape.id;
+  doc["params"] = res.shape.params;
+  doc["shape"] = {{"layers", res.shape.layers}, {"hidden", res.shape.hidden}, {"heads", res.shape.heads},
+                  {"kv_heads", res.shape.kv_heads}, {"ffn", res.shape.ffn}, {"vocab", res.shape.vocab},
+                  {"derived", res.shape_derived}, {"source", res.shape.source}};
+  doc["tokens"] = req.tokens;
+  doc["hardware"] = db.accelerator(req.hardware).id;
+  doc["optimizer"] = planner::optimizer_name(req.optimizer);
+  doc["mfu"] = req.mfu.value_or(planner::kFinetuneMfu);
+  doc["methods"] = ordered_json::array();
+  Table t("Fine-tuning " + res.shape.name + " (" + human_count(res.shape.params) + ") on " + human_count(req.tokens) +
+          " tokens, " + doc["hardware"].get<std::string>() + ", " + planner::optimizer_name(req.optimizer) +
+          " (estimates)");
+  for (const auto& m : res.methods) {
+    ordered_json j;
+    j["method"] = planner::method_name(m.method);
+    j["fits"] = m.fits;
+    j["gpus"] = m.gpus;
+    j["memory_gb_per_gpu"] = m.memory.total_gb();
+    j["memory"] = {{"weights_gb", m.memory.weights_gb}, {"gradients_gb", m.memory.gradients_gb},
+                   {"optimizer_gb", m.memory.optimizer_gb}, {"activations_gb", m.memory.activations_gb},
+                   {"overhead_gb", m.memory.overhead_gb}};
+    j["trainable_params"] = m.trainable_params;
+    j["flops"] = m.flops;
+    j["gpu_hours"] = m.forecast.gpu_hours;
+    j["wall_days"] = m.forecast.wall_days;
+    j["energy_kwh"] = m.energy_kwh;
+    j["co2_kg"] = m.co2_kg;
+    j["eps_tier"] = planner::tier_name(m.tier);
+    j["cheapest"] = m.cheapest;
+    if (!m.fits) j["why_not"] = m.why_not;
+    doc["methods"].push_back(j);
+    const std::string fits = m.fits ? std::to_string(m.gpus) + " GPU" + (m.gpus == 1 ? "" : "s") : "does not fit";
+    t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
+          short_number(m.memory.total_gb()) + " GB/GPU, " + short_number(m.flops) + " FLOPs, " +
+              human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
+              human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier));
+  }
+  t.line("* cheapest in energy among the methods that fit. QLoRA saves memory and GPUs, not energy per token:");
+  t.line("  dequantising the 4-bit base makes each token ~1.45x slower than 16-bit LoRA.");
+  t.line("MFU " + short_number(req.mfu.value_or(planner::kFinetuneMfu)) +
+         " (short, padded fine-tuning batches; --mfu to override)" +
+         (res.shape_derived ? "; shape derived from --params (Llama proportions)" : ""));
+  doc["eps_measures"] = advice.measures;
+  doc["recommendations"] = advice_json(advice);
+  add_advice_rows(t, advice);
+  emit(o.json, doc, t.render());
+}
+
+}  // namespace
+
+void setup_finetune(CLI::App& app) {
+  auto o = std::make_shared<FinetuneOptions>();
+  auto* sub = app.add_subcommand("finetune", "Full fine-tuning vs LoRA vs QLoRA: GPUs, memory, time, energy, CO2");
+  sub->add_option("--model", o->model, "a model of the catalogue (e.g. llama-2-7b)");
+  sub->add_option("--params,-N", o->params, "model size, for a standard shape when no --model");
+  sub->add_option("--tokens,-D", o->tokens, "fine-tuning tokens, e.g. 100M")->required();
+  sub->add_option("--hardware", o->hardware, "accelerator id")->required();
+  sub->add_option("--methods", o->methods, "comma-separated: full, lora, qlora")->capture_default_str();
+  sub->add_option("--optimizer", o->optimizer, "adamw, adamw-8bit, adafactor or sgd")->capture_default_str();
+  sub->add_option("--lora-rank", o->lora_rank, "LoRA rank r (all linear layers)")->capture_default_str();
+  sub->add_option("--seq-len", o->seq_len, "sequence length")->capture_default_str();
+  sub->add_option("--micro-batch", o->micro_batch, "sequences per GPU per step")->capture_default_str();
+  sub->add_flag("--recompute", o->recompute, "full activation recomputation (8N instead of 6N FLOPs per token)");
+  sub->add_option("--gpus", o->gpus, "accelerator count (default: the fewest that fit)");
+  sub->add_option("--mfu", o->mfu, "model FLOPs utilisation (default 0.15 for padded fine-tuning)");
+  sub->add_option("--region", o->region, "grid: ISO code, country or provider:region");
+  sub->add_option("--carbon-intensity", o->carbon_intensity, "grid intensity in gCO2eq/kWh");
+  sub->add_option("--pue", o->pue, "data-centre PUE");
+  sub->add_option("--offset-price", o->offset_price, "price of one carbon credit (1 t CO2eq)");
+  add_hardware_db_option(*sub, o->hardware_db);
+  add_json_flag(*sub, o->json);
+  sub->footer(
+      "Example:\n  scaleplan finetune --model llama-2-7b --tokens 100M --hardware a100-sxm4-80gb\n"
+      "  scaleplan finetune --params 65B --tokens 50M --hardware rtx-a6000 --methods qlora --micro-batch 1 "
+      "--seq-len 1024 --recompute");
+  sub->callback([o] { run_finetune(*o); });
+}
+
+void setup_models(CLI::App& app) {
+  struct Options {
+    std::string db;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* sub = app.add_subcommand("models", "The catalogue of open base models and their shapes");
+  add_hardware_db_option(*sub, o->db);
+  add_json_flag(*sub, o->json);
+  sub->footer("Example:\n  scaleplan models --json");
+  sub->callback([o] {
+    const auto db = hardware_db::Database::load(o->db);
+    auto doc = new_document("models");
+    doc["models"] = ordered_json::array();
+    Table t("Open base models (" + std::to_string(db.models().size()) + ")");
+    for (const auto& m : db.models()) {
+      doc["models"].push_back({{"id", m.id}, {"name", m.name}, {"params", m.params},
+                               {"active_params", m.active_params ? ordered_json(*m.active_params) : ordered_json(nullptr)},
+                               {"layers", m.layers}, {"hidden", m.hidden}, {"heads", m.heads},
+                               {"kv_heads", m.kv_heads}, {"ffn", m.ffn}, {"vocab", m.vocab}, {"context", m.context},
+                               {"training_tokens", m.training_tokens ? ordered_json(*m.training_tokens) : ordered_json(nullptr)},
+                               {"licence", m.licence}, {"source", m.source}});
+      t.row(m.id, human_count(m.params),
+            std::to_string(m.layers) + " layers x " + std::to_string(m.hidden) + ", " +
+                (m.training_tokens ? human_count(*m.training_tokens) + " tokens" : std::string("tokens undisclosed")) +
+                ", " + m.licence);
+    }
+    emit(o->json, doc, t.render());
+  });
+}
+
+}  // namespace scaleplan::cli

@@ -1,0 +1,201 @@
+#include "planner/finetune.h"
+
+#include <cmath>
+
+namespace scaleplan::planner {
+
+namespace {
+
+constexpr int kMaxGpus = 4096;
+
+// Optimizer state bytes per trainable parameter beyond the bf16 weight and
+// gradient, fp32 master copy included (peft reference table, sec. 2.1).
+double optimizer_bytes(Optimizer o) {
+  switch (o) {
+    case Optimizer::kAdamW: return 12;     // master 4 + m 4 + v 4
+    case Optimizer::kAdamW8bit: return 6;  // master 4 + 1 + 1
+    case Optimizer::kAdafactor: return 4;  // master 4; factored 2nd moment ~0
+    case Optimizer::kSgd: return 8;        // master 4 + momentum 4
+  }
+  return 12;
+}
+
+int next_count(int g) { return g < 8 ? g + 1 : g + 8; }
+
+}  // namespace
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::kFull: return "full";
+    case Method::kLora: return "lora";
+    case Method::kQlora: return "qlora";
+  }
+  return "";
+}
+
+const char* optimizer_name(Optimizer o) {
+  switch (o) {
+    case Optimizer::kAdamW: return "adamw";
+    case Optimizer::kAdamW8bit: return "adamw-8bit";
+    case Optimizer::kAdafactor: return "adafactor";
+    case Optimizer::kSgd: return "sgd";
+  }
+  return "";
+}
+
+Method method_from_name(const std::string& s) {
+  for (Method m : {Method::kFull, Method::kLora, Method::kQlora}) {
+    if (s == method_name(m)) return m;
+  }
+  throw PlanError("--methods: '" + s + "' is not a method (expected full, lora or qlora)");
+}
+
+Optimizer optimizer_from_name(const std::string& s) {
+  for (Optimizer o : {Optimizer::kAdamW, Optimizer::kAdamW8bit, Optimizer::kAdafactor, Optimizer::kSgd}) {
+    if (s == optimizer_name(o)) return o;
+  }
+  throw PlanError("--optimizer: '" + s + "' is not an optimizer (expected adamw, adamw-8bit, adafactor or sgd)");
+}
+
+std::vector<std::string> FinetuneRequest::problems() const {
+  std::vector<std::string> out;
+  if (model.has_value() == params.has_value()) out.push_back("give one of --model and --params");
+  if (!(tokens > 0)) out.push_back("--tokens: must be positive");
+  if (lora_rank <= 0) out.push_back("--lora-rank: " + std::to_string(lora_rank) + " must be positive");
+  if (seq_len <= 0) out.push_back("--seq-len: " + std::to_string(seq_len) + " must be positive");
+  if (micro_batch <= 0) out.push_back("--micro-batch: " + std::to_string(micro_batch) + " must be positive");
+  if (gpus && *gpus <= 0) out.push_back("--gpus: must be positive");
+  if (methods.empty()) out.push_back("--methods: expected at least one of full, lora, qlora");
+  return out;
+}
+
+hardware_db::ModelShape standard_shape(double params) {
+  hardware_db::ModelShape s;
+  const double h = std::max(128.0, std::round(std::cbrt(128.0 * params / 12.0) / 128.0) * 128.0);
+  s.id = "standard";
+  s.name = "standard Llama-like shape";
+  s.params = params;
+  s.hidden = static_cast<int>(h);
+  s.layers = std::max(1, static_cast<int>(h / 128));
+  s.heads = s.hidden / 128;
+  s.kv_heads = s.heads;
+  s.ffn = static_cast<int>(std::round(8.0 * h / 3.0 / 256.0) * 256.0);
+  s.vocab = 32000;
+  s.context = 4096;
+  s.source = "derived from N (Llama proportions)";
+  return s;
+}
+
+double lora_params(const hardware_db::ModelShape& m, int rank) {
+  const double h = m.hidden, f = m.ffn;
+  const double kv = static_cast<double>(m.kv_heads) * m.hidden / m.heads;
+  const double attention = 6 * h + 2 * kv;  // q (h+h), k (h+kv), v (h+kv), o (h+h)
+  const double mlp = (m.gated_mlp ? 3.0 : 2.0) * (h + f) * m.experts;
+  return static_cast<double>(rank) * m.layers * (attention + mlp);
+}
+
+Memory finetune_memory(const hardware_db::ModelShape& m, Method method, Optimizer opt, int rank, int seq_len,
+                       int micro_batch, bool recompute, int gpus) {
+  const double n = m.params, g = gpus, gb = 1e9;
+  const double na = lora_params(m, rank);
+  Memory mem;
+  switch (method) {
+    case Method::kFull:
+      mem.weights_gb = 2 * n / g / gb;
+      mem.gradients_gb = 2 * n / g / gb;
+      mem.optimizer_gb = optimizer_bytes(opt) * n / g / gb;
+      break;
+    case Method::kLora:
+      mem.weights_gb = (2 * n + 2 * na) / g / gb;
+      mem.gradients_gb = 2 * na / g / gb;
+      mem.optimizer_gb = optimizer_bytes(opt) * na / g / gb;
+      break;
+    case Method::kQlora: {
+      const double linear = std::min(n, m.linear_params());
+      mem.weights_gb = (kNf4BytesPerParam * linear + 2 * (n - linear) + 2 * na) / g / gb;
+      mem.gradients_gb = 2 * na / g / gb;
+      mem.optimizer_gb = 0;  // paged to CPU memory (Dettmers et al. 2023)
+      break;
+    }
+  }
+  const double s = seq_len, b = micro_batch, h = m.hidden;
+  const double per_layer = recompute ? 2 * s * b * h : 34 * s * b * h;
+  const double one_layer = recompute ? 34 * s * b * h : 0;  // the layer being recomputed
+  mem.activations_gb = (m.layers * per_layer + one_layer + 4 * b * s * m.vocab) / gb;
+  mem.overhead_gb = kRuntimeOverheadGb;
+  return mem;
+}
+
+FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& r) {
+  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
+  FinetuneResult out;
+  out.shape = r.model ? db.model(*r.model) : standard_shape(*r.params);
+  out.shape_derived = !r.model;
+  if (r.lora_rank > out.shape.hidden) {
+    throw PlanError("--lora-rank: " + std::to_string(r.lora_rank) + " is larger than the hidden size " +
+                    std::to_string(out.shape.hidden) + " of " + out.shape.id);
+  }
+  const auto& acc = db.accelerator(r.hardware);
+  if (!acc.memory_gb) throw PlanError("--hardware: the database has no memory size for " + acc.id);
+  const double usable_gb = *acc.memory_gb;
+  const double flop_params = out.shape.active_params.value_or(out.shape.params);
+  const double na = lora_params(out.shape, r.lora_rank);
+
+  for (Method method : r.methods) {
+    MethodResult mr;
+    mr.method = method;
+    mr.trainable_params = method == Method::kFull ? out.shape.params : na;
+    auto mem_at = [&](int g) {
+      return finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len, r.micro_batch, r.recompute, g);
+    };
+    if (r.gpus) {
+      mr.gpus = *r.gpus;
+      mr.memory = mem_at(mr.gpus);
+      mr.fits = mr.memory.total_gb() <= usable_gb;
+    } else {
+      for (int g = 1; g <= kMaxGpus && !mr.fits; g = next_count(g)) {
+        mr.gpus = g;
+        mr.memory = mem_at(g);
+        mr.fits = mr.memory.total_gb() <= usable_gb;
+      }
+    }
+    if (!mr.fits) {
+      mr.why_not = r.gpus ? "needs " + std::to_string(mr.memory.total_gb()).substr(0, 6) + " GB per GPU on " +
+                                std::to_string(*r.gpus) + " GPUs"
+                          : "activations and runtime alone exceed one GPU's memory; lower --seq-len or "
+                            "--micro-batch, or use --recompute";
+    }
+    const double per_token = method == Method::kFull
+                                 ? (r.recompute ? 8 : 6) * flop_params
+                                 : (r.recompute ? 6 * flop_params + 8 * na : 4 * flop_params + 6 * na);
+    mr.flops = per_token * r.tokens;
+    ForecastInput in;
+    in.flops = mr.flops;
+    in.hardware = acc.id;
+    in.gpus = std::max(1, mr.gpus);
+    const double mfu = r.mfu.value_or(kFinetuneMfu);
+    in.mfu = method == Method::kQlora ? mfu / kQloraSlowdown : mfu;  // dequantisation time
+    in.region = r.region;
+    in.carbon_intensity = r.carbon_intensity;
+    in.pue = r.pue;
+    mr.forecast = forecast(db, in);
+    mr.energy_kwh = mr.forecast.energy_kwh;
+    mr.co2_kg = mr.forecast.co2_kg;
+    mr.tier = mr.forecast.tier;
+    out.methods.push_back(mr);
+  }
+  int best = -1;
+  for (size_t i = 0; i < out.methods.size(); ++i) {
+    if (out.methods[i].fits && (best < 0 || out.methods[i].energy_kwh < out.methods[best].energy_kwh)) {
+      best = static_cast<int>(i);
+    }
+  }
+  if (best < 0) {
+    throw PlanError("no method fits " + out.shape.id + " on any count of " + acc.id + " (" +
+                    out.methods.front().why_not + ")");
+  }
+  out.methods[best].cheapest = true;
+  return out;
+}
+
+}  // namespace scaleplan::planner

@@ -1,0 +1,153 @@
+#include <catch2/catch.hpp>
+
+#include "planner/advisor.h"
+#include "planner/finetune.h"
+#include "laws/presets.h"
+
+using namespace scaleplan::planner;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+const scaleplan::hardware_db::Database& db() {
+  static const auto kDb = scaleplan::hardware_db::Database::embedded();
+  return kDb;
+}
+
+FinetuneRequest request(const char* model, double tokens, const char* hw) {
+  FinetuneRequest r;
+  r.model = model;
+  r.tokens = tokens;
+  r.hardware = hw;
+  return r;
+}
+
+const MethodResult& method(const FinetuneResult& r, Method m) {
+  for (const auto& x : r.methods) {
+    if (x.method == m) return x;
+  }
+  FAIL("method missing");
+  return r.methods.front();
+}
+
+}  // namespace
+
+TEST_CASE("finetune: QLoRA of a 65B model fits one 48 GB GPU", "[planner]") {
+  // Dettmers et al. 2023: 65B from > 780 GB to < 48 GB (micro-batch 1, checkpointing).
+  FinetuneRequest r = request("llama-65b", 50e6, "rtx-a6000");
+  r.micro_batch = 1;
+  r.seq_len = 1024;
+  r.recompute = true;
+  const FinetuneResult res = plan_finetune(db(), r);
+  const MethodResult& q = method(res, Method::kQlora);
+  CHECK(q.fits);
+  CHECK(q.gpus == 1);
+  CHECK(q.memory.total_gb() < 48);
+  // Full 16-bit fine-tuning state alone is over 780 GB.
+  const Memory full = finetune_memory(res.shape, Method::kFull, Optimizer::kAdamW, 16, 1024, 1, true, 1);
+  CHECK(full.weights_gb + full.gradients_gb + full.optimizer_gb > 780);
+}
+
+TEST_CASE("finetune: full AdamW of a 7B model does not fit one 80 GB GPU and LoRA does", "[planner]") {
+  const FinetuneResult res = plan_finetune(db(), request("llama-2-7b", 100e6, "a100-sxm4-80gb"));
+  CHECK(method(res, Method::kFull).gpus > 1);
+  CHECK(finetune_memory(res.shape, Method::kFull, Optimizer::kAdamW, 16, 2048, 4, false, 1).total_gb() > 80);
+  CHECK(method(res, Method::kLora).fits);
+  CHECK(method(res, Method::kLora).gpus == 1);
+}
+
+TEST_CASE("finetune: LoRA costs 0.65-0.8 of full fine-tuning and QLoRA no less per token than LoRA", "[planner]") {
+  FinetuneRequest r = request("llama-2-7b", 100e6, "a100-sxm4-80gb");
+  const FinetuneResult res = plan_finetune(db(), r);
+  const double ratio = method(res, Method::kLora).energy_kwh / method(res, Method::kFull).energy_kwh;
+  CHECK(ratio >= 0.65);
+  CHECK(ratio <= 0.8);
+  CHECK(method(res, Method::kQlora).energy_kwh >= method(res, Method::kLora).energy_kwh);
+  r.recompute = true;  // 3/4 with checkpointing on both sides (Hu et al. 2021 measured 0.754)
+  const FinetuneResult rc = plan_finetune(db(), r);
+  CHECK_THAT(method(rc, Method::kLora).flops / method(rc, Method::kFull).flops, WithinRel(0.75, 0.03));
+}
+
+TEST_CASE("finetune: LoRA adapter count matches r (d_in + d_out) over all linear layers", "[planner]") {
+  // Llama-2-7B, r = 8 on q, k, v, o, gate, up, down: 20.0M (peft reference, sec. 2.2).
+  CHECK_THAT(lora_params(db().model("llama-2-7b"), 8), WithinRel(20.0e6, 0.01));
+  CHECK_THAT(lora_params(db().model("llama-3.1-8b"), 16), WithinRel(41.9e6, 0.01));
+  // The catalogue's shapes add up to the published sizes.
+  CHECK_THAT(db().model("llama-2-7b").linear_params() + 2 * 32000.0 * 4096, WithinRel(6.74e9, 0.01));
+}
+
+TEST_CASE("finetune: a standard shape is derived from the parameter count", "[planner]") {
+  const auto s = standard_shape(7e9);
+  CHECK(s.hidden % 128 == 0);
+  CHECK_THAT(s.linear_params(), WithinRel(7e9, 0.15));
+}
+
+TEST_CASE("finetune: bad requests are refused by name", "[planner]") {
+  FinetuneRequest r = request("llama-2-7b", 1e8, "a100-sxm4-80gb");
+  r.lora_rank = 0;
+  CHECK_THROWS_WITH(plan_finetune(db(), r), Catch::Contains("--lora-rank"));
+  r.lora_rank = 100000;
+  CHECK_THROWS_WITH(plan_finetune(db(), r), Catch::Contains("hidden size"));
+  CHECK_THROWS_WITH(plan_finetune(db(), request("llama-9", 1e8, "a100-sxm4-80gb")), Catch::Contains("--model"));
+  FinetuneRequest huge = request("llama-3.1-405b", 1e8, "l4");
+  huge.seq_len = 131072;
+  CHECK_THROWS_WITH(plan_finetune(db(), huge), Catch::Contains("no method fits"));
+}
+
+TEST_CASE("advisor: a High pre-training plan gets at least 4 recomputed alternatives, one lower in energy", "[planner]") {
+  ForecastInput in;
+  in.params = 7e9;
+  in.tokens = 1.4e11;
+  in.hardware = "h100-sxm5-80gb";
+  const Forecast f = forecast(db(), in);
+  REQUIRE(f.tier == EpsTier::kHigh);
+  const Advice a = advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 0, ""}, 10.0);
+  REQUIRE(a.recommendations.size() >= 4);
+  bool lower = false;
+  for (const auto& r : a.recommendations) {
+    lower |= r.energy_kwh < f.energy_kwh && r.kind != "open-model";
+    CHECK(r.co2_kg >= 0);
+  }
+  CHECK(lower);
+  CHECK(a.recommendations.back().offset_cost.value() == Approx(f.co2_kg / 1000 * 10));
+}
+
+TEST_CASE("advisor: lower tiers get the EPS measures and no invented alternatives", "[planner]") {
+  ForecastInput in;
+  in.params = 1e8;
+  in.tokens = 2e9;
+  in.hardware = "a100-sxm4-80gb";
+  const Forecast f = forecast(db(), in);
+  REQUIRE(f.tier != EpsTier::kHigh);
+  const Advice a = advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 0, ""}, std::nullopt);
+  CHECK(a.recommendations.empty());
+  CHECK_FALSE(a.measures.empty());
+}
+
+TEST_CASE("advisor: over-training and serving are flagged with their recomputed costs", "[planner]") {
+  ForecastInput in;
+  in.params = 7e9;
+  in.tokens = 2e12;  // ~14x the compute-optimal tokens
+  in.hardware = "h100-sxm5-80gb";
+  const Forecast f = forecast(db(), in);
+  const Advice a = advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 0, ""}, std::nullopt);
+  bool over = false;
+  for (const auto& r : a.recommendations) over |= r.kind == "over-training" && r.energy_kwh < f.energy_kwh;
+  CHECK(over);
+  const Advice served = advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 1e12, ""}, std::nullopt);
+  bool quant = false;
+  for (const auto& r : served.recommendations) quant |= r.kind == "quantised-inference";
+  CHECK(quant);
+}
+
+TEST_CASE("advisor: a High fine-tuning run is offered LoRA and QLoRA instead of full", "[planner]") {
+  FinetuneRequest r = request("llama-2-70b", 5e9, "a100-sxm4-80gb");
+  r.methods = {Method::kFull};
+  r.recompute = true;  // 70B activations at micro-batch 4 exceed 80 GB without it
+  const FinetuneResult res = plan_finetune(db(), r);
+  REQUIRE(res.methods.front().tier == EpsTier::kHigh);
+  const Advice a = advise_finetune(db(), r, res, std::nullopt);
+  bool lora = false;
+  for (const auto& x : a.recommendations) lora |= x.kind == "method" && x.energy_kwh < res.methods.front().energy_kwh;
+  CHECK(lora);
+}
