@@ -4,7 +4,13 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCALEPLAN := $(BUILD_DIR)/cli/scaleplan
 
-.PHONY: all deps configure build run test bench clean
+# Fuzzing time per target: 60 s in CI (CI=true), 10 s on a workstation.
+FUZZ_SECONDS ?= $(if $(CI),60,10)
+
+# Debian's Jupyter runs the notebooks, whatever python3 comes first on PATH.
+NBCONVERT := $(shell command -v /usr/bin/jupyter-nbconvert || command -v jupyter-nbconvert || echo jupyter-nbconvert)
+
+.PHONY: all deps configure build run test unit-test test-sanitize fuzz test-notebooks notebooks bench clean
 
 all: build
 
@@ -20,12 +26,42 @@ build: configure
 run: build
 	$(SCALEPLAN) plan --target-params 7B --hardware h100-sxm5-80gb
 
-test: build
+# The whole suite: unit and CLI tests, every notebook executed headless,
+# the tests again under ASan + UBSan, and every fuzz target for FUZZ_SECONDS.
+test: unit-test test-notebooks test-sanitize fuzz
+
+unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+test-sanitize: deps
+	@cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_FLAGS_SANITIZE="-O1" -DSCALEPLAN_SANITIZE=ON >/dev/null
+	@cmake --build build-sanitize -j $(JOBS)
+	cd build-sanitize && ctest --output-on-failure -j $(JOBS)
+
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g" -DSCALEPLAN_FUZZ=ON -DSCALEPLAN_BUILD_TESTS=OFF >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_quantity fuzz_runs_csv fuzz_law_json fuzz_hardware_db fuzz_codecarbon
+	scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+
+# Executes every notebook into a temporary folder (the checked-in copies and
+# their figures stay as they are); fails if a cell fails.
+test-notebooks: build
+	@scripts/install-deps.sh notebooks
+	@tmp=$$(mktemp -d) && cd notebooks && for nb in *.ipynb; do \
+	  echo "notebook $$nb"; \
+	  SCALEPLAN=$(CURDIR)/$(SCALEPLAN) SCALEPLAN_FIGURES=$$tmp/figures $(NBCONVERT) --to notebook --execute \
+	    --ExecutePreprocessor.timeout=600 --output-dir $$tmp "$$nb" >$$tmp/log 2>&1 || { tail -30 $$tmp/log; exit 1; }; \
+	done; rm -rf $$tmp
+
+# Re-executes the notebooks in place, refreshing their outputs and figures.
+notebooks: build
+	@scripts/install-deps.sh notebooks
+	cd notebooks && for nb in *.ipynb; do SCALEPLAN=$(CURDIR)/$(SCALEPLAN) $(NBCONVERT) --to notebook --execute --inplace "$$nb"; done
 
 bench: build
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target scaleplan_bench
 	$(BUILD_DIR)/bench/scaleplan_bench
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-sanitize build-fuzz

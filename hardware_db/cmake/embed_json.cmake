@@ -1,7 +1,9 @@
 # Turns the JSON data files into a header of raw string literals, so the
-# binary carries its database and needs no files beside it.
+# binary carries its database and needs no files beside it. Each file is
+# cut at line ends into pieces under 60,000 bytes (compilers need support
+# only 65,536 per literal); the pieces are joined at run time.
 # Usage: cmake -DOUTPUT=header.h -DINPUTS="a.json|b.json" -P embed_json.cmake
-set(content "// Generated from hardware_db/data/*.json by embed_json.cmake. Do not edit.\n#pragma once\n\nnamespace scaleplan::hardware_db::detail {\n\ninline constexpr const char* kEmbeddedData[] = {\n")
+set(content "// Generated from hardware_db/data/*.json by embed_json.cmake. Do not edit.\n#pragma once\n\nnamespace scaleplan::hardware_db::detail {\n\n// Each file as pieces ending with nullptr; files end with a nullptr entry.\ninline constexpr const char* kEmbeddedData[] = {\n")
 string(REPLACE "|" ";" INPUTS "${INPUTS}")
 foreach(input IN LISTS INPUTS)
   file(READ "${input}" json)
@@ -10,7 +12,22 @@ foreach(input IN LISTS INPUTS)
     message(FATAL_ERROR "${input} contains the raw-string delimiter")
   endif()
   get_filename_component(name "${input}" NAME)
-  string(APPEND content "    // ${name}\n    R\"scaleplan_json(${json})scaleplan_json\",\n")
+  string(APPEND content "    // ${name}\n")
+  string(LENGTH "${json}" remaining)
+  while(remaining GREATER 0)
+    if(remaining GREATER 60000)
+      string(SUBSTRING "${json}" 0 60000 head)
+      string(FIND "${head}" "\n" cut REVERSE)
+      math(EXPR cut "${cut} + 1")
+    else()
+      set(cut ${remaining})
+    endif()
+    string(SUBSTRING "${json}" 0 ${cut} piece)
+    string(SUBSTRING "${json}" ${cut} -1 json)
+    string(APPEND content "    R\"scaleplan_json(${piece})scaleplan_json\",\n")
+    string(LENGTH "${json}" remaining)
+  endwhile()
+  string(APPEND content "    nullptr,\n")
 endforeach()
 string(APPEND content "};\n\n}  // namespace scaleplan::hardware_db::detail\n")
 file(WRITE "${OUTPUT}.tmp" "${content}")

@@ -187,7 +187,15 @@ json parse_file(const std::string& path) {
 
 Database Database::embedded() {
   Database db;
-  for (const char* text : detail::kEmbeddedData) db.merge_json(json::parse(text), "embedded");
+  std::string text;
+  for (const char* piece : detail::kEmbeddedData) {
+    if (piece != nullptr) {
+      text += piece;
+      continue;
+    }
+    db.merge_json(json::parse(text), "embedded");
+    text.clear();
+  }
   return db;
 }
 

@@ -24,6 +24,11 @@ Measured read_codecarbon(const std::string& path, const std::optional<std::strin
   } catch (const laws::LawError& e) {
     throw PlanError(e.what());
   }
+  return read_codecarbon(t, run_id);
+}
+
+Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::string>& run_id) {
+  const std::string& path = t.origin;
   std::string missing;
   for (const char* c : kRequired) {
     if (t.find_column({c}) < 0) missing += (missing.empty() ? "" : ", ") + std::string(c);

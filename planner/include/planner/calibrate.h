@@ -16,6 +16,7 @@
 #include <string>
 
 #include "hardware_db/database.h"
+#include "laws/csv.h"
 #include "planner/forecast.h"
 
 namespace scaleplan::planner {
@@ -49,6 +50,8 @@ struct Calibration {
 // for missing columns, zero duration or energy, bad cells (line and
 // column), or several runs on different hardware without run_id.
 Measured read_codecarbon(const std::string& path, const std::optional<std::string>& run_id);
+// The same from a parsed table (its origin names it in errors).
+Measured read_codecarbon(const laws::CsvTable& table, const std::optional<std::string>& run_id);
 
 // `plan_doc`: a `plan --json` or `forecast --json` document, optional.
 Calibration calibrate(const hardware_db::Database& db, const std::string& emissions_path, double params,
