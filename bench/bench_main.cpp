@@ -1,6 +1,7 @@
 // Speed figures for the fit (Epoch AI's extraction of the Chinchilla points)
 // and the planner. Prints wall seconds; never fails on speed.
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -86,7 +87,32 @@ void bench_plan() {
   std::printf("plan --hardware all: %.0f plans/s in-process\n", n / seconds_since(t0));
 }
 
+void bench_large_inputs() {
+  nlohmann::json doc;
+  doc["accelerators"] = nlohmann::json::array();
+  for (int i = 0; i < 10000; ++i) {
+    doc["accelerators"].push_back({{"id", "acc-" + std::to_string(i)}, {"name", "Accelerator"},
+                                   {"peak_tflops", {{"bf16", 100 + i % 900}}}, {"memory_gb", 80}, {"tdp_w", 500},
+                                   {"source", "generated"}});
+  }
+  const std::string path = (std::filesystem::temp_directory_path() / "scaleplan-bench-db.json").string();
+  std::ofstream(path) << doc.dump();
+  auto t0 = Clock::now();
+  const auto db = scaleplan::hardware_db::Database::load(path);
+  std::printf("hardware db: %zu accelerators loaded in %.3f s\n", db.accelerators().size(), seconds_since(t0));
+  std::filesystem::remove(path);
+
+  std::string csv = "params,tokens,loss\n";
+  for (int i = 0; i < 100000; ++i) {
+    csv += std::to_string(1e7 * (1 + i % 100)) + "," + std::to_string(1e9 * (1 + i % 37)) + ",3.1\n";
+  }
+  t0 = Clock::now();
+  const auto runs = load_runs(parse_csv(csv, "big.csv"));
+  std::printf("runs CSV: %zu rows parsed and loaded in %.3f s\n", runs.runs.size(), seconds_since(t0));
+}
+
 int main() {
+  bench_large_inputs();
   bench_fit();
   bench_plan();
   return 0;
