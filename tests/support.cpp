@@ -1,5 +1,7 @@
 #include "support.h"
 
+#include <catch2/catch.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -74,6 +76,19 @@ RunResult run_scaleplan(const std::vector<std::string>& args,
   waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+void check_refusals(const std::vector<Refusal>& cases) {
+  for (const Refusal& c : cases) {
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    INFO(joined);
+    const RunResult r = run_scaleplan(c.args);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err_lines() == 1);
+    CHECK_THAT(r.err, Catch::Contains(c.mentions));
+  }
 }
 
 std::filesystem::path temp_dir(const std::string& tag) {

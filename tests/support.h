@@ -22,6 +22,15 @@ struct RunResult {
 RunResult run_scaleplan(const std::vector<std::string>& args,
                         const std::vector<std::string>& env = {});
 
+// A bad command line and a word its one-line error must contain.
+struct Refusal {
+  std::vector<std::string> args;
+  std::string mentions;
+};
+// Runs each and checks the error contract: exit code 1, nothing on stdout,
+// exactly one line on stderr that contains `mentions`.
+void check_refusals(const std::vector<Refusal>& cases);
+
 // A fresh empty directory under the system temp folder.
 std::filesystem::path temp_dir(const std::string& tag);
 

@@ -49,11 +49,7 @@ TEST_CASE("finetune refuses bad input with one line", "[cli]") {
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
-  struct Case {
-    std::vector<std::string> args;
-    const char* mentions;
-  };
-  const Case cases[] = {
+  scaleplan::testing::check_refusals({
       {with({"--model", "llama-9b"}), "--model"},
       {with({"--model", "llama-2-7b", "--methods", "full,dora"}), "dora"},
       {with({"--model", "llama-2-7b", "--lora-rank", "0"}), "--lora-rank"},
@@ -63,15 +59,5 @@ TEST_CASE("finetune refuses bad input with one line", "[cli]") {
       {with({"--model", "llama-2-7b", "--optimizer", "lion"}), "--optimizer"},
       {with({"--model", "llama-2-7b", "--params", "7B"}), "one of --model and --params"},
       {with({"--model", "llama-3.1-405b", "--seq-len", "131072"}), "no method fits"},
-  };
-  for (const Case& c : cases) {
-    std::string joined;
-    for (const auto& a : c.args) joined += a + " ";
-    INFO(joined);
-    auto r = run_scaleplan(c.args);
-    CHECK(r.exit_code == 1);
-    CHECK(r.out.empty());
-    CHECK(r.err_lines() == 1);
-    CHECK_THAT(r.err, Catch::Contains(c.mentions));
-  }
+  });
 }

@@ -89,11 +89,7 @@ TEST_CASE("forecast commands refuse bad input with one line", "[cli]") {
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
-  struct Case {
-    std::vector<std::string> args;
-    const char* mentions;
-  };
-  const Case cases[] = {
+  scaleplan::testing::check_refusals({
       {with({"--hardware", "h100-sxm-80gb"}), "did you mean 'h100-sxm5-80gb'"},
       {with({"--hardware", "h100-sxm5-80gb", "--region", "Germny"}), "did you mean 'Germany'"},
       {with({"--hardware", "h100-sxm5-80gb", "--mfu", "1.5"}), "--mfu"},
@@ -112,15 +108,5 @@ TEST_CASE("forecast commands refuse bad input with one line", "[cli]") {
       {{"tier", "--kwh", "-1", "--co2-kg", "3"}, "--kwh"},
       {{"hardware", "show", "z100"}, "z100"},
       {{"regions", "--search", "atlantis"}, "atlantis"},
-  };
-  for (const Case& c : cases) {
-    std::string joined;
-    for (const auto& a : c.args) joined += a + " ";
-    INFO(joined);
-    auto r = run_scaleplan(c.args);
-    CHECK(r.exit_code == 1);
-    CHECK(r.out.empty());
-    CHECK(r.err_lines() == 1);
-    CHECK_THAT(r.err, Catch::Contains(c.mentions));
-  }
+  });
 }

@@ -78,11 +78,7 @@ TEST_CASE("bad input: one line on stderr, exit 1, nothing on stdout", "[cli]") {
   const std::string neg = (dir / "neg.json").string();
   std::ofstream(neg) << R"({"form":"chinchilla","parameters":{"E":1.8,"A":400,"B":400,"alpha":-0.3,"beta":0.3}})";
 
-  struct Case {
-    std::vector<std::string> args;
-    const char* mentions;
-  };
-  const Case cases[] = {
+  scaleplan::testing::check_refusals({
       {{"tokens", "--params", "seven"}, "seven"},
       {{"tokens", "--params", "0"}, "--params"},
       {{"tokens", "--params", "-7B"}, "-7B"},
@@ -99,15 +95,5 @@ TEST_CASE("bad input: one line on stderr, exit 1, nothing on stdout", "[cli]") {
       {{"loss", "--params", "7B", "--tokens", "1T", "--unique-tokens", "1B", "--law", "kaplan2020"}, "Kaplan"},
       {{"tokens"}, "--params"},
       {{"frobnicate"}, "frobnicate"},
-  };
-  for (const Case& c : cases) {
-    std::string joined;
-    for (const auto& a : c.args) joined += a + " ";
-    INFO(joined);
-    auto r = run_scaleplan(c.args);
-    CHECK(r.exit_code == 1);
-    CHECK(r.out.empty());
-    CHECK(r.err_lines() == 1);
-    CHECK_THAT(r.err, Catch::Contains(c.mentions));
-  }
+  });
 }

@@ -34,11 +34,7 @@ TEST_CASE("plan with inference tokens reports inference and total FLOPs", "[cli]
 }
 
 TEST_CASE("plan refuses contradictions and impossible goals with one line", "[cli]") {
-  struct Case {
-    std::vector<std::string> args;
-    const char* mentions;
-  };
-  const Case cases[] = {
+  scaleplan::testing::check_refusals({
       {{"plan", "--target-loss", "2.2", "--budget-kwh", "100"}, "one goal"},
       {{"plan", "--target-loss", "2.2", "--gpus", "8", "--deadline-days", "3"}, "--deadline-days"},
       {{"plan", "--target-loss", "1.5"}, "irreducible"},
@@ -48,15 +44,5 @@ TEST_CASE("plan refuses contradictions and impossible goals with one line", "[cl
       {{"plan", "--target-loss", "-2"}, "--target-loss"},
       {{"plan", "--target-loss", "2.2", "--experiment-overhead", "0.5"}, "--experiment-overhead"},
       {{"plan"}, "give a goal"},
-  };
-  for (const Case& c : cases) {
-    std::string joined;
-    for (const auto& a : c.args) joined += a + " ";
-    INFO(joined);
-    auto r = run_scaleplan(c.args);
-    CHECK(r.exit_code == 1);
-    CHECK(r.out.empty());
-    CHECK(r.err_lines() == 1);
-    CHECK_THAT(r.err, Catch::Contains(c.mentions));
-  }
+  });
 }
