@@ -81,8 +81,12 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   ForecastInput in = base_input(r, hw);
   in.params = a.params;
   in.tokens = a.tokens;
-  in.gpus = 1;
-  const double hours = forecast(db, in).gpu_hours;
+  // GPU-hours do not depend on the count; only a deadline needs them first.
+  double hours = 0;
+  if (r.deadline_days) {
+    in.gpus = 1;
+    hours = forecast(db, in).gpu_hours;
+  }
   in.gpus = choose_gpus(r, acc, a.params, hours);
   o.training = forecast(db, in);
   o.energy_kwh = o.training.energy_kwh * r.experiment_overhead;
