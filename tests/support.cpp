@@ -78,6 +78,11 @@ RunResult run_scaleplan(const std::vector<std::string>& args,
   return r;
 }
 
+const hardware_db::Database& embedded_db() {
+  static const auto kDb = hardware_db::Database::embedded();
+  return kDb;
+}
+
 void check_refusals(const std::vector<Refusal>& cases) {
   for (const Refusal& c : cases) {
     std::string joined;

@@ -6,7 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "hardware_db/database.h"
+
 namespace scaleplan::testing {
+
+// The embedded database, loaded once.
+const hardware_db::Database& embedded_db();
+
 
 // ../shared/<relative>, or "" when the folder is absent (a user's clone).
 std::string shared_path(const std::string& relative);

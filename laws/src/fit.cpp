@@ -23,42 +23,23 @@ struct Point {
 constexpr int kA = 0, kB = 1, kE = 2, kAlpha = 3, kBeta = 4;
 constexpr int kSigma = 5;
 
-// r = LSE(a - alpha log N, b - beta log D, e) - log L with its analytic
-// gradient (the softmax weights of the three terms).
-class LseResidual final : public ceres::SizedCostFunction<1, 5> {
- public:
-  explicit LseResidual(const Point& p) : p_(p) {}
-
-  bool Evaluate(double const* const* params, double* residual, double** jacobians) const override {
-    const double* x = params[0];
-    const double t1 = x[kA] - x[kAlpha] * p_.log_n;
-    const double t2 = x[kB] - x[kBeta] * p_.log_d;
-    const double t3 = x[kE];
-    const double m = std::max({t1, t2, t3});
-    const double w1 = std::exp(t1 - m), w2 = std::exp(t2 - m), w3 = std::exp(t3 - m);
-    const double s = w1 + w2 + w3;
-    residual[0] = m + std::log(s) - p_.log_l;
-    if (jacobians != nullptr && jacobians[0] != nullptr) {
-      double* j = jacobians[0];
-      j[kA] = w1 / s;
-      j[kB] = w2 / s;
-      j[kE] = w3 / s;
-      j[kAlpha] = -w1 / s * p_.log_n;
-      j[kBeta] = -w2 / s * p_.log_d;
-    }
-    return std::isfinite(residual[0]);
-  }
-
- private:
-  Point p_;
+// r = LSE(a - alpha log N, b - beta log D, e) - log L, and the softmax
+// weights of the three terms, which are its gradient in (a, b, e).
+struct Lse {
+  double r, w1, w2, w3;
 };
 
-double lse_residual(const double* x, const Point& p) {
-  double r = 0;
-  const double* params[] = {x};
-  LseResidual(p).Evaluate(params, &r, nullptr);
-  return r;
+Lse lse(const double* x, const Point& p) {
+  const double t1 = x[kA] - x[kAlpha] * p.log_n;
+  const double t2 = x[kB] - x[kBeta] * p.log_d;
+  const double t3 = x[kE];
+  const double m = std::max({t1, t2, t3});
+  const double w1 = std::exp(t1 - m), w2 = std::exp(t2 - m), w3 = std::exp(t3 - m);
+  const double s = w1 + w2 + w3;
+  return {m + std::log(s) - p.log_l, w1 / s, w2 / s, w3 / s};
 }
+
+double lse_residual(const double* x, const Point& p) { return lse(x, p).r; }
 
 double huber(double r, double delta) {
   const double a = std::fabs(r);
@@ -89,13 +70,8 @@ struct HuberResiduals {
     const int n = NumResiduals();
     for (int i = 0; i < n; ++i) {
       const Point& p = (*points)[i];
-      const double t1 = x[kA] - x[kAlpha] * p.log_n;
-      const double t2 = x[kB] - x[kBeta] * p.log_d;
-      const double t3 = x[kE];
-      const double m = std::max({t1, t2, t3});
-      const double w1 = std::exp(t1 - m), w2 = std::exp(t2 - m), w3 = std::exp(t3 - m);
-      const double s = w1 + w2 + w3;
-      const double r = m + std::log(s) - p.log_l;
+      const Lse l = lse(x, p);
+      const double r = l.r;
       const double ar = std::fabs(r);
       double rho = r, scale = 1;
       if (ar > delta) {
@@ -104,11 +80,11 @@ struct HuberResiduals {
       }
       residuals[i] = rho;
       if (jacobian != nullptr) {
-        jacobian[i + kA * n] = scale * w1 / s;
-        jacobian[i + kB * n] = scale * w2 / s;
-        jacobian[i + kE * n] = scale * w3 / s;
-        jacobian[i + kAlpha * n] = -scale * w1 / s * p.log_n;
-        jacobian[i + kBeta * n] = -scale * w2 / s * p.log_d;
+        jacobian[i + kA * n] = scale * l.w1;
+        jacobian[i + kB * n] = scale * l.w2;
+        jacobian[i + kE * n] = scale * l.w3;
+        jacobian[i + kAlpha * n] = -scale * l.w1 * p.log_n;
+        jacobian[i + kBeta * n] = -scale * l.w2 * p.log_d;
       }
       if (!std::isfinite(rho)) return false;
     }

@@ -9,10 +9,7 @@ using Catch::Matchers::WithinRel;
 
 namespace {
 
-const scaleplan::hardware_db::Database& db() {
-  static const auto kDb = scaleplan::hardware_db::Database::embedded();
-  return kDb;
-}
+const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
 
 // A CodeCarbon 3.x header (38 columns) and rows written by hand.
 std::string v3_file(const std::string& rows) {

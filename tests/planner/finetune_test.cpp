@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include "planner/advisor.h"
 #include "planner/finetune.h"
 #include "laws/presets.h"
@@ -9,10 +11,7 @@ using Catch::Matchers::WithinRel;
 
 namespace {
 
-const scaleplan::hardware_db::Database& db() {
-  static const auto kDb = scaleplan::hardware_db::Database::embedded();
-  return kDb;
-}
+const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
 
 FinetuneRequest request(const char* model, double tokens, const char* hw) {
   FinetuneRequest r;

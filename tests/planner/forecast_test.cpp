@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include "planner/forecast.h"
 
 using namespace scaleplan::planner;
@@ -7,10 +9,7 @@ using Catch::Matchers::WithinRel;
 
 namespace {
 
-const scaleplan::hardware_db::Database& db() {
-  static const auto kDb = scaleplan::hardware_db::Database::embedded();
-  return kDb;
-}
+const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
 
 ForecastInput llama65b() {
   ForecastInput in;
