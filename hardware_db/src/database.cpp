@@ -279,16 +279,33 @@ void Database::rebuild() {
   }
 }
 
-const Accelerator& Database::accelerator(const std::string& id) const {
+namespace {
+
+// "; did you mean 'x'?" for the nearest candidate, else a pointer to the
+// command that lists them all.
+std::string hint(const std::string& query, const std::vector<std::string>& candidates, const char* listing) {
+  const auto near = detail::suggestions(query, candidates);
+  return near.empty() ? std::string(" (see `") + listing + "`)" : "; did you mean '" + near.front() + "'?";
+}
+
+// The record whose id matches case-insensitively; throws DataError naming
+// the option, with the nearest ids.
+template <typename Record>
+const Record& find_by_id(const std::vector<Record>& records, const std::string& id, const char* option,
+                         const char* what, const char* listing) {
   const std::string want = lower(id);
   std::vector<std::string> ids;
-  for (const Accelerator& a : accelerators_) {
-    if (lower(a.id) == want) return a;
-    ids.push_back(a.id);
+  for (const Record& r : records) {
+    if (lower(r.id) == want) return r;
+    ids.push_back(r.id);
   }
-  auto near = detail::suggestions(id, ids);
-  std::string hint = near.empty() ? " (see `scaleplan hardware list`)" : "; did you mean '" + near.front() + "'?";
-  throw DataError("--hardware: '" + id + "' is not a known accelerator" + hint);
+  throw DataError(std::string(option) + ": '" + id + "' is not " + what + hint(id, ids, listing));
+}
+
+}  // namespace
+
+const Accelerator& Database::accelerator(const std::string& id) const {
+  return find_by_id(accelerators_, id, "--hardware", "a known accelerator", "scaleplan hardware list");
 }
 
 const GridRegion& Database::region(const std::string& query) const {
@@ -305,9 +322,8 @@ const GridRegion& Database::region(const std::string& query) const {
     names.push_back(g.id);
     if (g.scope == GridScope::kCountry) names.push_back(g.name);
   }
-  auto near = detail::suggestions(query, names);
-  std::string hint = near.empty() ? " (see `scaleplan regions`)" : "; did you mean '" + near.front() + "'?";
-  throw DataError("--region: '" + query + "' is not a known country code, country or provider:region" + hint);
+  throw DataError("--region: '" + query + "' is not a known country code, country or provider:region" +
+                  hint(query, names, "scaleplan regions"));
 }
 
 double ModelShape::linear_params() const {
@@ -318,22 +334,11 @@ double ModelShape::linear_params() const {
 }
 
 const ModelShape& Database::model(const std::string& id) const {
-  const std::string want = lower(id);
-  std::vector<std::string> ids;
-  for (const ModelShape& m : models_) {
-    if (lower(m.id) == want) return m;
-    ids.push_back(m.id);
-  }
-  auto near = detail::suggestions(id, ids);
-  std::string hint = near.empty() ? " (see `scaleplan models`)" : "; did you mean '" + near.front() + "'?";
-  throw DataError("--model: '" + id + "' is not in the model catalogue" + hint);
+  return find_by_id(models_, id, "--model", "in the model catalogue", "scaleplan models");
 }
 
 const PuePreset& Database::pue(const std::string& id) const {
-  for (const PuePreset& p : pue_) {
-    if (lower(p.id) == lower(id)) return p;
-  }
-  throw DataError("pue: '" + id + "' is not a known PUE preset");
+  return find_by_id(pue_, id, "--pue", "a known PUE preset", "scaleplan forecast --help");
 }
 
 std::vector<const GridRegion*> Database::search_regions(const std::string& text) const {
