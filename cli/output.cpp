@@ -99,13 +99,34 @@ void write_file_atomically(const std::string& path, const std::string& content,
   }
 }
 
+namespace {
+thread_local std::ostream* tls_output = nullptr;
+thread_local nlohmann::ordered_json* tls_document = nullptr;
+}  // namespace
+
+OutputScope::OutputScope(std::ostream& out, nlohmann::ordered_json* document)
+    : previous_out_(tls_output), previous_document_(tls_document) {
+  tls_output = &out;
+  tls_document = document;
+}
+OutputScope::~OutputScope() {
+  tls_output = previous_out_;
+  tls_document = previous_document_;
+}
+nlohmann::ordered_json* OutputScope::current_document() { return tls_document; }
+
 void emit(bool json, const nlohmann::ordered_json& doc, const std::string& human) {
-  if (json) {
-    std::cout << doc.dump(2) << "\n";
-  } else {
-    std::cout << human;
+  std::ostream& out = tls_output != nullptr ? *tls_output : std::cout;
+  if (json && tls_document != nullptr) {
+    *tls_document = doc;
+    return;
   }
-  std::cout.flush();
+  if (json) {
+    out << doc.dump(2) << "\n";
+  } else {
+    out << human;
+  }
+  out.flush();
 }
 
 }  // namespace scaleplan::cli

@@ -3,6 +3,7 @@
 // human table. Both are printed once, at the end, so a failed command
 // prints nothing on stdout.
 
+#include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -46,5 +47,21 @@ void write_file_atomically(const std::string& path, const std::string& content,
 
 // Prints the document (json) or the human text, once.
 void emit(bool json, const nlohmann::ordered_json& doc, const std::string& human);
+
+// Where emit() writes on this thread while the scope lives (std::cout
+// otherwise): lets cli::run() serve the Python module and the server. With
+// `document`, a --json document is stored there instead of printed.
+class OutputScope {
+ public:
+  explicit OutputScope(std::ostream& out, nlohmann::ordered_json* document = nullptr);
+  ~OutputScope();
+  static nlohmann::ordered_json* current_document();
+  OutputScope(const OutputScope&) = delete;
+  OutputScope& operator=(const OutputScope&) = delete;
+
+ private:
+  std::ostream* previous_out_;
+  nlohmann::ordered_json* previous_document_;
+};
 
 }  // namespace scaleplan::cli

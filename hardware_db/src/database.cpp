@@ -186,17 +186,22 @@ json parse_file(const std::string& path) {
 }  // namespace
 
 Database Database::embedded() {
-  Database db;
-  std::string text;
-  for (const char* piece : detail::kEmbeddedData) {
-    if (piece != nullptr) {
-      text += piece;
-      continue;
+  // Parsed once per process: the Python module and the server ask for it
+  // on every call, and a copy costs a fraction of a parse.
+  static const Database parsed = [] {
+    Database db;
+    std::string text;
+    for (const char* piece : detail::kEmbeddedData) {
+      if (piece != nullptr) {
+        text += piece;
+        continue;
+      }
+      db.merge_json(json::parse(text), "embedded");
+      text.clear();
     }
-    db.merge_json(json::parse(text), "embedded");
-    text.clear();
-  }
-  return db;
+    return db;
+  }();
+  return parsed;
 }
 
 Database Database::load(const std::string& path) {
@@ -214,21 +219,16 @@ void Database::merge_file(const std::string& path) { merge_json(parse_file(path)
 void Database::merge_json(const json& doc, const std::string& origin) {
   if (!doc.is_object()) throw DataError(origin + ": expected a JSON object with accelerators, grids or pue lists");
   // All or nothing: a file that fails validation leaves the database as it was.
-  const auto saved = std::make_tuple(raw_accelerators_, raw_grids_, raw_pue_, raw_models_);
-  try {
-    merge_records(doc, origin);
-    rebuild();
-  } catch (...) {
-    std::tie(raw_accelerators_, raw_grids_, raw_pue_, raw_models_) = saved;
-    rebuild();
-    throw;
-  }
+  auto next = std::make_shared<RawStore>(*raw_);
+  merge_records(doc, origin, *next);
+  rebuild(*next);
+  raw_ = std::move(next);
 }
 
-void Database::merge_records(const json& doc, const std::string& origin) {
+void Database::merge_records(const json& doc, const std::string& origin, RawStore& raw) {
   bool any = false;
-  for (auto [key, target] : {std::pair{"accelerators", &raw_accelerators_}, std::pair{"grids", &raw_grids_},
-                             std::pair{"pue", &raw_pue_}, std::pair{"models", &raw_models_}}) {
+  for (auto [key, target] : {std::pair{"accelerators", &raw.accelerators}, std::pair{"grids", &raw.grids},
+                             std::pair{"pue", &raw.pue}, std::pair{"models", &raw.models}}) {
     auto it = doc.find(key);
     if (it == doc.end()) continue;
     any = true;
@@ -256,27 +256,33 @@ void Database::merge_records(const json& doc, const std::string& origin) {
   if (!any) throw DataError(origin + ": no accelerators, grids, pue or models list found");
 }
 
-void Database::rebuild() {
-  accelerators_.clear();
-  grids_.clear();
-  pue_.clear();
-  models_.clear();
+// Parses every record into fresh lists and replaces the current ones only
+// when all of them are valid.
+void Database::rebuild(const RawStore& raw) {
+  std::vector<Accelerator> accelerators;
+  std::vector<GridRegion> grids;
+  std::vector<PuePreset> pue;
+  std::vector<ModelShape> models;
   auto where = [](const Raw& r, const char* kind) {
     return r.origin + ": " + kind + " '" + r.record["id"].get<std::string>() + "'";
   };
-  for (const Raw& r : raw_accelerators_) {
-    accelerators_.push_back(parse_accelerator(Fields(r.record, where(r, "accelerator")),
-                                              r.record["id"].get<std::string>(), r.origin));
+  for (const Raw& r : raw.accelerators) {
+    accelerators.push_back(parse_accelerator(Fields(r.record, where(r, "accelerator")),
+                                             r.record["id"].get<std::string>(), r.origin));
   }
-  for (const Raw& r : raw_grids_) {
-    grids_.push_back(parse_grid(Fields(r.record, where(r, "grid")), r.record["id"].get<std::string>()));
+  for (const Raw& r : raw.grids) {
+    grids.push_back(parse_grid(Fields(r.record, where(r, "grid")), r.record["id"].get<std::string>()));
   }
-  for (const Raw& r : raw_pue_) {
-    pue_.push_back(parse_pue(Fields(r.record, where(r, "pue")), r.record["id"].get<std::string>()));
+  for (const Raw& r : raw.pue) {
+    pue.push_back(parse_pue(Fields(r.record, where(r, "pue")), r.record["id"].get<std::string>()));
   }
-  for (const Raw& r : raw_models_) {
-    models_.push_back(parse_model(Fields(r.record, where(r, "model")), r.record["id"].get<std::string>()));
+  for (const Raw& r : raw.models) {
+    models.push_back(parse_model(Fields(r.record, where(r, "model")), r.record["id"].get<std::string>()));
   }
+  accelerators_ = std::move(accelerators);
+  grids_ = std::move(grids);
+  pue_ = std::move(pue);
+  models_ = std::move(models);
 }
 
 namespace {

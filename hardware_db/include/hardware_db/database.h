@@ -6,6 +6,7 @@
 // records with the same id. Unknown values are null, never guessed.
 
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -106,15 +107,20 @@ class Database {
   std::vector<const GridRegion*> search_regions(const std::string& text) const;
 
  private:
-  void merge_records(const nlohmann::json& doc, const std::string& origin);
-  void rebuild();
-
-  // Raw records by kind, each with the origin that last touched it.
+  // Raw records by kind, each with the origin that last touched it. Shared
+  // between copies and replaced whole on a merge, so copying a database
+  // (once per command, in-process callers included) copies no JSON.
   struct Raw {
     nlohmann::json record;
     std::string origin;
   };
-  std::vector<Raw> raw_accelerators_, raw_grids_, raw_pue_, raw_models_;
+  struct RawStore {
+    std::vector<Raw> accelerators, grids, pue, models;
+  };
+  static void merge_records(const nlohmann::json& doc, const std::string& origin, RawStore& raw);
+  void rebuild(const RawStore& raw);
+
+  std::shared_ptr<const RawStore> raw_ = std::make_shared<const RawStore>();
   std::vector<Accelerator> accelerators_;
   std::vector<GridRegion> grids_;
   std::vector<PuePreset> pue_;

@@ -1,0 +1,155 @@
+// Builds the command line, parses it, and maps failures to exit codes.
+#include "run.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <sstream>
+
+#include "commands.h"
+#include "hardware_db/database.h"
+#include "laws/law.h"
+#include "output.h"
+#include "planner/forecast.h"
+#include "units.h"
+
+namespace scaleplan::cli {
+
+namespace {
+
+int fail(std::ostream& err, int code, std::string message) {
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  err << "scaleplan: error: " << message << "\n";
+  return code;
+}
+
+using Setup = void (*)(CLI::App&);
+constexpr std::pair<const char*, Setup> kCommands[] = {
+    {"plan", setup_plan},         {"tokens", setup_tokens},     {"loss", setup_loss},
+    {"allocate", setup_allocate}, {"laws", setup_laws},         {"fit", setup_fit},
+    {"forecast", setup_forecast}, {"hardware", setup_hardware}, {"regions", setup_regions},
+    {"tier", setup_tier},         {"calibrate", setup_calibrate}, {"finetune", setup_finetune},
+    {"models", setup_models},
+};
+
+// Registers `only` when it names a command (in-process callers build an App
+// per call, and one command's options cost a tenth of all of them), else
+// every command, for the top-level help and the unknown-command message.
+void setup_commands(CLI::App& app, const std::string& only) {
+  app.set_version_flag("--version", std::string("scaleplan ") + SCALEPLAN_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run `scaleplan COMMAND --help` for a command's options and an example.");
+  for (const auto& [name, setup] : kCommands) {
+    if (only == name) return setup(app);
+  }
+  for (const auto& [name, setup] : kCommands) setup(app);
+}
+
+// CLI11 reports an unknown command only as "a subcommand is required".
+std::string unknown_command(const CLI::App& app, const std::string& name) {
+  std::string known;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == name) return "";
+    known += (known.empty() ? "" : ", ") + sub->get_name();
+  }
+  return "unknown command '" + name + "' (expected one of " + known + ")";
+}
+
+int parse_and_run(CLI::App& app, std::vector<std::string> args, std::ostream& out, std::ostream& err) {
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+    if (std::string why = unknown_command(app, args[0]); !why.empty()) return fail(err, 1, why);
+  }
+  try {
+    std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
+    app.parse(args);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    return fail(err, 1, e.what());
+  } catch (const InputError& e) {
+    return fail(err, 1, e.what());
+  } catch (const laws::LawError& e) {
+    return fail(err, 1, e.what());
+  } catch (const hardware_db::DataError& e) {
+    return fail(err, 1, e.what());
+  } catch (const planner::PlanError& e) {
+    return fail(err, 1, e.what());
+  } catch (const std::exception& e) {
+    return fail(err, 2, std::string("internal error: ") + e.what());
+  }
+  return 0;
+}
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+std::string value_text(const std::string& key, const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number()) return number_text(v.get<double>());
+  if (v.is_array()) {
+    std::string joined;
+    for (const auto& item : v) {
+      if (item.is_array() || item.is_object() || item.is_null() || item.is_boolean())
+        throw RequestError(key + ": expected a list of numbers or strings");
+      joined += (joined.empty() ? "" : ",") + value_text(key, item);
+    }
+    return joined;
+  }
+  throw RequestError(key + ": expected a number, a string, a list or true/false, got " + v.dump());
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CLI::App app{"scaleplan — size a language model, its tokens, hardware, energy and carbon", "scaleplan"};
+  setup_commands(app, args.empty() ? "" : args[0]);
+  const OutputScope scope(out, OutputScope::current_document());
+  return parse_and_run(app, args, out, err);
+}
+
+std::vector<std::string> to_args(const std::string& command, const nlohmann::json& options,
+                                 const std::vector<std::string>& positional) {
+  if (!options.is_object()) throw RequestError("options: expected a JSON object, got " + options.dump());
+  std::vector<std::string> args = {command};
+  args.insert(args.end(), positional.begin(), positional.end());
+  for (const auto& [key, value] : options.items()) {
+    if (key.empty() || key[0] == '-') throw RequestError("'" + key + "': expected an option name such as target_loss");
+    std::string flag = "--" + key;
+    for (char& c : flag) c = c == '_' ? '-' : c;
+    if (value.is_null() || (value.is_boolean() && !value.get<bool>())) continue;
+    args.push_back(flag);
+    if (!value.is_boolean()) args.push_back(value_text(key, value));
+  }
+  return args;
+}
+
+nlohmann::ordered_json call(const std::string& command, const nlohmann::json& options,
+                            const std::vector<std::string>& positional) {
+  std::vector<std::string> args = to_args(command, options, positional);
+  args.push_back("--json");
+  std::ostringstream out, err;
+  nlohmann::ordered_json doc;
+  int code = 0;
+  {
+    const OutputScope capture(out, &doc);  // the document itself, not its text
+    code = run(args, out, err);
+  }
+  std::string message = err.str();
+  if (const std::string prefix = "scaleplan: error: "; message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  if (code == 1) throw RequestError(message);
+  if (code != 0) throw std::runtime_error(message.empty() ? "internal error" : message);
+  return doc;
+}
+
+}  // namespace scaleplan::cli
