@@ -22,6 +22,19 @@ const double kLogMax = std::log(1e40);
 
 bool closed_form(const Law& law) { return law.form == Form::kChinchilla; }
 
+// An IsoFLOP law is its own frontier: N*(C) = a C^b, D*(C) = C/(k N*(C)).
+Allocation on_frontier(const Law& law, double flops) {
+  const double params = law.n_coef * std::pow(flops, law.n_exponent);
+  return {params, flops / (law.flops_per_token * params), flops,
+          law.E + law.A * std::pow(flops, -law.alpha)};
+}
+
+[[noreturn]] void needs_parametric(const Law& law, const std::string& what) {
+  throw LawError(what + " needs the loss off the compute-optimal frontier, L(N, D); law '" + law.name +
+                 "' is an IsoFLOP law that knows only the frontier; use a parametric law "
+                 "(a preset or `fit --method parametric`)");
+}
+
 Allocation make(const Law& law, double params, double tokens,
                 std::optional<double> unique) {
   return {params, tokens, training_flops(params, tokens),
@@ -32,6 +45,7 @@ Allocation make(const Law& law, double params, double tokens,
 
 Allocation compute_optimal(const Law& law, double flops,
                            std::optional<double> unique_tokens) {
+  if (law.form == Form::kIsoflop) return on_frontier(law, flops);
   if (closed_form(law)) {
     const double g = allocation_constant(law);
     const double s = law.alpha + law.beta;
@@ -50,6 +64,11 @@ Allocation compute_optimal(const Law& law, double flops,
 }
 
 double compute_optimal_tokens(const Law& law, double params) {
+  if (law.form == Form::kIsoflop) {
+    // Invert N = a C^b for C, then D = C/(k N).
+    const double flops = std::pow(params / law.n_coef, 1.0 / law.n_exponent);
+    return flops / (law.flops_per_token * params);
+  }
   if (closed_form(law)) {
     // Invert N = G (C/6)^a for C/6, then D = (C/6)/N.
     const double g = allocation_constant(law);
@@ -68,6 +87,7 @@ double compute_optimal_tokens(const Law& law, double params) {
 
 double tokens_for_loss(const Law& law, double params, double target_loss,
                        std::optional<double> unique_tokens) {
+  if (law.form == Form::kIsoflop) needs_parametric(law, "tokens for a target loss at a given size");
   const double floor = loss_floor(law, params, unique_tokens);
   if (!(target_loss > floor)) {
     throw LawError("target loss " + num(target_loss) +
@@ -99,6 +119,10 @@ Allocation min_compute_for_loss(const Law& law, double target_loss,
     throw LawError("target loss " + num(target_loss) +
                    " is at or below the irreducible loss " + num(floor) +
                    " of " + law.name + "; expected a target above it");
+  }
+  if (law.form == Form::kIsoflop) {
+    // Invert L*(C) = E + A C^-alpha for the budget, then walk the frontier.
+    return on_frontier(law, std::pow(law.A / (target_loss - law.E), 1.0 / law.alpha));
   }
   if (closed_form(law)) {
     const double delta = target_loss - law.E;
@@ -140,6 +164,12 @@ Allocation min_compute_for_loss(const Law& law, double target_loss,
 
 Allocation min_cost_for_loss(const Law& law, double target_loss, double extra_per_param,
                              std::optional<double> max_params, std::optional<double> unique_tokens) {
+  if (law.form == Form::kIsoflop) {
+    const Allocation a = min_compute_for_loss(law, target_loss, unique_tokens);
+    if (extra_per_param != 0) needs_parametric(law, "sizing for inference (a model smaller than compute-optimal)");
+    if (max_params && a.params > *max_params) needs_parametric(law, "a size cap below the compute-optimal size");
+    return a;
+  }
   if (max_params && !(loss_floor(law, *max_params, unique_tokens) < target_loss)) {
     throw LawError("target loss " + num(target_loss) + " is at or below the floor of " +
                    num(loss_floor(law, *max_params, unique_tokens)) + " that the largest allowed model (" +

@@ -10,17 +10,18 @@ const char* form_name(Form form) {
     case Form::kChinchilla: return "chinchilla";
     case Form::kDataConstrained: return "data_constrained";
     case Form::kKaplan: return "kaplan";
+    case Form::kIsoflop: return "isoflop";
   }
   return "unknown";
 }
 
 Form form_from_name(const std::string& name) {
-  for (Form f : {Form::kChinchilla, Form::kDataConstrained, Form::kKaplan}) {
+  for (Form f : {Form::kChinchilla, Form::kDataConstrained, Form::kKaplan, Form::kIsoflop}) {
     if (name == form_name(f)) return f;
   }
   throw LawError("form: '" + name +
                  "' is not a known law form (expected chinchilla, "
-                 "data_constrained or kaplan)");
+                 "data_constrained, kaplan or isoflop)");
 }
 
 namespace {
@@ -42,6 +43,18 @@ std::vector<std::string> Law::problems() const {
     require_positive(out, "D_c", d_c);
     require_positive(out, "alpha_N", alpha_n);
     require_positive(out, "alpha_D", alpha_d);
+    return out;
+  }
+  if (form == Form::kIsoflop) {
+    require_positive(out, "N_coef", n_coef);
+    if (!(n_exponent > 0 && n_exponent < 1)) {
+      out.push_back("N_exponent: " + std::to_string(n_exponent) +
+                    " is not between 0 and 1 (D* = C/(kN*) must grow with C too)");
+    }
+    require_positive(out, "flops_per_token", flops_per_token);
+    if (!std::isfinite(E) || E < 0) out.push_back("E: " + std::to_string(E) + " is not a finite number >= 0");
+    require_positive(out, "A", A);
+    require_positive(out, "alpha", alpha);
     return out;
   }
   // E may be zero in principle (a law with no irreducible term), never below.
@@ -111,6 +124,8 @@ double loss(const Law& law, double params, double tokens,
                               unique_tokens ? *unique_tokens : tokens);
     case Form::kKaplan:
       return kaplan(law, params, tokens);
+    case Form::kIsoflop:
+      return law.E + law.A * std::pow(law.flops_per_token * params * tokens, -law.alpha);
   }
   return NAN;
 }
@@ -126,21 +141,35 @@ double loss_floor(const Law& law, double params,
       return data_constrained(law, params, 1e300, *unique_tokens);
     case Form::kKaplan:
       return std::pow(law.n_c / params, law.alpha_n);
+    case Form::kIsoflop:
+      return law.E;
   }
   return NAN;
 }
 
 Law with_repetition_decay(const Law& law) {
   if (law.form == Form::kDataConstrained) return law;
-  if (law.form == Form::kKaplan) {
-    throw LawError("unique tokens: law '" + law.name +
-                   "' has Kaplan's form, which has no data-repetition term; "
+  if (law.form == Form::kKaplan || law.form == Form::kIsoflop) {
+    throw LawError("unique tokens: law '" + law.name + "' has " +
+                   (law.form == Form::kKaplan ? "Kaplan's form" : "the IsoFLOP form") +
+                   ", which has no data-repetition term; "
                    "expected a Chinchilla-form or data-constrained law");
   }
   Law out = law;
   out.form = Form::kDataConstrained;
   out.r_d_star = 15.387756;  // Muennighoff et al. 2023, App. A
   out.r_n_star = 5.309743;   // Muennighoff et al. 2023, App. A
+  return out;
+}
+
+Law with_replicate(const Law& law, const std::vector<double>& r) {
+  Law out = law;
+  if (r.size() != 5) return out;
+  if (law.form == Form::kIsoflop) {
+    out.E = r[0], out.A = r[1], out.alpha = r[2], out.n_coef = r[3], out.n_exponent = r[4];
+  } else {
+    out.E = r[0], out.A = r[1], out.B = r[2], out.alpha = r[3], out.beta = r[4];
+  }
   return out;
 }
 

@@ -15,6 +15,11 @@ using nlohmann::ordered_json;
 namespace {
 
 const char* const kParamKeys[] = {"E", "A", "B", "alpha", "beta"};
+const char* const kIsoflopKeys[] = {"E", "A", "alpha", "N_coef", "N_exponent"};
+
+const char* const* uncertainty_keys(const Law& law) {
+  return law.form == Form::kIsoflop ? kIsoflopKeys : kParamKeys;
+}
 
 [[noreturn]] void fail(const std::string& origin, const std::string& what) {
   throw LawError(origin + ": " + what);
@@ -34,7 +39,8 @@ void read_uncertainty(const json& u, const std::string& origin, Law& law) {
   if (!u.is_object()) fail(origin, "'uncertainty' is not an object");
   Uncertainty out;
   if (auto se = u.find("standard_errors"); se != u.end() && se->is_object()) {
-    for (const char* k : kParamKeys) {
+    for (const char* const* k_it = uncertainty_keys(law); k_it != uncertainty_keys(law) + 5; ++k_it) {
+      const char* k = *k_it;
       if (se->contains(k)) {
         out.standard_errors.emplace_back(
             k, number_at(*se, k, origin, "uncertainty.standard_errors."));
@@ -42,7 +48,8 @@ void read_uncertainty(const json& u, const std::string& origin, Law& law) {
     }
   }
   if (auto ci = u.find("ci95"); ci != u.end() && ci->is_object()) {
-    for (const char* k : kParamKeys) {
+    for (const char* const* k_it = uncertainty_keys(law); k_it != uncertainty_keys(law) + 5; ++k_it) {
+      const char* k = *k_it;
       if (!ci->contains(k)) continue;
       const json& pair = (*ci)[k];
       if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number() ||
@@ -67,7 +74,9 @@ void read_uncertainty(const json& u, const std::string& origin, Law& law) {
       }
       if (values.size() != 5) {
         fail(origin, "'uncertainty.replicates[" + std::to_string(i) +
-                         "]' is not a list of 5 positive numbers [E, A, B, alpha, beta]");
+                         "]' is not a list of 5 positive numbers [" +
+                         (law.form == Form::kIsoflop ? "E, A, alpha, N_coef, N_exponent" : "E, A, B, alpha, beta") +
+                         "]");
       }
       out.replicates.push_back(std::move(values));
     }
@@ -98,7 +107,16 @@ Law law_from_json(const json& doc, const std::string& origin) {
   if (params == doc.end()) fail(origin, "missing key 'parameters'");
   if (!params->is_object()) fail(origin, "'parameters' is not an object");
   const std::string p = "parameters.";
-  if (law.form == Form::kKaplan) {
+  if (law.form == Form::kIsoflop) {
+    law.n_coef = number_at(*params, "N_coef", origin, p);
+    law.n_exponent = number_at(*params, "N_exponent", origin, p);
+    if (params->contains("flops_per_token")) {
+      law.flops_per_token = number_at(*params, "flops_per_token", origin, p);
+    }
+    law.E = number_at(*params, "E", origin, p);
+    law.A = number_at(*params, "A", origin, p);
+    law.alpha = number_at(*params, "alpha", origin, p);
+  } else if (law.form == Form::kKaplan) {
     law.n_c = number_at(*params, "N_c", origin, p);
     law.d_c = number_at(*params, "D_c", origin, p);
     law.alpha_n = number_at(*params, "alpha_N", origin, p);
@@ -148,7 +166,14 @@ ordered_json law_to_json(const Law& law) {
   out["name"] = law.name;
   out["form"] = form_name(law.form);
   ordered_json p;
-  if (law.form == Form::kKaplan) {
+  if (law.form == Form::kIsoflop) {
+    p["N_coef"] = law.n_coef;
+    p["N_exponent"] = law.n_exponent;
+    p["flops_per_token"] = law.flops_per_token;
+    p["E"] = law.E;
+    p["A"] = law.A;
+    p["alpha"] = law.alpha;
+  } else if (law.form == Form::kKaplan) {
     p["N_c"] = law.n_c;
     p["D_c"] = law.d_c;
     p["alpha_N"] = law.alpha_n;

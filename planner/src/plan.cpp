@@ -197,8 +197,7 @@ void add_intervals(Plan& p, const laws::Law& law, const PlanRequest& r, double e
   const double train_kwh_per_flop = p.best.training.energy_kwh * r.experiment_overhead / p.best.training_flops;
   const double inf_kwh_per_flop = p.best.inference ? p.best.inference->energy_kwh / p.best.inference_flops : 0;
   for (const auto& rep : law.uncertainty->replicates) {
-    laws::Law l = law;
-    l.E = rep[0], l.A = rep[1], l.B = rep[2], l.alpha = rep[3], l.beta = rep[4];
+    const laws::Law l = laws::with_replicate(law, rep);
     try {
       const auto a = laws::min_cost_for_loss(l, p.target_loss, extra, r.max_params, r.unique_tokens);
       n.push_back(a.params);

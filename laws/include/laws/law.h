@@ -14,6 +14,12 @@
 //   kaplan            L = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D
 //                     Kaplan et al. 2020, "Scaling Laws for Neural Language
 //                     Models", eq. 1.5 (N counts non-embedding parameters).
+//   isoflop           no L(N, D): the compute-optimal frontier itself,
+//                     N*(C) = a C^b, D*(C) = C / (k N*(C)), L*(C) = E + A C^-alpha,
+//                     with k FLOPs per parameter per token (6 by default).
+//                     Hoffmann et al. 2022, approach 2; Porian et al. 2024,
+//                     "Resolving Discrepancies in Compute-Optimal Scaling", Sec. 2.
+//                     Off the frontier it knows only a lower bound on the loss.
 //
 // G = (alpha A / (beta B))^(1/(alpha+beta)) is the Chinchilla allocation
 // constant: the compute-optimal N = G (C/6)^(beta/(alpha+beta)).
@@ -31,7 +37,7 @@ class LawError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Form { kChinchilla, kDataConstrained, kKaplan };
+enum class Form { kChinchilla, kDataConstrained, kKaplan, kIsoflop };
 
 const char* form_name(Form form);
 // Throws LawError naming the valid forms.
@@ -39,10 +45,12 @@ Form form_from_name(const std::string& name);
 
 // Bootstrap uncertainty carried by a fitted law (see fit.h).
 struct Uncertainty {
-  // Standard errors and 95% percentile intervals, keyed E, A, B, alpha, beta.
+  // Standard errors and 95% percentile intervals, keyed E, A, B, alpha, beta
+  // (isoflop: E, A, alpha, N_coef, N_exponent).
   std::vector<std::pair<std::string, double>> standard_errors;
   std::vector<std::pair<std::string, std::pair<double, double>>> ci95;
-  // Each replicate: {E, A, B, alpha, beta}; plans re-evaluate with each.
+  // Each replicate: {E, A, B, alpha, beta} (isoflop: {E, A, alpha, N_coef,
+  // N_exponent}); plans re-evaluate with each (see with_replicate).
   std::vector<std::vector<double>> replicates;
 };
 
@@ -56,6 +64,8 @@ struct Law {
   double r_d_star = 0, r_n_star = 0;
   // kaplan only
   double n_c = 0, d_c = 0, alpha_n = 0, alpha_d = 0;
+  // isoflop only: N*(C) = n_coef C^n_exponent; E, A, alpha hold L*(C).
+  double n_coef = 0, n_exponent = 0, flops_per_token = 6;
 
   std::string citation;
   std::string caveat;
@@ -72,11 +82,13 @@ double allocation_constant(const Law& law);
 
 // L(N, D), and L(N, D, U) for data-constrained laws. Without unique_tokens
 // every token is unique (U = D). Arguments must be positive and finite.
+// For isoflop laws this is L*(6ND): exact on the frontier, a lower bound off it
+// (no allocation of the same compute does better than the optimal one).
 double loss(const Law& law, double params, double tokens,
             std::optional<double> unique_tokens = std::nullopt);
 
 // The loss N parameters approach with unlimited training tokens
-// (E + A/N^alpha for the Chinchilla form).
+// (E + A/N^alpha for the Chinchilla form; E, a lower bound, for isoflop).
 double loss_floor(const Law& law, double params,
                   std::optional<double> unique_tokens = std::nullopt);
 
@@ -85,6 +97,9 @@ double loss_floor(const Law& law, double params,
 // Chinchilla-form law, so unique tokens can be given to any such law.
 // Data-constrained laws are returned unchanged; Kaplan's form throws LawError.
 Law with_repetition_decay(const Law& law);
+
+// The law with one bootstrap replicate's constants in place of its own.
+Law with_replicate(const Law& law, const std::vector<double>& replicate);
 
 // The loss no model reaches: E for the additive forms, 0 for Kaplan's.
 double irreducible_loss(const Law& law);

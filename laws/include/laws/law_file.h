@@ -4,10 +4,11 @@
 // {
 //   "schema_version": 1,
 //   "name": "my-law",                       // optional; defaults to the file stem
-//   "form": "chinchilla",                   // or "data_constrained", "kaplan"
+//   "form": "chinchilla",                   // or "data_constrained", "kaplan", "isoflop"
 //   "parameters": {"E": 1.82, "A": 482.0, "B": 2085.4, "alpha": 0.348, "beta": 0.366},
 //       // data_constrained adds "R_D_star", "R_N_star";
-//       // kaplan has "N_c", "D_c", "alpha_N", "alpha_D" instead
+//       // kaplan has "N_c", "D_c", "alpha_N", "alpha_D" instead; isoflop has
+//       // "N_coef", "N_exponent", "flops_per_token" (default 6), "E", "A", "alpha"
 //   "citation": "...", "caveat": "...",     // optional
 //   "uncertainty": {                        // optional, written by fit --bootstrap
 //     "standard_errors": {"E": 0.02, ...},
