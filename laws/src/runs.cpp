@@ -33,21 +33,30 @@ std::string columns_found(const CsvTable& t) {
 RunsData load_runs(const CsvTable& t, const ColumnMap& columns, const RunsFilter& filter) {
   const int n_col = locate(t, columns.params, {"params", "N", "model_size", "Model Size", "parameters", "n_params"});
   const int d_col = locate(t, columns.tokens, {"tokens", "D", "training_tokens", "n_tokens"});
-  const int c_col = locate(t, columns.flops, {"flops", "C", "Training FLOP", "training_flops", "compute"});
+  const int c_col = locate(t, columns.flops, {"flops", "C", "Training FLOP", "training_flops", "compute", "compute_budget"});
   const int l_col = locate(t, columns.loss, {"loss", "final_loss", "eval_loss", "validation_loss"});
 
   auto missing = [&](const std::string& what) {
     throw LawError(t.origin + ": no " + what + " column (columns found: " + columns_found(t) +
                    "); name it or map it with --columns");
   };
-  if (n_col < 0) missing("model-size (params, N, model_size)");
   if (l_col < 0) missing("loss");
-  if (d_col < 0 && c_col < 0) missing("tokens (tokens, D) or FLOPs (flops, C, Training FLOP)");
+  if ((n_col < 0) + (d_col < 0) + (c_col < 0) > 1) {
+    throw LawError(t.origin + ": needs two of a model-size (params, N, model_size), tokens (tokens, D, "
+                   "training_tokens) and FLOPs (flops, C, compute_budget) column, found " +
+                   std::to_string(3 - (n_col < 0) - (d_col < 0) - (c_col < 0)) + " (columns found: " +
+                   columns_found(t) + "); name them or map them with --columns");
+  }
+  const double k = columns.flops_per_token;
+  if (!(k > 0) || !std::isfinite(k)) {
+    throw LawError("--flops-per-token: " + std::to_string(k) + " is not a positive number");
+  }
 
   RunsData out;
-  out.params_column = t.header[n_col];
   out.loss_column = t.header[l_col];
-  out.tokens_from_flops = d_col < 0;
+  out.params_from_flops = n_col < 0;
+  out.tokens_from_flops = n_col >= 0 && d_col < 0;
+  out.params_column = t.header[n_col >= 0 ? n_col : c_col];
   out.tokens_column = t.header[d_col >= 0 ? d_col : c_col];
 
   for (size_t r = 0; r < t.rows.size(); ++r) {
@@ -62,9 +71,16 @@ RunsData load_runs(const CsvTable& t, const ColumnMap& columns, const RunsFilter
       }
       return v;
     };
-    run.params = positive(n_col);
     run.loss = positive(l_col);
-    run.tokens = d_col >= 0 ? positive(d_col) : positive(c_col) / (6.0 * run.params);
+    if (n_col < 0) {
+      run.tokens = positive(d_col);
+      run.flops = positive(c_col);
+      run.params = run.flops / (k * run.tokens);
+    } else {
+      run.params = positive(n_col);
+      run.tokens = d_col >= 0 ? positive(d_col) : positive(c_col) / (k * run.params);
+      run.flops = c_col >= 0 ? positive(c_col) : k * run.params * run.tokens;
+    }
     ++out.points_read;
     if (filter.max_loss && run.loss > *filter.max_loss) {
       out.dropped.push_back({run.line, "loss above --max-loss"});
