@@ -1,13 +1,18 @@
-// scaleplan fit: fit the Chinchilla form to the user's own training runs.
+// scaleplan fit: fit a scaling law (Chinchilla form or IsoFLOP profiles) to the user's own runs.
 #include <unistd.h>
 
+#include <cctype>
+#include <filesystem>
 #include <cstdio>
 #include <sstream>
 
 #include "commands.h"
 #include "laws/fit.h"
+#include "fit_output.h"
 #include "laws/fit_report.h"
+#include "laws/isoflop.h"
 #include "laws/law_file.h"
+#include "laws/row_groups.h"
 #include "output.h"
 #include "units.h"
 
@@ -26,6 +31,12 @@ struct FitOptions {
   std::string max_loss, min_params, columns;
   bool full_grid = false;
   bool json = false;
+  std::string method = "parametric";
+  double budget_tolerance = 0;
+  double window_decades = 1;
+  double flops_per_token = 6;
+  std::vector<std::string> group_by, where;
+  int digits = 5;
 };
 
 laws::ColumnMap parse_columns(const std::string& spec) {
@@ -61,15 +72,15 @@ std::function<void(const char*, int, int)> progress_bar() {
 }
 
 std::string human_report(const laws::FitResult& fit, const laws::RunsData& data,
-                         const std::string& output) {
+                         const std::string& output, int digits) {
   Table t("Fit of L = E + A/N^alpha + B/D^beta (" + std::string(laws::estimator_name(fit.estimator)) +
           ", delta " + short_number(fit.huber_delta) + ")");
   const bool boot = !fit.replicates.empty();
   for (const laws::Estimate& e : fit.estimates) {
     std::string note;
-    if (boot) note = "se " + short_number(e.standard_error) + "  95% [" + short_number(e.ci_low) + ", " +
-                     short_number(e.ci_high) + "]";
-    t.row(e.name, short_number(e.value), note);
+    if (boot) note = "se " + sig(e.standard_error, 3) + "  95% [" + sig(e.ci_low, digits) + ", " +
+                     sig(e.ci_high, digits) + "]";
+    t.row(e.name, sig(e.value, digits), note);
   }
   t.line("points: " + std::to_string(data.points_read) + " read, " + std::to_string(data.runs.size()) +
          " used, " + std::to_string(data.dropped.size()) + " dropped" +
@@ -88,51 +99,201 @@ std::string human_report(const laws::FitResult& fit, const laws::RunsData& data,
   return t.render();
 }
 
-void run_fit(const FitOptions& o) {
-  laws::RunsFilter filter;
-  filter.max_loss = optional_quantity(o.max_loss, "--max-loss");
-  filter.min_params = optional_quantity(o.min_params, "--min-params");
-  laws::FitOptions fo;
-  fo.estimator = laws::estimator_from_name(o.estimator);
-  fo.huber_delta = o.huber_delta;
-  fo.bootstrap = o.bootstrap;
-  fo.seed = o.seed;
-  fo.threads = o.threads;
-  fo.full_grid = o.full_grid;
-  if (auto p = fo.problems(); !p.empty()) throw InputError(p.front());
-  const laws::ColumnMap columns = parse_columns(o.columns);
+// Every setting that shaped the fit, so the law file says how it was made.
+nlohmann::ordered_json settings_json(const FitOptions& o, const std::string& group) {
+  nlohmann::ordered_json s;
+  s["method"] = o.method;
+  if (o.method == "parametric") {
+    s["estimator"] = o.estimator;
+    s["huber_delta"] = o.huber_delta;
+    s["full_grid"] = o.full_grid;
+  } else {
+    s["budget_tolerance"] = o.budget_tolerance;
+    s["window_decades"] = o.window_decades;
+  }
+  s["bootstrap"] = o.bootstrap;
+  s["seed"] = o.seed;
+  s["flops_per_token"] = o.flops_per_token;
+  s["columns"] = o.columns;
+  s["max_loss"] = o.max_loss;
+  s["min_params"] = o.min_params;
+  s["where"] = o.where;
+  s["group_by"] = o.group_by;
+  s["group"] = group;
+  return s;
+}
 
-  const laws::RunsData data = laws::load_runs(laws::read_csv_file(o.runs), columns, filter);
-  fo.progress = progress_bar();
-  const laws::FitResult fit = laws::fit_law(data.runs, fo);
+// One group's fit: the law document to write, the report, the table.
+struct GroupFit {
+  std::string label, output;
+  nlohmann::ordered_json law_doc, report;
+  std::string human;
+  std::vector<laws::Estimate> estimates;
+};
 
+std::string group_output(const std::string& output, const std::string& label, bool several) {
+  if (output.empty() || !several) return output;
+  std::string slug;
+  for (char c : label) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') slug += c;
+    else if (!slug.empty() && slug.back() != '_') slug += '_';
+  }
+  const std::filesystem::path p(output);
+  return (p.parent_path() / (p.stem().string() + "-" + slug + p.extension().string())).string();
+}
+
+GroupFit fit_group(const FitOptions& o, const laws::RowGroup& g, const laws::ColumnMap& columns,
+                   const laws::RunsFilter& filter, bool several) {
+  GroupFit out;
+  out.label = g.label;
+  out.output = group_output(o.output, g.label, several);
+  const laws::RunsData data = laws::load_runs(g.table, columns, filter);
   laws::FitProvenance prov;
   prov.input_path = o.runs;
   prov.input_sha256 = laws::file_sha256(o.runs);
   prov.scaleplan_version = SCALEPLAN_VERSION;
-  prov.law_name = o.output.empty() ? "fit" : std::filesystem::path(o.output).stem().string();
+  prov.law_name = out.output.empty() ? "fit" : std::filesystem::path(out.output).stem().string();
+  try {
+    if (o.method == "isoflop") {
+      laws::IsoflopOptions io;
+      io.budget_tolerance = o.budget_tolerance;
+      io.window_decades = o.window_decades;
+      io.bootstrap = o.bootstrap;
+      io.seed = o.seed;
+      io.flops_per_token = o.flops_per_token;
+      const laws::IsoflopResult fit = laws::fit_isoflop(data.runs, io);
+      laws::Law law = fit.law;
+      law.name = prov.law_name;
+      out.law_doc = laws::law_to_json(law);
+      out.law_doc["fit"] = {{"method", "isoflop"},
+                            {"data", {{"file", prov.input_path}, {"sha256", prov.input_sha256},
+                                      {"points_read", data.points_read}, {"points_used", data.runs.size()}}},
+                            {"scaleplan_version", prov.scaleplan_version}};
+      out.report = laws::law_to_json(law);
+      out.report.update(isoflop_json(fit, data));
+      out.human = isoflop_human(fit, data, o.digits);
+      out.estimates = fit.estimates;
+    } else {
+      laws::FitOptions fo;
+      fo.estimator = laws::estimator_from_name(o.estimator);
+      fo.huber_delta = o.huber_delta;
+      fo.bootstrap = o.bootstrap;
+      fo.seed = o.seed;
+      fo.threads = o.threads;
+      fo.full_grid = o.full_grid;
+      fo.progress = progress_bar();
+      const laws::FitResult fit = laws::fit_law(data.runs, fo);
+      out.law_doc = laws::fit_law_document(fit, data, prov);
+      out.report = laws::fit_report(fit, data, prov);
+      out.human = human_report(fit, data, out.output, o.digits);
+      out.estimates = fit.estimates;
+    }
+  } catch (const laws::LawError& e) {
+    if (g.label.empty()) throw;
+    throw laws::LawError("group " + g.label + ": " + e.what());
+  }
+  out.law_doc["fit"]["settings"] = settings_json(o, g.label);
+  out.report["settings"] = settings_json(o, g.label);
+  return out;
+}
 
-  if (!o.output.empty()) {
-    write_file_atomically(o.output, laws::fit_law_document(fit, data, prov).dump(2) + "\n", {o.runs},
-                          "--output");
+void run_fit(const FitOptions& o) {
+  laws::RunsFilter filter;
+  filter.max_loss = optional_quantity(o.max_loss, "--max-loss");
+  filter.min_params = optional_quantity(o.min_params, "--min-params");
+  if (o.method != "parametric" && o.method != "isoflop") {
+    throw InputError("--method: '" + o.method + "' is not a fit method (expected parametric or isoflop)");
+  }
+  if (o.method == "parametric") {
+    laws::FitOptions fo;
+    fo.estimator = laws::estimator_from_name(o.estimator);
+    fo.huber_delta = o.huber_delta;
+    fo.bootstrap = o.bootstrap;
+    fo.threads = o.threads;
+    if (auto p = fo.problems(); !p.empty()) throw InputError(p.front());
+  } else {
+    laws::IsoflopOptions io;
+    io.budget_tolerance = o.budget_tolerance;
+    io.window_decades = o.window_decades;
+    io.bootstrap = o.bootstrap;
+    io.flops_per_token = o.flops_per_token;
+    if (auto p = io.problems(); !p.empty()) throw InputError(p.front());
+  }
+  if (o.digits < 1 || o.digits > 17) {
+    throw InputError("--digits: " + std::to_string(o.digits) + " is not between 1 and 17 significant figures");
+  }
+  laws::ColumnMap columns = parse_columns(o.columns);
+  columns.flops_per_token = o.flops_per_token;
+  std::vector<laws::RowCondition> where;
+  for (const std::string& w : o.where) where.push_back(laws::parse_condition(w, "--where"));
+
+  const auto groups = laws::select_and_group(laws::read_csv_file(o.runs), where, o.group_by);
+  const bool several = groups.size() > 1;
+  std::vector<GroupFit> fits;
+  for (const laws::RowGroup& g : groups) fits.push_back(fit_group(o, g, columns, filter, several));
+
+  // Every group fitted before anything is written: a refusal writes nothing.
+  for (const GroupFit& f : fits) {
+    if (!f.output.empty()) write_file_atomically(f.output, f.law_doc.dump(2) + "\n", {o.runs}, "--output");
   }
   auto doc = new_document("fit");
-  doc.update(laws::fit_report(fit, data, prov));
-  if (!o.output.empty()) doc["output"] = o.output;
-  emit(o.json, doc, human_report(fit, data, o.output));
+  if (!several) {
+    doc.update(fits.front().report);
+    if (!o.output.empty()) doc["output"] = o.output;
+    std::string human = fits.front().human;
+    if (o.method == "isoflop" && !o.output.empty()) {
+      human += "law written to " + o.output + " (use it with --law " + o.output + ")\n";
+    }
+    emit(o.json, doc, human);
+    return;
+  }
+  doc["group_by"] = o.group_by;
+  doc["groups"] = nlohmann::ordered_json::array();
+  std::vector<GroupColumn> columns_out;
+  for (const GroupFit& f : fits) {
+    nlohmann::ordered_json g = f.report;
+    g["group"] = f.label;
+    if (!f.output.empty()) g["output"] = f.output;
+    doc["groups"].push_back(g);
+    columns_out.push_back({f.label, f.estimates});
+  }
+  std::string human = side_by_side(std::to_string(fits.size()) + " groups fitted (" + o.method +
+                                       "), value [95% interval]", columns_out, o.digits);
+  for (const GroupFit& f : fits) {
+    if (!f.output.empty()) human += "  law written to " + f.output + "\n";
+  }
+  emit(o.json, doc, human);
 }
 
 }  // namespace
 
 void setup_fit(CLI::App& app) {
   auto o = std::make_shared<FitOptions>();
-  auto* sub = app.add_subcommand("fit", "Fit a Chinchilla-form scaling law to your own training runs (Ceres)");
-  sub->add_option("runs", o->runs, "CSV of runs: model size, tokens (or FLOPs), final loss")->required();
+  auto* sub = app.add_subcommand(
+      "fit", "Fit a scaling law to your own training runs: Chinchilla form (Ceres) or IsoFLOP profiles");
+  sub->add_option("runs", o->runs, "CSV of runs: loss and two of model size, tokens, FLOPs")->required();
+  sub->add_option("--method", o->method,
+                  "parametric (L = E + A/N^alpha + B/D^beta) or isoflop (Chinchilla approach 2: "
+                  "minima of each budget's profile, then N*(C), D*(C), L*(C))")
+      ->capture_default_str();
+  sub->add_option("--budget-tolerance", o->budget_tolerance,
+                  "isoflop: runs whose FLOPs differ by at most this fraction share a budget (0: exact)");
+  sub->add_option("--window", o->window_decades,
+                  "isoflop: fit each parabola to sizes within this many decades of the lowest loss (0: all)")
+      ->capture_default_str();
+  sub->add_option("--flops-per-token", o->flops_per_token,
+                  "k in C = k N D, to derive the missing one of params, tokens, FLOPs")
+      ->capture_default_str();
+  sub->add_option("--group-by", o->group_by, "fit each group of rows with equal values in these columns")
+      ->delimiter(',');
+  sub->add_option("--where", o->where, "keep only rows with COL=VALUE (repeatable)");
+  sub->add_option("--digits", o->digits, "significant figures in the table")->capture_default_str();
   sub->add_option("--output,-o", o->output, "write the fitted law (JSON) here, for --law");
   sub->add_option("--estimator", o->estimator, "huber (Hoffmann et al. grid) or huber-mle (Epoch AI)")
       ->capture_default_str();
   sub->add_option("--huber-delta", o->huber_delta, "Huber threshold on log residuals")->capture_default_str();
-  sub->add_option("--bootstrap", o->bootstrap, "bootstrap resamples for standard errors and intervals");
+  sub->add_option("--bootstrap", o->bootstrap,
+                  "bootstrap resamples for standard errors and intervals (isoflop: default 200)");
   sub->add_option("--seed", o->seed, "bootstrap seed (results do not depend on --threads)");
   sub->add_option("--threads", o->threads, "worker threads (default: every core)");
   sub->add_option("--max-loss", o->max_loss, "drop points with a higher loss (Epoch used 3.44)");
@@ -142,8 +303,14 @@ void setup_fit(CLI::App& app) {
   add_json_flag(*sub, o->json);
   sub->footer(
       "Example:\n  scaleplan fit ../shared/data/svg_extracted_data.csv --max-loss 3.44 "
-      "--bootstrap 1000 --output chinchilla.json\n  scaleplan tokens --params 7B --law chinchilla.json");
-  sub->callback([o] { run_fit(*o); });
+      "--bootstrap 1000 --output chinchilla.json\n  scaleplan tokens --params 7B --law chinchilla.json\n"
+      "  scaleplan fit ../shared/data/isoflops_points.csv --method isoflop --output llama3-isoflop.json\n"
+      "  scaleplan fit ../shared/data/porian2024_isoflop_points.csv --method isoflop "
+      "--group-by dataset,hparams,warmup,decay,param_count,loss_split");
+  sub->callback([o, sub] {
+    if (o->method == "isoflop" && sub->count("--bootstrap") == 0) o->bootstrap = 200;
+    run_fit(*o);
+  });
 }
 
 }  // namespace scaleplan::cli

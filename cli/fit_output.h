@@ -1,0 +1,28 @@
+#pragma once
+// Reports of `scaleplan fit`: the IsoFLOP fit as a table and JSON, numbers
+// to a chosen count of significant figures, and groups side by side.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "laws/fit.h"
+#include "laws/isoflop.h"
+#include "laws/runs.h"
+
+namespace scaleplan::cli {
+
+// `value` to `digits` significant figures (%g style).
+std::string sig(double value, int digits);
+
+std::string isoflop_human(const laws::IsoflopResult& fit, const laws::RunsData& data, int digits);
+nlohmann::ordered_json isoflop_json(const laws::IsoflopResult& fit, const laws::RunsData& data);
+
+// One column per group, one row per estimate (value and 95% interval).
+struct GroupColumn {
+  std::string label;
+  std::vector<laws::Estimate> estimates;
+};
+std::string side_by_side(const std::string& title, const std::vector<GroupColumn>& groups, int digits);
+
+}  // namespace scaleplan::cli
