@@ -1,4 +1,6 @@
 // scaleplan loss: the law's prediction at (N, D[, U]).
+#include <cmath>
+
 #include "commands.h"
 #include "laws/allocation.h"
 #include "output.h"
@@ -19,6 +21,11 @@ void run_loss(const LossOptions& o) {
   const auto unique = optional_quantity(o.unique_tokens, "--unique-tokens");
   const laws::Law law = law_for(o.law, unique.has_value());
   const double loss = laws::loss(law, params, tokens, unique);
+  if (law.form == laws::Form::kIsoflop && !std::isfinite(loss)) {
+    throw InputError("--tokens: " + human_count(tokens) + " is off the frontier of IsoFLOP law '" + law.name +
+                     "', which knows the loss of " + human_count(params) + " parameters only at its compute-optimal " +
+                     human_count(laws::compute_optimal_tokens(law, params)) + " tokens; use a parametric law");
+  }
 
   auto doc = new_document("loss");
   add_law(doc, law);

@@ -348,8 +348,8 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
   law.E = f.loss.E, law.A = f.loss.A, law.alpha = f.loss.alpha;
   law.citation = "IsoFLOP profiles (Hoffmann et al. 2022 approach 2) fitted with scaleplan fit --method isoflop";
   law.caveat = "Knows the compute-optimal frontier only, between " + num(used_c.front()) + " and " +
-               num(used_c.back()) + " FLOPs; extrapolation beyond is an estimate, and the loss of "
-               "off-frontier (N, D) is a lower bound.";
+               num(used_c.back()) + " FLOPs; extrapolation beyond is an estimate. Losses are in the units of the input's loss "
+               "column, and unknown for (N, D) off the frontier.";
   if (!res.replicates.empty()) {
     Uncertainty u;
     for (int i : {4, 5, 6, 0, 1}) {

@@ -124,8 +124,14 @@ double loss(const Law& law, double params, double tokens,
                               unique_tokens ? *unique_tokens : tokens);
     case Form::kKaplan:
       return kaplan(law, params, tokens);
-    case Form::kIsoflop:
-      return law.E + law.A * std::pow(law.flops_per_token * params * tokens, -law.alpha);
+    case Form::kIsoflop: {
+      // Only the frontier is known: off it, the loss is unknown (NaN), and
+      // a comparison with it is false rather than optimistic.
+      const double flops = law.flops_per_token * params * tokens;
+      const double on_frontier = law.n_coef * std::pow(flops, law.n_exponent);
+      if (std::fabs(std::log(params / on_frontier)) > 1e-6) return NAN;
+      return law.E + law.A * std::pow(flops, -law.alpha);
+    }
   }
   return NAN;
 }

@@ -19,7 +19,7 @@
 //                     with k FLOPs per parameter per token (6 by default).
 //                     Hoffmann et al. 2022, approach 2; Porian et al. 2024,
 //                     "Resolving Discrepancies in Compute-Optimal Scaling", Sec. 2.
-//                     Off the frontier it knows only a lower bound on the loss.
+//                     Off the frontier the loss is unknown (NaN).
 //
 // G = (alpha A / (beta B))^(1/(alpha+beta)) is the Chinchilla allocation
 // constant: the compute-optimal N = G (C/6)^(beta/(alpha+beta)).
@@ -82,8 +82,8 @@ double allocation_constant(const Law& law);
 
 // L(N, D), and L(N, D, U) for data-constrained laws. Without unique_tokens
 // every token is unique (U = D). Arguments must be positive and finite.
-// For isoflop laws this is L*(6ND): exact on the frontier, a lower bound off it
-// (no allocation of the same compute does better than the optimal one).
+// For isoflop laws this is L*(kND) when N is the compute-optimal size for
+// that compute, and NaN (unknown) anywhere else.
 double loss(const Law& law, double params, double tokens,
             std::optional<double> unique_tokens = std::nullopt);
 
