@@ -134,6 +134,67 @@ save(fig, "fit_vs_presets.png")'''),
     ("md", "**Take-away.** The fit reproduces the published optimum on the Chinchilla points, but the bootstrap "
            "shows how loosely the data pin down B (and with it the tokens-per-parameter ratio at large compute): "
            "plan with the intervals, not only the point estimate."),
+    ("md", "## IsoFLOP profiles (Chinchilla's approach 2)\n\nLlama 3, DeepSeek LLM and Porian et al. size their "
+           "models differently: at each compute budget they train several sizes, fit the loss as a parabola in "
+           "log N, and take its minimum; power laws through the minima give N*(C) and D*(C). "
+           "`scaleplan fit --method isoflop` does this. The points here are Llama 3's (Dubey et al. 2024, Fig. 2, "
+           "as extracted by eric-czech/llama3_isoflop_extraction), vendored in `tests/data/`: compute and tokens "
+           "only, so N = C/(6D)."),
+    ("code", '''iso_data = os.path.abspath("../tests/data/isoflops_points.csv")
+iso_file = os.path.join(workdir, "llama3-isoflop.json")
+iso = sp("fit", iso_data, "--method", "isoflop", "--bootstrap", "400", "--seed", "1", "--output", iso_file)
+pts = pd.read_csv(iso_data)
+pts["params"] = pts.compute_budget / (6 * pts.training_tokens)
+pd.DataFrame({k: {"estimate": v["value"], "95% low": v["ci95"][0], "95% high": v["ci95"][1]}
+              for k, v in iso["estimates"].items() if k in ["N_exponent", "N_coef", "D_exponent", "D_coef",
+                                                            "E", "A", "alpha"]}).T'''),
+    ("code", '''fig, ax = plt.subplots(figsize=(9, 5.5))
+colors = plt.cm.viridis(np.linspace(0, 0.9, len(iso["budgets"])))
+for b, col in zip(iso["budgets"], colors):
+    sel = np.isclose(pts.compute_budget, b["flops"], rtol=1e-6)
+    ax.scatter(pts.params[sel], pts.validation_loss[sel], s=10, color=col)
+    if not b["used"]:
+        continue
+    c0, c1, c2 = b["parabola_ln_params"]
+    x = np.linspace(np.log(pts.params[sel].min()), np.log(pts.params[sel].max()), 100)
+    ax.plot(np.exp(x), c0 + c1 * x + c2 * x * x, color=col, lw=1, label=f"{b['flops']:.0e} FLOPs")
+    ax.errorbar(b["params_opt"], b["loss_opt"], color="k", marker="o", ms=4, capsize=3,
+                xerr=[[b["params_opt"] - b["params_ci95"][0]], [b["params_ci95"][1] - b["params_opt"]]])
+ax.set_xscale("log")
+ax.set_xlabel("model size N = C / (6 D) (parameters)")
+ax.set_ylabel("validation loss (Llama 3's units)")
+ax.set_title("IsoFLOP parabolas and their minima with 95% bootstrap intervals")
+ax.legend(fontsize=7, ncol=2)
+save(fig, "isoflop_parabolas.png")'''),
+    ("code", '''used = [b for b in iso["budgets"] if b["used"]]
+c = np.array([b["flops"] for b in used])
+grid = np.logspace(np.log10(c.min()), 25, 50)
+est = {k: v["value"] for k, v in iso["estimates"].items()}
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+for ax, key, coef, expo, label in [(axes[0], "params", "N_coef", "N_exponent", "N*"),
+                                   (axes[1], "tokens", "D_coef", "D_exponent", "D*")]:
+    opt = np.array([b[key + "_opt"] for b in used])
+    lo = np.array([b[key + "_ci95"][0] for b in used])
+    hi = np.array([b[key + "_ci95"][1] for b in used])
+    ax.errorbar(c, opt, yerr=[opt - lo, hi - opt], fmt="o", ms=4, capsize=3, label="budget minima (95%)")
+    ax.loglog(grid, est[coef] * grid ** est[expo], "k-",
+              label=f"{label}(C) = {est[coef]:.3g} C^{est[expo]:.3f}")
+    ax.set_xlabel("training compute C (FLOPs)")
+    ax.set_ylabel(label + " (" + key + ")")
+    ax.legend(fontsize=8)
+axes[1].loglog(grid, 0.29 * grid ** 0.53, "r--", lw=1, label="Llama 3 report: 0.29 C^0.53")
+axes[1].legend(fontsize=8)
+a = sp("allocate", "--flops", 3.8e25, "--law", iso_file)
+fig.suptitle(f"Both frontiers; at Llama 3 405B's 3.8e25 FLOPs: {a['params']/1e9:.0f}B params, "
+             f"{a['tokens']/1e12:.1f}T tokens")
+save(fig, "isoflop_frontiers.png")'''),
+    ("md", "**Take-away.** Llama 3's own points give D*(C) = 0.30 C^0.537, against the report's rounded 0.29 "
+           "C^0.53, and extrapolated to 3.8e25 FLOPs a model of about 390B parameters on 16T tokens, next to the "
+           "405B on 15.6T tokens Meta trained. The rounded constants (red) would give only 10.5T tokens there, "
+           "while the report itself predicts 16.55T: the third digit of an exponent is worth 50% over six "
+           "decades, which is why the intervals matter. They widen fast beyond the last budget (1e22 FLOPs): three "
+           "decades of extrapolation. The law file works with `allocate`, `tokens` and `plan`, which walk its "
+           "frontier and carry the bootstrap interval."),
 ])
 
 notebook("03_iso_loss_and_energy", [
