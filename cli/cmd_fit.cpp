@@ -170,6 +170,7 @@ GroupFit fit_group(const FitOptions& o, const laws::RowGroup& g, const laws::Col
                                       {"points_read", data.points_read}, {"points_used", data.runs.size()}}},
                             {"scaleplan_version", prov.scaleplan_version}};
       out.report = laws::law_to_json(law);
+      out.report.erase("uncertainty");  // the replicates belong in the law file, not the report
       out.report.update(isoflop_json(fit, data));
       out.human = isoflop_human(fit, data, o.digits);
       out.estimates = fit.estimates;

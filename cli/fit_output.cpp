@@ -42,7 +42,7 @@ std::string isoflop_human(const laws::IsoflopResult& fit, const laws::RunsData& 
   t.line("budgets: " + std::to_string(fit.budgets.size()) + " found, " + std::to_string(fit.budgets_used) +
          " used (parabola in ln N around each budget's lowest loss)");
   for (const laws::BudgetFit& b : fit.budgets) {
-    std::string s = "  C " + sig(b.flops, 4) + ": " + std::to_string(b.points) + " points";
+    std::string s = "  C " + sig(b.flops, 4) + ": " + std::to_string(b.points) + (b.points == 1 ? " point" : " points");
     if (b.used) {
       s += ", N* " + human_count(b.params_opt) + " [" + human_count(b.params_ci_low) + ", " +
            human_count(b.params_ci_high) + "], D* " + human_count(b.tokens_opt) + ", L* " + sig(b.loss_opt, 4);

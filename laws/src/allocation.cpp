@@ -167,7 +167,10 @@ Allocation min_cost_for_loss(const Law& law, double target_loss, double extra_pe
   if (law.form == Form::kIsoflop) {
     const Allocation a = min_compute_for_loss(law, target_loss, unique_tokens);
     if (extra_per_param != 0) needs_parametric(law, "sizing for inference (a model smaller than compute-optimal)");
-    if (max_params && a.params > *max_params) needs_parametric(law, "a size cap below the compute-optimal size");
+    if (max_params && a.params > *max_params) {
+      needs_parametric(law, "a size cap of " + num(*max_params) + " parameters, below the compute-optimal " +
+                                num(a.params) + " for this loss,");
+    }
     return a;
   }
   if (max_params && !(loss_floor(law, *max_params, unique_tokens) < target_loss)) {
