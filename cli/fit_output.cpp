@@ -44,8 +44,11 @@ std::string isoflop_human(const laws::IsoflopResult& fit, const laws::RunsData& 
   for (const laws::BudgetFit& b : fit.budgets) {
     std::string s = "  C " + sig(b.flops, 4) + ": " + std::to_string(b.points) + (b.points == 1 ? " point" : " points");
     if (b.used) {
-      s += ", N* " + human_count(b.params_opt) + " [" + human_count(b.params_ci_low) + ", " +
-           human_count(b.params_ci_high) + "], D* " + human_count(b.tokens_opt) + ", L* " + sig(b.loss_opt, 4);
+      s += ", N* " + human_count(b.params_opt) +
+           (std::isfinite(b.params_ci_low)
+                ? " [" + human_count(b.params_ci_low) + ", " + human_count(b.params_ci_high) + "]"
+                : " (no interval from 3 points)") +
+           ", D* " + human_count(b.tokens_opt) + ", L* " + sig(b.loss_opt, 4);
     } else {
       s += ", skipped: " + b.skipped_because;
     }

@@ -317,6 +317,12 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
   res.bootstrap_resamples = options.bootstrap;
   for (size_t j = 0; j < used_index.size(); ++j) {
     BudgetFit& b = res.budgets[used_index[j]];
+    if (b.points_fitted <= 3) {
+      // Three points fit a parabola exactly: every resample that fits at all
+      // is the same three, so the bootstrap would claim a certainty it lacks.
+      b.params_ci_low = b.params_ci_high = b.tokens_ci_low = b.tokens_ci_high = NAN;
+      continue;
+    }
     if (budget_n[j].size() < 2) continue;
     b.params_ci_low = percentile(budget_n[j], 0.025), b.params_ci_high = percentile(budget_n[j], 0.975);
     b.tokens_ci_low = percentile(budget_d[j], 0.025), b.tokens_ci_high = percentile(budget_d[j], 0.975);

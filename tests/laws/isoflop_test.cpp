@@ -137,3 +137,18 @@ TEST_CASE("isoflop: the bootstrap is repeatable with a seed", "[laws][isoflop]")
   REQUIRE(a.law.uncertainty);
   CHECK(a.law.uncertainty->replicates.size() == a.replicates.size());
 }
+
+TEST_CASE("isoflop: a budget of three points gets no interval rather than a false zero-width one",
+          "[laws][isoflop]") {
+  std::vector<Run> runs;
+  for (const Run& r : profiles(preset("hoffmann2022"), 5)) {
+    const double offset = std::log10(r.params / compute_optimal(preset("hoffmann2022"), r.flops).params);
+    if (std::fabs(std::fabs(offset) - 0.4) < 1e-6 || std::fabs(offset) < 1e-6) runs.push_back(r);
+  }
+  const IsoflopResult fit = fit_isoflop(runs, quick(50));
+  REQUIRE(fit.budgets_used >= 3);
+  for (const BudgetFit& b : fit.budgets) {
+    CHECK(b.points_fitted == 3);
+    CHECK(std::isnan(b.params_ci_low));
+  }
+}

@@ -52,6 +52,7 @@ struct BudgetFit {
   bool used = false;
   std::string skipped_because;  // when not used
   std::array<double, 3> parabola{};  // c0, c1, c2 of L = c0 + c1 ln N + c2 ln^2 N
+  // 95% intervals; NaN for a budget of exactly three points (no spread to resample).
   double params_opt = 0, params_ci_low = 0, params_ci_high = 0;
   double tokens_opt = 0, tokens_ci_low = 0, tokens_ci_high = 0;
   double loss_opt = 0;
