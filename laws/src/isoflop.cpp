@@ -269,7 +269,9 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
   if (used_c.empty()) {
     throw LawError("isoflop fit: no compute budget has 3 or more points around an interior minimum (" +
                    std::to_string(groups.size()) + " budgets; first one: " + res.budgets.front().skipped_because +
-                   "); expected each profile to span sizes on both sides of its lowest loss");
+                   "); expected each profile to span sizes on both sides of its lowest loss" +
+                   (groups.size() * 3 > runs.size() ? " (runs at scattered FLOPs: bin them with --budget-tolerance 0.3)"
+                                                    : ""));
   }
   Frontier f;
   if (!fit_frontier(used_c, used_n, used_l, f)) {
