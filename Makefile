@@ -72,7 +72,7 @@ notebooks: build
 bench: build
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target scaleplan_bench
 	$(BUILD_DIR)/bench/scaleplan_bench
-	PYTHONPATH=$(BUILD_DIR)/python $(PYTHON) python/bench.py
+	PYTHONPATH=$(BUILD_DIR)/python $(PYTHON) bench/python_bench.py
 
 clean:
 	rm -rf $(BUILD_DIR) build-sanitize build-fuzz

@@ -266,27 +266,22 @@ def _runs_csv(c: _Call, runs: Any) -> str:
 
 # --- help(): each function's docstring is its command's --help ----------------
 
-_INTROS = {
-    "tokens": "Compute-optimal tokens for a model size (or the tokens to reach target_loss).",
-    "loss": ("The loss a law predicts for params and tokens. With arrays (NumPy, lists) for params,\n"
-             "tokens or unique_tokens, returns a NumPy array of losses, broadcast, the law resolved once."),
-    "allocate": "The compute-optimal model size and tokens for a FLOP budget (flops=...).",
-    "laws": "The published scaling laws shipped with scaleplan.",
-    "fit": ("Fits a Chinchilla-form law to runs: a CSV path, a pandas DataFrame, a list of dicts, or\n"
-            "tuples after a header tuple. Returns the law document (what `fit -o FILE` writes), usable as\n"
-            "law= elsewhere; report=True returns the `fit --json` report instead. columns= may be a dict."),
-    "forecast": "GPU-hours, energy, CO2eq and EPS tier of a training run (an estimate).",
-    "plan": "Least-energy model size and tokens for a target loss, or the best loss for a budget.",
-    "finetune": "Full fine-tuning vs LoRA vs QLoRA: GPUs, memory, time, energy, CO2 (estimates).",
-    "calibrate": ("Compares a CodeCarbon emissions.csv with the forecast. plan= may be a path or the\n"
-                  "document plan() or forecast() returned."),
-    "hardware": "Lists the accelerators (action='list'), or shows one (action='show', id=...).",
-    "regions": "Grid carbon intensity by country and cloud region, with sources.",
-    "tier": "EPS sustainability tier of a run's energy and CO2eq.",
-    "models": "The catalogue of open base models and their shapes.",
+# What the Python function adds to its command; the rest of each docstring
+# is the command's own --help, so help() never drifts from the binary.
+_NOTES = {
+    "loss": ("With arrays (NumPy, lists) for params, tokens or unique_tokens, returns a NumPy array of\n"
+             "losses instead, broadcast like NumPy, the law resolved once and evaluated in one C++ loop."),
+    "fit": ("runs: a CSV path, a pandas DataFrame, a list of dicts, or tuples after a header tuple.\n"
+            "Returns the law document (what `fit -o FILE` writes), usable as law= elsewhere;\n"
+            "report=True returns the `fit --json` report instead. columns= may be a dict."),
+    "calibrate": "emissions: the CodeCarbon CSV. plan= may be a path or the document plan() or forecast() returned.",
+    "hardware": "hardware() lists the accelerators; hardware('show', ID) shows one.",
+    "plan": "hardware= may be a list of ids.",
+    "finetune": "methods= may be a list.",
 }
 
-for _name, _intro in _INTROS.items():
-    globals()[_name].__doc__ = (f"{_intro}\n\nReturns the `scaleplan {_name} --json` document. Keyword arguments are the\n"
-                                f"command's options ('-' written '_'):\n\n{_scaleplan.usage(_name)}")
-del _name, _intro
+for _name in [n for n in __all__ if n != "call"]:
+    _note = _NOTES.get(_name, "")
+    globals()[_name].__doc__ = (f"Runs `scaleplan {_name} --json`; keyword arguments are its options, '-' written '_'.\n"
+                                f"{_note}\n\n{_scaleplan.usage(_name)}")
+del _name, _note
