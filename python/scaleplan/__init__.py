@@ -80,6 +80,7 @@ class _Call:
         self.command = command
         self._stack = contextlib.ExitStack()
         self._dir: str | None = None
+        self._labels: dict[str, str] = {}  # temporary file -> what the caller gave
 
     def __enter__(self) -> "_Call":
         return self
@@ -87,13 +88,16 @@ class _Call:
     def __exit__(self, *exc: Any) -> None:
         self._stack.close()
 
-    def path(self, name: str) -> str:
+    def path(self, name: str, label: str | None = None) -> str:
         if self._dir is None:
             self._dir = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="scaleplan-"))
-        return os.path.join(self._dir, name)
+        path = os.path.join(self._dir, name)
+        if label:
+            self._labels[path] = label
+        return path
 
-    def write_json(self, name: str, document: Any) -> str:
-        path = self.path(name)
+    def write_json(self, key: str, document: Any) -> str:
+        path = self.path(_FILE_OPTIONS[key], f"{key}=<the {type(document).__name__} given>")
         with open(path, "w", encoding="utf-8") as f:
             json.dump(document, f, allow_nan=False)
         return path
@@ -101,7 +105,7 @@ class _Call:
     def option(self, key: str, value: Any) -> Any:
         key = key.replace("-", "_")
         if isinstance(value, dict) and key in _FILE_OPTIONS:
-            return self.write_json(_FILE_OPTIONS[key], value)
+            return self.write_json(key, value)
         if isinstance(value, dict) and self.command == "fit" and key == "columns":
             return ",".join(f"{k}={v}" for k, v in value.items())
         if isinstance(value, dict):
@@ -115,7 +119,16 @@ class _Call:
     def run(self, options: dict[str, Any], positional: Iterable[str] = ()) -> Any:
         # --json is always given; a second one would be refused.
         opts = {k: self.option(k, v) for k, v in options.items() if k != "json"}
-        return _scaleplan.call(self.command, opts, [os.fspath(p) for p in positional])
+        try:
+            return _scaleplan.call(self.command, opts, [os.fspath(p) for p in positional])
+        except ValueError as e:
+            raise ValueError(self.unlabel(str(e))) from None
+
+    def unlabel(self, message: str) -> str:
+        """A message naming a file written for the call names what it came from."""
+        for path, label in self._labels.items():
+            message = message.replace(path, label)
+        return message
 
 
 def _short(value: Any) -> str:
@@ -210,7 +223,10 @@ def _loss_array(options: dict[str, Any]) -> Any:
     flat = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in shaped]
     with _Call("loss") as c:
         law = c.option("law", options.get("law"))
-        out = _scaleplan.loss_array(flat[0], flat[1], law or "", flat[2] if len(flat) > 2 else None)
+        try:
+            out = _scaleplan.loss_array(flat[0], flat[1], law or "", flat[2] if len(flat) > 2 else None)
+        except ValueError as e:
+            raise ValueError(c.unlabel(str(e))) from None
     return out.reshape(shaped[0].shape)
 
 
@@ -244,7 +260,7 @@ def fit(runs: Any, *, report: bool = False, **options: Any) -> dict:
 def _runs_csv(c: _Call, runs: Any) -> str:
     if isinstance(runs, (str, os.PathLike)):
         return os.fspath(runs)
-    path = c.path("runs.csv")
+    path = c.path("runs.csv", f"runs=<the {type(runs).__name__} given>")
     if hasattr(runs, "to_csv") and hasattr(runs, "columns"):  # a pandas DataFrame
         runs.to_csv(path, index=False)
         return path

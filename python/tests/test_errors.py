@@ -93,3 +93,10 @@ def test_a_thousand_refusals_leave_the_interpreter_alive_and_leak_under_5_mb(tmp
     growth = rss_bytes() - before
     assert growth < 5 * 1024 * 1024, f"RSS grew {growth / 1e6:.2f} MB over 1,000 refused calls"
     assert scaleplan.tier(kwh=0.01, co2_kg=0.01)["eps_tier"] == "Low"
+
+
+def test_a_bad_document_is_named_as_the_argument_not_as_a_temporary_file():
+    with pytest.raises(ValueError, match=r"^law=<the dict given>: missing key 'parameters'$"):
+        scaleplan.plan(target_loss=2.2, law={"form": "chinchilla"})
+    with pytest.raises(ValueError, match=r"^runs=<the list given>: no loss column"):
+        scaleplan.fit([{"params": 1e9, "tokens": 2e10}])
