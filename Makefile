@@ -60,14 +60,14 @@ test-notebooks: build
 	@scripts/install-deps.sh notebooks
 	@tmp=$$(mktemp -d) && cd notebooks && for nb in *.ipynb; do \
 	  echo "notebook $$nb"; \
-	  SCALEPLAN=$(CURDIR)/$(SCALEPLAN) SCALEPLAN_FIGURES=$$tmp/figures $(NBCONVERT) --to notebook --execute \
+	  PYTHONPATH=$(CURDIR)/$(BUILD_DIR)/python SCALEPLAN_FIGURES=$$tmp/figures $(NBCONVERT) --to notebook --execute \
 	    --ExecutePreprocessor.timeout=600 --output-dir $$tmp "$$nb" >$$tmp/log 2>&1 || { tail -30 $$tmp/log; exit 1; }; \
 	done; rm -rf $$tmp
 
 # Re-executes the notebooks in place, refreshing their outputs and figures.
 notebooks: build
 	@scripts/install-deps.sh notebooks
-	cd notebooks && for nb in *.ipynb; do SCALEPLAN=$(CURDIR)/$(SCALEPLAN) $(NBCONVERT) --to notebook --execute --inplace "$$nb"; done
+	cd notebooks && for nb in *.ipynb; do PYTHONPATH=$(CURDIR)/$(BUILD_DIR)/python $(NBCONVERT) --to notebook --execute --inplace "$$nb"; done
 
 bench: build
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target scaleplan_bench
