@@ -2,29 +2,28 @@
 """Writes the notebooks in notebooks/ from the cells below (run once when
 they change; `make notebooks` then executes them in place so the checked-in
 copies carry their outputs). Every number in them comes from the scaleplan
-binary's --json output: no formula is implemented twice."""
+Python module, which returns the commands' --json documents: no formula is
+implemented twice."""
 import os
 import nbformat as nbf
 
 HERE = os.path.join(os.path.dirname(__file__), "..", "notebooks")
 
-SETUP = '''import json, os, subprocess
+SETUP = '''import json, os, sys
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-# The binary built by `make`; the figures go to notebooks/figures/.
-SCALEPLAN = os.environ.get("SCALEPLAN", os.path.abspath("../build/cli/scaleplan"))
+# The module built by `make` in build/python (`make notebooks` puts it on
+# PYTHONPATH); the figures go to notebooks/figures/.
+try:
+    import scaleplan
+except ImportError:
+    sys.path.insert(0, os.path.abspath("../build/python"))
+    import scaleplan
 FIGURES = os.environ.get("SCALEPLAN_FIGURES", "figures")
 os.makedirs(FIGURES, exist_ok=True)
 plt.rcParams.update({"figure.dpi": 80, "savefig.dpi": 90, "axes.grid": True, "grid.alpha": 0.3})
-
-def sp(*args):
-    """Runs scaleplan with --json and returns the document."""
-    out = subprocess.run([SCALEPLAN, *map(str, args), "--json"], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr.strip())
-    return json.loads(out.stdout)
 
 def save(fig, name):
     fig.savefig(os.path.join(FIGURES, name), bbox_inches="tight")'''
@@ -43,12 +42,12 @@ notebook("01_tokens_for_params", [
            "preset scaling law for the compute-optimal number of training tokens. It sets them beside the "
            "20-tokens-per-parameter rule of thumb read off Chinchilla's Table 3."),
     ("code", SETUP),
-    ("code", '''laws = [l["name"] for l in sp("laws")["laws"]]
+    ("code", '''laws = [l["name"] for l in scaleplan.laws()["laws"]]
 sizes = [1e8 * 10 ** (k / 4) for k in range(17)]  # 100M .. 1T
 rows = []
 for law in laws:
     for n in sizes:
-        d = sp("tokens", "--params", n, "--law", law)
+        d = scaleplan.tokens(params=n, law=law)
         rows.append({"law": law, "params": n, "tokens": d["tokens"], "tokens_per_param": d["tokens_per_param"],
                      "rule_of_thumb": d["rule_of_thumb"]["tokens"]})
 table = pd.DataFrame(rows)
@@ -75,7 +74,7 @@ save(fig, "tokens_for_params.png")'''),
 
 notebook("02_fit_your_own_law", [
     ("md", "# Fit your own scaling law\n\nThis notebook fits the Chinchilla form to training runs with "
-           "`scaleplan fit` (Ceres Solver, Hoffmann's Huber estimator) and bootstraps its uncertainty. It uses "
+           "`scaleplan.fit` (Ceres Solver, Hoffmann's Huber estimator) and bootstraps its uncertainty. It uses "
            "Epoch AI's extraction of the Chinchilla points when `../../shared/data/` is present, and otherwise "
            "a synthetic set it generates from a preset law with 1% noise, and says which it used."),
     ("code", SETUP),
@@ -83,20 +82,17 @@ notebook("02_fit_your_own_law", [
 data = os.path.abspath("../../shared/data/svg_extracted_data.csv")
 workdir = tempfile.mkdtemp()
 if os.path.exists(data):
-    source, extra = "Epoch AI's extraction of the Chinchilla points", ["--max-loss", "3.44"]
+    source, extra = "Epoch AI's extraction of the Chinchilla points", {"max_loss": 3.44}
 else:
-    # No shared data here: runs from the besiroglu2024 law (scaleplan loss) with 1% log-normal noise.
+    # No shared data here: runs from the besiroglu2024 law (scaleplan.loss) with 1% log-normal noise,
+    # handed to fit as a list of rows.
     random.seed(0)
-    data = os.path.join(workdir, "synthetic.csv")
-    with open(data, "w") as f:
-        f.write("params,tokens,loss\\n")
-        for n in [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9]:
-            for d in [2e9, 5e9, 1.2e10, 3e10, 8e10]:
-                loss = sp("loss", "--params", n, "--tokens", d)["loss"] * random.lognormvariate(0, 0.01)
-                f.write(f"{n},{d},{loss}\\n")
-    source, extra = "a synthetic set from besiroglu2024 with 1% noise", []
+    data = [{"params": n, "tokens": d, "loss": scaleplan.loss(params=n, tokens=d)["loss"] * random.lognormvariate(0, 0.01)}
+            for n in [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9] for d in [2e9, 5e9, 1.2e10, 3e10, 8e10]]
+    source, extra = "a synthetic set from besiroglu2024 with 1% noise", {}
 law_file = os.path.join(workdir, "fitted.json")
-fit = sp("fit", data, *extra, "--bootstrap", "400", "--seed", "1", "--output", law_file)
+# report=True: the `fit --json` report (with residuals); the law itself goes to law_file.
+fit = scaleplan.fit(data, report=True, **extra, bootstrap=400, seed=1, output=law_file)
 print("data:", source)
 pd.DataFrame({"estimate": fit["parameters"], "std. error": fit["standard_errors"],
               "95% low": {k: v[0] for k, v in fit["ci95"].items()},
@@ -124,7 +120,7 @@ save(fig, "fit_bootstrap.png")'''),
     ("code", '''budgets = [10 ** (19 + k / 2) for k in range(14)]
 fig, ax = plt.subplots(figsize=(8, 5))
 for law, label in [(law_file, "fitted here"), ("hoffmann2022", "Hoffmann et al. 2022"), ("besiroglu2024", "Epoch AI refit")]:
-    ratio = [sp("allocate", "--flops", c, "--law", law)["tokens_per_param"] for c in budgets]
+    ratio = [scaleplan.allocate(flops=c, law=law)["tokens_per_param"] for c in budgets]
     ax.semilogx(budgets, ratio, marker="o", ms=3, label=label)
 ax.set_xlabel("training compute C (FLOPs)")
 ax.set_ylabel("compute-optimal tokens per parameter")
@@ -210,12 +206,12 @@ loss = np.zeros((len(ds), len(ns)))
 flops = np.zeros_like(loss)
 for i, d in enumerate(ds):
     for j, n in enumerate(ns):
-        r = sp("loss", "--params", n, "--tokens", d)
+        r = scaleplan.loss(params=n, tokens=d)
         loss[i, j], flops[i, j] = r["loss"], r["flops"]
-path = [sp("allocate", "--flops", c) for c in np.logspace(19, 26, 15)]
+path = [scaleplan.allocate(flops=c) for c in np.logspace(19, 26, 15)]
 target = 2.1
-plain = sp("plan", "--target-loss", target)
-served = sp("plan", "--target-loss", target, "--inference-tokens", "5T")
+plain = scaleplan.plan(target_loss=target)
+served = scaleplan.plan(target_loss=target, inference_tokens="5T")
 fig, ax = plt.subplots(figsize=(8, 6))
 cs = ax.contour(ns, ds, loss, levels=[1.95, 2.0, 2.1, 2.2, 2.4, 2.7, 3.0], cmap="viridis")
 ax.clabel(cs, fmt="L=%.2f", fontsize=8, inline_spacing=1)
@@ -229,11 +225,11 @@ ax.set_xlabel("model size N (parameters)"); ax.set_ylabel("training tokens D")
 ax.set_title("Iso-loss contours (besiroglu2024) with iso-FLOP lines")
 ax.legend(fontsize=8, loc="lower left")
 save(fig, "iso_loss.png")'''),
-    ("code", '''tiers = sp("tier", "--kwh", 1, "--co2-kg", 1)["thresholds"]
+    ("code", '''tiers = scaleplan.tier(kwh=1, co2_kg=1)["thresholds"]
 targets = np.linspace(1.95, 2.6, 14)
 fig, ax = plt.subplots(figsize=(8, 5))
 for hw in ["h100-sxm5-80gb", "a100-sxm4-80gb", "mi300x", "l40s"]:
-    energy = [sp("plan", "--target-loss", t, "--hardware", hw)["energy_kwh"] for t in targets]
+    energy = [scaleplan.plan(target_loss=t, hardware=hw)["energy_kwh"] for t in targets]
     ax.semilogy(targets, energy, marker="o", ms=3, label=hw)
 high = tiers["high"]["energy_kwh_above"]
 bottom, top = ax.get_ylim()
@@ -258,7 +254,7 @@ notebook("04_finetune_budgets", [
     ("code", SETUP),
     ("code", '''rows = []
 for model in ["llama-2-7b", "llama-2-13b", "llama-2-70b"]:
-    r = sp("finetune", "--model", model, "--tokens", "100M", "--hardware", "a100-sxm4-80gb", "--recompute")
+    r = scaleplan.finetune(model=model, tokens="100M", hardware="a100-sxm4-80gb", recompute=True)
     for m in r["methods"]:
         rows.append({"model": model, **{k: m[k] for k in ["method", "fits", "gpus", "memory_gb_per_gpu", "gpu_hours", "energy_kwh", "co2_kg", "eps_tier"]}})
 ft = pd.DataFrame(rows)
@@ -300,12 +296,12 @@ notebook("05_hardware_and_regions", [
            "tokens) is forecast on every accelerator the database can price, then on one accelerator across grid "
            "regions, splitting CO2eq into operational and embodied."),
     ("code", SETUP),
-    ("code", '''run = sp("tokens", "--params", "7B")
+    ("code", '''run = scaleplan.tokens(params="7B")
 rows = []
-for hw in sp("hardware", "list")["accelerators"]:
+for hw in scaleplan.hardware("list")["accelerators"]:
     try:
-        f = sp("forecast", "--params", run["params"], "--tokens", run["tokens"], "--hardware", hw["id"])
-    except RuntimeError as e:
+        f = scaleplan.forecast(params=run["params"], tokens=run["tokens"], hardware=hw["id"])
+    except ValueError as e:  # an accelerator the database cannot price says so
         print("skipped", hw["id"], "-", e)
         continue
     rows.append({"hardware": hw["id"], "energy_kwh": f["energy_kwh"], "operational": f["co2_operational_kg"],
@@ -324,7 +320,7 @@ save(fig, "hardware_comparison.png")'''),
     ("code", '''regions = ["SE", "FR", "gcp:europe-west1", "CA", "US", "DE", "aws:us-east-1", "azure:westeurope", "JP", "PL", "CN", "IN", "world"]
 rows = []
 for region in regions:
-    f = sp("forecast", "--params", run["params"], "--tokens", run["tokens"], "--hardware", "h100-sxm5-80gb", "--region", region)
+    f = scaleplan.forecast(params=run["params"], tokens=run["tokens"], hardware="h100-sxm5-80gb", region=region)
     rows.append({"region": region, "grid_g_per_kwh": f["grid_gco2_per_kwh"], "pue": f["pue"],
                  "operational": f["co2_operational_kg"], "embodied": f["co2_embodied_kg"]})
 rg = pd.DataFrame(rows).sort_values("operational")
