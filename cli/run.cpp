@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <sstream>
 
@@ -86,9 +87,14 @@ int parse_and_run(CLI::App& app, std::vector<std::string> args, std::ostream& ou
   return 0;
 }
 
+// The shortest of 15..17 significant digits that reads back as the same
+// double: 3.44 stays "3.44" (settings are saved as typed), nothing is lost.
 std::string number_text(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 
