@@ -9,12 +9,24 @@ namespace scaleplan::planner {
 
 namespace {
 
-// Widths are multiples of 128 so GEMM tiles and tensor-parallel splits stay
-// whole (Megatron-LM pads to 128 for the same reason).
-constexpr int kHiddenStep = 128;
 // Heads of 128 from this width up (Llama, OLMo), of 64 below (Chinchilla
 // Table A9, Pythia, Llama 3.2 1B).
 constexpr int kWideHeadsFrom = 2048;
+// Whole groups of heads, so tensor parallelism has divisors to use: 4 heads
+// per step below d = 4096, 8 from there (TP 8 within a node, the split the
+// large models need; Narayanan et al. 2021 §3.3).
+constexpr int kEightHeadsFrom = 4096;
+
+// Layers in whole groups so pipeline parallelism has divisors (Megatron-LM
+// needs equal stages): 4 from 16 layers up, 8 from 64 (Llama 70B has 80).
+int layer_step(double layers) { return layers >= 64 ? 8 : layers >= 16 ? 4 : 1; }
+
+int head_dim_for(double hidden) { return hidden >= kWideHeadsFrom ? 128 : 64; }
+
+int hidden_step(double hidden) {
+  const int heads_per_step = hidden >= kEightHeadsFrom ? 8 : 4;
+  return heads_per_step * head_dim_for(hidden);
+}
 // Llama 3 uses 8 K/V groups at every size (Dubey et al. 2024, Table 3).
 constexpr int kKvGroups = 8;
 // Published MLP widths run from 8d/3 (Llama 1/2, OLMo) to 4d (Pythia,
@@ -58,12 +70,12 @@ int derive_hidden(const ShapeRequest& r, int vocab) {
   const double per_width = static_cast<double>(vocab) * (r.tied_embeddings ? 1 : 2);
   const double d = fitted_hidden(r.params, per_width);
   // Given heads fix the hidden size to whole heads of a multiple of 8.
-  return r.heads ? round_to(d, *r.heads * 8) : round_to(d, kHiddenStep);
+  return r.heads ? round_to(d, *r.heads * 8) : round_to(d, hidden_step(d));
 }
 
 int derive_heads(const ShapeRequest& r, int hidden) {
   if (r.heads) return *r.heads;
-  for (int head_dim = hidden >= kWideHeadsFrom ? 128 : 64; head_dim >= 8; head_dim /= 2) {
+  for (int head_dim = head_dim_for(hidden); head_dim >= 8; head_dim /= 2) {
     if (hidden % head_dim == 0) return hidden / head_dim;
   }
   throw PlanError("--hidden: " + std::to_string(hidden) +
@@ -163,7 +175,7 @@ DerivedShape derive_shape(const ShapeRequest& r) {
                     count_text(embedding_params(s)) + " (give a larger N, --vocab or --hidden)");
   }
   const double per_layer = per_layer_params(s.hidden, kv_width(s), s.ffn, true, 1);
-  s.layers = r.layers.value_or(std::max(1, static_cast<int>(std::lround(body / per_layer))));
+  s.layers = r.layers.value_or(round_to(body / per_layer, layer_step(body / per_layer)));
   if (!r.ffn && fill_ffn(s, r.params) == 0) {
     throw PlanError("--layers: " + std::to_string(s.layers) + " layers of hidden size " + std::to_string(s.hidden) +
                     " hold more than " + count_text(r.params) + " parameters before any MLP (give fewer --layers, "

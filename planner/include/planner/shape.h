@@ -19,13 +19,15 @@
 //   d = 0.841 x N_ne^0.3707,  N_ne = N - embedding parameters
 //
 // (least squares in log space; residual 8% rms, 28% at worst: Pythia-1B's
-// 8 heads of 256). d is rounded to a multiple of 128; heads of 128 from
-// d = 2048 up (Llama, OLMo), of 64 below (Chinchilla, Pythia, Llama 3.2 1B);
-// 8 K/V groups once there are 16 or more heads divisible by 8 (Llama 3),
-// else full multi-head attention. L is the whole number of layers of width
-// f = 8d/3 (Llama 1/2, OLMo) nearest N_ne, and f is then tuned, in steps of
-// 256 or the coarsest power of two that keeps the count within 0.5% of N,
-// so the shape holds N. Every part can be given instead (--layers,
+// 8 heads of 256). Heads are of 128 from d = 2048 up (Llama, OLMo), of 64
+// below (Chinchilla, Pythia, Llama 3.2 1B), and d is rounded to whole
+// groups of 4 heads (8 from d = 4096) so tensor parallelism can split
+// them; 8 K/V groups once there are 16 or more heads divisible by 8
+// (Llama 3), else full multi-head attention. L is the number of layers of
+// width f = 8d/3 (Llama 1/2, OLMo) nearest N_ne, in groups of 4 from 16
+// layers and of 8 from 64 so pipeline stages divide it; f is then tuned,
+// in steps of 256 or the coarsest power of two that keeps the count within
+// 0.5% of N, so the shape holds N. Every part can be given instead (--layers,
 // --hidden, --heads, --kv-heads, --ffn, --vocab); what is given is kept
 // and the rest is derived around it.
 
