@@ -110,16 +110,23 @@ ParallelLayout default_layout(const LayoutRequest& r) {
                     " GPUs); use fewer --gpus or a larger --global-batch-tokens");
   }
   out.sequence_parallel = out.tensor_parallel > 1;
+  // The micro-batch whose whole steps come nearest the batch; the larger
+  // one on a tie (fewer, bigger GEMMs).
+  long long best_gap = -1;
   for (int mb = kMaxMicroBatch; mb >= 1; mb /= 2) {
     const bool fits = layout_memory_gb(r.shape, r.seq_len, out.tensor_parallel, out.pipeline_parallel, dp, mb,
                                        out.full_recompute) <= r.memory_gb;
-    if (mb == 1 || (fits && static_cast<long long>(mb) * dp <= r.batch_sequences)) {
+    if (mb > 1 && (!fits || static_cast<long long>(mb) * dp > r.batch_sequences)) continue;
+    const long long per_step = static_cast<long long>(mb) * dp;
+    const long long accumulation =
+        std::max(1LL, std::llround(static_cast<double>(r.batch_sequences) / static_cast<double>(per_step)));
+    const long long gap = std::llabs(per_step * accumulation - r.batch_sequences);
+    if (best_gap < 0 || gap < best_gap) {
+      best_gap = gap;
       out.micro_batch = mb;
-      break;
+      out.grad_accumulation = accumulation;
     }
   }
-  const double per_step = static_cast<double>(out.micro_batch) * dp;
-  out.grad_accumulation = std::max(1LL, std::llround(static_cast<double>(r.batch_sequences) / per_step));
   out.global_batch_sequences = static_cast<long long>(out.micro_batch) * dp * out.grad_accumulation;
   out.memory_gb_per_gpu = layout_memory_gb(r.shape, r.seq_len, out.tensor_parallel, out.pipeline_parallel, dp,
                                            out.micro_batch, out.full_recompute);

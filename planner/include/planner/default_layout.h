@@ -21,9 +21,9 @@
 //                + fp32 logits 4 s b V / TP, and 1.5 GB of runtime.
 // Order: TP in 1, 2, 4, 8 (within a node, dividing the heads and K/V
 // groups), then PP dividing the layers; selective recompute before full.
-// The micro-batch is the largest power of two up to 16 that fits and keeps
-// one micro-batch per replica within the batch; accumulation makes up the
-// rest of the global batch.
+// The micro-batch is the power of two up to 16 that fits, keeps one
+// micro-batch per replica within the batch, and whose whole accumulation
+// steps come nearest the batch (the larger on a tie).
 
 #include <string>
 
