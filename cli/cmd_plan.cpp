@@ -169,7 +169,7 @@ void run_plan(const PlanOptions& o) {
     const planner::Recipe recipe = emit_plan_folder(db, law, req, b, doc, o.emit_dir, o.force, {o.hardware_db, o.law});
     Table rows("Training recipe for this plan (estimate):");
     add_recipe_rows(rows, recipe);
-    rows.line("wrote " + o.emit_dir + "/config.json, megatron-args.txt and plan.json");
+    rows.line("wrote " + folder_name(o.emit_dir) + "/config.json, megatron-args.txt and plan.json");
     const std::string text = rows.render();
     t.line(text.substr(0, text.size() - 1));
   }

@@ -80,7 +80,7 @@ void run_recipe(const RecipeOptions& o) {
           human_count(recipe.tokens) + " tokens, " + std::to_string(recipe.forecast.gpus) + " x " +
           recipe.forecast.hardware_id);
   add_recipe_rows(t, recipe);
-  if (!o.emit.empty()) t.line("wrote " + o.emit + "/config.json, megatron-args.txt and plan.json");
+  if (!o.emit.empty()) t.line("wrote " + folder_name(o.emit) + "/config.json, megatron-args.txt and plan.json");
   emit(o.json, doc, t.render());
 }
 

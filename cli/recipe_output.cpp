@@ -99,9 +99,14 @@ planner::Recipe emit_plan_folder(const hardware_db::Database& db, const laws::La
   return recipe;
 }
 
+std::string folder_name(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
 nlohmann::ordered_json emitted_json(const std::string& dir) {
   nlohmann::ordered_json j;
-  j["folder"] = dir;
+  j["folder"] = folder_name(dir);
   j["files"] = kFiles;
   return j;
 }

@@ -34,6 +34,9 @@ planner::Recipe emit_plan_folder(const hardware_db::Database& db, const laws::La
                                  nlohmann::ordered_json& doc, const std::string& dir, bool force,
                                  const std::vector<std::string>& inputs);
 
+// `dir` without trailing slashes, as printed.
+std::string folder_name(std::string dir);
+
 // The files as written, for the document's "emitted" field.
 nlohmann::ordered_json emitted_json(const std::string& dir);
 
