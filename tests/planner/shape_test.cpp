@@ -21,7 +21,7 @@ struct Published {
   ModelShape shape;
 };
 
-// tests/data/published_shapes.csv (sources in published_shapes.md).
+// tests/data/published_shapes.csv (sources in tests/data/SOURCES.md).
 std::vector<Published> published() {
   std::ifstream in(std::string(SCALEPLAN_TEST_DATA) + "/published_shapes.csv");
   REQUIRE(in.good());
