@@ -1,5 +1,7 @@
 #include "recipe_output.h"
 
+#include <cmath>
+
 #include "emit_folder.h"
 #include "units.h"
 
@@ -55,7 +57,11 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
   t.row("wall clock", human_days(r.forecast.wall_days), human_hours(r.forecast.gpu_hours));
   t.row("energy", human_energy_kwh(r.forecast.energy_kwh),
         human_co2_kg(r.forecast.co2_kg) + " CO2eq, EPS " + planner::tier_name(r.forecast.tier));
-  t.row("expected loss", short_number(r.loss), "under " + r.loss_law);
+  if (std::isfinite(r.loss)) {
+    t.row("expected loss", short_number(r.loss), "under " + r.loss_law);
+  } else {
+    t.row("expected loss", "unknown", r.loss_law + " gives no loss for this (N, D)");
+  }
   for (const auto& n : r.notes) t.line("note: " + n);
   t.line("hyperparameters: " + r.law.citation + "; " + r.law.caveat);
   t.line("schedule: " + r.schedule.source);

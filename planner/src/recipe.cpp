@@ -192,7 +192,8 @@ ordered_json recipe_json(const Recipe& r) {
   j["energy_kwh"] = r.forecast.energy_kwh;
   j["co2_kg"] = r.forecast.co2_kg;
   j["eps_tier"] = tier_name(r.forecast.tier);
-  j["loss"] = {{"value", r.loss}, {"law", r.loss_law}};
+  // null where the law has no L(N, D) (an IsoFLOP law off its frontier).
+  j["loss"] = {{"value", std::isfinite(r.loss) ? ordered_json(r.loss) : ordered_json(nullptr)}, {"law", r.loss_law}};
   j["notes"] = r.notes;
   return j;
 }
