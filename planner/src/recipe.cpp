@@ -198,13 +198,23 @@ ordered_json recipe_json(const Recipe& r) {
   return j;
 }
 
-ordered_json hf_llama_config(const Recipe& r) {
-  const hardware_db::ModelShape& s = r.shape;
+namespace {
+
+// Both files describe a dense Llama decoder; other catalogue shapes have
+// no faithful config in that format.
+void require_llama(const hardware_db::ModelShape& s) {
   if (!s.gated_mlp || s.experts > 1) {
     throw PlanError("--emit: " + s.id + " is not a Llama architecture (" +
                     (s.experts > 1 ? "mixture of experts" : "two-matrix GELU MLP") +
                     "); config.json and megatron-args.txt describe LlamaForCausalLM");
   }
+}
+
+}  // namespace
+
+ordered_json hf_llama_config(const Recipe& r) {
+  const hardware_db::ModelShape& s = r.shape;
+  require_llama(s);
   ordered_json c;
   c["architectures"] = {"LlamaForCausalLM"};
   c["model_type"] = "llama";
@@ -264,8 +274,8 @@ void schedule_args(std::ostringstream& o, const Recipe& r) {
 }  // namespace
 
 std::string megatron_args(const Recipe& r) {
-  hf_llama_config(r);  // refuses shapes that are not Llama's
   const hardware_db::ModelShape& s = r.shape;
+  require_llama(s);
   const ParallelLayout& l = r.layout;
   std::ostringstream o;
   o << "# Megatron-LM pretrain_gpt.py arguments for a " << num(s.params) << "-parameter Llama-architecture model on "
