@@ -177,6 +177,8 @@ TEST_CASE("recipe --emit refuses a file, an unwritable place and impossible reci
       {emit_to((root / "batch").string(), {"--params", "125M", "--gpus", "1024", "--global-batch-tokens", "1M"}),
        "fewer than one per data-parallel replica"},
       {emit_to((root / "pythia").string(), {"--model", "pythia-1b", "--gpus", "8"}), "not a Llama architecture"},
+      {{"plan", "--target-params", "1B", "--emit", (root / "a-file").string()}, "a file, not a folder"},
+      {{"plan", "--target-params", "1B", "--emit", (root / "no-such" / "run").string()}, "does not exist"},
   });
   CHECK(listing(root) == before);
   CHECK(read(root / "a-file") == "x");
