@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "forecast_output.h"
 #include "planner/plan.h"
+#include "recipe_output.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -23,6 +24,8 @@ struct PlanOptions {
   std::string minimize = "energy";
   std::string offset_price;
   std::string hardware_db;
+  std::string emit_dir;
+  bool force = false;
   bool json = false;
 };
 
@@ -162,6 +165,14 @@ void run_plan(const PlanOptions& o) {
   doc["recommendations"] = advice_json(advice);
   add_advice_rows(t, advice);
   add_law(t, law);
+  if (!o.emit_dir.empty()) {
+    const planner::Recipe recipe = emit_plan_folder(db, law, req, b, doc, o.emit_dir, o.force, {o.hardware_db, o.law});
+    Table rows("Training recipe for this plan (estimate):");
+    add_recipe_rows(rows, recipe);
+    rows.line("wrote " + folder_name(o.emit_dir) + "/config.json, megatron-args.txt and plan.json");
+    const std::string text = rows.render();
+    t.line(text.substr(0, text.size() - 1));
+  }
   emit(o.json, doc, t.render());
 }
 
@@ -189,6 +200,7 @@ void setup_plan(CLI::App& app) {
   sub->add_option("--experiment-overhead", o->experiment_overhead, "the whole project costs F x the final run");
   sub->add_option("--minimize", o->minimize, "energy or co2")->check(CLI::IsMember({"energy", "co2"}))->capture_default_str();
   sub->add_option("--offset-price", o->offset_price, "price of one carbon credit (1 t CO2eq), for the offset cost");
+  add_emit_options(*sub, o->emit_dir, o->force);
   add_hardware_db_option(*sub, o->hardware_db);
   add_json_flag(*sub, o->json);
   sub->footer(

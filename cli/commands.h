@@ -23,6 +23,7 @@ void setup_plan(CLI::App& app);
 void setup_calibrate(CLI::App& app);
 void setup_finetune(CLI::App& app);
 void setup_models(CLI::App& app);
+void setup_recipe(CLI::App& app);
 
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);

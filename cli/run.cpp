@@ -32,7 +32,7 @@ constexpr std::pair<const char*, Setup> kCommands[] = {
     {"allocate", setup_allocate}, {"laws", setup_laws},         {"fit", setup_fit},
     {"forecast", setup_forecast}, {"hardware", setup_hardware}, {"regions", setup_regions},
     {"tier", setup_tier},         {"calibrate", setup_calibrate}, {"finetune", setup_finetune},
-    {"models", setup_models},
+    {"models", setup_models},     {"recipe", setup_recipe},
 };
 
 // Registers `only` when it names a command (in-process callers build an App

@@ -167,6 +167,7 @@ ModelShape parse_model(const Fields& f, const std::string& id) {
   m.experts = static_cast<int>(f.number("experts", 0, 1e6, true).value_or(1));
   m.training_tokens = f.number("training_tokens", 0, 1e18, true);
   m.gated_mlp = f.flag("gated_mlp", true);
+  m.tied_embeddings = f.flag("tie_word_embeddings", false);
   m.licence = f.text("licence");
   m.source = f.text("source", true);
   if (m.kv_heads > m.heads) f.fail("kv_heads", "is larger than heads");

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "planner/shape.h"
+
 namespace scaleplan::planner {
 
 namespace {
@@ -69,23 +71,6 @@ std::vector<std::string> FinetuneRequest::problems() const {
   return out;
 }
 
-hardware_db::ModelShape standard_shape(double params) {
-  hardware_db::ModelShape s;
-  const double h = std::max(128.0, std::round(std::cbrt(128.0 * params / 12.0) / 128.0) * 128.0);
-  s.id = "standard";
-  s.name = "standard Llama-like shape";
-  s.params = params;
-  s.hidden = static_cast<int>(h);
-  s.layers = std::max(1, static_cast<int>(h / 128));
-  s.heads = s.hidden / 128;
-  s.kv_heads = s.heads;
-  s.ffn = static_cast<int>(std::round(8.0 * h / 3.0 / 256.0) * 256.0);
-  s.vocab = 32000;
-  s.context = 4096;
-  s.source = "derived from N (Llama proportions)";
-  return s;
-}
-
 double lora_params(const hardware_db::ModelShape& m, int rank) {
   const double h = m.hidden, f = m.ffn;
   const double kv = static_cast<double>(m.kv_heads) * m.hidden / m.heads;
@@ -129,7 +114,14 @@ Memory finetune_memory(const hardware_db::ModelShape& m, Method method, Optimize
 FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& r) {
   if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
   FinetuneResult out;
-  out.shape = r.model ? db.model(*r.model) : standard_shape(*r.params);
+  if (r.model) {
+    out.shape = db.model(*r.model);
+  } else {
+    ShapeRequest shape;
+    shape.params = *r.params;
+    shape.seq_len = r.seq_len;
+    out.shape = derive_shape(shape).shape;
+  }
   out.shape_derived = !r.model;
   if (r.lora_rank > out.shape.hidden) {
     throw PlanError("--lora-rank: " + std::to_string(r.lora_rank) + " is larger than the hidden size " +

@@ -75,10 +75,16 @@ TEST_CASE("finetune: LoRA adapter count matches r (d_in + d_out) over all linear
   CHECK_THAT(db().model("llama-2-7b").linear_params() + 2 * 32000.0 * 4096, WithinRel(6.74e9, 0.01));
 }
 
-TEST_CASE("finetune: a standard shape is derived from the parameter count", "[planner]") {
-  const auto s = standard_shape(7e9);
-  CHECK(s.hidden % 128 == 0);
-  CHECK_THAT(s.linear_params(), WithinRel(7e9, 0.15));
+TEST_CASE("finetune: --params gets the shape rule's shape", "[planner]") {
+  FinetuneRequest r;
+  r.params = 7e9;
+  r.tokens = 1e8;
+  r.hardware = "a100-sxm4-80gb";
+  const FinetuneResult res = plan_finetune(db(), r);
+  CHECK(res.shape_derived);
+  CHECK(res.shape.hidden % 128 == 0);
+  CHECK_THAT(res.shape.params, WithinRel(7e9, 0.005));
+  CHECK_THAT(res.shape.linear_params(), WithinRel(7e9, 0.15));
 }
 
 TEST_CASE("finetune: bad requests are refused by name", "[planner]") {

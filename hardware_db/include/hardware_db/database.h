@@ -71,6 +71,7 @@ struct ModelShape {
   int layers = 0, hidden = 0, heads = 0, kv_heads = 0, ffn = 0, vocab = 0, context = 0;
   int experts = 1;
   bool gated_mlp = true;  // gate, up, down (SwiGLU); else up, down (GELU)
+  bool tied_embeddings = false;  // the output head reuses the embedding matrix
   std::optional<double> training_tokens;  // unknown when not disclosed
   std::string licence, source;
 

@@ -45,7 +45,7 @@ inline constexpr double kNf4BytesPerParam = 4.127 / 8;
 
 struct FinetuneRequest {
   std::optional<std::string> model;  // catalogue id, or
-  std::optional<double> params;      // a standard shape derived from N
+  std::optional<double> params;      // a shape derived from N (planner/shape.h)
   double tokens = 0;
   std::string hardware;
   std::vector<Method> methods = {Method::kFull, Method::kLora, Method::kQlora};
@@ -87,9 +87,6 @@ struct FinetuneResult {
   std::vector<MethodResult> methods;
 };
 
-// A Llama-like shape for N parameters: h = (128 N / 12)^(1/3) rounded to
-// 128, L = h / 128 layers, FFN 8h/3, 32k vocabulary.
-hardware_db::ModelShape standard_shape(double params);
 double lora_params(const hardware_db::ModelShape& shape, int rank);
 Memory finetune_memory(const hardware_db::ModelShape& shape, Method method, Optimizer optimizer, int rank,
                        int seq_len, int micro_batch, bool recompute, int gpus);

@@ -1,0 +1,338 @@
+#include "planner/recipe.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace scaleplan::planner {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// A recipe rounds the law's batch to whole micro-batches per replica; past
+// this share the rounding is worth saying.
+constexpr double kBatchRoundingNote = 0.05;
+
+std::string num(double v, const char* f = "%.3g") {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+hardware_db::ModelShape recipe_shape(const hardware_db::Database& db, const RecipeRequest& r, Recipe& out) {
+  if (!r.model) {
+    DerivedShape d = derive_shape(r.shape);
+    out.shape_derived = true;
+    out.shape_notes = d.notes;
+    return d.shape;
+  }
+  hardware_db::ModelShape s = db.model(*r.model);
+  check_shape(s);
+  return s;
+}
+
+void add_forecast(const hardware_db::Database& db, const RecipeRequest& r, int gpus, Recipe& out) {
+  ForecastInput in;
+  in.params = out.shape.active_params.value_or(out.params);
+  in.tokens = out.tokens;
+  in.hardware = r.hardware;
+  in.gpus = gpus;
+  in.mfu = r.mfu;
+  in.region = r.region;
+  in.carbon_intensity = r.carbon_intensity;
+  in.pue = r.pue;
+  out.forecast = forecast(db, in);
+  out.tokens_per_s = out.tokens / (out.forecast.wall_days * 86400.0);
+}
+
+void add_notes(Recipe& out) {
+  out.notes.insert(out.notes.end(), out.shape_notes.begin(), out.shape_notes.end());
+  if (!out.hyperparams.range_note.empty()) out.notes.push_back(out.hyperparams.range_note);
+  const double rounding = out.global_batch_tokens / out.batch_tokens_target - 1;
+  if (std::abs(rounding) > kBatchRoundingNote) {
+    out.notes.push_back("global batch " + num(out.global_batch_tokens) + " tokens is " + num(100 * rounding, "%+.0f") +
+                        "% from the target " + num(out.batch_tokens_target) + ": whole micro-batches on " +
+                        std::to_string(out.layout.data_parallel) + " data-parallel replicas");
+  }
+  if (out.steps < 10 * kWarmupSteps) {
+    out.notes.push_back("only " + std::to_string(out.steps) + " steps: warmup is " +
+                        std::to_string(out.schedule.warmup_steps) + " (at most 10% of the run)");
+  }
+  if (out.shape.experts > 1) {
+    out.notes.push_back(out.shape.id + " is a mixture of experts: the layout and hyperparameter laws are for dense "
+                        "models, treat them as a starting point");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> RecipeRequest::problems() const {
+  std::vector<std::string> out;
+  const bool parts = shape.layers || shape.hidden || shape.heads || shape.kv_heads || shape.ffn || shape.vocab;
+  if (model && (shape.params > 0 || parts)) {
+    out.push_back("--model: give a catalogue model, or --params with shape parts, not both");
+  }
+  if (!model && !(shape.params > 0)) out.push_back("--params: give the model size (or --model)");
+  if (!(tokens > 0) || !std::isfinite(tokens)) out.push_back("--tokens: must be a positive token count");
+  if (gpus <= 0) out.push_back("--gpus: " + std::to_string(gpus) + " must be a positive count");
+  if (shape.seq_len <= 0) out.push_back("--seq-len: " + std::to_string(shape.seq_len) + " must be a positive count");
+  if (global_batch_tokens && !(*global_batch_tokens > 0 && std::isfinite(*global_batch_tokens))) {
+    out.push_back("--global-batch-tokens: must be a positive token count");
+  }
+  if (peak_lr && !(*peak_lr > 0 && *peak_lr < 1)) out.push_back("--lr: " + num(*peak_lr) + " must be in (0, 1)");
+  return out;
+}
+
+Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const RecipeRequest& r) {
+  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
+  Recipe out;
+  out.shape = recipe_shape(db, r, out);
+  const bool holds_n = std::abs(out.shape.params - r.shape.params) <= 0.02 * r.shape.params;
+  out.params = out.shape_derived && holds_n ? r.shape.params : out.shape.params;
+  out.seq_len = r.shape.seq_len;
+  out.tokens = r.tokens;
+  out.law = hyperparam_preset(r.hyperparams);
+  out.hyperparams = hyperparams_for(out.law, out.shape, out.seq_len, out.tokens);
+  out.batch_given = r.global_batch_tokens.has_value();
+  out.batch_tokens_target = r.global_batch_tokens.value_or(out.hyperparams.batch_tokens);
+
+  const hardware_db::Accelerator& acc = db.accelerator(r.hardware);
+  if (!acc.memory_gb) throw PlanError("--hardware: the database has no memory size for " + acc.id);
+  LayoutRequest lr;
+  lr.shape = out.shape;
+  lr.seq_len = out.seq_len;
+  lr.gpus = r.gpus;
+  if (r.raise_gpus_to_fit) {
+    lr.gpus = std::max(r.gpus, fewest_gpus_for_layout(out.shape, out.seq_len, *acc.memory_gb));
+    if (lr.gpus != r.gpus) {
+      out.notes.push_back(std::to_string(r.gpus) + " GPUs cannot hold the model with a ZeRO-1 layout; the recipe uses " +
+                          std::to_string(lr.gpus) + " (the same GPU-hours, a shorter wall clock)");
+    }
+  }
+  lr.memory_gb = *acc.memory_gb;
+  lr.batch_sequences = std::llround(out.batch_tokens_target / out.seq_len);
+  out.layout = default_layout(lr);
+
+  out.global_batch_tokens = static_cast<double>(out.layout.global_batch_sequences) * out.seq_len;
+  out.steps = std::max(1LL, std::llround(out.tokens / out.global_batch_tokens));
+  out.trained_tokens = static_cast<double>(out.steps) * out.global_batch_tokens;
+  out.schedule = schedule_for(r.schedule, out.steps);
+  out.lr_given = r.peak_lr.has_value();
+  out.peak_lr = r.peak_lr.value_or(out.hyperparams.peak_lr);
+  out.final_lr = out.peak_lr * out.schedule.final_lr_fraction;
+  out.precision_source =
+      "bf16 weights, activations and gradients; fp32 master weights and Adam moments (Kalamkar et al. 2019; "
+      "Megatron-LM --bf16)";
+  add_forecast(db, r, lr.gpus, out);
+  out.loss = laws::loss(law, out.params, out.tokens);
+  out.loss_law = law.name;
+  add_notes(out);
+  return out;
+}
+
+ordered_json recipe_json(const Recipe& r) {
+  const hardware_db::ModelShape& s = r.shape;
+  ordered_json j;
+  j["params"] = r.params;
+  j["tokens"] = r.tokens;
+  j["shape"] = {{"id", s.id}, {"derived", r.shape_derived}, {"params", s.params}, {"layers", s.layers},
+                {"hidden", s.hidden},
+                {"heads", s.heads}, {"kv_heads", s.kv_heads}, {"head_dim", s.hidden / s.heads}, {"ffn", s.ffn},
+                {"vocab", s.vocab}, {"tied_embeddings", s.tied_embeddings}, {"gated_mlp", s.gated_mlp},
+                {"source", s.source}};
+  j["seq_len"] = r.seq_len;
+  j["hyperparams"] = {{"preset", r.law.name},
+                      {"citation", r.law.citation},
+                      {"caveat", r.law.caveat},
+                      {"flops_per_token_m", r.hyperparams.flops_per_token},
+                      {"compute_flops_c", r.hyperparams.compute_flops},
+                      {"peak_lr", r.hyperparams.peak_lr},
+                      {"batch_tokens", r.hyperparams.batch_tokens},
+                      {"fitted_range_flops", {r.law.fitted_min_flops, r.law.fitted_max_flops}},
+                      {"in_fitted_range", r.hyperparams.in_fitted_range}};
+  j["global_batch"] = {{"tokens", r.global_batch_tokens},
+                       {"sequences", r.layout.global_batch_sequences},
+                       {"target_tokens", r.batch_tokens_target},
+                       {"given", r.batch_given}};
+  const ParallelLayout& l = r.layout;
+  j["layout"] = {{"gpus", l.tensor_parallel * l.pipeline_parallel * l.data_parallel},
+                 {"tensor_parallel", l.tensor_parallel},
+                 {"pipeline_parallel", l.pipeline_parallel},
+                 {"data_parallel", l.data_parallel},
+                 {"micro_batch", l.micro_batch},
+                 {"grad_accumulation", l.grad_accumulation},
+                 {"sequence_parallel", l.sequence_parallel},
+                 {"recompute", l.full_recompute ? "full" : "selective"},
+                 {"zero_stage", 1},
+                 {"memory_gb_per_gpu", l.memory_gb_per_gpu},
+                 {"rule", l.rule}};
+  j["steps"] = r.steps;
+  j["trained_tokens"] = r.trained_tokens;
+  ordered_json drops = ordered_json::array();
+  for (const auto& [step, fraction] : r.schedule.drops) drops.push_back({{"step", step}, {"lr", r.peak_lr * fraction}});
+  j["learning_rate"] = {{"schedule", schedule_name(r.schedule.kind)},
+                        {"peak", r.peak_lr},
+                        {"final", r.final_lr},
+                        {"warmup_steps", r.schedule.warmup_steps},
+                        {"drops", drops},
+                        {"decay_steps", r.schedule.decay_steps},
+                        {"given", r.lr_given},
+                        {"source", r.schedule.source}};
+  j["optimizer"] = {{"name", "adamw"},           {"beta1", r.law.adam_beta1},
+                    {"beta2", r.law.adam_beta2}, {"eps", r.law.adam_eps},
+                    {"weight_decay", r.law.weight_decay}, {"grad_clip", r.law.grad_clip},
+                    {"source", r.law.optimizer_source}};
+  j["precision"] = {{"name", r.precision}, {"source", r.precision_source}};
+  j["hardware"] = r.forecast.hardware_id;
+  j["gpus"] = r.forecast.gpus;
+  j["tokens_per_s"] = r.tokens_per_s;
+  j["wall_days"] = r.forecast.wall_days;
+  j["gpu_hours"] = r.forecast.gpu_hours;
+  j["energy_kwh"] = r.forecast.energy_kwh;
+  j["co2_kg"] = r.forecast.co2_kg;
+  j["eps_tier"] = tier_name(r.forecast.tier);
+  // null where the law has no L(N, D) (an IsoFLOP law off its frontier).
+  j["loss"] = {{"value", std::isfinite(r.loss) ? ordered_json(r.loss) : ordered_json(nullptr)}, {"law", r.loss_law}};
+  j["notes"] = r.notes;
+  return j;
+}
+
+namespace {
+
+// Both files describe a dense Llama decoder; other catalogue shapes have
+// no faithful config in that format.
+void require_llama(const hardware_db::ModelShape& s) {
+  if (!s.gated_mlp || s.experts > 1) {
+    throw PlanError("--emit: " + s.id + " is not a Llama architecture (" +
+                    (s.experts > 1 ? "mixture of experts" : "two-matrix GELU MLP") +
+                    "); config.json and megatron-args.txt describe LlamaForCausalLM");
+  }
+}
+
+}  // namespace
+
+ordered_json hf_llama_config(const Recipe& r) {
+  const hardware_db::ModelShape& s = r.shape;
+  require_llama(s);
+  ordered_json c;
+  c["architectures"] = {"LlamaForCausalLM"};
+  c["model_type"] = "llama";
+  c["hidden_size"] = s.hidden;
+  c["intermediate_size"] = s.ffn;
+  c["num_hidden_layers"] = s.layers;
+  c["num_attention_heads"] = s.heads;
+  c["num_key_value_heads"] = s.kv_heads;
+  c["head_dim"] = s.hidden / s.heads;
+  c["vocab_size"] = s.vocab;
+  c["max_position_embeddings"] = r.seq_len;
+  c["rope_theta"] = kRopeTheta;
+  c["rms_norm_eps"] = kRmsNormEps;
+  c["tie_word_embeddings"] = s.tied_embeddings;
+  c["torch_dtype"] = "bfloat16";
+  c["hidden_act"] = "silu";
+  c["attention_bias"] = false;
+  c["mlp_bias"] = false;
+  c["initializer_range"] = kInitStd;
+  c["use_cache"] = true;
+  return c;
+}
+
+namespace {
+
+void arg(std::ostringstream& o, const std::string& name, const std::string& value = "") {
+  o << "--" << name;
+  if (!value.empty()) o << " " << value;
+  o << "\n";
+}
+
+std::string exact(double v) { return num(v, "%.6g"); }
+
+void schedule_args(std::ostringstream& o, const Recipe& r) {
+  arg(o, "lr", exact(r.peak_lr));
+  arg(o, "min-lr", exact(r.final_lr));
+  arg(o, "lr-warmup-iters", std::to_string(r.schedule.warmup_steps));
+  switch (r.schedule.kind) {
+    case Schedule::kCosine:
+      arg(o, "lr-decay-style", "cosine");
+      arg(o, "lr-decay-iters", std::to_string(r.steps));
+      break;
+    case Schedule::kWsd:
+      arg(o, "lr-decay-style", "WSD");
+      arg(o, "lr-decay-iters", std::to_string(r.steps));
+      arg(o, "lr-wsd-decay-style", "linear");
+      arg(o, "lr-wsd-decay-iters", std::to_string(r.schedule.decay_steps));
+      break;
+    case Schedule::kMultiStep:
+      // Megatron-LM has no step decay: constant after warmup, and the two
+      // drops are restarts from a checkpoint (the comment at the top).
+      arg(o, "lr-decay-style", "constant");
+      break;
+  }
+}
+
+}  // namespace
+
+std::string megatron_args(const Recipe& r) {
+  const hardware_db::ModelShape& s = r.shape;
+  require_llama(s);
+  const ParallelLayout& l = r.layout;
+  std::ostringstream o;
+  o << "# Megatron-LM pretrain_gpt.py arguments for a " << num(s.params) << "-parameter Llama-architecture model on "
+    << num(r.tokens) << " tokens (an estimate; plan.json has every assumption).\n"
+    << "# Use: torchrun ... pretrain_gpt.py $(grep -v '^#' megatron-args.txt) --data-path ... --tokenizer-type ...\n"
+    << "# Vocabulary " << s.vocab << " comes from the tokenizer. Data parallel " << l.data_parallel << " x micro-batch "
+    << l.micro_batch << " x accumulation " << l.grad_accumulation << " = global batch " << l.global_batch_sequences
+    << " sequences on " << l.tensor_parallel * l.pipeline_parallel * l.data_parallel << " GPUs.\n";
+  if (r.schedule.kind == Schedule::kMultiStep) {
+    for (const auto& [step, fraction] : r.schedule.drops) {
+      o << "# multi-step schedule (DeepSeek LLM §2.3): at iteration " << step << " resume with --lr "
+        << exact(r.peak_lr * fraction) << " --min-lr " << exact(r.peak_lr * fraction)
+        << " --override-opt_param-scheduler\n";
+    }
+  }
+  arg(o, "num-layers", std::to_string(s.layers));
+  arg(o, "hidden-size", std::to_string(s.hidden));
+  arg(o, "ffn-hidden-size", std::to_string(s.ffn));
+  arg(o, "num-attention-heads", std::to_string(s.heads));
+  if (s.kv_heads < s.heads) {
+    arg(o, "group-query-attention");
+    arg(o, "num-query-groups", std::to_string(s.kv_heads));
+  }
+  arg(o, "seq-length", std::to_string(r.seq_len));
+  arg(o, "max-position-embeddings", std::to_string(r.seq_len));
+  arg(o, "micro-batch-size", std::to_string(l.micro_batch));
+  arg(o, "global-batch-size", std::to_string(l.global_batch_sequences));
+  arg(o, "train-iters", std::to_string(r.steps));
+  schedule_args(o, r);
+  arg(o, "weight-decay", exact(r.law.weight_decay));
+  arg(o, "adam-beta1", exact(r.law.adam_beta1));
+  arg(o, "adam-beta2", exact(r.law.adam_beta2));
+  arg(o, "adam-eps", exact(r.law.adam_eps));
+  arg(o, "clip-grad", exact(r.law.grad_clip));
+  arg(o, "init-method-std", exact(kInitStd));
+  arg(o, "tensor-model-parallel-size", std::to_string(l.tensor_parallel));
+  arg(o, "pipeline-model-parallel-size", std::to_string(l.pipeline_parallel));
+  if (l.sequence_parallel) arg(o, "sequence-parallel");
+  arg(o, "use-distributed-optimizer");
+  if (l.full_recompute) {
+    arg(o, "recompute-granularity", "full");
+    arg(o, "recompute-method", "uniform");
+    arg(o, "recompute-num-layers", "1");
+  } else {
+    arg(o, "recompute-activations");
+  }
+  arg(o, "bf16");
+  arg(o, "swiglu");
+  arg(o, "normalization", "RMSNorm");
+  arg(o, "norm-epsilon", exact(kRmsNormEps));
+  arg(o, "position-embedding-type", "rope");
+  arg(o, "rotary-base", exact(kRopeTheta));
+  arg(o, "disable-bias-linear");
+  if (!s.tied_embeddings) arg(o, "untie-embeddings-and-output-weights");
+  arg(o, "attention-dropout", "0.0");
+  arg(o, "hidden-dropout", "0.0");
+  return o.str();
+}
+
+}  // namespace scaleplan::planner

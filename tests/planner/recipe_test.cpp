@@ -1,0 +1,142 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "laws/presets.h"
+#include "planner/recipe.h"
+#include "support.h"
+
+using namespace scaleplan::planner;
+using Catch::Matchers::Contains;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
+const scaleplan::laws::Law& law() {
+  static const scaleplan::laws::Law l = scaleplan::laws::preset("besiroglu2024");
+  return l;
+}
+
+RecipeRequest request(double params, double tokens, int gpus) {
+  RecipeRequest r;
+  r.shape.params = params;
+  r.tokens = tokens;
+  r.hardware = "h100-sxm5-80gb";
+  r.gpus = gpus;
+  return r;
+}
+
+// The invariants every recipe keeps, whatever its size.
+void check_consistent(const Recipe& r, int gpus, double memory_gb) {
+  const ParallelLayout& l = r.layout;
+  CHECK(l.tensor_parallel * l.pipeline_parallel * l.data_parallel == gpus);
+  CHECK(l.global_batch_sequences == static_cast<long long>(l.micro_batch) * l.data_parallel * l.grad_accumulation);
+  CHECK(r.global_batch_tokens == static_cast<double>(l.global_batch_sequences) * r.seq_len);
+  // Whole micro-batches per replica: the batch is the target rounded to one step of micro_batch x DP.
+  CHECK(std::abs(r.global_batch_tokens - r.batch_tokens_target) <=
+        0.5 * l.micro_batch * l.data_parallel * r.seq_len + r.seq_len);
+  // Trained tokens within half a step of the plan.
+  CHECK(std::abs(r.trained_tokens - r.tokens) <= 0.5 * r.global_batch_tokens);
+  CHECK(l.memory_gb_per_gpu <= memory_gb);
+  CHECK(r.shape.layers % l.pipeline_parallel == 0);
+  CHECK(r.shape.kv_heads % l.tensor_parallel == 0);
+  CHECK(l.sequence_parallel == (l.tensor_parallel > 1));
+  CHECK((r.hyperparams.in_fitted_range || !r.notes.empty()));
+}
+
+}  // namespace
+
+TEST_CASE("recipe: DeepSeek LLM 7B's shape on 512 H100s keeps batch, steps and layout consistent", "[planner][recipe]") {
+  RecipeRequest r = request(6.9e9, 2e12, 512);
+  r.shape.layers = 30;
+  r.shape.hidden = 4096;
+  r.shape.heads = 32;
+  r.shape.kv_heads = 32;
+  r.shape.ffn = 11008;
+  r.shape.vocab = 102400;
+  const Recipe rec = make_recipe(db(), law(), r);
+  check_consistent(rec, 512, 80);
+  CHECK_THAT(rec.shape.params, WithinRel(6.91e9, 0.002));
+  CHECK_THAT(rec.peak_lr, WithinRel(4.2e-4, 0.10));
+  CHECK_THAT(rec.final_lr, WithinRel(0.1 * rec.peak_lr, 1e-12));
+  CHECK(rec.layout.tensor_parallel == 1);  // 7B fits a GPU with ZeRO-1 over 512 replicas
+  CHECK_FALSE(rec.hyperparams.in_fitted_range);
+  CHECK_THAT(rec.notes.front(), Contains("outside the fitted range"));
+}
+
+TEST_CASE("recipe: sizes from 125M to 70B give consistent recipes on their GPUs", "[planner][recipe]") {
+  for (auto [params, tokens, gpus] : {std::tuple{125e6, 2.5e9, 1}, std::tuple{1e9, 20e9, 8},
+                                      std::tuple{7e9, 1.4e11, 64}, std::tuple{70e9, 1.4e12, 1024}}) {
+    INFO(params);
+    const Recipe rec = make_recipe(db(), law(), request(params, tokens, gpus));
+    check_consistent(rec, gpus, 80);
+    CHECK(rec.params == params);
+    CHECK_THAT(rec.shape.params, WithinRel(params, 0.01));
+    CHECK(rec.forecast.gpus == gpus);
+    CHECK(rec.tokens_per_s > 0);
+    CHECK_THAT(rec.loss, WithinRel(scaleplan::laws::loss(law(), params, tokens), 1e-12));
+  }
+}
+
+TEST_CASE("recipe: a 70B model needs tensor parallelism within a node", "[planner][recipe]") {
+  const Recipe rec = make_recipe(db(), law(), request(70e9, 1.4e12, 1024));
+  CHECK(rec.layout.tensor_parallel == 8);
+  // 70B / 8 x (6 + 12 / DP) bytes of state alone is over 50 GB.
+  CHECK(rec.layout.memory_gb_per_gpu > 50);
+}
+
+TEST_CASE("recipe: given batch and learning rate replace the law's", "[planner][recipe]") {
+  RecipeRequest r = request(1e9, 2e10, 8);
+  r.global_batch_tokens = 1 << 20;
+  r.peak_lr = 3e-4;
+  r.schedule = Schedule::kCosine;
+  const Recipe rec = make_recipe(db(), law(), r);
+  CHECK(rec.global_batch_tokens == 1 << 20);  // 256 sequences of 4096: 8 replicas x micro-batch x accumulation
+  CHECK(rec.peak_lr == 3e-4);
+  CHECK_THAT(rec.final_lr, WithinRel(3e-5, 1e-12));
+  CHECK(rec.steps == std::llround(2e10 / (1 << 20)));
+}
+
+TEST_CASE("recipe: a plan's GPU count too small for the layout is raised, with a note", "[planner][recipe]") {
+  RecipeRequest r = request(70e9, 1.4e12, 16);
+  CHECK_THROWS_WITH(make_recipe(db(), law(), r), Contains("cannot hold"));
+  r.raise_gpus_to_fit = true;
+  const Recipe rec = make_recipe(db(), law(), r);
+  CHECK(rec.forecast.gpus > 16);
+  check_consistent(rec, rec.forecast.gpus, 80);
+  CHECK_THAT(rec.notes.front(), Contains("16 GPUs cannot hold"));
+}
+
+TEST_CASE("recipe: impossible requests are refused by name", "[planner][recipe]") {
+  RecipeRequest small_batch = request(125e6, 1e12, 1024);
+  small_batch.global_batch_tokens = 4096.0 * 100;
+  CHECK_THROWS_WITH(make_recipe(db(), law(), small_batch), Contains("fewer than one per data-parallel replica"));
+  RecipeRequest heads = request(7e9, 1e11, 8);
+  heads.shape.hidden = 4096;
+  heads.shape.heads = 30;
+  CHECK_THROWS_WITH(make_recipe(db(), law(), heads), Contains("--heads: 30 heads do not divide"));
+  CHECK_THROWS_WITH(make_recipe(db(), law(), request(405e9, 1e12, 8)), Contains("cannot hold"));
+  RecipeRequest both = request(7e9, 1e11, 8);
+  both.model = "llama-2-7b";
+  CHECK_THROWS_WITH(make_recipe(db(), law(), both), Contains("--model"));
+  RecipeRequest preset = request(7e9, 1e11, 8);
+  preset.hyperparams = "none";
+  CHECK_THROWS_WITH(make_recipe(db(), law(), preset), Contains("--hyperparams"));
+}
+
+TEST_CASE("recipe: the Hugging Face config and Megatron arguments describe the same shape", "[planner][recipe]") {
+  const Recipe rec = make_recipe(db(), law(), request(7e9, 1.4e11, 64));
+  const auto c = hf_llama_config(rec);
+  CHECK(c["architectures"][0] == "LlamaForCausalLM");
+  CHECK(c["num_hidden_layers"] == rec.shape.layers);
+  const std::string args = megatron_args(rec);
+  CHECK_THAT(args, Contains("--num-layers " + std::to_string(rec.shape.layers) + "\n"));
+  CHECK_THAT(args, Contains("--ffn-hidden-size " + std::to_string(rec.shape.ffn) + "\n"));
+  RecipeRequest pythia;
+  pythia.model = "pythia-1b";
+  pythia.tokens = 3e11;
+  pythia.gpus = 8;
+  const Recipe gelu = make_recipe(db(), law(), pythia);
+  CHECK_THROWS_WITH(hf_llama_config(gelu), Contains("not a Llama architecture"));
+}
