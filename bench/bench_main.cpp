@@ -22,7 +22,7 @@ double seconds_since(Clock::time_point t0) {
 }
 
 void bench_fit() {
-  const std::string path = std::string(SCALEPLAN_SHARED_DIR) + "/data/svg_extracted_data.csv";
+  const std::string path = std::string(SCALEPLAN_TEST_DATA) + "/svg_extracted_data.csv";
   if (!std::filesystem::exists(path)) {
     std::printf("fit: skipped (%s absent)\n", path.c_str());
     return;

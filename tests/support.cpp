@@ -16,9 +16,10 @@ extern char** environ;
 
 namespace scaleplan::testing {
 
-std::string shared_path(const std::string& relative) {
-  std::filesystem::path p = std::filesystem::path(SCALEPLAN_SHARED_DIR) / relative;
-  return std::filesystem::exists(p) ? p.string() : std::string();
+std::string test_data_path(const std::string& relative) {
+  const std::filesystem::path p = std::filesystem::path(SCALEPLAN_TEST_DATA) / relative;
+  if (!std::filesystem::exists(p)) throw std::runtime_error("vendored test data missing: " + p.string());
+  return p.string();
 }
 
 int RunResult::err_lines() const {

@@ -14,8 +14,9 @@ namespace scaleplan::testing {
 const hardware_db::Database& embedded_db();
 
 
-// ../shared/<relative>, or "" when the folder is absent (a user's clone).
-std::string shared_path(const std::string& relative);
+// tests/data/<relative>: public files vendored with their source
+// (tests/data/SOURCES.md), so every test runs in a plain clone.
+std::string test_data_path(const std::string& relative);
 
 struct RunResult {
   int exit_code = -1;
@@ -42,9 +43,3 @@ std::filesystem::path temp_dir(const std::string& tag);
 
 }  // namespace scaleplan::testing
 
-// Catch2 v2 has no SKIP: warn and leave the test case.
-#define SCALEPLAN_REQUIRE_SHARED(path)                                   \
-  if ((path).empty()) {                                                  \
-    WARN("skipped: ../shared is not beside the checkout (CI has it)");   \
-    return;                                                              \
-  }

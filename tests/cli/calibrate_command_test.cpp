@@ -11,8 +11,7 @@ using scaleplan::testing::run_scaleplan;
 using Catch::Matchers::WithinRel;
 
 TEST_CASE("calibrate writes a profile that makes the next forecast match the measured run", "[cli][shared]") {
-  const std::string log = scaleplan::testing::shared_path("data/teenytinyllama/emissions-460m.csv");
-  SCALEPLAN_REQUIRE_SHARED(log);
+  const std::string log = scaleplan::testing::test_data_path("teenytinyllama/emissions-460m.csv");
   const auto dir = scaleplan::testing::temp_dir("calib");
   const std::string profile = (dir / "a100.json").string();
   auto r = run_scaleplan({"calibrate", log, "--params", "468239360", "--tokens", "9.8e9", "--hardware",

@@ -53,8 +53,7 @@ TEST_CASE("fit --output writes a law that tokens --law reads", "[cli]") {
 }
 
 TEST_CASE("fit reads Epoch's Chinchilla extraction with no column mapping", "[cli][shared]") {
-  const std::string path = scaleplan::testing::shared_path("data/svg_extracted_data.csv");
-  SCALEPLAN_REQUIRE_SHARED(path);
+  const std::string path = scaleplan::testing::test_data_path("svg_extracted_data.csv");
   auto r = run_scaleplan({"fit", path, "--max-loss", "3.44", "--json"});
   REQUIRE(r.exit_code == 0);
   const json doc = json::parse(r.out);

@@ -25,8 +25,7 @@ std::vector<Run> synthetic(const Law& law, double noise_sigma, unsigned seed) {
 }
 
 RunsData epoch_points() {
-  const std::string path = scaleplan::testing::shared_path("data/svg_extracted_data.csv");
-  if (path.empty()) return {};
+  const std::string path = scaleplan::testing::test_data_path("svg_extracted_data.csv");
   RunsFilter filter;
   filter.max_loss = 3.44;
   return load_runs(read_csv_file(path), {}, filter);
@@ -81,7 +80,6 @@ TEST_CASE("fit: refuses data that cannot identify the law", "[laws]") {
 
 TEST_CASE("fit: Epoch's Chinchilla points give the published grid optimum", "[laws][shared]") {
   const RunsData data = epoch_points();
-  SCALEPLAN_REQUIRE_SHARED(data.runs.empty() ? std::string() : "ok");
   const FitResult r = fit_law(data.runs);
   check_epoch_grid_optimum(r);
   CHECK(r.starts_at_best > r.starts_run / 2);
@@ -89,7 +87,6 @@ TEST_CASE("fit: Epoch's Chinchilla points give the published grid optimum", "[la
 
 TEST_CASE("fit: the default start selection lands on the full grid's optimum", "[laws][shared]") {
   const RunsData data = epoch_points();
-  SCALEPLAN_REQUIRE_SHARED(data.runs.empty() ? std::string() : "ok");
   FitOptions full;
   full.full_grid = true;
   const FitResult all = fit_law(data.runs, full);
@@ -103,7 +100,6 @@ TEST_CASE("fit: the default start selection lands on the full grid's optimum", "
 
 TEST_CASE("fit: huber-mle reproduces Epoch's published estimate", "[laws][shared]") {
   const RunsData data = epoch_points();
-  SCALEPLAN_REQUIRE_SHARED(data.runs.empty() ? std::string() : "ok");
   FitOptions o;
   o.estimator = Estimator::kHuberMle;
   const FitResult r = fit_law(data.runs, o);
@@ -117,7 +113,6 @@ TEST_CASE("fit: huber-mle reproduces Epoch's published estimate", "[laws][shared
 
 TEST_CASE("fit: a 4000-resample bootstrap matches Epoch's standard errors", "[laws][shared]") {
   const RunsData data = epoch_points();
-  SCALEPLAN_REQUIRE_SHARED(data.runs.empty() ? std::string() : "ok");
   FitOptions o;
   o.bootstrap = 4000;
   o.seed = 2024;

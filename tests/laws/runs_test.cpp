@@ -7,8 +7,7 @@
 using namespace scaleplan::laws;
 
 TEST_CASE("runs: Epoch's Chinchilla extraction loads with no mapping and --max-loss 3.44 keeps 240", "[laws][shared]") {
-  const std::string path = scaleplan::testing::shared_path("data/svg_extracted_data.csv");
-  SCALEPLAN_REQUIRE_SHARED(path);
+  const std::string path = scaleplan::testing::test_data_path("svg_extracted_data.csv");
   RunsFilter filter;
   filter.max_loss = 3.44;
   const RunsData data = load_runs(read_csv_file(path), {}, filter);

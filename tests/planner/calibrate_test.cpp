@@ -36,8 +36,7 @@ std::string v3_row(const std::string& run, const std::string& gpu_model, double 
 }  // namespace
 
 TEST_CASE("calibrate: TeenyTinyLlama-460m's CodeCarbon log gives its measured power, overhead, MFU and grid", "[planner][shared]") {
-  const std::string path = scaleplan::testing::shared_path("data/teenytinyllama/emissions-460m.csv");
-  SCALEPLAN_REQUIRE_SHARED(path);
+  const std::string path = scaleplan::testing::test_data_path("teenytinyllama/emissions-460m.csv");
   const Calibration c = calibrate(db(), path, 468239360, 9.8e9, "a100-sxm4-40gb", std::nullopt, std::nullopt, "");
   CHECK_THAT(c.measured.gpu_power_w, WithinRel(329, 0.01));
   CHECK_THAT(c.measured.host_overhead, WithinRel(0.22, 0.03));
@@ -59,8 +58,7 @@ TEST_CASE("calibrate: TeenyTinyLlama-460m's CodeCarbon log gives its measured po
 }
 
 TEST_CASE("calibrate: the 160m log's zero gpu_power column is not used", "[planner][shared]") {
-  const std::string path = scaleplan::testing::shared_path("data/teenytinyllama/emissions-160m.csv");
-  SCALEPLAN_REQUIRE_SHARED(path);
+  const std::string path = scaleplan::testing::test_data_path("teenytinyllama/emissions-160m.csv");
   const Measured m = read_codecarbon(path, std::nullopt);
   CHECK(m.gpu_power_w > 300);  // 12.66 kWh over 38.7 h
 }
