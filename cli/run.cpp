@@ -142,7 +142,8 @@ std::vector<std::string> to_args(const std::string& command, const nlohmann::jso
 nlohmann::ordered_json call(const std::string& command, const nlohmann::json& options,
                             const std::vector<std::string>& positional) {
   std::vector<std::string> args = to_args(command, options, positional);
-  args.push_back("--json");
+  // Right after the command, where no option can take it for its value.
+  args.insert(args.begin() + 1, "--json");
   std::ostringstream out, err;
   nlohmann::ordered_json doc;
   int code = 0;

@@ -59,3 +59,12 @@ TEST_CASE("An unknown command through run gives exit code 1 and one line", "[run
   CHECK(out.str().empty());
   CHECK(err.str().find("unknown command 'frobnicate'") != std::string::npos);
 }
+
+TEST_CASE("An option given no value is blamed on itself, not on --json", "[run]") {
+  try {
+    call("tokens", {{"params", true}});
+    FAIL("expected a RequestError");
+  } catch (const RequestError& e) {
+    CHECK(std::string(e.what()).find("--json") == std::string::npos);
+  }
+}
