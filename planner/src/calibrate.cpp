@@ -8,6 +8,9 @@
 
 namespace scaleplan::planner {
 
+// The largest GPU count a CodeCarbon row may report; far above any cluster.
+constexpr int kMaxLoggedGpus = 1'000'000;
+
 namespace {
 
 const char* const kRequired[] = {"run_id", "duration", "emissions", "energy_consumed", "gpu_energy",
@@ -65,7 +68,13 @@ Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::strin
       m.cpu_energy_kwh += col("cpu_energy");
       m.ram_energy_kwh += col("ram_energy");
       m.co2_kg += col("emissions");
-      m.gpu_count = std::max(m.gpu_count, static_cast<int>(col("gpu_count")));
+      // Checked before the conversion: a count beyond int is UB, not a count.
+      const double gpu_count = col("gpu_count");
+      if (!(gpu_count >= 0 && gpu_count <= kMaxLoggedGpus)) {
+        throw PlanError(path + ": gpu_count is " + std::to_string(gpu_count) + " in row " + std::to_string(r + 2) +
+                        "; expected a count from 0 to " + std::to_string(kMaxLoggedGpus));
+      }
+      m.gpu_count = std::max(m.gpu_count, static_cast<int>(gpu_count));
       pue_weighted += (c_pue >= 0 ? t.number(r, c_pue) : 1.0) * col("energy_consumed");
       if (c_model >= 0) m.gpu_model = t.rows[r][c_model];
       if (c_country >= 0) m.country_iso = t.rows[r][c_country];
