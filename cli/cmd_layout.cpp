@@ -19,7 +19,7 @@ struct LayoutOptions {
   std::string params, model, tokens, hardware, gpus, global_batch_tokens, network_gbps, hardware_db;
   std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab, tp, pp, micro_batch, virtual_stages, zero;
   int seq_len = planner::kDefaultTrainingSeqLen;
-  std::string recompute;
+  std::string recompute, mlp;
   int top = 5;
   bool json = false;
 };
@@ -40,6 +40,7 @@ planner::ThroughputRequest request_from(const LayoutOptions& o) {
   r.shape.kv_heads = o.kv_heads;
   r.shape.ffn = o.ffn;
   r.shape.vocab = o.vocab;
+  if (!o.mlp.empty()) r.shape.gated_mlp = o.mlp == "gated";
   r.seq_len = o.seq_len;
   r.hardware = o.hardware;
   r.gpus = whole_count(o.gpus, "--gpus");
@@ -192,6 +193,8 @@ void setup_layout(CLI::App& app) {
   sub->add_option("--kv-heads", o->kv_heads, "key/value heads (grouped-query attention)");
   sub->add_option("--ffn", o->ffn, "MLP width");
   sub->add_option("--vocab", o->vocab, "vocabulary size");
+  sub->add_option("--mlp", o->mlp, "MLP kind: gated (SwiGLU, 3 matrices; default) or plain (GELU, 2)")
+      ->check(CLI::IsMember({"gated", "plain"}));
   sub->add_option("--seq-len", o->seq_len, "tokens per sequence (default 4096)");
   sub->add_option("--hardware", o->hardware, "accelerator id (scaleplan hardware list)")->required();
   sub->add_option("--gpus", o->gpus, "number of accelerators")->required();

@@ -86,8 +86,8 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
   const double elementwise =
       tokens * (kElementwiseBytesPerHidden * h + kElementwiseBytesPerFfn * m.ffn) / t / sys.hbm_bytes_per_s;
   // Forward share of element-wise traffic is a third of the total.
-  const double fwd = gemms + attention + (elementwise + scores_s) / 3;
-  const double bwd = 2 * gemms + 2 * attention + (elementwise + scores_s) * 2 / 3;
+  const double fwd = gemms + attention + (elementwise + scores_s) / 3 + kLayerLaunchOverheadS / 3;
+  const double bwd = 2 * gemms + 2 * attention + (elementwise + scores_s) * 2 / 3 + kLayerLaunchOverheadS * 2 / 3;
   double recompute = 0;
   if (l.recompute == Recompute::kSelective) recompute = attention + scores_s / 3;
   if (l.recompute == Recompute::kFull) recompute = fwd;

@@ -51,4 +51,34 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
   return p;
 }
 
+std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware, double params,
+                                        double tokens, int gpus, int seq_len, std::optional<double> network_gbps,
+                                        std::string* why_not) {
+  ThroughputRequest r;
+  r.shape.params = params;
+  r.tokens = tokens;
+  r.hardware = hardware;
+  r.gpus = gpus;
+  r.seq_len = seq_len;
+  r.network_gbps = network_gbps;
+  r.pins.top = 1;
+  try {
+    const ThroughputPlan p = plan_throughput(db, r);
+    const LayoutResult& best = p.search.best.front();
+    const double steady = 6 * p.shape.params * best.time.tokens_per_s / gpus / p.system.peak_flops;
+    ModelledMfu m;
+    m.mfu = steady * p.goodput.value;
+    m.low = steady * p.goodput.low;
+    m.high = steady * p.goodput.high;
+    m.steady_mfu = best.time.mfu;
+    m.goodput = p.goodput.value;
+    m.layout = best.layout.describe();
+    m.evaluated = p.search.evaluated;
+    return m;
+  } catch (const PlanError& e) {
+    if (why_not) *why_not = e.what();
+    return std::nullopt;
+  }
+}
+
 }  // namespace scaleplan::planner

@@ -84,7 +84,7 @@ hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const Sha
     require_positive(v, name);
   }
   if (r.params && !(*r.params > 0 && std::isfinite(*r.params))) throw PlanError("--params: must be positive");
-  const bool dims_given = r.layers || r.hidden || r.heads || r.kv_heads || r.ffn || r.vocab;
+  const bool dims_given = r.layers || r.hidden || r.heads || r.kv_heads || r.ffn || r.vocab || r.gated_mlp;
   hardware_db::ModelShape s;
   if (r.model) {
     s = db.model(*r.model);
@@ -105,6 +105,7 @@ hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const Sha
   } else {
     throw PlanError("--params (or --model, or --layers and --hidden) is required");
   }
+  if (r.gated_mlp) s.gated_mlp = *r.gated_mlp;
   if (r.hidden) {
     s.hidden = *r.hidden;
     if (!r.heads) s.heads = default_heads(s.hidden);

@@ -71,6 +71,12 @@ inline constexpr double kBucketElements = 40e6, kBucketElementsPerReplica = 1e6;
 // SMs and HBM bandwidth from the GEMMs they overlap. Assumed: each second
 // of overlapped data-parallel traffic costs 0.15 s of compute.
 inline constexpr double kOverlapContention = 0.15;
+// Every kernel launch costs time the GPU idles when kernels are short:
+// ~60 kernels per layer forward and backward in eager PyTorch at ~5 us of
+// launch and dispatch each (the overhead CUDA graphs remove; PyTorch
+// "Performance Tuning Guide", NVIDIA "Getting Started with CUDA Graphs").
+// It matters for small models: 0.3 ms per layer and micro-batch.
+inline constexpr double kLayerLaunchOverheadS = 60 * 5e-6;
 // CUDA context, NCCL buffers and allocator fragmentation per accelerator.
 inline constexpr double kRuntimeOverheadBytes = 3e9;
 // Optimizer step: read and write fp32 master, m, v and read the gradient.

@@ -49,4 +49,20 @@ struct ThroughputPlan {
 // including when no layout fits in memory.
 ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& request);
 
+// The MFU of billed hours in 6ND accounting that the model gives a
+// forecast of N parameters on D tokens: 6 N_shape x steady tokens/s per
+// accelerator x goodput / peak, so that 6ND / (peak x MFU) is the billed
+// time; low/high from the goodput band. Empty, with the reason in
+// `why_not`, when the part has no link data or no layout fits.
+struct ModelledMfu {
+  double mfu = 0, low = 0, high = 0;
+  double steady_mfu = 0;  // model FLOPs (attention included) over peak, steady state
+  double goodput = 0;
+  std::string layout;     // "TP8 PP4 DP32 mb1 x16 selective ZeRO-1"
+  size_t evaluated = 0;
+};
+std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware, double params,
+                                        double tokens, int gpus, int seq_len, std::optional<double> network_gbps,
+                                        std::string* why_not);
+
 }  // namespace scaleplan::planner

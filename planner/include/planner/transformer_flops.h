@@ -42,6 +42,7 @@ struct ShapeQuery {
   std::optional<std::string> model;
   std::optional<double> params;
   std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab;
+  std::optional<bool> gated_mlp;  // SwiGLU (3 matrices) or a plain GELU MLP (2)
 };
 hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& request);
 
