@@ -16,14 +16,14 @@
 // H100s), tau = 10 min lost per interruption (restart plus the work since
 // the last checkpoint); the failure term alone costs 5% at 16k
 // accelerators, as Llama 3's ">90% effective training time" implies.
-// g0 = 0.70 is everything else a published bill holds (checkpointing,
-// evaluation, data stalls, slow nodes, restarts from divergence, the
-// software stack's distance from the one modelled): the median ratio of
-// the steady-state hours modelled here to the billed hours of the
-// published runs in tests/data/billed_runs.csv (Pythia, LLaMA 1/2,
-// BLOOM, StarCoder, MPT, TinyLlama, Llama 3.1). The band g0 in
-// [0.50, 0.95] spans them: BLOOM-176B billed ~0.5 of its modelled steady
-// state, LLaMA-1 (Touvron et al. 2023, Table 15) ~0.9.
+// g0 = 0.65 is everything else a published bill holds (checkpointing,
+// evaluation, data stalls, slow nodes, restarts from divergence, and the
+// framework overheads the step-time model leaves out): fitted to the
+// published runs in tests/data/billed_runs.csv (Pythia, LLaMA 1/2, BLOOM,
+// StarCoder, MPT, TinyLlama, GPT-3, Llama 3.1), the value that puts most
+// of them within x1.5 (0.60-0.70 give the same median error). The band
+// g0 in [0.50, 0.95] spans them: BLOOM-176B billed ~0.45 of its modelled
+// steady state, LLaMA-1 (Touvron et al. 2023, Table 15) ~0.75.
 
 #include <optional>
 #include <vector>
@@ -34,7 +34,7 @@ namespace scaleplan::planner {
 
 inline constexpr double kBatchLawCoefficient = 0.2920;  // DeepSeek LLM eq. 1
 inline constexpr double kBatchLawExponent = 0.3271;
-inline constexpr double kGoodputBase = 0.70;
+inline constexpr double kGoodputBase = 0.65;
 inline constexpr double kGoodputBaseLow = 0.50, kGoodputBaseHigh = 0.95;
 inline constexpr double kInterruptionsPerGpuHour = 419.0 / (16384.0 * 54 * 24);
 inline constexpr double kHoursLostPerInterruption = 10.0 / 60;
