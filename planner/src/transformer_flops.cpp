@@ -4,6 +4,7 @@
 
 #include "planner/finetune.h"
 #include "planner/forecast.h"
+#include "planner/shape.h"
 
 namespace scaleplan::planner {
 
@@ -28,10 +29,6 @@ double block_params(const hardware_db::ModelShape& m) {
   const double attention = 2 * h * h + 2 * h * m.kv_heads * head_dim;
   const double mlp = (m.gated_mlp ? 3.0 : 2.0) * h * m.ffn * m.experts;
   return attention + mlp;
-}
-
-double shape_params(const hardware_db::ModelShape& m) {
-  return m.layers * block_params(m) + 2.0 * m.vocab * m.hidden;
 }
 
 namespace {
@@ -65,76 +62,46 @@ double hardware_flops_per_token(const hardware_db::ModelShape& m, int seq_len, R
 
 namespace {
 
-void require_positive(std::optional<int> v, const char* option) {
-  if (v && *v <= 0) throw PlanError(std::string(option) + ": " + std::to_string(*v) + " must be a positive count");
-}
-
-// Heads of 128 dimensions where the width allows, else 64.
-int default_heads(int hidden) {
-  if (hidden % 128 == 0) return hidden / 128;
-  if (hidden % 64 == 0) return hidden / 64;
-  return 1;
+// The catalogue model with each given dimension in place of its own.
+hardware_db::ModelShape catalogue_shape(const hardware_db::Database& db, const ShapeQuery& r) {
+  hardware_db::ModelShape s = db.model(*r.model);
+  if (s.experts > 1) {
+    throw PlanError("--model: " + s.id + " is a mixture of experts; the layout model covers dense transformers");
+  }
+  const bool overridden = r.layers || r.hidden || r.heads || r.kv_heads || r.ffn || r.vocab || r.gated_mlp;
+  if (!overridden) return s;
+  if (r.layers) s.layers = *r.layers;
+  if (r.hidden) s.hidden = *r.hidden;
+  if (r.heads) s.heads = *r.heads;
+  if (r.kv_heads) s.kv_heads = *r.kv_heads;
+  if (r.ffn) s.ffn = *r.ffn;
+  if (r.vocab) s.vocab = *r.vocab;
+  if (r.gated_mlp) s.gated_mlp = *r.gated_mlp;
+  check_shape(s);
+  s.params = parameter_count(s);
+  s.id += "+overrides";
+  return s;
 }
 
 }  // namespace
 
 hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& r) {
-  for (auto [v, name] : {std::pair{r.layers, "--layers"}, {r.hidden, "--hidden"}, {r.heads, "--heads"},
-                         {r.kv_heads, "--kv-heads"}, {r.ffn, "--ffn"}, {r.vocab, "--vocab"}}) {
-    require_positive(v, name);
-  }
-  if (r.params && !(*r.params > 0 && std::isfinite(*r.params))) throw PlanError("--params: must be positive");
-  const bool dims_given = r.layers || r.hidden || r.heads || r.kv_heads || r.ffn || r.vocab || r.gated_mlp;
-  hardware_db::ModelShape s;
-  if (r.model) {
-    s = db.model(*r.model);
-    if (s.experts > 1) {
-      throw PlanError("--model: " + s.id + " is a mixture of experts; the layout model covers dense transformers");
-    }
-  } else if (r.params) {
-    s = standard_shape(*r.params);
-    // Widths in steps of 8 heads of 128 from 4,096 up (Llama 2/3: 32, 64,
-    // 128 heads), 2 heads below, so that tensor parallelism can split them.
-    const int step = s.hidden >= 4096 ? 1024 : 256;
-    s.hidden = std::max(step, static_cast<int>(std::lround(static_cast<double>(s.hidden) / step)) * step);
-    s.heads = default_heads(s.hidden);
-    s.kv_heads = s.heads;
-    s.ffn = static_cast<int>(std::round(8.0 * s.hidden / 3 / 256) * 256);
+  if (r.model) return catalogue_shape(db, r);
+  ShapeRequest request;
+  request.layers = r.layers, request.hidden = r.hidden, request.heads = r.heads;
+  request.kv_heads = r.kv_heads, request.ffn = r.ffn, request.vocab = r.vocab;
+  if (r.params) {
+    request.params = *r.params;
   } else if (r.layers && r.hidden) {
-    s = standard_shape(12.0 * *r.layers * *r.hidden * static_cast<double>(*r.hidden));
+    // 12 L d^2 in the blocks (Kaplan et al. 2020, Table 1) plus the two
+    // embeddings: the N the given depth and width imply.
+    const double d = *r.hidden;
+    request.params = 12.0 * *r.layers * d * d + 2.0 * r.vocab.value_or(kDefaultVocab) * d;
   } else {
     throw PlanError("--params (or --model, or --layers and --hidden) is required");
   }
+  hardware_db::ModelShape s = derive_shape(request).shape;
   if (r.gated_mlp) s.gated_mlp = *r.gated_mlp;
-  if (r.hidden) {
-    s.hidden = *r.hidden;
-    if (!r.heads) s.heads = default_heads(s.hidden);
-    if (!r.ffn) s.ffn = s.gated_mlp ? static_cast<int>(std::round(8.0 * s.hidden / 3 / 256) * 256) : 4 * s.hidden;
-  }
-  if (r.heads) s.heads = *r.heads;
-  if (r.heads || r.hidden) s.kv_heads = s.heads;
-  if (r.kv_heads) s.kv_heads = *r.kv_heads;
-  if (r.ffn) s.ffn = *r.ffn;
-  if (r.vocab) s.vocab = *r.vocab;
-  if (r.layers) {
-    s.layers = *r.layers;
-  } else if (!r.model && r.params) {
-    // The rule sizes the blocks only; the embeddings count towards N too.
-    const double blocks = *r.params - 2.0 * s.vocab * s.hidden;
-    s.layers = std::max(1, static_cast<int>(std::lround(blocks / block_params(s))));
-  }
-  if (s.hidden % s.heads != 0) {
-    throw PlanError("--heads: " + std::to_string(s.heads) + " heads do not divide the hidden size " +
-                    std::to_string(s.hidden));
-  }
-  if (s.kv_heads > s.heads || s.heads % s.kv_heads != 0) {
-    throw PlanError("--kv-heads: " + std::to_string(s.kv_heads) + " does not divide the " +
-                    std::to_string(s.heads) + " attention heads");
-  }
-  if (dims_given || !r.model) {
-    s.params = shape_params(s);
-    if (r.model) s.id += "+overrides";
-  }
   return s;
 }
 

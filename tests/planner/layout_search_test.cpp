@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "planner/shape.h"
 #include "planner/forecast.h"
 #include "planner/layout_search.h"
 #include "support.h"
@@ -23,7 +24,7 @@ hardware_db::ModelShape gpt(int layers, int hidden, int heads, int vocab = 51200
   s.ffn = ffn ? ffn : 4 * hidden;
   s.vocab = vocab;
   s.gated_mlp = gated;
-  s.params = shape_params(s);
+  s.params = parameter_count(s);
   return s;
 }
 

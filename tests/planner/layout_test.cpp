@@ -3,6 +3,7 @@
 // all-reduce after the backward pass).
 #include <catch2/catch.hpp>
 
+#include "planner/shape.h"
 #include "planner/layout_search.h"
 #include "support.h"
 
@@ -20,7 +21,7 @@ hardware_db::ModelShape gpt(int layers, int hidden, int heads) {
   s.ffn = 4 * hidden;
   s.vocab = 51200;
   s.gated_mlp = false;
-  s.params = shape_params(s);
+  s.params = parameter_count(s);
   return s;
 }
 

@@ -28,14 +28,12 @@ Recompute recompute_from_name(const std::string& name);  // throws PlanError
 // Weights of one transformer block: q and o (h x h), k and v (h x kv),
 // and the MLP (two or, gated, three h x f matrices).
 double block_params(const hardware_db::ModelShape& shape);
-// All weights: L blocks, plus input embedding and output projection.
-double shape_params(const hardware_db::ModelShape& shape);
 
 double model_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
 double hardware_flops_per_token(const hardware_db::ModelShape& shape, int seq_len, Recompute recompute);
 
-// A shape for the request: the catalogue model, else planner::standard_shape
-// of N, then each given dimension replaces the derived one. Throws PlanError
+// A shape for the request: the catalogue model, else the rule of planner/shape.h
+// for N, then each given dimension replaces the derived one. Throws PlanError
 // naming the option when the shape is impossible (heads not dividing the
 // hidden size, kv heads not dividing heads, non-positive sizes).
 struct ShapeQuery {
