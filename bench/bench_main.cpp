@@ -111,7 +111,10 @@ void bench_large_inputs() {
   std::printf("runs CSV: %zu rows parsed and loaded in %.3f s\n", runs.runs.size(), seconds_since(t0));
 }
 
+void bench_layout();  // bench_layout.cpp
+
 int main() {
+  bench_layout();
   bench_large_inputs();
   bench_fit();
   bench_plan();

@@ -24,6 +24,7 @@ void setup_calibrate(CLI::App& app);
 void setup_finetune(CLI::App& app);
 void setup_models(CLI::App& app);
 void setup_recipe(CLI::App& app);
+void setup_layout(CLI::App& app);
 
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);

@@ -17,6 +17,7 @@ ordered_json forecast_json(const planner::Forecast& f) {
   j["flops"] = f.flops;
   j["gpus"] = f.gpus;
   j["mfu"] = f.mfu;
+  j["layout"] = f.layout;  // "" when the MFU is flat or given
   j["gpu_hours"] = f.gpu_hours;
   j["wall_days"] = f.wall_days;
   j["accounting"] = planner::accounting_name(f.accounting);
@@ -115,7 +116,9 @@ void add_forecast_options(CLI::App& sub, ForecastFlags& f, bool hardware_require
   auto* h = sub.add_option("--hardware", f.hardware, "accelerator id (see `scaleplan hardware list`)");
   if (hardware_required) h->required();
   sub.add_option("--gpus", f.gpus, "accelerator count (default: fewest that hold the training state)");
-  sub.add_option("--mfu", f.mfu, "model FLOPs utilisation in (0, 1] (default: the accelerator's, billed hours)");
+  sub.add_option("--mfu", f.mfu, "model FLOPs utilisation in (0, 1] (default: the best layout's, billed hours)");
+  sub.add_option("--seq-len", f.seq_len, "tokens per sequence, for the layout model (default 4096)");
+  sub.add_option("--network-gbps", f.network_gbps, "scale-out bandwidth per accelerator in Gbit/s, for the layout model");
   sub.add_option("--gpu-hours", f.gpu_hours, "measured GPU-hours of a finished run");
   sub.add_option("--power-w", f.power_w, "power per accelerator in W to account with");
   sub.add_option("--region", f.region, "grid: ISO code (DE, DEU), country or provider:region (aws:us-east-1)");
@@ -155,6 +158,11 @@ planner::ForecastInput forecast_input(const ForecastFlags& f) {
     in.gpus = static_cast<int>(*g);
   }
   in.mfu = optional_quantity(f.mfu, "--mfu");
+  if (auto s = optional_quantity(f.seq_len, "--seq-len")) {
+    if (*s != std::floor(*s) || *s > 1e8) throw InputError("--seq-len: '" + f.seq_len + "' is not a whole count");
+    in.seq_len = static_cast<int>(*s);
+  }
+  in.network_gbps = optional_quantity(f.network_gbps, "--network-gbps");
   in.gpu_hours = optional_quantity(f.gpu_hours, "--gpu-hours");
   in.power_w = optional_quantity(f.power_w, "--power-w");
   if (!f.region.empty()) in.region = f.region;

@@ -19,7 +19,7 @@ void add_advice_rows(Table& t, const planner::Advice& a);
 
 // Options every command that forecasts takes.
 struct ForecastFlags {
-  std::string hardware, gpus, mfu, gpu_hours, power_w, region, carbon_intensity, pue;
+  std::string hardware, gpus, mfu, gpu_hours, power_w, region, carbon_intensity, pue, seq_len, network_gbps;
   std::string accounting = "facility";
   std::string tier_scope = "total";
   std::string hardware_db;

@@ -113,6 +113,16 @@ Accelerator parse_accelerator(const Fields& f, const std::string& id, const std:
   a.host_overhead_evidence = f.text("host_overhead_evidence");
   a.embodied_kgco2e = f.number("embodied_kgco2e", 0, kBig, false);
   a.embodied_basis = f.text("embodied_basis");
+  const Fields links = f.sub("links");
+  if (auto n = links.number("node_size", 1, 1e6, false)) a.node_size = static_cast<int>(*n);
+  a.intra_node_gbps = links.number("intra_node_gbps", 0, 1e6, true);
+  a.inter_node_gbps = links.number("inter_node_gbps", 0, 1e6, true);
+  a.links_source = links.text("source");
+  const Fields gemm = f.sub("gemm");
+  a.gemm_max_efficiency = gemm.number("max_efficiency", 0, 1, true);
+  a.gemm_half_intensity = gemm.number("half_intensity_flop_per_byte", 0, 1e6, false);
+  a.fused_attention = gemm.flag("fused_attention", true);
+  a.gemm_source = gemm.text("source");
   a.source = f.text("source", true);
   a.confidence = f.text("confidence");
   a.notes = f.text("notes");

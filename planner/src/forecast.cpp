@@ -5,6 +5,7 @@
 
 #include "laws/allocation.h"
 #include "laws/presets.h"
+#include "planner/throughput.h"
 
 namespace scaleplan::planner {
 
@@ -46,6 +47,18 @@ const hardware_db::PuePreset* provider_pue(const hardware_db::Database& db, cons
   return nullptr;
 }
 
+// A calibration profile (or any user file) that sets the accelerator's MFU
+// to something other than the embedded figure: a measurement, which beats
+// the model.
+bool calibrated_mfu(const hardware_db::Accelerator& acc) {
+  if (acc.origin == "embedded") return false;
+  try {
+    return hardware_db::Database::embedded().accelerator(acc.id).mfu_typical != acc.mfu_typical;
+  } catch (const hardware_db::DataError&) {
+    return acc.mfu_typical.has_value();  // a part of the user's own
+  }
+}
+
 }  // namespace
 
 const char* accounting_name(Accounting a) { return a == Accounting::kTdp ? "tdp" : "facility"; }
@@ -62,6 +75,8 @@ std::vector<std::string> ForecastInput::problems() const {
   positive("--power-w", power_w);
   if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
   if (mfu && !(*mfu > 0 && *mfu <= 1)) out.push_back("--mfu: " + fmt("%g", *mfu) + " must be in (0, 1]");
+  if (seq_len && *seq_len <= 0) out.push_back("--seq-len: " + std::to_string(*seq_len) + " must be a positive count");
+  positive("--network-gbps", network_gbps);
   if (pue && !(*pue >= 1 && std::isfinite(*pue))) out.push_back("--pue: " + fmt("%g", *pue) + " must be at least 1");
   if (carbon_intensity && !(*carbon_intensity >= 0 && std::isfinite(*carbon_intensity))) {
     out.push_back("--carbon-intensity: " + fmt("%g", *carbon_intensity) + " must be >= 0 gCO2eq/kWh");
@@ -96,18 +111,47 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   assume("peak_tflops", *acc.training_peak_tflops(), "TFLOP/s dense " + std::string(acc.bf16_tflops ? "BF16" : "FP16"),
          acc.source);
 
+  if (in.gpus) {
+    f.gpus = *in.gpus;
+  } else {
+    if (!acc.memory_gb) throw PlanError("--gpus: the database has no memory size for " + acc.id + "; pass --gpus");
+    f.gpus = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
+    assume("gpus", f.gpus, "accelerators",
+           "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
+  }
   // Utilisation: the user's, else the database's (forecasting billed hours).
+  std::optional<ModelledMfu> modelled;
+  if (!in.mfu && !in.gpu_hours && !in.flops && in.params > 0 && in.tokens > 0 && !calibrated_mfu(acc)) {
+    std::string why_not;
+    modelled = modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus, in.seq_len.value_or(kDefaultTrainingSeqLen),
+                            in.network_gbps, &why_not);
+    if (!modelled) f.notes.push_back("throughput model not used (" + why_not + "); flat MFU of the database");
+  }
   if (in.mfu) {
     f.mfu = *in.mfu;
     assume("mfu", f.mfu, "fraction", "given (--mfu)");
+  } else if (modelled) {
+    f.mfu = modelled->mfu;
+    f.layout = modelled->layout;
+    assume("mfu", f.mfu, "fraction of peak, 6ND over billed hours",
+           "throughput model: best of " + std::to_string(modelled->evaluated) + " layouts (" + modelled->layout +
+               "), steady-state MFU " + fmt("%.3f", modelled->steady_mfu) + " of model FLOPs, x goodput");
+    assume("goodput", modelled->goodput, "fraction of billed time",
+           "Llama 3 interruption rate x 10 min each, and the median billed/steady ratio of published runs");
+    f.notes.push_back("layout: " + modelled->layout + fmt(" (steady-state MFU %.1f%%", 100 * modelled->steady_mfu) +
+                      fmt(", goodput %.0f%%; scaleplan layout for the alternatives)", 100 * modelled->goodput));
   } else if (acc.mfu_typical) {
     f.mfu = *acc.mfu_typical;
     assume("mfu", f.mfu, "fraction", acc.mfu_basis + "; evidence: " + acc.mfu_evidence);
   } else if (!in.gpu_hours) {
     throw PlanError("--mfu: the database has no MFU for " + acc.id + "; pass --mfu (e.g. 0.35)");
   }
-  const double mfu_low = in.mfu ? *in.mfu : acc.mfu_low.value_or(f.mfu);
-  const double mfu_high = in.mfu ? *in.mfu : acc.mfu_high.value_or(f.mfu);
+  double mfu_low = in.mfu ? *in.mfu : acc.mfu_low.value_or(f.mfu);
+  double mfu_high = in.mfu ? *in.mfu : acc.mfu_high.value_or(f.mfu);
+  if (modelled && !in.mfu) {
+    mfu_low = modelled->low;
+    mfu_high = modelled->high;
+  }
 
   auto hours_at = [&](double mfu) { return f.flops / (peak_flops * mfu) / 3600.0; };
   if (in.gpu_hours) {
@@ -119,14 +163,6 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     f.gpu_hours_range = {hours_at(mfu_high), hours_at(mfu_low)};
   }
 
-  if (in.gpus) {
-    f.gpus = *in.gpus;
-  } else {
-    if (!acc.memory_gb) throw PlanError("--gpus: the database has no memory size for " + acc.id + "; pass --gpus");
-    f.gpus = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
-    assume("gpus", f.gpus, "accelerators",
-           "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
-  }
   f.wall_days = f.gpu_hours / f.gpus / 24.0;
 
   // Power per accelerator.

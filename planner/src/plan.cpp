@@ -89,6 +89,15 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   }
   in.gpus = choose_gpus(r, acc, a.params, hours);
   o.training = forecast(db, in);
+  // Utilisation falls as a layout spreads (communication, pipeline bubble),
+  // so the count sized at one GPU's rate can miss the deadline: grow it by
+  // the shortfall until it holds.
+  for (int i = 0; r.deadline_days && o.training.wall_days > *r.deadline_days && i < 8; ++i) {
+    const int more = round_to_nodes(*in.gpus * o.training.wall_days / *r.deadline_days * 1.01);
+    if (more <= *in.gpus || more > kMaxGpus) break;
+    in.gpus = more;
+    o.training = forecast(db, in);
+  }
   o.energy_kwh = o.training.energy_kwh * r.experiment_overhead;
   o.co2_kg = o.training.co2_kg * r.experiment_overhead;
   o.tier = eps_tier(o.energy_kwh, o.co2_kg);

@@ -35,6 +35,18 @@ struct Accelerator {
   std::string host_overhead_evidence;
   std::optional<double> embodied_kgco2e;  // manufacturing, per accelerator
   std::string embodied_basis;
+  // Links of one accelerator, per direction: the scale-up domain of
+  // node_size accelerators (NVLink, xGMI, ICI) and the scale-out network
+  // (InfiniBand, RoCE, DCN) share per accelerator, in Gbit/s.
+  std::optional<int> node_size;
+  std::optional<double> intra_node_gbps, inter_node_gbps;
+  std::string links_source;
+  // Achievable dense GEMM rate = max_efficiency x peak x I / (I + half_intensity),
+  // I the GEMM's arithmetic intensity in FLOP per byte moved (BF16).
+  std::optional<double> gemm_max_efficiency, gemm_half_intensity;
+  // Whether fused (Flash) attention kernels exist for the part.
+  bool fused_attention = true;
+  std::string gemm_source;
   std::string source, confidence, notes;
   std::string origin;  // "embedded" or the file that last changed it
 

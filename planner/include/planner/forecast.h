@@ -8,8 +8,11 @@
 //   CO2eq      operational = energy x grid intensity
 //              embodied    = H x (accelerator + server share) / (lifetime x utilisation)
 //              (Luccioni et al. 2023, "Estimating the carbon footprint of BLOOM")
-// The band comes from the accelerator's MFU low..high. All results are
-// estimates; `assumptions` lists every default used, with its source.
+// MFU: given, else the throughput model's best layout on the accelerators
+// (needs N and D; billed hours = steady state / goodput, band from the
+// goodput's), else the accelerator's flat MFU (low..high band), which a
+// calibration profile's measured MFU also replaces the model with. All
+// results are estimates; `assumptions` lists every default used.
 
 #include <optional>
 #include <string>
@@ -35,7 +38,9 @@ struct ForecastInput {
   std::optional<double> flops;  // instead of 6 N D
   std::string hardware;
   std::optional<int> gpus;            // default: the fewest that hold the training state
-  std::optional<double> mfu;          // default: the accelerator's typical (billed hours)
+  std::optional<double> mfu;          // default: the throughput model's best layout (throughput.h)
+  std::optional<int> seq_len;         // tokens per sequence for that model (default 4096)
+  std::optional<double> network_gbps; // its scale-out link per accelerator, Gbit/s
   std::optional<double> gpu_hours;    // a finished run's measured hours
   std::optional<double> power_w;      // per accelerator, replaces TDP (x fraction)
   std::optional<std::string> region;  // id, ISO code, country or provider:region
@@ -64,6 +69,7 @@ struct Forecast {
   double flops = 0;
   int gpus = 0;
   double mfu = 0;
+  std::string layout;  // the modelled parallel layout; empty with a flat MFU
   double gpu_hours = 0;
   double wall_days = 0;
   double power_w = 0;       // per accelerator, as accounted (before host and PUE)

@@ -1,0 +1,220 @@
+// scaleplan layout: the fastest parallel layouts of a training run on a
+// number of accelerators, with step time, MFU, memory and billed hours.
+#include <cmath>
+#include <cstdio>
+
+#include "commands.h"
+#include "forecast_output.h"
+#include "laws/presets.h"
+#include "planner/throughput.h"
+#include "units.h"
+
+namespace scaleplan::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+struct LayoutOptions {
+  std::string params, model, tokens, hardware, gpus, global_batch_tokens, network_gbps, hardware_db;
+  std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab, tp, pp, micro_batch, virtual_stages, zero;
+  int seq_len = planner::kDefaultTrainingSeqLen;
+  std::string recompute, mlp;
+  int top = 5;
+  bool json = false;
+};
+
+int whole_count(const std::string& text, const char* option) {
+  const double v = parse_quantity(text, option);
+  if (v != std::floor(v) || v > 1e7) throw InputError(std::string(option) + ": '" + text + "' is not a whole count");
+  return static_cast<int>(v);
+}
+
+planner::ThroughputRequest request_from(const LayoutOptions& o) {
+  planner::ThroughputRequest r;
+  if (!o.model.empty()) r.shape.model = o.model;
+  r.shape.params = optional_quantity(o.params, "--params");
+  r.shape.layers = o.layers;
+  r.shape.hidden = o.hidden;
+  r.shape.heads = o.heads;
+  r.shape.kv_heads = o.kv_heads;
+  r.shape.ffn = o.ffn;
+  r.shape.vocab = o.vocab;
+  if (!o.mlp.empty()) r.shape.gated_mlp = o.mlp == "gated";
+  r.seq_len = o.seq_len;
+  r.hardware = o.hardware;
+  r.gpus = whole_count(o.gpus, "--gpus");
+  r.tokens = optional_quantity(o.tokens, "--tokens");
+  r.global_batch_tokens = optional_quantity(o.global_batch_tokens, "--global-batch-tokens");
+  r.network_gbps = optional_quantity(o.network_gbps, "--network-gbps");
+  r.pins.tp = o.tp;
+  r.pins.pp = o.pp;
+  r.pins.micro_batch = o.micro_batch;
+  r.pins.virtual_stages = o.virtual_stages;
+  r.pins.zero_stage = o.zero;
+  if (!o.recompute.empty()) r.pins.recompute = planner::recompute_from_name(o.recompute);
+  if (o.top < 1) throw InputError("--top: " + std::to_string(o.top) + " must be at least 1");
+  r.pins.top = static_cast<size_t>(o.top);
+  return r;
+}
+
+std::string fixed(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string seconds(double s) { return s < 1 ? fixed("%.0f ms", s * 1e3) : fixed("%.2f s", s); }
+
+ordered_json layout_json(const planner::LayoutResult& r) {
+  const auto& l = r.layout;
+  const auto& t = r.time;
+  const auto& m = r.memory;
+  return {{"tp", l.tp},
+          {"pp", l.pp},
+          {"dp", l.dp},
+          {"micro_batch", l.micro_batch},
+          {"grad_accum", l.grad_accum},
+          {"virtual_stages", l.virtual_stages},
+          {"recompute", planner::recompute_name(l.recompute)},
+          {"zero_stage", l.zero_stage},
+          {"sequence_parallel", l.tp > 1},
+          {"step_s", t.step_s},
+          {"tokens_per_s", t.tokens_per_s},
+          {"mfu", t.mfu},
+          {"hfu", t.hfu},
+          {"time_s",
+           {{"compute", t.compute_s},
+            {"tp_comm", t.tp_comm_s},
+            {"pp_comm", t.pp_comm_s},
+            {"bubble", t.bubble_s},
+            {"dp_comm", t.dp_comm_s},
+            {"dp_exposed", t.dp_exposed_s},
+            {"optimizer", t.optimizer_s}}},
+          {"dp_overlapped_fraction", t.dp_overlapped_fraction()},
+          {"memory_gb_per_gpu", m.total_bytes() / 1e9},
+          {"memory_gb",
+           {{"weights", m.weights_bytes / 1e9},
+            {"gradients", m.gradients_bytes / 1e9},
+            {"optimizer", m.optimizer_bytes / 1e9},
+            {"activations", m.activations_bytes / 1e9},
+            {"overhead", m.overhead_bytes / 1e9}}}};
+}
+
+void run_layout(const LayoutOptions& o) {
+  const planner::ThroughputRequest req = request_from(o);
+  const auto db = hardware_db::Database::load(o.hardware_db);
+  const planner::ThroughputPlan p = planner::plan_throughput(db, req);
+  const auto& s = p.shape;
+  const auto& sys = p.system;
+
+  auto doc = new_document("layout");
+  doc["params"] = s.params;
+  doc["shape"] = {{"id", s.id},     {"layers", s.layers}, {"hidden", s.hidden}, {"heads", s.heads},
+                  {"kv_heads", s.kv_heads}, {"ffn", s.ffn}, {"vocab", s.vocab}, {"gated_mlp", s.gated_mlp},
+                  {"source", s.source}};
+  doc["seq_len"] = p.work.seq_len;
+  doc["hardware"] = sys.id;
+  doc["gpus"] = req.gpus;
+  doc["global_batch_tokens"] = p.global_batch_tokens;
+  doc["global_batch_source"] = p.batch_source;
+  doc["flops_per_token"] = {{"model", p.model_flops_per_token}, {"six_n", p.six_n_flops_per_token}};
+  doc["links_gbps"] = {{"intra_node", sys.intra_bytes_per_s * 8 / 1e9},
+                       {"inter_node", sys.inter_bytes_per_s * 8 / 1e9},
+                       {"node_size", sys.node_size},
+                       {"inter_node_source", req.network_gbps ? "given (--network-gbps)" : "hardware database"}};
+  doc["fused_attention"] = p.work.stack.fused_attention;
+  doc["layouts_evaluated"] = p.search.evaluated;
+  doc["layouts_fitting"] = p.search.fitting;
+  doc["layouts"] = ordered_json::array();
+  for (const auto& r : p.search.best) doc["layouts"].push_back(layout_json(r));
+  doc["tokens"] = p.tokens;
+  doc["tokens_source"] = p.tokens_given ? "given (--tokens)" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")";
+  doc["goodput"] = {{"value", p.goodput.value}, {"low", p.goodput.low}, {"high", p.goodput.high}};
+  doc["steady_gpu_hours"] = p.steady_gpu_hours;
+  doc["billed_gpu_hours"] = p.billed_gpu_hours;
+  doc["billed_gpu_hours_range"] = {p.billed_gpu_hours_range.low, p.billed_gpu_hours_range.high};
+  doc["billed_mfu"] = p.billed_mfu;
+  doc["wall_days"] = p.billed_gpu_hours / req.gpus / 24;
+
+  Table t("Parallel layouts (estimate) for " + human_count(s.params) + " parameters on " + std::to_string(req.gpus) +
+          " x " + sys.id);
+  t.row("shape", std::to_string(s.layers) + " layers x " + std::to_string(s.hidden),
+        std::to_string(s.heads) + " heads (" + std::to_string(s.kv_heads) + " kv), FFN " + std::to_string(s.ffn) +
+            ", vocab " + std::to_string(s.vocab) + "; " + s.source);
+  t.row("sequence, batch", std::to_string(p.work.seq_len) + " tokens",
+        human_count(p.global_batch_tokens) + " tokens per step (" + p.batch_source + ")");
+  t.row("FLOPs per token", short_number(p.model_flops_per_token),
+        "model, attention included; 6N = " + short_number(p.six_n_flops_per_token));
+  t.row("links per GPU", fixed("%.0f Gb/s", sys.intra_bytes_per_s * 8 / 1e9) + " in node",
+        fixed("%.0f Gb/s", sys.inter_bytes_per_s * 8 / 1e9) + " between nodes of " + std::to_string(sys.node_size) +
+            (req.network_gbps ? " (--network-gbps)" : ""));
+  int rank = 1;
+  for (const auto& r : p.search.best) {
+    t.row(std::to_string(rank++) + ". " + r.layout.describe(), seconds(r.time.step_s) + " per step",
+          human_count(r.time.tokens_per_s) + " tokens/s, MFU " + fixed("%.1f%%", 100 * r.time.mfu) + ", HFU " +
+              fixed("%.1f%%", 100 * r.time.hfu) + ", " + fixed("%.1f GB/GPU", r.memory.total_bytes() / 1e9));
+  }
+  const auto& b = p.search.best.front();
+  const auto& bt = b.time;
+  t.row("best: step time", seconds(bt.step_s),
+        "compute " + seconds(bt.compute_s) + " and TP comm " + seconds(bt.tp_comm_s) + " (pipeline bubble " +
+            seconds(bt.bubble_s) + " of them), PP " + seconds(bt.pp_comm_s) + ", DP exposed " +
+            seconds(bt.dp_exposed_s) + " of " + seconds(bt.dp_comm_s) + fixed(" (%.0f%% overlapped)", 100 * bt.dp_overlapped_fraction()) +
+            ", optimizer " + seconds(bt.optimizer_s));
+  const auto& bm = b.memory;
+  t.row("best: memory per GPU", fixed("%.1f GB", bm.total_bytes() / 1e9),
+        fixed("weights %.1f", bm.weights_bytes / 1e9) + fixed(", gradients %.1f", bm.gradients_bytes / 1e9) +
+            fixed(", optimizer %.1f", bm.optimizer_bytes / 1e9) + fixed(", activations %.1f", bm.activations_bytes / 1e9) +
+            fixed(", runtime %.1f", bm.overhead_bytes / 1e9) + fixed(" of %.1f GB", sys.memory_bytes / 1e9) +
+            fixed(" (%.0f GiB)", sys.memory_bytes / (1024.0 * 1024 * 1024)));
+  t.row("tokens", human_count(p.tokens), p.tokens_given ? "given" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")");
+  t.row("goodput", fixed("%.0f%%", 100 * p.goodput.value),
+        fixed("band %.0f", 100 * p.goodput.low) + fixed("-%.0f%%: restarts, checkpoints, evaluation, stalls", 100 * p.goodput.high));
+  t.row("billed GPU-hours", human_hours(p.billed_gpu_hours),
+        human_hours(p.billed_gpu_hours_range.low) + " - " + human_hours(p.billed_gpu_hours_range.high) + "; steady state " +
+            human_hours(p.steady_gpu_hours) + ", " + human_days(p.billed_gpu_hours / req.gpus / 24) + " of wall time");
+  t.row("billed MFU", fixed("%.1f%%", 100 * p.billed_mfu), "model FLOPs over peak x billed hours");
+  t.line(std::to_string(p.search.evaluated) + " layouts evaluated, " + std::to_string(p.search.fitting) +
+         " fit in memory" + (p.work.stack.fused_attention ? "" : "; no fused attention on this part"));
+  emit(o.json, doc, t.render());
+}
+
+}  // namespace
+
+void setup_layout(CLI::App& app) {
+  auto o = std::make_shared<LayoutOptions>();
+  auto* sub = app.add_subcommand("layout", "fastest TP x PP x DP layouts: step time, MFU, memory, billed hours");
+  sub->add_option("--params,-N", o->params, "model size in parameters, e.g. 70B (a Llama-like shape is derived)");
+  sub->add_option("--model", o->model, "a catalogue model's shape instead (scaleplan models)");
+  sub->add_option("--layers", o->layers, "transformer layers (overrides the derived shape)");
+  sub->add_option("--hidden", o->hidden, "hidden size");
+  sub->add_option("--heads", o->heads, "attention heads");
+  sub->add_option("--kv-heads", o->kv_heads, "key/value heads (grouped-query attention)");
+  sub->add_option("--ffn", o->ffn, "MLP width");
+  sub->add_option("--vocab", o->vocab, "vocabulary size");
+  sub->add_option("--mlp", o->mlp, "MLP kind: gated (SwiGLU, 3 matrices; default) or plain (GELU, 2)")
+      ->check(CLI::IsMember({"gated", "plain"}));
+  sub->add_option("--seq-len", o->seq_len, "tokens per sequence (default 4096)");
+  sub->add_option("--hardware", o->hardware, "accelerator id (scaleplan hardware list)")->required();
+  sub->add_option("--gpus", o->gpus, "number of accelerators")->required();
+  sub->add_option("--tokens,-D", o->tokens, "training tokens, for the hours (default: compute-optimal)");
+  sub->add_option("--global-batch-tokens", o->global_batch_tokens,
+                  "tokens per optimizer step (default: DeepSeek LLM batch law)");
+  sub->add_option("--network-gbps", o->network_gbps, "scale-out bandwidth per accelerator in Gbit/s");
+  sub->add_option("--tp", o->tp, "pin the tensor-parallel degree");
+  sub->add_option("--pp", o->pp, "pin the pipeline-parallel degree");
+  sub->add_option("--micro-batch", o->micro_batch, "pin the micro-batch (sequences)");
+  sub->add_option("--virtual-stages", o->virtual_stages, "pin the interleaved pipeline chunks per GPU");
+  sub->add_option("--recompute", o->recompute, "pin activation recompute: none, selective or full");
+  sub->add_option("--zero", o->zero, "pin the ZeRO stage: 0, 1, 2 or 3 (3 = FSDP)");
+  sub->add_option("--top", o->top, "how many layouts to list (default 5)");
+  add_hardware_db_option(*sub, o->hardware_db);
+  add_json_flag(*sub, o->json);
+  sub->footer(
+      "Example:\n  scaleplan layout --params 70B --hardware h100-sxm5-80gb --gpus 1024\n"
+      "  scaleplan layout --model llama-2-7b --hardware a100-sxm4-80gb --gpus 64 --tokens 2T --json");
+  sub->callback([o] { run_layout(*o); });
+}
+
+}  // namespace scaleplan::cli

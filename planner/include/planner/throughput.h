@@ -1,0 +1,68 @@
+#pragma once
+// A training run's throughput from first principles: the shape, the best
+// parallel layout on the accelerators given, its step time and MFU, and
+// the billed hours that follow (layout.h for the step-time model,
+// layout_search.h for the search and goodput). Forecasts use it for their
+// default MFU.
+
+#include <optional>
+#include <string>
+
+#include "hardware_db/database.h"
+#include "planner/forecast.h"
+#include "planner/layout_search.h"
+
+namespace scaleplan::planner {
+
+// Llama 2 and DeepSeek LLM train on 4,096-token sequences.
+inline constexpr int kDefaultTrainingSeqLen = 4096;
+
+struct ThroughputRequest {
+  ShapeQuery shape;
+  int seq_len = kDefaultTrainingSeqLen;
+  std::string hardware;
+  int gpus = 0;
+  std::optional<double> tokens;               // training tokens; default compute-optimal (default law)
+  std::optional<double> global_batch_tokens;  // default: the DeepSeek LLM batch law
+  std::optional<double> network_gbps;         // replaces the scale-out link, Gbit/s per accelerator
+  SearchOptions pins;                         // gpus is taken from above
+};
+
+struct ThroughputPlan {
+  hardware_db::ModelShape shape;
+  System system;
+  Workload work;
+  SearchResult search;
+  double tokens = 0;
+  bool tokens_given = false;
+  double global_batch_tokens = 0;  // as rounded to whole sequences
+  std::string batch_source;
+  double model_flops_per_token = 0, six_n_flops_per_token = 0;
+  Goodput goodput;
+  // Of the best layout, for `tokens`; billed = steady / goodput.
+  double steady_gpu_hours = 0, billed_gpu_hours = 0;
+  Range billed_gpu_hours_range;  // from the goodput band
+  double billed_mfu = 0;         // model FLOPs over peak x billed hours
+};
+
+// Throws PlanError when the request is impossible (and names the option),
+// including when no layout fits in memory.
+ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& request);
+
+// The MFU of billed hours in 6ND accounting that the model gives a
+// forecast of N parameters on D tokens: 6 N_shape x steady tokens/s per
+// accelerator x goodput / peak, so that 6ND / (peak x MFU) is the billed
+// time; low/high from the goodput band. Empty, with the reason in
+// `why_not`, when the part has no link data or no layout fits.
+struct ModelledMfu {
+  double mfu = 0, low = 0, high = 0;
+  double steady_mfu = 0;  // model FLOPs (attention included) over peak, steady state
+  double goodput = 0;
+  std::string layout;     // "TP8 PP4 DP32 mb1 x16 selective ZeRO-1"
+  size_t evaluated = 0;
+};
+std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware, double params,
+                                        double tokens, int gpus, int seq_len, std::optional<double> network_gbps,
+                                        std::string* why_not);
+
+}  // namespace scaleplan::planner

@@ -1,0 +1,47 @@
+#pragma once
+// FLOPs per token of a dense decoder-only transformer, and the shape it is
+// computed from.
+//
+// Model FLOPs per token (forward + backward = 3 x forward; Narayanan et al.
+// 2021, eq. 3 without recompute; Chinchilla, Hoffmann et al. 2022, App. F):
+//   F_model = 6 (L P_layer + V h) + 12 L s h
+// with P_layer the weights of one block (attention projections, MLP), V h
+// the output projection and 12 L s h the attention scores and their
+// reduction over the s positions of a sequence (counted in full, as both
+// papers do). MFU is always F_model x tokens/s over peak.
+// Hardware FLOPs add what recomputation repeats (Korthikanti et al. 2022,
+// Sec. 5): selective recompute the attention core, 4 L s h per token;
+// full recompute one whole forward pass of the blocks, 2 L P_layer + 4 L s h.
+// HFU = F_hardware x tokens/s over peak.
+
+#include <optional>
+#include <string>
+
+#include "hardware_db/database.h"
+
+namespace scaleplan::planner {
+
+enum class Recompute { kNone, kSelective, kFull };
+const char* recompute_name(Recompute r);
+Recompute recompute_from_name(const std::string& name);  // throws PlanError
+
+// Weights of one transformer block: q and o (h x h), k and v (h x kv),
+// and the MLP (two or, gated, three h x f matrices).
+double block_params(const hardware_db::ModelShape& shape);
+
+double model_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
+double hardware_flops_per_token(const hardware_db::ModelShape& shape, int seq_len, Recompute recompute);
+
+// A shape for the request: the catalogue model, else the rule of planner/shape.h
+// for N, then each given dimension replaces the derived one. Throws PlanError
+// naming the option when the shape is impossible (heads not dividing the
+// hidden size, kv heads not dividing heads, non-positive sizes).
+struct ShapeQuery {
+  std::optional<std::string> model;
+  std::optional<double> params;
+  std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab;
+  std::optional<bool> gated_mlp;  // SwiGLU (3 matrices) or a plain GELU MLP (2)
+};
+hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& request);
+
+}  // namespace scaleplan::planner

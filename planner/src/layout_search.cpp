@@ -1,0 +1,151 @@
+#include "planner/layout_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "planner/forecast.h"
+
+namespace scaleplan::planner {
+
+double batch_law_tokens(double training_flops) {
+  return kBatchLawCoefficient * std::pow(training_flops, kBatchLawExponent);
+}
+
+Goodput goodput_for(int gpus) {
+  const double failures = 1 + kInterruptionsPerGpuHour * gpus * kHoursLostPerInterruption;
+  return {kGoodputBase / failures, kGoodputBaseLow / failures, kGoodputBaseHigh / failures};
+}
+
+namespace {
+
+constexpr int kMaxMicroBatch = 64;
+constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Recompute::kFull};
+
+bool better(const LayoutResult& a, const LayoutResult& b) {
+  if (a.time.step_s != b.time.step_s) return a.time.step_s < b.time.step_s;
+  return a.memory.total_bytes() < b.memory.total_bytes();
+}
+
+struct Collector {
+  size_t top;
+  SearchResult result;
+  LayoutResult leanest;
+  bool any = false;
+
+  void add(const LayoutResult& r) {
+    ++result.evaluated;
+    if (!any || r.memory.total_bytes() < leanest.memory.total_bytes()) leanest = r;
+    any = true;
+    if (!r.fits) return;
+    ++result.fitting;
+    auto& best = result.best;
+    if (best.size() == top && !better(r, best.back())) return;
+    best.insert(std::upper_bound(best.begin(), best.end(), r, better), r);
+    if (best.size() > top) best.pop_back();
+  }
+};
+
+template <class T>
+std::vector<T> pinned_or(std::optional<T> pin, std::vector<T> all) {
+  if (pin) return {*pin};
+  return all;
+}
+
+// Every layout of the space in a fixed order; `prune` stops growing the
+// micro-batch once one no longer fits (memory grows with it).
+SearchResult search(const System& sys, const Workload& w, const SearchOptions& o, bool prune) {
+  if (o.gpus <= 0) throw PlanError("--gpus: " + std::to_string(o.gpus) + " must be a positive count");
+  const auto& m = w.shape;
+  std::vector<int> tps;
+  for (int t = 1; t <= std::min(sys.node_size, m.heads); t *= 2) tps.push_back(t);
+  std::vector<int> micro;
+  for (int b = 1; b <= kMaxMicroBatch; b *= 2) micro.push_back(b);
+  const std::vector<int> zeros = pinned_or<int>(o.zero_stage, {0, 1, 2, 3});
+  const std::vector<Recompute> recomputes =
+      pinned_or<Recompute>(o.recompute, {std::begin(kRecomputes), std::end(kRecomputes)});
+  if (o.tp) tps = {*o.tp};
+  if (o.micro_batch) micro = {*o.micro_batch};
+
+  // A pinned dimension that cannot work is the user's mistake: say which.
+  if (o.tp || o.pp || o.micro_batch || o.virtual_stages || o.zero_stage) {
+    Layout probe;
+    probe.tp = o.tp.value_or(1);
+    probe.pp = o.pp.value_or(1);
+    probe.micro_batch = o.micro_batch.value_or(1);
+    probe.zero_stage = o.zero_stage.value_or(1);
+    if (o.gpus % (probe.tp * probe.pp) != 0) {
+      throw PlanError("--gpus: " + std::to_string(o.gpus) + " is not a multiple of TP x PP = " +
+                      std::to_string(probe.tp * probe.pp));
+    }
+    // The batch constraint needs the whole layout; the others hold alone.
+    Workload probe_work = w;
+    if (o.tp && o.pp) {
+      probe.dp = o.gpus / (probe.tp * probe.pp);
+    } else {
+      probe_work.global_batch_seqs = std::max(w.global_batch_seqs, static_cast<double>(probe.micro_batch));
+    }
+    if (o.virtual_stages) probe.virtual_stages = *o.virtual_stages;
+    if (std::string why = layout_problem(sys, probe_work, probe); !why.empty()) throw PlanError(why);
+  }
+
+  Collector c{std::max<size_t>(1, o.top), {}, {}, false};
+  for (int tp : tps) {
+    for (int pp = 1; pp <= m.layers; ++pp) {
+      if (o.pp && pp != *o.pp) continue;
+      if (o.gpus % (tp * pp) != 0) continue;
+      Layout base;
+      base.tp = tp;
+      base.pp = pp;
+      base.dp = o.gpus / (tp * pp);
+      if (!layout_problem(sys, w, base).empty()) continue;
+      std::vector<int> chunks = {1};
+      if (pp > 1) chunks = {1, 2, 4};
+      if (o.virtual_stages) chunks = {*o.virtual_stages};
+      for (int v : chunks) {
+        for (Recompute rc : recomputes) {
+          for (int zero : zeros) {
+            for (int b : micro) {
+              Layout l = base;
+              l.virtual_stages = v;
+              l.recompute = rc;
+              l.zero_stage = zero;
+              l.micro_batch = b;
+              l.grad_accum = static_cast<int>(std::ceil(w.global_batch_seqs / (static_cast<double>(l.dp) * b)));
+              if (!layout_problem(sys, w, l).empty()) break;  // larger micro-batches fail too
+              if (v > 1 && l.grad_accum < pp) continue;
+              const LayoutResult r = evaluate_layout(sys, w, l);
+              c.add(r);
+              if (prune && !r.fits) break;
+            }
+          }
+        }
+      }
+    }
+  }
+  SearchResult out = std::move(c.result);
+  if (out.best.empty()) {
+    if (!c.any) {
+      out.why_none = "no layout of " + std::to_string(o.gpus) + " accelerators matches the constraints";
+    } else {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
+                    c.leanest.layout.describe().c_str(), c.leanest.memory.total_bytes() / 1e9,
+                    sys.memory_bytes / 1e9);
+      out.why_none = buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SearchResult search_layouts(const System& sys, const Workload& w, const SearchOptions& o) {
+  return search(sys, w, o, true);
+}
+
+SearchResult search_layouts_exhaustive(const System& sys, const Workload& w, const SearchOptions& o) {
+  return search(sys, w, o, false);
+}
+
+}  // namespace scaleplan::planner

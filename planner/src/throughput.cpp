@@ -1,0 +1,84 @@
+#include "planner/throughput.h"
+
+#include <cmath>
+
+#include "laws/allocation.h"
+#include "laws/presets.h"
+#include "planner/forecast.h"
+
+namespace scaleplan::planner {
+
+ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& r) {
+  if (r.gpus <= 0) throw PlanError("--gpus: " + std::to_string(r.gpus) + " must be a positive count");
+  if (r.seq_len <= 0) throw PlanError("--seq-len: " + std::to_string(r.seq_len) + " must be a positive count");
+  if (r.tokens && !(*r.tokens > 0 && std::isfinite(*r.tokens))) throw PlanError("--tokens: must be positive");
+  if (r.global_batch_tokens && !(*r.global_batch_tokens > 0 && std::isfinite(*r.global_batch_tokens))) {
+    throw PlanError("--global-batch-tokens: must be positive");
+  }
+  if (r.network_gbps && !(*r.network_gbps > 0 && std::isfinite(*r.network_gbps))) {
+    throw PlanError("--network-gbps: must be positive (Gbit/s per accelerator)");
+  }
+  ThroughputPlan p;
+  p.shape = resolve_shape(db, r.shape);
+  p.system = system_for(db.accelerator(r.hardware), r.network_gbps);
+  const double n = p.shape.params;
+  p.tokens_given = r.tokens.has_value();
+  p.tokens = r.tokens ? *r.tokens : laws::compute_optimal_tokens(laws::preset(laws::kDefaultLaw), n);
+  if (r.global_batch_tokens) {
+    p.global_batch_tokens = *r.global_batch_tokens;
+    p.batch_source = "given (--global-batch-tokens)";
+  } else {
+    p.global_batch_tokens = batch_law_tokens(laws::training_flops(n, p.tokens));
+    p.batch_source = "DeepSeek LLM batch law 0.292 C^0.3271 (DeepSeek-AI 2024, eq. 1)";
+  }
+  const double seqs = std::max(1.0, std::round(p.global_batch_tokens / r.seq_len));
+  p.global_batch_tokens = seqs * r.seq_len;
+  p.work = Workload{p.shape, r.seq_len, seqs, default_stack(p.system)};
+  p.model_flops_per_token = model_flops_per_token(p.shape, r.seq_len);
+  p.six_n_flops_per_token = 6 * n;
+
+  SearchOptions o = r.pins;
+  o.gpus = r.gpus;
+  p.search = search_layouts(p.system, p.work, o);
+  if (p.search.best.empty()) throw PlanError("--gpus: " + p.search.why_none + " (try more accelerators)");
+
+  const StepTime& best = p.search.best.front().time;
+  p.goodput = goodput_for(r.gpus);
+  p.steady_gpu_hours = p.tokens / best.tokens_per_s * r.gpus / 3600.0;
+  p.billed_gpu_hours = p.steady_gpu_hours / p.goodput.value;
+  p.billed_gpu_hours_range = {p.steady_gpu_hours / p.goodput.high, p.steady_gpu_hours / p.goodput.low};
+  p.billed_mfu = best.mfu * p.goodput.value;
+  return p;
+}
+
+std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware, double params,
+                                        double tokens, int gpus, int seq_len, std::optional<double> network_gbps,
+                                        std::string* why_not) {
+  ThroughputRequest r;
+  r.shape.params = params;
+  r.tokens = tokens;
+  r.hardware = hardware;
+  r.gpus = gpus;
+  r.seq_len = seq_len;
+  r.network_gbps = network_gbps;
+  r.pins.top = 1;
+  try {
+    const ThroughputPlan p = plan_throughput(db, r);
+    const LayoutResult& best = p.search.best.front();
+    const double steady = 6 * p.shape.params * best.time.tokens_per_s / gpus / p.system.peak_flops;
+    ModelledMfu m;
+    m.mfu = steady * p.goodput.value;
+    m.low = steady * p.goodput.low;
+    m.high = steady * p.goodput.high;
+    m.steady_mfu = best.time.mfu;
+    m.goodput = p.goodput.value;
+    m.layout = best.layout.describe();
+    m.evaluated = p.search.evaluated;
+    return m;
+  } catch (const PlanError& e) {
+    if (why_not) *why_not = e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace scaleplan::planner
