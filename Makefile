@@ -13,7 +13,7 @@ FUZZ_SECONDS ?= $(if $(CI),60,10)
 PYTHON ?= $(shell command -v /usr/bin/python3 || command -v python3 || echo python3)
 NBCONVERT := $(shell command -v /usr/bin/jupyter-nbconvert || command -v jupyter-nbconvert || echo jupyter-nbconvert)
 
-.PHONY: all deps configure build run test unit-test test-python test-sanitize fuzz test-notebooks notebooks bench clean
+.PHONY: all deps configure build run test unit-test test-python test-sanitize fuzz test-notebooks notebooks bench format clean
 
 all: build
 
@@ -73,6 +73,12 @@ bench: build
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target scaleplan_bench
 	$(BUILD_DIR)/bench/scaleplan_bench
 	PYTHONPATH=$(BUILD_DIR)/python $(PYTHON) bench/python_bench.py
+
+# Rewrites every C++ source in place in the style of .clang-format (Debian's
+# clang-format package).
+format:
+	@scripts/install-deps.sh format
+	git ls-files '*.cpp' '*.h' '*.inc' | xargs clang-format -i --style=file
 
 clean:
 	rm -rf $(BUILD_DIR) build-sanitize build-fuzz
