@@ -1,11 +1,15 @@
 # The two commands of the quick start: `make run` and `make test`.
-# Each installs what the build needs, configures build/ (Release) and builds.
+# Each installs what it needs. `make run` builds build/ (Release, GCC);
+# `make test` builds the product there and build-sanitize/ (clang, ASan +
+# UBSan, libFuzzer coverage), where the test programs and fuzzers run.
 BUILD_DIR ?= build
+SANITIZE_DIR ?= build-sanitize
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCALEPLAN := $(BUILD_DIR)/cli/scaleplan
 
-# Fuzzing time per target: 60 s in CI (CI=true), 10 s on a workstation.
-FUZZ_SECONDS ?= $(if $(CI),60,10)
+# Fuzzing time per target: 20 s by default (with the checked-in corpus);
+# FUZZ_SECONDS=600 make fuzz for a long local run.
+FUZZ_SECONDS ?= 20
 
 # Debian's Jupyter runs the notebooks, and Debian's Python (where apt puts
 # pybind11, NumPy and pytest) builds and tests the module, whatever python3
@@ -13,7 +17,8 @@ FUZZ_SECONDS ?= $(if $(CI),60,10)
 PYTHON ?= $(shell command -v /usr/bin/python3 || command -v python3 || echo python3)
 NBCONVERT := $(shell command -v /usr/bin/jupyter-nbconvert || command -v jupyter-nbconvert || echo jupyter-nbconvert)
 
-.PHONY: all deps configure build run test unit-test test-python test-sanitize fuzz test-notebooks notebooks bench clean
+.PHONY: all deps configure build product run test unit-test test-python sanitize-build test-sanitize fuzz \
+  test-notebooks notebooks bench format clean
 
 all: build
 
@@ -30,33 +35,43 @@ build: configure
 run: build
 	$(SCALEPLAN) plan --target-params 7B --hardware h100-sxm5-80gb
 
-# The whole suite: unit and CLI tests, the Python module against the binary,
-# every notebook executed headless, the tests again under ASan + UBSan, and
-# every fuzz target for FUZZ_SECONDS.
-test: unit-test test-python test-notebooks test-sanitize fuzz
+# The whole suite: the unit and CLI tests under ASan + UBSan, the Python
+# module against the binary and every notebook headless on the Release
+# build, and every fuzz target for FUZZ_SECONDS on the sanitizer build.
+test: test-sanitize test-python test-notebooks fuzz
 
+# The suite on the Release build: seconds once built, for iterating.
 unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The Release binary and Python module alone: make test runs the test
+# programs on the sanitizer build, so it does not compile them twice.
+product: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target scaleplan $$(cmake --build $(BUILD_DIR) --target help | grep -qw _scaleplan && echo _scaleplan)
+
 # pytest exits 5 when it collects no test; that is no failure of ours.
-test-python: build
+test-python: product
 	PYTHONPATH=$(CURDIR)/$(BUILD_DIR)/python SCALEPLAN=$(CURDIR)/$(SCALEPLAN) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider python/tests || [ $$? -eq 5 ]
 
-test-sanitize: deps
-	@cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_FLAGS_SANITIZE="-O1" -DSCALEPLAN_SANITIZE=ON >/dev/null
-	@cmake --build build-sanitize -j $(JOBS)
-	cd build-sanitize && ctest --output-on-failure -j $(JOBS)
-
-fuzz:
+# One clang build serves the sanitizer suite and the fuzz targets.
+# -gline-tables-only: file:line in sanitizer reports at a fraction of -g's cost.
+sanitize-build: deps
 	@scripts/install-deps.sh fuzz
-	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g" -DSCALEPLAN_FUZZ=ON -DSCALEPLAN_BUILD_TESTS=OFF >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target fuzz_quantity fuzz_runs_csv fuzz_law_json fuzz_hardware_db fuzz_codecarbon
-	scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+	@CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Sanitize \
+	  -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -gline-tables-only" -DSCALEPLAN_SANITIZE=ON -DSCALEPLAN_FUZZ=ON \
+	  -DSCALEPLAN_WARNINGS_AS_ERRORS=ON >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+
+test-sanitize: sanitize-build
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
+
+fuzz: sanitize-build
+	scripts/run-fuzzers.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
 
 # Executes every notebook into a temporary folder (the checked-in copies and
 # their figures stay as they are); fails if a cell fails.
-test-notebooks: build
+test-notebooks: product
 	@scripts/install-deps.sh notebooks
 	@tmp=$$(mktemp -d) && cd notebooks && for nb in *.ipynb; do \
 	  echo "notebook $$nb"; \
@@ -74,5 +89,11 @@ bench: build
 	$(BUILD_DIR)/bench/scaleplan_bench
 	PYTHONPATH=$(BUILD_DIR)/python $(PYTHON) bench/python_bench.py
 
+# Rewrites every C++ source in place in the style of .clang-format (Debian's
+# clang-format package).
+format:
+	@scripts/install-deps.sh format
+	git ls-files '*.cpp' '*.h' '*.inc' | xargs clang-format -i --style=file
+
 clean:
-	rm -rf $(BUILD_DIR) build-sanitize build-fuzz
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

@@ -2,8 +2,11 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <cstdio>
+#include <memory>
 #include <sstream>
 
 #include "commands.h"
@@ -30,6 +33,7 @@ struct FitOptions {
   int threads = 0;
   std::string max_loss, min_params, columns;
   bool full_grid = false;
+  bool quiet = false;
   bool json = false;
   std::string method = "parametric";
   double budget_tolerance = 0;
@@ -59,15 +63,43 @@ laws::ColumnMap parse_columns(const std::string& spec) {
   return map;
 }
 
-// A one-line progress bar on stderr, only when a person is watching.
-std::function<void(const char*, int, int)> progress_bar() {
-  if (!isatty(STDERR_FILENO)) return {};
-  return [](const char* stage, int done, int total) {
-    const int width = 30, filled = total > 0 ? width * done / total : width;
-    std::fprintf(stderr, "\r%-9s [%s%s] %d/%d", stage, std::string(filled, '#').c_str(),
-                 std::string(width - filled, ' ').c_str(), done, total);
-    if (done >= total) std::fprintf(stderr, "\r%*s\r", width + 30, "");
+// Progress on stderr for fits that run longer than 2 s
+// (SCALEPLAN_PROGRESS_AFTER_S overrides, for tests): a bar redrawn in place
+// on a terminal; otherwise (a log, CI) a plain line at most every kLogEvery
+// and at the end of each stage. --quiet silences it.
+std::function<void(const char*, int, int)> progress_reporter(bool quiet) {
+  if (quiet) return {};
+  using Clock = std::chrono::steady_clock;
+  constexpr std::chrono::seconds kLogEvery{5};
+  const char* after = std::getenv("SCALEPLAN_PROGRESS_AFTER_S");
+  const std::chrono::duration<double> quiet_for(after != nullptr ? std::atof(after) : 2.0);
+  struct State {
+    Clock::time_point start = Clock::now(), last{};
+    bool tty = isatty(STDERR_FILENO) != 0, shown = false;
+    std::string stage;  // the last report, so a repeat is not printed twice
+    int done = -1;
+  };
+  auto st = std::make_shared<State>();
+  return [st, quiet_for, kLogEvery](const char* stage, int done, int total) {
+    const auto now = Clock::now();
+    if (now - st->start < quiet_for || (st->stage == stage && st->done == done)) return;
+    const double elapsed_s = std::chrono::duration<double>(now - st->start).count();
+    const bool stage_done = done >= total;
+    if (st->tty) {
+      if (!stage_done && now - st->last < std::chrono::milliseconds(100)) return;
+      const int width = 30, filled = total > 0 ? width * done / total : width;
+      std::fprintf(stderr, "\r%-9s [%s%s] %d/%d  %.0f s", stage, std::string(filled, '#').c_str(),
+                   std::string(width - filled, ' ').c_str(), done, total, elapsed_s);
+      if (stage_done) std::fprintf(stderr, "\r%*s\r", width + 40, "");
+    } else {
+      if (!stage_done && st->shown && now - st->last < kLogEvery) return;
+      std::fprintf(stderr, "fit: %s %d/%d after %.0f s\n", stage, done, total, elapsed_s);
+    }
     std::fflush(stderr);
+    st->last = now;
+    st->shown = true;
+    st->stage = stage;
+    st->done = done;
   };
 }
 
@@ -87,8 +119,12 @@ std::string human_report(const laws::FitResult& fit, const laws::RunsData& data,
          (data.tokens_from_flops ? " (tokens = FLOPs / 6N)" : ""));
   t.line("Huber cost " + short_number(fit.cost) + ", RMSE of log residuals " + short_number(fit.rmse_log));
   if (fit.estimator == laws::Estimator::kHuber) {
-    t.line("starts: " + std::to_string(fit.starts) + " on the grid, " + std::to_string(fit.starts_run) +
-           " run to convergence, " + std::to_string(fit.starts_at_best) + " reached the best cost");
+    t.line("starts: " + std::to_string(fit.starts) + " on the grid, " + std::to_string(fit.starts_run) + " run, " +
+           std::to_string(fit.starts_at_best) + " reached the best cost, " + std::to_string(fit.starts_abandoned) +
+           " stopped early (unable to beat the best found)");
+    if (fit.search_points < static_cast<int>(data.runs.size())) {
+      t.line("search on " + std::to_string(fit.search_points) + " evenly spaced points, best optima refined on all");
+    }
   }
   if (boot) {
     t.line("bootstrap: " + std::to_string(fit.replicates.size()) + " resamples (" +
@@ -182,7 +218,7 @@ GroupFit fit_group(const FitOptions& o, const laws::RowGroup& g, const laws::Col
       fo.seed = o.seed;
       fo.threads = o.threads;
       fo.full_grid = o.full_grid;
-      fo.progress = progress_bar();
+      fo.progress = progress_reporter(o.quiet);
       const laws::FitResult fit = laws::fit_law(data.runs, fo);
       out.law_doc = laws::fit_law_document(fit, data, prov);
       out.report = laws::fit_report(fit, data, prov);
@@ -300,13 +336,14 @@ void setup_fit(CLI::App& app) {
   sub->add_option("--max-loss", o->max_loss, "drop points with a higher loss (Epoch used 3.44)");
   sub->add_option("--min-params", o->min_params, "drop models smaller than this");
   sub->add_option("--columns", o->columns, "map columns: params=COL,tokens=COL,flops=COL,loss=COL");
-  sub->add_flag("--full-grid", o->full_grid, "run all 4,500 grid starts to convergence (slower)");
+  sub->add_flag("--full-grid", o->full_grid, "run all 4,500 grid starts (slower)");
+  sub->add_flag("--quiet,-q", o->quiet, "no progress line on stderr (shown for fits over 2 s)");
   add_json_flag(*sub, o->json);
   sub->footer(
-      "Example:\n  scaleplan fit ../shared/data/svg_extracted_data.csv --max-loss 3.44 "
+      "Example:\n  scaleplan fit tests/data/svg_extracted_data.csv --max-loss 3.44 "
       "--bootstrap 1000 --output chinchilla.json\n  scaleplan tokens --params 7B --law chinchilla.json\n"
-      "  scaleplan fit ../shared/data/isoflops_points.csv --method isoflop --output llama3-isoflop.json\n"
-      "  scaleplan fit ../shared/data/porian2024_isoflop_points.csv --method isoflop "
+      "  scaleplan fit tests/data/isoflops_points.csv --method isoflop --output llama3-isoflop.json\n"
+      "  scaleplan fit tests/data/porian2024_isoflop_points.csv --method isoflop "
       "--group-by dataset,hparams,warmup,decay,param_count,loss_split");
   sub->callback([o, sub] {
     if (o->method == "isoflop" && sub->count("--bootstrap") == 0) o->bootstrap = 200;

@@ -5,13 +5,14 @@ set -euo pipefail
 
 packages=(cmake make g++ libeigen3-dev libceres-dev libcli11-dev nlohmann-json3-dev catch2 libssl-dev)
 # Extra groups, asked for by make targets: "fuzz" (clang + libFuzzer), "notebooks",
-# "python" (the pybind11 module, its pytest suite and NumPy sweeps).
+# "python" (the pybind11 module, its pytest suite and NumPy sweeps), "format" (clang-format).
 for group in "$@"; do
   case "$group" in
     fuzz) packages+=(clang libclang-rt-14-dev) ;;
     notebooks) packages+=(python3-matplotlib python3-pandas jupyter-nbconvert python3-ipykernel) ;;
     python) packages+=(python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest) ;;
-    *) echo "install-deps: unknown group '$group' (expected fuzz, notebooks or python)" >&2; exit 1 ;;
+    format) packages+=(clang-format) ;;
+    *) echo "install-deps: unknown group '$group' (expected fuzz, notebooks, python or format)" >&2; exit 1 ;;
   esac
 done
 

@@ -1,7 +1,6 @@
 #include "laws/fit.h"
 
 #include <ceres/ceres.h>
-#include <ceres/tiny_solver.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,88 +8,29 @@
 #include <numeric>
 #include <set>
 
+#include "huber_solver.h"
 #include "parallel.h"
 
 namespace scaleplan::laws {
 
 namespace {
 
-struct Point {
-  double log_n, log_d, log_l;
-};
+using Point = detail::LogPoint;
 
 // Parameter order everywhere in this file: a, b, e, alpha, beta [, sigma].
 constexpr int kA = 0, kB = 1, kE = 2, kAlpha = 3, kBeta = 4;
 constexpr int kSigma = 5;
 
-// r = LSE(a - alpha log N, b - beta log D, e) - log L, and the softmax
-// weights of the three terms, which are its gradient in (a, b, e).
-struct Lse {
-  double r, w1, w2, w3;
-};
-
-Lse lse(const double* x, const Point& p) {
+// r = LSE(a - alpha log N, b - beta log D, e) - log L at one point, for the
+// reported residuals (the solver evaluates the same in huber_solver.cpp, a
+// block of points at a time).
+double lse_residual(const double* x, const Point& p) {
   const double t1 = x[kA] - x[kAlpha] * p.log_n;
   const double t2 = x[kB] - x[kBeta] * p.log_d;
   const double t3 = x[kE];
   const double m = std::max({t1, t2, t3});
-  const double w1 = std::exp(t1 - m), w2 = std::exp(t2 - m), w3 = std::exp(t3 - m);
-  const double s = w1 + w2 + w3;
-  return {m + std::log(s) - p.log_l, w1 / s, w2 / s, w3 / s};
+  return m + std::log(std::exp(t1 - m) + std::exp(t2 - m) + std::exp(t3 - m)) - p.log_l;
 }
-
-double lse_residual(const double* x, const Point& p) { return lse(x, p).r; }
-
-double huber(double r, double delta) {
-  const double a = std::fabs(r);
-  return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
-}
-
-double huber_sum(const double* x, const std::vector<Point>& points, double delta) {
-  double total = 0;
-  for (const Point& p : points) total += huber(lse_residual(x, p), delta);
-  return total;
-}
-
-// The robust problem as plain least squares for ceres::TinySolver, which
-// has no per-solve set-up cost (4,500 starts make that matter). Each
-// residual is rewritten as rho(r) = sign(r) sqrt(2 Huber_delta(r)), so that
-// 1/2 sum rho^2 = sum Huber_delta(r): the same objective as Ceres'
-// HuberLoss(delta), and the same Gauss-Newton model inside |r| <= delta.
-struct HuberResiduals {
-  using Scalar = double;
-  enum { NUM_RESIDUALS = Eigen::Dynamic, NUM_PARAMETERS = 5 };
-
-  const std::vector<Point>* points;
-  double delta;
-
-  int NumResiduals() const { return static_cast<int>(points->size()); }
-
-  bool operator()(const double* x, double* residuals, double* jacobian) const {
-    const int n = NumResiduals();
-    for (int i = 0; i < n; ++i) {
-      const Point& p = (*points)[i];
-      const Lse l = lse(x, p);
-      const double r = l.r;
-      const double ar = std::fabs(r);
-      double rho = r, scale = 1;
-      if (ar > delta) {
-        rho = std::copysign(std::sqrt(2 * delta * ar - delta * delta), r);
-        scale = delta / std::fabs(rho);  // d rho / d r
-      }
-      residuals[i] = rho;
-      if (jacobian != nullptr) {
-        jacobian[i + kA * n] = scale * l.w1;
-        jacobian[i + kB * n] = scale * l.w2;
-        jacobian[i + kE * n] = scale * l.w3;
-        jacobian[i + kAlpha * n] = -scale * l.w1 * p.log_n;
-        jacobian[i + kBeta * n] = -scale * l.w2 * p.log_d;
-      }
-      if (!std::isfinite(rho)) return false;
-    }
-    return true;
-  }
-};
 
 struct HuberOutcome {
   std::array<double, 5> x;
@@ -98,32 +38,24 @@ struct HuberOutcome {
   int iterations;
   bool usable;
   bool converged;
+  bool abandoned;  // stopped early: it could not beat the incumbent
+  bool joined;     // stopped early on reaching the incumbent's optimum
   std::string message;
 };
 
-HuberOutcome solve_huber(const std::vector<Point>& points, double delta,
-                         const std::array<double, 5>& start, int max_iterations = 400) {
-  HuberResiduals f{&points, delta};
-  ceres::TinySolver<HuberResiduals> solver;
-  solver.options.max_num_iterations = max_iterations;
-  solver.options.gradient_tolerance = 1e-12;
-  solver.options.parameter_tolerance = 1e-10;
-  solver.options.function_tolerance = 1e-10;
-  Eigen::Matrix<double, 5, 1> x(start.data());
-  const auto summary = solver.Solve(f, &x);
+HuberOutcome solve_huber(const detail::HuberObjective& objective, const std::array<double, 5>& start,
+                         const detail::LmOptions& lm_options = {}) {
+  const detail::LmOutcome lm = detail::solve_lm(objective, start, lm_options);
   HuberOutcome o;
-  for (int k = 0; k < 5; ++k) o.x[k] = x[k];
-  o.cost = summary.final_cost;
-  o.iterations = summary.iterations;
+  o.x = lm.x;
+  o.cost = lm.cost;
+  o.iterations = lm.iterations;
   o.usable = std::isfinite(o.cost) &&
              std::all_of(o.x.begin(), o.x.end(), [](double v) { return std::isfinite(v); });
-  // In the order of TinySolver's Status enum.
-  static const char* const kStatus[] = {"gradient tolerance reached", "parameter tolerance reached",
-                                        "cost threshold reached", "iteration limit reached",
-                                        "function tolerance reached"};
-  const int status = static_cast<int>(summary.status);
-  o.message = status >= 0 && status < 5 ? kStatus[status] : "unknown";
-  o.converged = status != 3;
+  o.message = detail::lm_status_message(lm.status);
+  o.converged = lm.status != detail::LmStatus::kIterations && lm.status != detail::LmStatus::kNotFinite;
+  o.joined = lm.status == detail::LmStatus::kJoinedIncumbent;
+  o.abandoned = o.joined || lm.status == detail::LmStatus::kWorseThanIncumbent;
   return o;
 }
 
@@ -314,14 +246,14 @@ void warn_at_grid_edges(FitResult& r, const double* x) {
 // one of the 200 lowest-cost starts reaches the full grid's optimum (a
 // test checks the two agree).
 std::vector<int> starts_to_run(const std::vector<std::array<double, 5>>& grid,
-                               const std::vector<Point>& points, double delta, bool full_grid) {
+                               const detail::HuberObjective& objective, bool full_grid) {
   std::vector<int> order(grid.size());
   std::iota(order.begin(), order.end(), 0);
   if (full_grid) return order;
   constexpr size_t kScreened = 200, kSpread = 100;
   std::vector<double> cost(grid.size());
   for (size_t i = 0; i < grid.size(); ++i) {
-    const double c = huber_sum(grid[i].data(), points, delta);
+    const double c = objective.cost(grid[i]);
     cost[i] = std::isfinite(c) ? c : HUGE_VAL;
   }
   std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return cost[x] < cost[y]; });
@@ -333,6 +265,137 @@ std::vector<int> starts_to_run(const std::vector<std::array<double, 5>>& grid,
     if (taken[i]) out.push_back(static_cast<int>(i));
   }
   return out;
+}
+
+// Beyond kSearchPoints points the grid starts run on an evenly strided
+// subsample of that size, and the kRefined best distinct optima found there
+// are refined on every point: the search costs the same for 10^4 or 10^7
+// runs, while the answer is still a local optimum of the whole data.
+constexpr size_t kSearchPoints = 4096;
+constexpr size_t kRefined = 8;
+
+std::vector<Point> search_subsample(const std::vector<Point>& points) {
+  if (points.size() <= kSearchPoints) return points;
+  std::vector<Point> out;
+  out.reserve(kSearchPoints);
+  for (size_t k = 0; k < kSearchPoints; ++k) out.push_back(points[k * points.size() / kSearchPoints]);
+  return out;
+}
+
+using ProgressFn = std::function<void(const char*, int, int)>;
+
+// Starts run in batches of kBatch; each batch knows the lowest cost the
+// batches before it converged to, so starts that cannot beat it stop early,
+// and the outcome does not depend on the number of threads.
+std::vector<HuberOutcome> run_starts(const detail::HuberObjective& objective,
+                                     const std::vector<std::array<double, 5>>& starts, int threads,
+                                     const char* stage, const ProgressFn& progress) {
+  constexpr int kBatch = 64;
+  std::vector<HuberOutcome> outcomes(starts.size());
+  const int n = static_cast<int>(starts.size());
+  double incumbent = HUGE_VAL;
+  std::array<double, 5> incumbent_x{};
+  for (int begin = 0; begin < n; begin += kBatch) {
+    const int len = std::min(kBatch, n - begin);
+    detail::parallel_for(
+        len, threads,
+        [&](int i, int) {
+          detail::LmOptions lm_options;
+          lm_options.incumbent = incumbent;
+          lm_options.incumbent_x = incumbent_x;
+          outcomes[begin + i] = solve_huber(objective, starts[begin + i], lm_options);
+        },
+        [&](int done) {
+          if (progress) progress(stage, begin + done, n);
+        });
+    for (int i = begin; i < begin + len; ++i) {
+      const HuberOutcome& o = outcomes[i];
+      if (o.usable && o.converged && !o.abandoned && o.cost < incumbent) {
+        incumbent = o.cost;
+        incumbent_x = o.x;
+      }
+    }
+  }
+  return outcomes;
+}
+
+// Lowest cost wins; ties go to the earlier start, whatever the threads.
+int best_outcome(const std::vector<HuberOutcome>& outcomes) {
+  int best = -1;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].usable && (best < 0 || outcomes[i].cost < outcomes[best].cost)) best = static_cast<int>(i);
+  }
+  return best;
+}
+
+// The end points of the kRefined lowest-cost outcomes with distinct costs.
+std::vector<std::array<double, 5>> distinct_best(const std::vector<HuberOutcome>& outcomes) {
+  std::vector<int> order;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].usable) order.push_back(static_cast<int>(i));
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int x, int y) { return outcomes[x].cost < outcomes[y].cost; });
+  std::vector<std::array<double, 5>> out;
+  double last = -1;
+  for (int i : order) {
+    if (out.size() == kRefined) break;
+    if (!out.empty() && outcomes[i].cost <= last * (1 + 1e-6)) continue;
+    out.push_back(outcomes[i].x);
+    last = outcomes[i].cost;
+  }
+  return out;
+}
+
+// Hoffmann et al.'s grid search (see starts_to_run), on a subsample for
+// large data, then refined on all points.
+void fit_grid(const std::vector<Point>& points, const FitOptions& options, int threads, FitResult& r,
+              double* best_x) {
+  const auto grid = hoffmann_start_grid();
+  const std::vector<Point> search = search_subsample(points);
+  const detail::HuberObjective search_objective(search, options.huber_delta);
+  const std::vector<int> chosen = starts_to_run(grid, search_objective, options.full_grid);
+  std::vector<std::array<double, 5>> starts;
+  for (int i : chosen) starts.push_back(grid[i]);
+  const auto outcomes = run_starts(search_objective, starts, threads, "grid", options.progress);
+  const int best = best_outcome(outcomes);
+  if (best < 0) throw LawError("fit: no start of the grid converged to finite parameters");
+  for (const auto& o : outcomes) {
+    if (!o.converged) ++r.starts_not_converged;
+    if (o.abandoned) ++r.starts_abandoned;
+    if (o.usable && (o.cost <= outcomes[best].cost * (1 + 1e-6) || o.joined)) ++r.starts_at_best;
+  }
+  HuberOutcome winner = outcomes[best];
+  if (search.size() < points.size()) {
+    const detail::HuberObjective objective(points, options.huber_delta);
+    const auto refined = run_starts(objective, distinct_best(outcomes), threads, "refine", options.progress);
+    const int b = best_outcome(refined);
+    if (b < 0) throw LawError("fit: no optimum of the subsample refined to finite parameters on all points");
+    winner = refined[b];
+  }
+  // The optimum is a long shallow valley (A and B move by a percent for a
+  // 1e-8 change of cost), so the winner is polished with tight tolerances:
+  // the answer is then the valley's floor whichever start got there first.
+  detail::LmOptions tight;
+  tight.function_tolerance = 1e-16;
+  tight.parameter_tolerance = 1e-13;
+  tight.gradient_tolerance = 1e-16;
+  const HuberOutcome polished =
+      solve_huber(detail::HuberObjective(points, options.huber_delta), winner.x, tight);
+  if (polished.usable && polished.cost <= winner.cost) {
+    winner.iterations += polished.iterations;
+    winner.x = polished.x;
+    winner.cost = polished.cost;
+    winner.message = polished.message;
+  }
+  std::copy(winner.x.begin(), winner.x.end(), best_x);
+  r.starts = static_cast<int>(grid.size());
+  r.starts_run = static_cast<int>(chosen.size());
+  r.search_points = static_cast<int>(search.size());
+  r.iterations = winner.iterations;
+  r.stop_reason = winner.message;
+  r.converged = winner.converged;
+  warn_at_grid_edges(r, best_x);
 }
 
 }  // namespace
@@ -379,33 +442,7 @@ FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
   double best_x[6] = {0, 0, 0, 0, 0, 0};
 
   if (options.estimator == Estimator::kHuber) {
-    const auto grid = hoffmann_start_grid();
-    const std::vector<int> chosen = starts_to_run(grid, points, delta, options.full_grid);
-    std::vector<HuberOutcome> outcomes(chosen.size());
-    detail::parallel_for(
-        static_cast<int>(chosen.size()), threads,
-        [&](int i, int) { outcomes[i] = solve_huber(points, delta, grid[chosen[i]]); },
-        [&](int done) {
-          if (options.progress) options.progress("grid", done, static_cast<int>(chosen.size()));
-        });
-    // Lowest cost wins; ties go to the earlier start, whatever the threads.
-    int best = -1;
-    for (size_t i = 0; i < outcomes.size(); ++i) {
-      if (outcomes[i].usable && (best < 0 || outcomes[i].cost < outcomes[best].cost)) best = static_cast<int>(i);
-      if (!outcomes[i].converged) ++r.starts_not_converged;
-    }
-    if (best < 0) throw LawError("fit: no start of the grid converged to finite parameters");
-    const auto& o = outcomes[best];
-    for (const auto& other : outcomes) {
-      if (other.usable && other.cost <= o.cost * (1 + 1e-6)) ++r.starts_at_best;
-    }
-    std::copy(o.x.begin(), o.x.end(), best_x);
-    r.starts = static_cast<int>(grid.size());
-    r.starts_run = static_cast<int>(chosen.size());
-    r.iterations = o.iterations;
-    r.stop_reason = o.message;
-    r.converged = o.converged;
-    warn_at_grid_edges(r, best_x);
+    fit_grid(points, options, threads, r, best_x);
   } else {
     // Besiroglu et al. start from Hoffmann et al.'s unrounded estimate.
     const std::array<double, 6> start = {std::log(406.401), std::log(410.723), std::log(1.69337),
@@ -418,6 +455,7 @@ FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
     r.starts = 1;
     r.starts_run = 1;
     r.starts_at_best = 1;
+    r.search_points = static_cast<int>(points.size());
     r.iterations = o.iterations;
     r.stop_reason = o.message;
     r.converged = true;
@@ -427,7 +465,7 @@ FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
   r.law.name = "fit";
   r.law.form = Form::kChinchilla;
   r.law.E = p[0], r.law.A = p[1], r.law.B = p[2], r.law.alpha = p[3], r.law.beta = p[4];
-  r.cost = huber_sum(best_x, points, delta);
+  r.cost = detail::HuberObjective(points, delta).cost({best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]});
   double ss = 0;
   for (const Point& pt : points) {
     const double res = lse_residual(best_x, pt);
@@ -449,7 +487,7 @@ FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
         [&](int k, int) {
           const auto sample = resample(points, options.seed, k);
           if (options.estimator == Estimator::kHuber) {
-            const auto o = solve_huber(sample, delta, start5);
+            const auto o = solve_huber(detail::HuberObjective(sample, delta), start5);
             ok[k] = o.usable;
             reps[k] = to_law_order(o.x.data());
           } else {

@@ -121,6 +121,8 @@ ordered_json fit_report(const FitResult& fit, const RunsData& data, const FitPro
   doc["starts_run"] = fit.starts_run;
   doc["starts_at_best"] = fit.starts_at_best;
   doc["starts_not_converged"] = fit.starts_not_converged;
+  doc["starts_abandoned"] = fit.starts_abandoned;
+  doc["search_points"] = fit.search_points;
   doc["bootstrap_resamples"] = fit.bootstrap_resamples;
   doc["bootstrap_failed"] = fit.bootstrap_failed;
   doc["points_read"] = data.points_read;

@@ -91,6 +91,10 @@ int min_gpus_for_training(double params, double memory_gb, double activation_sha
   const double bytes = params * kAdamWBytesPerParam * (1 + activation_share);
   const double per_gpu = memory_gb * 1e9;
   const double n = std::ceil(bytes / per_gpu);
+  // Absurd sizes (a loss near E asks for ~1e20 parameters) need more GPUs
+  // than an int counts; saturate rather than overflow the conversion.
+  constexpr double kMostGpus = 1 << 30;
+  if (!(n <= kMostGpus)) return static_cast<int>(kMostGpus);
   if (n <= 8) return static_cast<int>(std::max(1.0, n));
   return static_cast<int>(std::ceil(n / 8) * 8);  // whole 8-GPU nodes
 }

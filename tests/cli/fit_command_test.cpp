@@ -101,3 +101,17 @@ TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli
     CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
   }
 }
+
+TEST_CASE("fit shows progress on stderr when it runs long, even off a terminal, and --quiet silences it", "[cli][data]") {
+  const std::string path = scaleplan::testing::test_data_path("svg_extracted_data.csv");
+  // The threshold (2 s) set to zero, so the test does not depend on speed.
+  auto r = run_scaleplan({"fit", path, "--max-loss", "3.44", "--json"}, {"SCALEPLAN_PROGRESS_AFTER_S=0"});
+  REQUIRE(r.exit_code == 0);
+  const json doc = json::parse(r.out);
+  CHECK(doc["points_used"] == 240);
+  const std::string starts = std::to_string(doc["starts_run"].get<int>());
+  CHECK_THAT(r.err, Catch::Contains("fit: grid " + starts + "/" + starts + " after"));
+  r = run_scaleplan({"fit", path, "--max-loss", "3.44", "--json", "--quiet"}, {"SCALEPLAN_PROGRESS_AFTER_S=0"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+}

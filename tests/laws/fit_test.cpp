@@ -82,7 +82,10 @@ TEST_CASE("fit: Epoch's Chinchilla points give the published grid optimum", "[la
   const RunsData data = epoch_points();
   const FitResult r = fit_law(data.runs);
   check_epoch_grid_optimum(r);
-  CHECK(r.starts_at_best > r.starts_run / 2);
+  // Not a lucky start: dozens run all the way to the best cost, although
+  // most stop early once they cannot beat the best found before them.
+  CHECK(r.starts_at_best >= 20);
+  CHECK(r.starts_abandoned > r.starts_run / 2);
 }
 
 TEST_CASE("fit: the default start selection lands on the full grid's optimum", "[laws][shared]") {

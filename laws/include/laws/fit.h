@@ -41,6 +41,8 @@ struct FitOptions {
   // Run every start of the grid to convergence. Without it, the objective
   // is evaluated at every start and the 200 best plus 100 spread over the
   // grid are run (same optimum on the Chinchilla points, ~15x faster).
+  // Either way, data of more than 4,096 points are searched on a strided
+  // subsample of 4,096 and the best distinct optima refined on all points.
   bool full_grid = false;
   // Called on the calling thread as work completes: stage ("grid" or
   // "bootstrap"), done, total.
@@ -71,6 +73,8 @@ struct FitResult {
   int starts_run = 0;       // starts run to convergence
   int starts_at_best = 0;   // of those, the ones within 1e-6 (relative) of the best cost
   int starts_not_converged = 0;  // hit the iteration limit
+  int starts_abandoned = 0;  // stopped early, unable to beat the best found so far
+  int search_points = 0;    // points the grid starts ran on (a subsample of large data)
   double rmse_log = 0;     // RMS of the log residuals
   std::vector<double> residuals;  // log L_pred - log L_obs, per point
   std::vector<std::string> warnings;
