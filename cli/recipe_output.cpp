@@ -40,9 +40,10 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
   t.row("layout", "TP " + std::to_string(l.tensor_parallel) + " x PP " + std::to_string(l.pipeline_parallel) +
                       " x DP " + std::to_string(l.data_parallel),
         "micro-batch " + std::to_string(l.micro_batch) + " x " + std::to_string(l.grad_accumulation) +
-            " accumulation, " + (l.full_recompute ? "full" : "selective") + " recompute" +
+            " accumulation" + (l.virtual_stages > 1 ? ", " + std::to_string(l.virtual_stages) + " virtual stages" : "") +
+            ", recompute " + planner::recompute_name(l.recompute) +
             (l.sequence_parallel ? ", sequence parallel" : "") + ", ZeRO-1, " + short_number(l.memory_gb_per_gpu) +
-            " GB/GPU");
+            " of " + short_number(l.memory_capacity_gb) + " GB per GPU");
   t.row("steps", human_count(static_cast<double>(r.steps)),
         std::to_string(r.schedule.warmup_steps) + " warmup; " + human_count(r.trained_tokens) + " tokens trained");
   t.row("learning rate", lr_text(r.peak_lr) + " -> " + lr_text(r.final_lr),
@@ -52,7 +53,7 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
                                    short_number(r.law.grad_clip));
   t.row("precision", r.precision, "fp32 master weights and Adam moments");
   t.row("throughput", human_count(r.tokens_per_s) + " tokens/s",
-        "flat MFU " + short_number(r.forecast.mfu) + " on " + std::to_string(r.forecast.gpus) + " x " +
+        "billed MFU " + short_number(r.forecast.mfu) + " (steady state x goodput) on " + std::to_string(r.forecast.gpus) + " x " +
             r.forecast.hardware_id);
   t.row("wall clock", human_days(r.forecast.wall_days), human_hours(r.forecast.gpu_hours));
   t.row("energy", human_energy_kwh(r.forecast.energy_kwh),

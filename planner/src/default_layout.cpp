@@ -2,140 +2,107 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
+#include <cstdio>
 
-#include "planner/finetune.h"
 #include "planner/forecast.h"
+#include "planner/layout_search.h"
 
 namespace scaleplan::planner {
 
 namespace {
 
-// Megatron-LM distributed optimizer: bf16 weights and fp32 gradients stay
-// on every replica, fp32 master weights and both Adam moments are sharded.
-constexpr double kReplicatedBytesPerParam = 6;
-constexpr double kShardedBytesPerParam = 12;
-// Korthikanti et al. 2022, Table 2: bytes per s b h per layer.
-constexpr double kSelectiveRecomputeBytes = 34;
-constexpr double kFullRecomputeBytes = 2;
-constexpr int kMaxMicroBatch = 16;
+// Megatron-LM's distributed optimizer shards the optimizer state only.
+constexpr int kMegatronZeroStage = 1;
+// Enough of the ranking to find one with equal pipeline stages.
+constexpr size_t kCandidates = 64;
+constexpr int kMaxGpus = 1 << 20;
 
-struct Split {
-  int tp = 1, pp = 1;
-};
-
-// Candidate (TP, PP) pairs, least model parallelism first, TP before PP.
-std::vector<Split> splits(const LayoutRequest& r) {
-  std::vector<Split> out;
-  for (int tp = 1; tp <= std::min(8, r.gpus_per_node); tp *= 2) {
-    if (r.shape.heads % tp != 0 || r.shape.kv_heads % tp != 0 || r.gpus % tp != 0) continue;
-    for (int pp = 1; pp <= r.shape.layers; ++pp) {
-      if (r.shape.layers % pp != 0 || r.gpus % (tp * pp) != 0) continue;
-      out.push_back({tp, pp});
-    }
-  }
-  std::stable_sort(out.begin(), out.end(), [](const Split& a, const Split& b) {
-    return a.tp * a.pp != b.tp * b.pp ? a.tp * a.pp < b.tp * b.pp : a.pp < b.pp;
-  });
-  return out;
+// Megatron-LM splits layers evenly over pipeline stages.
+bool megatron_runs(const hardware_db::ModelShape& shape, const Layout& l) {
+  return shape.layers % l.pp == 0;
 }
 
-std::string gb_text(double gb) {
+std::string text(const char* format, double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f GB", gb);
+  std::snprintf(buf, sizeof buf, format, v);
   return buf;
+}
+
+ParallelLayout to_parallel_layout(const System& sys, const LayoutResult& r, long long batch_sequences) {
+  const Layout& l = r.layout;
+  ParallelLayout out;
+  out.tensor_parallel = l.tp;
+  out.pipeline_parallel = l.pp;
+  out.data_parallel = l.dp;
+  out.micro_batch = l.micro_batch;
+  const double per_step = static_cast<double>(l.micro_batch) * l.dp;
+  out.grad_accumulation = std::max(1LL, std::llround(static_cast<double>(batch_sequences) / per_step));
+  out.global_batch_sequences = static_cast<long long>(per_step) * out.grad_accumulation;
+  out.virtual_stages = l.virtual_stages;
+  out.sequence_parallel = l.tp > 1;
+  out.recompute = l.recompute;
+  out.memory_gb_per_gpu = r.memory.total_bytes() / 1e9;
+  out.memory_capacity_gb = sys.memory_bytes / 1e9;
+  out.step_s = r.time.step_s;
+  out.steady_mfu = r.time.mfu;
+  out.rule = "fastest of the layouts the throughput model evaluated (step time " + text("%.3g", r.time.step_s) +
+             " s, steady-state MFU " + text("%.1f", 100 * r.time.mfu) +
+             "%), kept to Megatron-LM: distributed optimizer (ZeRO-1), equal pipeline stages";
+  return out;
 }
 
 }  // namespace
 
-double layout_memory_gb(const hardware_db::ModelShape& m, int seq_len, int tp, int pp, int dp, int micro_batch,
-                        bool full_recompute) {
-  const double n = m.params / (static_cast<double>(tp) * pp);
-  const double state = n * (kReplicatedBytesPerParam + kShardedBytesPerParam / dp);
-  const double sbh = static_cast<double>(seq_len) * micro_batch * m.hidden;
-  const double activations = full_recompute
-                                 ? (m.layers * kFullRecomputeBytes + kSelectiveRecomputeBytes) * sbh / tp
-                                 : m.layers * kSelectiveRecomputeBytes * sbh / tp;
-  const double logits = 4.0 * seq_len * micro_batch * m.vocab / tp;
-  return (state + activations + logits) / 1e9 + kRuntimeOverheadGb;
-}
-
-int fewest_gpus_for_layout(const hardware_db::ModelShape& shape, int seq_len, double memory_gb, int gpus_per_node) {
-  constexpr int kMaxGpus = 1 << 20;
-  LayoutRequest r;
-  r.shape = shape;
-  r.seq_len = seq_len;
-  r.memory_gb = memory_gb;
-  r.gpus_per_node = gpus_per_node;
-  for (int g = 1; g <= kMaxGpus; g = g < gpus_per_node ? g * 2 : g + gpus_per_node) {
-    r.gpus = g;
-    for (const Split& s : splits(r)) {
-      if (layout_memory_gb(shape, seq_len, s.tp, s.pp, g / (s.tp * s.pp), 1, true) <= memory_gb) return g;
-    }
-  }
-  throw PlanError("--gpus: no count up to " + std::to_string(kMaxGpus) + " GPUs of " + gb_text(memory_gb) +
-                  " holds the model");
-}
-
-ParallelLayout default_layout(const LayoutRequest& r) {
+ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutRequest& r) {
   if (r.gpus <= 0) throw PlanError("--gpus: " + std::to_string(r.gpus) + " must be a positive count");
-  const std::vector<Split> candidates = splits(r);
-  ParallelLayout out;
-  bool found = false;
-  for (bool full : {false, true}) {
-    for (const Split& s : candidates) {
-      const int dp = r.gpus / (s.tp * s.pp);
-      if (layout_memory_gb(r.shape, r.seq_len, s.tp, s.pp, dp, 1, full) > r.memory_gb) continue;
-      out.tensor_parallel = s.tp;
-      out.pipeline_parallel = s.pp;
-      out.data_parallel = dp;
-      out.full_recompute = full;
-      found = true;
-      break;
-    }
-    if (found) break;
+  const System sys = system_for(acc);
+  Workload w;
+  w.shape = r.shape;
+  w.seq_len = r.seq_len;
+  w.global_batch_seqs = static_cast<double>(r.batch_sequences);
+  w.stack = default_stack(sys);
+  SearchOptions o;
+  o.gpus = r.gpus;
+  o.zero_stage = kMegatronZeroStage;
+  o.top = kCandidates;
+  const SearchResult found = search_layouts(sys, w, o);
+  for (const LayoutResult& candidate : found.best) {
+    if (megatron_runs(r.shape, candidate.layout)) return to_parallel_layout(sys, candidate, r.batch_sequences);
   }
-  if (!found) {
-    const double need = layout_memory_gb(r.shape, r.seq_len, candidates.empty() ? 1 : candidates.back().tp,
-                                         candidates.empty() ? 1 : candidates.back().pp, 1, 1, true);
-    throw PlanError("--gpus: " + std::to_string(r.gpus) + " GPUs of " + gb_text(r.memory_gb) + " cannot hold a " +
-                    std::to_string(r.shape.layers) + " x " + std::to_string(r.shape.hidden) +
-                    " model even with full recompute and the widest TP x PP split that divides them (" +
-                    gb_text(need) + " per GPU); use more GPUs");
+  // Nothing runs: say whether the batch or the memory is what is short.
+  Workload roomy = w;
+  roomy.global_batch_seqs = std::max<double>(w.global_batch_seqs, r.gpus);
+  if (w.global_batch_seqs < r.gpus && !search_layouts(sys, roomy, o).best.empty()) {
+    throw PlanError("global batch: " + std::to_string(r.batch_sequences) +
+                    " sequences is fewer than one per data-parallel replica on every layout of " +
+                    std::to_string(r.gpus) + " GPUs; use fewer --gpus or a larger --global-batch-tokens");
   }
-  const int dp = out.data_parallel;
-  if (r.batch_sequences < dp) {
-    throw PlanError("global batch: " + std::to_string(r.batch_sequences) + " sequences is fewer than one per data-" +
-                    "parallel replica (" + std::to_string(dp) + " replicas on " + std::to_string(r.gpus) +
-                    " GPUs); use fewer --gpus or a larger --global-batch-tokens");
-  }
-  out.sequence_parallel = out.tensor_parallel > 1;
-  // The micro-batch whose whole steps come nearest the batch; the larger
-  // one on a tie (fewer, bigger GEMMs).
-  long long best_gap = -1;
-  for (int mb = kMaxMicroBatch; mb >= 1; mb /= 2) {
-    const bool fits = layout_memory_gb(r.shape, r.seq_len, out.tensor_parallel, out.pipeline_parallel, dp, mb,
-                                       out.full_recompute) <= r.memory_gb;
-    if (mb > 1 && (!fits || static_cast<long long>(mb) * dp > r.batch_sequences)) continue;
-    const long long per_step = static_cast<long long>(mb) * dp;
-    const long long accumulation =
-        std::max(1LL, std::llround(static_cast<double>(r.batch_sequences) / static_cast<double>(per_step)));
-    const long long gap = std::llabs(per_step * accumulation - r.batch_sequences);
-    if (best_gap < 0 || gap < best_gap) {
-      best_gap = gap;
-      out.micro_batch = mb;
-      out.grad_accumulation = accumulation;
+  throw PlanError("--gpus: " + std::to_string(r.gpus) + " x " + acc.id + " cannot hold the model: " +
+                  (found.why_none.empty() ? "no layout with equal pipeline stages fits" : found.why_none) +
+                  "; use more GPUs");
+}
+
+int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_db::ModelShape& shape, int seq_len) {
+  const System sys = system_for(acc);
+  Workload w;
+  w.shape = shape;
+  w.seq_len = seq_len;
+  w.stack = default_stack(sys);
+  for (int g = 1; g <= kMaxGpus; g = g < sys.node_size ? g * 2 : g + sys.node_size) {
+    w.global_batch_seqs = g;
+    for (int tp = 1; tp <= sys.node_size && g % tp == 0; tp *= 2) {
+      for (int pp = 1; pp <= shape.layers; ++pp) {
+        if (g % (tp * pp) != 0 || shape.layers % pp != 0) continue;
+        Layout l;
+        l.tp = tp, l.pp = pp, l.dp = g / (tp * pp);
+        l.recompute = Recompute::kFull;
+        l.zero_stage = kMegatronZeroStage;
+        if (layout_problem(sys, w, l).empty() && layout_memory(sys, w, l).total_bytes() <= sys.memory_bytes) return g;
+      }
     }
   }
-  out.global_batch_sequences = static_cast<long long>(out.micro_batch) * dp * out.grad_accumulation;
-  out.memory_gb_per_gpu = layout_memory_gb(r.shape, r.seq_len, out.tensor_parallel, out.pipeline_parallel, dp,
-                                           out.micro_batch, out.full_recompute);
-  out.rule =
-      "least model parallelism that fits (TP within a node, then PP, rest DP; Narayanan et al. 2021 §3.3), "
-      "ZeRO-1 distributed optimizer, " +
-      std::string(out.full_recompute ? "full" : "selective") +
-      " recompute; a stand-in until the throughput model's layout search";
-  return out;
+  throw PlanError("--gpus: no count up to " + std::to_string(kMaxGpus) + " x " + acc.id + " (" +
+                  text("%.0f GB", sys.memory_bytes / 1e9) + ") holds the model");
 }
 
 }  // namespace scaleplan::planner

@@ -104,15 +104,14 @@ Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const 
   lr.seq_len = out.seq_len;
   lr.gpus = r.gpus;
   if (r.raise_gpus_to_fit) {
-    lr.gpus = std::max(r.gpus, fewest_gpus_for_layout(out.shape, out.seq_len, *acc.memory_gb));
+    lr.gpus = std::max(r.gpus, fewest_gpus_for_layout(acc, out.shape, out.seq_len));
     if (lr.gpus != r.gpus) {
       out.notes.push_back(std::to_string(r.gpus) + " GPUs cannot hold the model with a ZeRO-1 layout; the recipe uses " +
                           std::to_string(lr.gpus) + " (the same GPU-hours, a shorter wall clock)");
     }
   }
-  lr.memory_gb = *acc.memory_gb;
   lr.batch_sequences = std::llround(out.batch_tokens_target / out.seq_len);
-  out.layout = default_layout(lr);
+  out.layout = default_layout(acc, lr);
 
   out.global_batch_tokens = static_cast<double>(out.layout.global_batch_sequences) * out.seq_len;
   out.steps = std::max(1LL, std::llround(out.tokens / out.global_batch_tokens));
@@ -162,10 +161,14 @@ ordered_json recipe_json(const Recipe& r) {
                  {"data_parallel", l.data_parallel},
                  {"micro_batch", l.micro_batch},
                  {"grad_accumulation", l.grad_accumulation},
+                 {"virtual_stages", l.virtual_stages},
                  {"sequence_parallel", l.sequence_parallel},
-                 {"recompute", l.full_recompute ? "full" : "selective"},
+                 {"recompute", recompute_name(l.recompute)},
                  {"zero_stage", 1},
                  {"memory_gb_per_gpu", l.memory_gb_per_gpu},
+                 {"memory_capacity_gb", l.memory_capacity_gb},
+                 {"step_s", l.step_s},
+                 {"steady_state_mfu", l.steady_mfu},
                  {"rule", l.rule}};
   j["steps"] = r.steps;
   j["trained_tokens"] = r.trained_tokens;
@@ -315,11 +318,15 @@ std::string megatron_args(const Recipe& r) {
   arg(o, "pipeline-model-parallel-size", std::to_string(l.pipeline_parallel));
   if (l.sequence_parallel) arg(o, "sequence-parallel");
   arg(o, "use-distributed-optimizer");
-  if (l.full_recompute) {
+  if (l.virtual_stages > 1) {
+    arg(o, "num-layers-per-virtual-pipeline-stage",
+        std::to_string(s.layers / (l.pipeline_parallel * l.virtual_stages)));
+  }
+  if (l.recompute == Recompute::kFull) {
     arg(o, "recompute-granularity", "full");
     arg(o, "recompute-method", "uniform");
     arg(o, "recompute-num-layers", "1");
-  } else {
+  } else if (l.recompute == Recompute::kSelective) {
     arg(o, "recompute-activations");
   }
   arg(o, "bf16");
