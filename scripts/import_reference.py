@@ -101,6 +101,11 @@ MAMF = {
     "mi250x": (0.767, "MAMF MI250X 147.0 of 191.5 TFLOP/s per GCD"),
     "mi300x": (0.601, "MAMF MI300X 781.9 of 1300 TFLOP/s (ROCm 6.2)"),
     "mi325x": (0.601, "MAMF MI300X (same compute die), assumed"),
+    # No GEMM benchmark is published for TPU v4; its LLM training runs at
+    # ~60% of peak in hardware FLOPs (Jouppi et al. ISCA 2023, abstract),
+    # which with attention, norms and collectives around the GEMMs puts the
+    # sustained GEMM rate a little above: 0.65.
+    "tpu-v4": (0.65, "sustained rate from Jouppi et al. ISCA 2023: LLM training at ~60% of peak FLOP/s (HFU)"),
 }
 # FlashAttention supports Turing and newer NVIDIA parts, not Volta
 # (Dao-AILab/flash-attention README); attention there stores the scores.

@@ -68,7 +68,7 @@ TEST_CASE("search: the layout chosen for 175B on 1,024 A100s fits and matches an
 
 // Published steady-state MFU (model FLOPs over peak) of large runs, with the
 // published TP x PP where the papers give them.
-TEST_CASE("search: MFU within 5 points of MegaScale, Nemotron-4, Llama 3.1 and TinyLlama", "[planner][search]") {
+TEST_CASE("search: MFU within 5 points of MegaScale, Nemotron-4, Llama 3.1, TinyLlama and PaLM", "[planner][search]") {
   const auto& db = testing::embedded_db();
   // Jiang et al. 2024 (MegaScale), 175B on 12,288 GPUs, batch 6,144 x 2,048, TP 8, PP 8: 55.2%.
   CHECK(best_mfu("a100-sxm4-80gb", gpt(96, 12288, 96), 2048, 6144, 12288, 8, 8) == Approx(0.552).margin(0.05));
@@ -83,6 +83,11 @@ TEST_CASE("search: MFU within 5 points of MegaScale, Nemotron-4, Llama 3.1 and T
   CHECK(llama_8k < 0.43 + 0.05);
   // Zhang et al. 2024, TinyLlama 1.1B on 16 A100-40GB, 2M-token batches: ~56%.
   CHECK(best_mfu("a100-sxm4-40gb", db.model("tinyllama-1.1b"), 2048, 1024, 16) == Approx(0.56).margin(0.05));
+  // Chowdhery et al. 2022 (PaLM), Table 3 and Sec. 4: 540B (118 layers of 18,432, 48 heads, multi-query,
+  // SwiGLU MLP of 4d, 256k vocabulary) on 6,144 TPU v4 chips, 2,048 sequences of 2,048, no pipeline: 46.2%.
+  const auto palm = gpt(118, 18432, 48, 256000, 73728, 1, true);
+  CHECK(best_mfu("tpu-v4", palm, 2048, 2048, 6144, {}, 1) == Approx(0.462).margin(0.05));
+  CHECK(best_mfu("tpu-v4", palm, 2048, 2048, 6144) == Approx(0.462).margin(0.05));
 }
 
 TEST_CASE("search: goodput loses Llama 3's interruption rate times 10 minutes, on top of g0",
