@@ -51,7 +51,11 @@ bool contains(const std::array<std::string_view, N>& names, std::string_view nam
   return false;
 }
 
-HttpAnswer json_answer(int status, const nlohmann::ordered_json& doc) { return {status, doc.dump(), "application/json", ""}; }
+// Invalid UTF-8 (echoed from a bad body into a message) is replaced, not
+// thrown on: an answer is always a valid document.
+HttpAnswer json_answer(int status, const nlohmann::ordered_json& doc) {
+  return {status, doc.dump(-1, ' ', false, json::error_handler_t::replace), "application/json", ""};
+}
 
 HttpAnswer error_answer(int status, const std::string& message) {
   return json_answer(status, nlohmann::ordered_json{{"error", message}});
@@ -227,6 +231,10 @@ Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>()) {
   http.set_read_timeout(options.read_timeout_s, 0);
   http.set_write_timeout(options.write_timeout_s, 0);
   http.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  // Headers and body go out in separate writes: without this, Nagle's
+  // algorithm and the client's delayed ACK add ~40 ms to an answer.
+  http.set_tcp_nodelay(true);
+  http.set_keep_alive_max_count(1000);
   const auto handle = [](const httplib::Request& req, httplib::Response& res) {
     HttpRequest request{req.method, req.path, req.body, {}};
     for (const auto& [key, value] : req.params) request.query.emplace(key, value);
