@@ -175,24 +175,41 @@ async function showRecipe(p, s) {
 // ---- Charts (d3) ----
 
 function frame(id, xLabel, yLabel) {
-  const W = 640, H = 300, m = {top: 12, right: 20, bottom: 44, left: 70};
+  const W = 640, H = 300, m = {top: 12, right: 20, bottom: 44, left: 84};
   const root = d3.select("#" + id);
   root.selectAll("*").remove();
   const svg = root.append("svg").attr("viewBox", "0 0 " + W + " " + H).attr("role", "img").attr("aria-label", yLabel + " against " + xLabel);
   const g = svg.append("g").attr("transform", "translate(" + m.left + "," + m.top + ")");
   const w = W - m.left - m.right, h = H - m.top - m.bottom;
   svg.append("text").attr("x", m.left + w / 2).attr("y", H - 6).attr("text-anchor", "middle").attr("font-size", 12).text(xLabel);
-  svg.append("text").attr("transform", "translate(14," + (m.top + h / 2) + ") rotate(-90)").attr("text-anchor", "middle").attr("font-size", 12).text(yLabel);
+  svg.append("text").attr("transform", "translate(12," + (m.top + h / 2) + ") rotate(-90)").attr("text-anchor", "middle").attr("font-size", 12).text(yLabel);
   return {g, w, h};
 }
-function axes(f, x, y, xFormat, yFormat) {
-  f.g.append("g").attr("class", "axis").attr("transform", "translate(0," + f.h + ")")
-    .call(d3.svg.axis().scale(x).orient("bottom").ticks(6, xFormat).tickFormat(xFormat));
-  f.g.append("g").attr("class", "axis").call(d3.svg.axis().scale(y).orient("left").ticks(6).tickFormat(yFormat));
+// Ticks for a log scale: the powers of ten in its domain, with 2x and 5x
+// when there are too few (d3 v3 labels every 1..9 x 10^k otherwise).
+function logTicks(scale) {
+  const [lo, hi] = d3.extent(scale.domain());
+  const ticks = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); ++e) {
+    for (const m of [1, 2, 5]) ticks.push({v: m * Math.pow(10, e), m});
+  }
+  const inside = ticks.filter((t) => t.v >= lo && t.v <= hi);
+  const decades = inside.filter((t) => t.m === 1);
+  const chosen = decades.length >= 3 ? decades : inside;
+  const step = Math.ceil(chosen.length / 8);  // at most ~8 labels
+  return chosen.filter((t, i) => i % step === 0).map((t) => t.v);
 }
-function point(f, x, y, color, label) {
+function axis(scale, orient, format) {
+  const a = d3.svg.axis().scale(scale).orient(orient).tickFormat(format);
+  return scale.base ? a.tickValues(logTicks(scale)) : a.ticks(6);
+}
+function axes(f, x, y, xFormat, yFormat) {
+  f.g.append("g").attr("class", "axis").attr("transform", "translate(0," + f.h + ")").call(axis(x, "bottom", xFormat));
+  f.g.append("g").attr("class", "axis").call(axis(y, "left", yFormat));
+}
+function point(f, x, y, color, label, below) {
   f.g.append("circle").attr("class", "point").attr("cx", x).attr("cy", y).attr("r", 5).attr("fill", color);
-  f.g.append("text").attr("x", x + 8).attr("y", y - 6).attr("font-size", 12).text(label);
+  f.g.append("text").attr("x", x + 8).attr("y", below ? y + 18 : y - 8).attr("font-size", 12).attr("fill", color).text(label);
 }
 
 // D(N) on the law's iso-loss curve: E + A/N^α + B/D^β = L (Chinchilla form).
@@ -210,14 +227,15 @@ function drawIsoLoss(p) {
   for (let i = 0; i <= 120; ++i) {
     const n = nMin * Math.pow(p.params * 30 / nMin, i / 120);
     const rest = L - E - A / Math.pow(n, alpha);
-    if (rest > 0) data.push({n, d: Math.pow(B / rest, 1 / beta)});
+    const d = rest > 0 ? Math.pow(B / rest, 1 / beta) : Infinity;
+    if (d <= p.tokens * 100) data.push({n, d});  // near the asymptote D runs away
   }
   const f = frame("chart-isoloss", "parameters N", "tokens D");
   const x = d3.scale.log().domain(d3.extent(data, (r) => r.n)).range([0, f.w]);
   const y = d3.scale.log().domain(d3.extent(data, (r) => r.d)).range([f.h, 0]).clamp(true);
   axes(f, x, y, humanCount, humanCount);
   f.g.append("path").datum(data).attr("class", "curve").attr("d", d3.svg.line().x((r) => x(r.n)).y((r) => y(r.d)));
-  point(f, x(p.chinchilla_optimal.params), y(p.chinchilla_optimal.tokens), "#a86b00", "Chinchilla-optimal");
+  point(f, x(p.chinchilla_optimal.params), y(p.chinchilla_optimal.tokens), "#a86b00", "Chinchilla-optimal", true);
   point(f, x(p.params), y(p.tokens), "#b00020", "plan: " + humanCount(p.params) + " / " + humanCount(p.tokens));
 }
 
@@ -247,7 +265,7 @@ function drawHardware(p, all) {
     .attr("height", y.rangeBand()).attr("fill", "#e0a000");
   co2.append("text").attr("x", (r) => xc(r.co2_kg) + 4).attr("y", y.rangeBand() - 2).attr("font-size", 10).text((r) => humanCo2(r.co2_kg));
   f.g.append("text").attr("x", 0).attr("y", -2).attr("font-size", 11).text("energy");
-  f.g.append("text").attr("x", half).attr("y", -2).attr("font-size", 11).text("CO2eq (yellow: embodied share of the chosen accelerator)");
+  f.g.append("text").attr("x", half).attr("y", -2).attr("font-size", 11).text("CO2eq (yellow: embodied, chosen one)");
 }
 
 // The least energy for a range of target losses: one plan per point.
