@@ -17,7 +17,7 @@ FUZZ_SECONDS ?= 20
 PYTHON ?= $(shell command -v /usr/bin/python3 || command -v python3 || echo python3)
 NBCONVERT := $(shell command -v /usr/bin/jupyter-nbconvert || command -v jupyter-nbconvert || echo jupyter-nbconvert)
 
-.PHONY: all deps configure build product run test unit-test test-python sanitize-build test-sanitize fuzz \
+.PHONY: all deps configure build product run test unit-test test-python test-browser sanitize-build test-sanitize fuzz \
   test-notebooks notebooks bench format clean
 
 all: build
@@ -37,8 +37,9 @@ run: build
 
 # The whole suite: the unit and CLI tests under ASan + UBSan, the Python
 # module against the binary and every notebook headless on the Release
-# build, and every fuzz target for FUZZ_SECONDS on the sanitizer build.
-test: test-sanitize test-python test-notebooks fuzz
+# build, the page in a headless browser, and every fuzz target for
+# FUZZ_SECONDS on the sanitizer build.
+test: test-sanitize test-python test-browser test-notebooks fuzz
 
 # The suite on the Release build: seconds once built, for iterating.
 unit-test: build
@@ -53,6 +54,13 @@ product: configure
 test-python: product
 	PYTHONPATH=$(CURDIR)/$(BUILD_DIR)/python SCALEPLAN=$(CURDIR)/$(SCALEPLAN) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider python/tests || [ $$? -eq 5 ]
+
+# The page in Debian's chromium (headless), driven by playwright-core from
+# the lockfile; screenshots land in $(BUILD_DIR)/browser-test/.
+test-browser: product
+	@scripts/install-deps.sh browser
+	@cd tests/web/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	node tests/web/browser/page_test.mjs $(CURDIR)/$(SCALEPLAN) $(CURDIR)/$(BUILD_DIR)/browser-test
 
 # One clang build serves the sanitizer suite and the fuzz targets.
 # -gline-tables-only: file:line in sanitizer reports at a fraction of -g's cost.
@@ -85,8 +93,9 @@ notebooks: build
 	cd notebooks && for nb in *.ipynb; do PYTHONPATH=$(CURDIR)/$(BUILD_DIR)/python $(NBCONVERT) --to notebook --execute --inplace "$$nb"; done
 
 bench: build
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target scaleplan_bench
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target scaleplan_bench scaleplan_serve_bench
 	$(BUILD_DIR)/bench/scaleplan_bench
+	$(BUILD_DIR)/bench/scaleplan_serve_bench 100000 60
 	PYTHONPATH=$(BUILD_DIR)/python $(PYTHON) bench/python_bench.py
 
 # Rewrites every C++ source in place in the style of .clang-format (Debian's

@@ -25,6 +25,7 @@ void setup_finetune(CLI::App& app);
 void setup_models(CLI::App& app);
 void setup_recipe(CLI::App& app);
 void setup_layout(CLI::App& app);
+void setup_serve(CLI::App& app);
 
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);

@@ -33,7 +33,7 @@ constexpr std::pair<const char*, Setup> kCommands[] = {
     {"forecast", setup_forecast}, {"hardware", setup_hardware}, {"regions", setup_regions},
     {"tier", setup_tier},         {"calibrate", setup_calibrate}, {"finetune", setup_finetune},
     {"models", setup_models},     {"recipe", setup_recipe},
-    {"layout", setup_layout},
+    {"layout", setup_layout},     {"serve", setup_serve},
 };
 
 // Registers `only` when it names a command (in-process callers build an App

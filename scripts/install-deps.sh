@@ -3,16 +3,18 @@
 # Silent when everything is present; uses sudo when not root.
 set -euo pipefail
 
-packages=(cmake make g++ libeigen3-dev libceres-dev libcli11-dev nlohmann-json3-dev catch2 libssl-dev)
+packages=(cmake make g++ libeigen3-dev libceres-dev libcli11-dev nlohmann-json3-dev catch2 libssl-dev libcpp-httplib-dev libjs-d3 pkgconf)
 # Extra groups, asked for by make targets: "fuzz" (clang + libFuzzer), "notebooks",
-# "python" (the pybind11 module, its pytest suite and NumPy sweeps), "format" (clang-format).
+# "python" (the pybind11 module, its pytest suite and NumPy sweeps), "format" (clang-format), "browser"
+# (chromium and Node.js for the page's browser test; npm only where no npm is on PATH).
 for group in "$@"; do
   case "$group" in
     fuzz) packages+=(clang libclang-rt-14-dev) ;;
     notebooks) packages+=(python3-matplotlib python3-pandas jupyter-nbconvert python3-ipykernel) ;;
     python) packages+=(python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest) ;;
     format) packages+=(clang-format) ;;
-    *) echo "install-deps: unknown group '$group' (expected fuzz, notebooks, python or format)" >&2; exit 1 ;;
+    browser) packages+=(chromium nodejs); command -v npm >/dev/null || packages+=(npm) ;;
+    *) echo "install-deps: unknown group '$group' (expected fuzz, notebooks, python, format or browser)" >&2; exit 1 ;;
   esac
 done
 
