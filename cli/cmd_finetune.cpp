@@ -110,6 +110,7 @@ void run_finetune(const FinetuneOptions& o) {
          (res.shape_derived ? "; shape derived from --params (Llama proportions)" : ""));
   doc["eps_measures"] = advice.measures;
   doc["recommendations"] = advice_json(advice);
+  doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   add_advice_rows(t, advice);
   emit(o.json, doc, t.render());
 }

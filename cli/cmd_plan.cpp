@@ -191,6 +191,7 @@ void run_plan(const PlanOptions& o) {
   const planner::Advice advice =
       planner::advise_plan(db, law, req, plan, optional_quantity(o.offset_price, "--offset-price"));
   doc["recommendations"] = advice_json(advice);
+  doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   add_advice_rows(t, advice);
   add_law(t, law);
   if (!o.emit_dir.empty()) {
