@@ -95,13 +95,12 @@ void run_finetune(const FinetuneOptions& o) {
     t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
           short_number(m.memory.total_gb()) + " GB/GPU, " + short_number(m.flops) + " FLOPs, " +
               human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
-              human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier));
-    if (m.fits && m.config_changed) {
-      t.line("    to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
-             std::to_string(m.gradient_accumulation) + " accumulation steps" +
-             (m.recompute ? ", activation recompute" : "") + " (the requested settings do not fit)");
-    }
-    if (!m.fits) t.line("    " + m.why_not);
+              human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier) +
+              (m.fits && m.config_changed
+                   ? "; to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
+                         std::to_string(m.gradient_accumulation) + " accumulation" + (m.recompute ? ", recompute" : "")
+                   : "") +
+              (m.fits ? "" : "; " + m.why_not));
   }
   t.line("* cheapest in energy among the methods that fit. QLoRA saves memory and GPUs, not energy per token:");
   t.line("  dequantising the 4-bit base makes each token ~1.45x slower than 16-bit LoRA.");
