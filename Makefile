@@ -77,9 +77,11 @@ test-sanitize: sanitize-build
 fuzz: sanitize-build
 	scripts/run-fuzzers.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
 
-# Executes every notebook into a temporary folder (the checked-in copies and
-# their figures stay as they are); fails if a cell fails.
+# Checks every checked-in notebook carries its outputs (a code host shows
+# them), then executes each into a temporary folder (the checked-in copies
+# and their figures stay as they are); fails if a cell fails.
 test-notebooks: product
+	@$(PYTHON) scripts/check_notebook_outputs.py notebooks/*.ipynb
 	@scripts/install-deps.sh notebooks
 	@tmp=$$(mktemp -d) && cd notebooks && for nb in *.ipynb; do \
 	  echo "notebook $$nb"; \

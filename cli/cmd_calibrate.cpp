@@ -24,6 +24,8 @@ ordered_json comparison_json(const planner::Comparison& c) {
           {"gpu_hours", c.gpu_hours},
           {"energy_kwh", c.energy_kwh},
           {"co2_kg", c.co2_kg},
+          {"co2_scope", "operational, like the log's"},
+          {"co2_embodied_kg", c.co2_embodied_kg},
           {"error_pct", {{"gpu_hours", c.gpu_hours_error_pct}, {"energy_kwh", c.energy_error_pct},
                          {"co2_kg", c.co2_error_pct}}}};
 }
@@ -33,7 +35,9 @@ void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::
   t.row("forecast from", c.label, "vs measured");
   t.row("  GPU-hours", human_hours(c.gpu_hours), "measured " + human_hours(m.gpu_hours) + " (" + pct(c.gpu_hours_error_pct) + ")");
   t.row("  energy", human_energy_kwh(c.energy_kwh), "measured " + human_energy_kwh(m.energy_kwh) + " (" + pct(c.energy_error_pct) + ")");
-  t.row("  CO2eq", human_co2_kg(c.co2_kg), "measured " + human_co2_kg(m.co2_kg) + " (" + pct(c.co2_error_pct) + ")");
+  t.row("  CO2eq operational", human_co2_kg(c.co2_kg),
+        "measured " + human_co2_kg(m.co2_kg) + " (" + pct(c.co2_error_pct) + "); the log has no embodied CO2");
+  t.row("  CO2eq embodied", human_co2_kg(c.co2_embodied_kg), "forecast only, not compared");
 }
 
 void run_calibrate(const CalibrateOptions& o) {

@@ -17,6 +17,7 @@ struct FinetuneOptions {
   std::string params, model, tokens, hardware, methods = "full,lora,qlora", optimizer = "adamw";
   int lora_rank = 16, seq_len = 2048, micro_batch = 4;
   bool recompute = false;
+  bool micro_batch_given = false;  // --micro-batch on the command line: not searched
   std::string gpus, mfu, region, carbon_intensity, pue, offset_price, hardware_db;
   bool json = false;
 };
@@ -35,6 +36,7 @@ planner::FinetuneRequest request_from(const FinetuneOptions& o) {
   r.seq_len = o.seq_len;
   r.micro_batch = o.micro_batch;
   r.recompute = o.recompute;
+  r.search_micro_batch = !o.micro_batch_given;
   if (auto g = optional_quantity(o.gpus, "--gpus")) {
     if (*g != std::floor(*g) || *g > 1e7) throw InputError("--gpus: '" + o.gpus + "' is not a whole count");
     r.gpus = static_cast<int>(*g);
@@ -74,6 +76,8 @@ void run_finetune(const FinetuneOptions& o) {
     j["fits"] = m.fits;
     j["gpus"] = m.gpus;
     j["memory_gb_per_gpu"] = m.memory.total_gb();
+    j["configuration"] = {{"micro_batch", m.micro_batch}, {"gradient_accumulation", m.gradient_accumulation},
+                          {"recompute", m.recompute}, {"searched", m.config_changed}};
     j["memory"] = {{"weights_gb", m.memory.weights_gb}, {"gradients_gb", m.memory.gradients_gb},
                    {"optimizer_gb", m.memory.optimizer_gb}, {"activations_gb", m.memory.activations_gb},
                    {"overhead_gb", m.memory.overhead_gb}};
@@ -91,7 +95,12 @@ void run_finetune(const FinetuneOptions& o) {
     t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
           short_number(m.memory.total_gb()) + " GB/GPU, " + short_number(m.flops) + " FLOPs, " +
               human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
-              human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier));
+              human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier) +
+              (m.fits && m.config_changed
+                   ? "; to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
+                         std::to_string(m.gradient_accumulation) + " accumulation" + (m.recompute ? ", recompute" : "")
+                   : "") +
+              (m.fits ? "" : "; " + m.why_not));
   }
   t.line("* cheapest in energy among the methods that fit. QLoRA saves memory and GPUs, not energy per token:");
   t.line("  dequantising the 4-bit base makes each token ~1.45x slower than 16-bit LoRA.");
@@ -100,6 +109,7 @@ void run_finetune(const FinetuneOptions& o) {
          (res.shape_derived ? "; shape derived from --params (Llama proportions)" : ""));
   doc["eps_measures"] = advice.measures;
   doc["recommendations"] = advice_json(advice);
+  doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   add_advice_rows(t, advice);
   emit(o.json, doc, t.render());
 }
@@ -131,7 +141,10 @@ void setup_finetune(CLI::App& app) {
       "Example:\n  scaleplan finetune --model llama-2-7b --tokens 100M --hardware a100-sxm4-80gb\n"
       "  scaleplan finetune --params 65B --tokens 50M --hardware rtx-a6000 --methods qlora --micro-batch 1 "
       "--seq-len 1024 --recompute");
-  sub->callback([o] { run_finetune(*o); });
+  sub->callback([o, sub] {
+    o->micro_batch_given = sub->count("--micro-batch") > 0;
+    run_finetune(*o);
+  });
 }
 
 void setup_models(CLI::App& app) {

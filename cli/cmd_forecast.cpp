@@ -42,6 +42,7 @@ void run_forecast(const ForecastOptions& o) {
   const planner::Advice advice = planner::advise_training(db, laws::preset(laws::kDefaultLaw), {in, f, 0, ""},
                                                           optional_quantity(o.offset_price, "--offset-price"));
   doc["recommendations"] = advice_json(advice);
+  doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   add_advice_rows(t, advice);
   emit(o.json, doc, t.render());
 }

@@ -64,9 +64,18 @@ planner::PlanRequest request_from(const PlanOptions& o) {
 }
 
 ordered_json option_json(const planner::PlanOption& p) {
-  return {{"hardware", p.training.hardware_id}, {"params", p.params}, {"tokens", p.tokens},
+  return {{"hardware", p.training.hardware_id}, {"params", p.params}, {"tokens", p.tokens}, {"loss", p.loss},
           {"gpus", p.training.gpus}, {"wall_days", p.training.wall_days}, {"energy_kwh", p.energy_kwh},
           {"co2_kg", p.co2_kg}, {"eps_tier", planner::tier_name(p.tier)}};
+}
+
+ordered_json footprint_json(const planner::Footprint& f, const std::string& covers) {
+  return {{"covers", covers}, {"energy_kwh", f.energy_kwh}, {"co2_kg", f.co2_kg},
+          {"co2_operational_kg", f.co2_operational_kg}, {"co2_embodied_kg", f.co2_embodied_kg}};
+}
+
+std::string footprint_text(const planner::Footprint& f) {
+  return human_energy_kwh(f.energy_kwh) + ", " + human_co2_kg(f.co2_kg);
 }
 
 void run_plan(const PlanOptions& o) {
@@ -96,23 +105,36 @@ void run_plan(const PlanOptions& o) {
   doc["hardware"] = b.training.hardware_id;
   doc["gpus"] = b.training.gpus;
   doc["wall_days"] = b.training.wall_days;
+  if (plan.deadline_days) {
+    doc["deadline_days"] = *plan.deadline_days;
+    doc["deadline_assumed"] = plan.deadline_assumed;
+  }
   doc["gpu_hours"] = b.training.gpu_hours;
   doc["experiment_overhead"] = plan.experiment_overhead;
   doc["final_run_energy_kwh"] = b.training.energy_kwh;
   doc["final_run_co2_kg"] = b.training.co2_kg;
   doc["energy_kwh"] = b.energy_kwh;
   doc["co2_kg"] = b.co2_kg;
-  doc["co2_operational_kg"] = b.training.co2_operational_kg * plan.experiment_overhead +
-                              (b.inference ? b.inference->co2_operational_kg : 0);
-  doc["co2_embodied_kg"] = b.training.co2_embodied_kg * plan.experiment_overhead +
-                           (b.inference ? b.inference->co2_embodied_kg : 0);
+  doc["co2_operational_kg"] = b.total.co2_operational_kg;
+  doc["co2_embodied_kg"] = b.total.co2_embodied_kg;
   doc["eps_tier"] = planner::tier_name(b.tier);
+  // One block per scope; energy_kwh and co2_kg above are the total's.
   doc["training"] = forecast_json(b.training);
-  if (b.inference) doc["inference"] = forecast_json(*b.inference);
+  doc["training"]["covers"] = "the final training run";
+  doc["experiments"] = footprint_json(b.experiments, "the runs before the final one: (experiment_overhead - 1) x it");
+  if (b.inference) {
+    doc["inference"] = forecast_json(*b.inference);
+    doc["inference"]["covers"] = "lifetime serving of the inference tokens";
+  } else {
+    doc["inference"] = footprint_json(b.serving, "no inference asked for");
+  }
+  doc["total"] = footprint_json(b.total, "training + experiments + inference");
   doc["chinchilla_optimal"] = {{"params", plan.chinchilla.params}, {"tokens", plan.chinchilla.tokens},
                                {"flops", plan.chinchilla.flops},
-                               {"total_flops", plan.chinchilla.flops + 2 * plan.chinchilla.params * req.inference_tokens},
-                               {"energy_kwh", plan.chinchilla_energy_kwh}};
+                               {"total_flops", plan.chinchilla.flops * plan.experiment_overhead +
+                                                   laws::inference_flops(plan.chinchilla.params, req.inference_tokens)},
+                               {"energy_kwh", plan.chinchilla_energy_kwh},
+                               {"covers", "training + experiments + inference, as the plan's total"}};
   doc["alternatives"] = ordered_json::array();
   for (const auto& a : plan.alternatives) doc["alternatives"].push_back(option_json(a));
   doc["skipped_hardware"] = plan.skipped;
@@ -134,35 +156,42 @@ void run_plan(const PlanOptions& o) {
         b.inference_flops > 0 ? "+ " + short_number(b.inference_flops) + " inference = " +
                                     short_number(b.training_flops + b.inference_flops)
                               : "");
+  const bool scoped = plan.experiment_overhead > 1 || b.inference;
   t.row("Chinchilla-optimal", human_count(plan.chinchilla.params) + " / " + human_count(plan.chinchilla.tokens),
-        "params / tokens for the same loss, " + human_energy_kwh(plan.chinchilla_energy_kwh));
+        "params / tokens for the same loss, " + human_energy_kwh(plan.chinchilla_energy_kwh) +
+            (scoped ? " (total, as the plan's " + human_energy_kwh(b.energy_kwh) + ")" : ""));
+  if (plan.deadline_days) {
+    t.row("deadline", short_number(*plan.deadline_days) + " days",
+          plan.deadline_assumed ? "assumed (no --gpus or --deadline-days): the fewest whole nodes that finish in time"
+                                : "given: the fewest whole nodes that finish in time");
+  }
   add_forecast_rows(t, b.training);
-  if (plan.experiment_overhead > 1) {
-    t.line("with experiments (x" + short_number(plan.experiment_overhead) + "): " + human_energy_kwh(b.energy_kwh) +
-           ", " + human_co2_kg(b.co2_kg) + (b.inference ? " (incl. inference)" : ""));
+  if (scoped) {
+    // The rows above are the final run's; these say what each figure covers.
+    t.row("scope: final run", footprint_text(b.final_run), "the training run above");
+    if (plan.experiment_overhead > 1) {
+      t.row("scope: experiments", footprint_text(b.experiments),
+            "(x" + short_number(plan.experiment_overhead) + " - 1) x the final run");
+    }
+    if (b.inference) {
+      t.row("scope: inference", footprint_text(b.serving),
+            "on " + b.inference->hardware_id + ", same MFU as training assumed: an optimistic floor");
+    }
+    t.row("scope: total", footprint_text(b.total), "what the plan minimises and recommendations compare");
   }
-  if (b.inference) {
-    t.line("lifetime inference on " + b.inference->hardware_id + ": " + human_energy_kwh(b.inference->energy_kwh) +
-           ", " + human_co2_kg(b.inference->co2_kg) + " (same MFU as training assumed: an optimistic floor)");
+  if (!plan.alternatives.empty()) {
+    t.line(plan.goal == "target_loss" ? "Alternatives (same loss, same GPU policy, total):"
+                                      : "Alternatives (each held to the budget: its best loss within it, total):");
   }
-  if (!plan.alternatives.empty()) t.line("Alternatives:");
   for (const auto& a : plan.alternatives) {
-    t.line("  " + a.training.hardware_id + ": " + human_energy_kwh(a.energy_kwh) + ", " + human_co2_kg(a.co2_kg) +
-           ", " + planner::tier_name(a.tier) + ", " + std::to_string(a.training.gpus) + " GPUs, " +
-           human_days(a.training.wall_days));
+    t.line("  " + a.training.hardware_id + ": " + (plan.goal == "target_loss" ? "" : "loss " + short_number(a.loss) + ", ") +
+           human_energy_kwh(a.energy_kwh) + ", " + human_co2_kg(a.co2_kg) + ", " + planner::tier_name(a.tier) + ", " +
+           std::to_string(a.training.gpus) + " GPUs, " + human_days(a.training.wall_days));
   }
-  planner::ForecastInput used;
-  used.params = b.params;
-  used.tokens = b.tokens;
-  used.hardware = b.training.hardware_id;
-  used.gpus = b.training.gpus;
-  used.region = req.region;
-  used.carbon_intensity = req.carbon_intensity;
-  used.pue = req.pue;
   const planner::Advice advice =
-      planner::advise_training(db, law, {used, b.training, req.inference_tokens, req.inference_hardware},
-                               optional_quantity(o.offset_price, "--offset-price"));
+      planner::advise_plan(db, law, req, plan, optional_quantity(o.offset_price, "--offset-price"));
   doc["recommendations"] = advice_json(advice);
+  doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   add_advice_rows(t, advice);
   add_law(t, law);
   if (!o.emit_dir.empty()) {
@@ -188,8 +217,8 @@ void setup_plan(CLI::App& app) {
   sub->add_option("--budget-flops", o->budget_flops, "instead of a target: the lowest loss within these FLOPs");
   add_law_option(*sub, o->law);
   sub->add_option("--hardware", o->hardware, "accelerator id, a comma-separated list, or all")->capture_default_str();
-  sub->add_option("--gpus", o->gpus, "accelerator count (default: the fewest that hold the training state)");
-  sub->add_option("--deadline-days", o->deadline_days, "wall-clock limit: the fewest GPUs that meet it");
+  sub->add_option("--gpus", o->gpus, "accelerator count (default: the fewest whole nodes that meet the deadline)");
+  sub->add_option("--deadline-days", o->deadline_days, "wall-clock limit: the fewest GPUs that meet it (default 30)");
   sub->add_option("--region", o->region, "grid: ISO code, country or provider:region (default: world 475 g/kWh)");
   sub->add_option("--carbon-intensity", o->carbon_intensity, "grid intensity in gCO2eq/kWh");
   sub->add_option("--pue", o->pue, "data-centre PUE");

@@ -77,16 +77,26 @@ ordered_json advice_json(const planner::Advice& a) {
   ordered_json out = ordered_json::array();
   for (const auto& r : a.recommendations) {
     ordered_json j;
+    j["category"] = planner::category_name(r.category);
     j["kind"] = r.kind;
     j["title"] = r.title;
     j["why"] = r.why;
+    j["scope"] = a.scope;
     j["energy_kwh"] = r.energy_kwh;
     j["co2_kg"] = r.co2_kg;
     j["eps_tier"] = planner::tier_name(r.tier);
-    j["energy_saving_pct"] = r.energy_saving_pct;
-    j["co2_saving_pct"] = r.co2_saving_pct;
+    if (r.category == planner::Category::kSaving) {
+      j["energy_saving_pct"] = r.energy_saving_pct;
+      j["co2_saving_pct"] = r.co2_saving_pct;
+      j["objective_saving_pct"] = r.objective_saving_pct;
+    }
     if (r.gpus) j["gpus"] = *r.gpus;
+    if (r.wall_days) j["wall_days"] = *r.wall_days;
+    if (r.state_gb_per_gpu) j["state_gb_per_gpu"] = *r.state_gb_per_gpu;
+    if (r.freed_gb_per_gpu) j["freed_gb_per_gpu"] = *r.freed_gb_per_gpu;
+    if (!r.enables.empty()) j["enables"] = r.enables;
     if (r.offset_tonnes) j["offset_tonnes"] = *r.offset_tonnes;
+    if (r.offset_credits) j["offset_credits"] = *r.offset_credits;
     if (r.offset_cost) j["offset_cost"] = *r.offset_cost;
     out.push_back(j);
   }
@@ -95,15 +105,36 @@ ordered_json advice_json(const planner::Advice& a) {
 
 void add_advice_rows(Table& t, const planner::Advice& a) {
   if (a.recommendations.empty()) return;
-  t.line("Recommendations for this High-tier run (each recomputed; estimates):");
+  auto pct = [](double saving) { return (saving >= 0 ? "-" : "+") + short_number(std::fabs(saving)) + "%"; };
+  bool saving_heading = false, memory_heading = false;
   for (const auto& r : a.recommendations) {
-    std::string line = "  - " + r.title + ": " + human_energy_kwh(r.energy_kwh) + ", " + human_co2_kg(r.co2_kg) + ", " +
-                       planner::tier_name(r.tier) + " (energy " + (r.energy_saving_pct >= 0 ? "-" : "+") +
-                       short_number(std::fabs(r.energy_saving_pct)) + "%, CO2 " +
-                       (r.co2_saving_pct >= 0 ? "-" : "+") + short_number(std::fabs(r.co2_saving_pct)) + "%)";
-    if (r.offset_cost) line += ", cost " + short_number(*r.offset_cost);
-    t.line(line);
-    t.line("      " + r.why);
+    if (r.category == planner::Category::kSaving) {
+      if (!saving_heading) {
+        t.line("Recommendations for this High-tier run: one change each, recomputed, by " + a.objective +
+               " saved (estimates; scope: " + a.scope + "):");
+        saving_heading = true;
+      }
+      std::string line = "  - " + r.title + ": " + human_energy_kwh(r.energy_kwh) + ", " + human_co2_kg(r.co2_kg) +
+                         ", " + planner::tier_name(r.tier) + " (energy " + pct(r.energy_saving_pct) + ", CO2 " +
+                         pct(r.co2_saving_pct);
+      if (r.gpus) line += "; " + std::to_string(*r.gpus) + " GPUs";
+      if (r.wall_days) line += ", " + human_days(*r.wall_days);
+      t.line(line + ")");
+      t.line("      " + r.why);
+    } else if (r.category == planner::Category::kMemory) {
+      if (!memory_heading) {
+        t.line("Memory measures (no energy saving: they free memory):");
+        memory_heading = true;
+      }
+      t.line("  - " + r.title + ": frees " + short_number(r.freed_gb_per_gpu.value_or(0)) + " GB per GPU; " +
+             r.enables);
+      t.line("      " + r.why);
+    } else {
+      std::string line = "Offsets: " + r.title;
+      if (r.offset_cost) line += ", cost " + short_number(*r.offset_cost);
+      t.line(line);
+      t.line("      " + r.why);
+    }
   }
 }
 

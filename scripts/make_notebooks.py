@@ -26,7 +26,9 @@ os.makedirs(FIGURES, exist_ok=True)
 plt.rcParams.update({"figure.dpi": 80, "savefig.dpi": 90, "axes.grid": True, "grid.alpha": 0.3})
 
 def save(fig, name):
-    fig.savefig(os.path.join(FIGURES, name), bbox_inches="tight")'''
+    fig.savefig(os.path.join(FIGURES, name), bbox_inches="tight")
+
+print("figures go to", FIGURES)'''
 
 
 def notebook(name, cells):

@@ -163,8 +163,8 @@ Law with_repetition_decay(const Law& law) {
   }
   Law out = law;
   out.form = Form::kDataConstrained;
-  out.r_d_star = 15.387756;  // Muennighoff et al. 2023, App. A
-  out.r_n_star = 5.309743;   // Muennighoff et al. 2023, App. A
+  out.r_d_star = kMuennighoffRDStar;
+  out.r_n_star = kMuennighoffRNStar;
   return out;
 }
 

@@ -58,8 +58,8 @@ std::vector<Law> make_presets() {
       "Fitted on C4 with GPT-2 tokenizer; repeated epochs decay in value "
       "(pass unique tokens U).");
   m.form = Form::kDataConstrained;
-  m.r_d_star = 15.387756;
-  m.r_n_star = 5.309743;
+  m.r_d_star = kMuennighoffRDStar;
+  m.r_n_star = kMuennighoffRNStar;
   out.push_back(m);
 
   // Kaplan et al. 2020, arXiv:2001.08361, Table 2 and eq. 1.5.

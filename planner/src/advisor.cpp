@@ -1,6 +1,9 @@
 #include "planner/advisor.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <functional>
 
 #include "laws/allocation.h"
 
@@ -15,20 +18,11 @@ namespace {
 constexpr double kInt8EnergyFactor = 0.45;
 constexpr double kInt4EnergyFactor = 0.40;
 constexpr double kInt4MinParams = 3e9;
-constexpr double kOvertrainFactor = 4;
 
-Recommendation make(std::string kind, std::string title, std::string why, double energy, double co2,
-                    double base_energy, double base_co2) {
-  Recommendation r;
-  r.kind = std::move(kind);
-  r.title = std::move(title);
-  r.why = std::move(why);
-  r.energy_kwh = energy;
-  r.co2_kg = co2;
-  r.tier = eps_tier(energy, co2);
-  r.energy_saving_pct = base_energy > 0 ? (1 - energy / base_energy) * 100 : 0;
-  r.co2_saving_pct = base_co2 > 0 ? (1 - co2 / base_co2) * 100 : 0;
-  return r;
+std::string num(double v, const char* f = "%.3g") {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
 }
 
 bool usable(const hardware_db::Accelerator& a) { return a.tdp_w && a.mfu_typical && a.memory_gb; }
@@ -43,17 +37,184 @@ const hardware_db::GridRegion* cleanest_grid(const hardware_db::Database& db) {
   return best;
 }
 
-Recommendation offsets(double energy, double co2, std::optional<double> price) {
-  Recommendation r = make("offset", "offset the remaining " + std::to_string(co2 / 1000).substr(0, 6) + " t CO2eq",
-                          "the EPS asks High runs for a full offset; 1 credit = 1 t CO2eq. Offsets do not "
-                          "reduce emissions, so do the reductions first",
-                          energy, co2, energy, co2);
-  r.offset_tonnes = co2 / 1000;
-  if (price) r.offset_cost = *price * co2 / 1000;
-  return r;
+// Collects recommendations against one baseline and one objective.
+class Collector {
+ public:
+  Collector(Advice& advice, Footprint base, bool minimize_co2)
+      : a_(advice), base_(base), co2_(minimize_co2) {}
+
+  // A saving measure: listed only when it saves kMinSavingPct of the objective.
+  Recommendation* saving(std::string kind, std::string title, std::string why, const Footprint& f) {
+    Recommendation r = make(std::move(kind), std::move(title), std::move(why), f);
+    if (!(r.objective_saving_pct >= kMinSavingPct)) {
+      a_.not_listed.push_back(r.title + ": " + (r.objective_saving_pct < 0 ? "costs " : "saves only ") +
+                              num(std::fabs(r.objective_saving_pct)) + "% " + a_.objective);
+      return nullptr;
+    }
+    a_.recommendations.push_back(r);
+    return &a_.recommendations.back();
+  }
+  Recommendation make(std::string kind, std::string title, std::string why, const Footprint& f) const {
+    Recommendation r;
+    r.kind = std::move(kind);
+    r.title = std::move(title);
+    r.why = std::move(why);
+    r.energy_kwh = f.energy_kwh;
+    r.co2_kg = f.co2_kg;
+    r.tier = eps_tier(f.energy_kwh, f.co2_kg);
+    r.energy_saving_pct = base_.energy_kwh > 0 ? (1 - f.energy_kwh / base_.energy_kwh) * 100 : 0;
+    r.co2_saving_pct = base_.co2_kg > 0 ? (1 - f.co2_kg / base_.co2_kg) * 100 : 0;
+    r.objective_saving_pct = co2_ ? r.co2_saving_pct : r.energy_saving_pct;
+    return r;
+  }
+  void skip(const std::string& what, const std::string& why) { a_.not_listed.push_back(what + ": " + why); }
+  // Savings first by the objective, then memory measures, then offsets.
+  void finish(std::optional<double> offset_price) {
+    auto rank = [](const Recommendation& r) { return static_cast<int>(r.category); };
+    std::stable_sort(a_.recommendations.begin(), a_.recommendations.end(),
+                     [&](const Recommendation& x, const Recommendation& y) {
+                       if (rank(x) != rank(y)) return rank(x) < rank(y);
+                       return x.objective_saving_pct > y.objective_saving_pct;
+                     });
+    Recommendation r = make("offset", "", "", base_);
+    r.category = Category::kOffset;
+    r.offset_tonnes = base_.co2_kg / 1000;
+    r.offset_credits = std::ceil(*r.offset_tonnes);
+    r.title = "offset the remaining " + num(*r.offset_tonnes) + " t CO2eq (" + num(*r.offset_credits, "%.0f") +
+              " credits of 1 t)";
+    r.why = "the EPS asks High runs for a full offset; offsets do not reduce emissions, so do the reductions first";
+    r.objective_saving_pct = r.energy_saving_pct = r.co2_saving_pct = 0;
+    if (offset_price) r.offset_cost = *offset_price * *r.offset_tonnes;
+    a_.recommendations.push_back(r);
+  }
+
+ private:
+  Advice& a_;
+  Footprint base_;
+  bool co2_;
+};
+
+double state_gb(double params, double bytes_per_param, int gpus) { return params * bytes_per_param / gpus / 1e9; }
+
+// 8-bit AdamW: a memory measure. What it frees per GPU at the run's count,
+// and what that enables: fewer GPUs, or the same count of a smaller card.
+void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, const std::string& hw, int gpus) {
+  const auto& acc = db.accelerator(hw);
+  if (!acc.memory_gb || params <= 0) return;
+  const double lean_bytes = 4 + optimizer_bytes(Optimizer::kAdamW8bit);  // bf16 weights + grads + state
+  Recommendation r;
+  r.category = Category::kMemory;
+  r.kind = "optimizer";
+  r.title = "use 8-bit AdamW (" + num(lean_bytes) + " instead of " + num(kAdamWBytesPerParam) +
+            " bytes/param of training state)";
+  r.freed_gb_per_gpu = state_gb(params, kAdamWBytesPerParam - lean_bytes, gpus);
+  r.state_gb_per_gpu = state_gb(params, lean_bytes, gpus);
+  r.gpus = gpus;
+  const int now = min_gpus_for_training(params, *acc.memory_gb);
+  const int lean = min_gpus_for_state(params, *acc.memory_gb, lean_bytes);
+  std::string enables;
+  if (lean < now && now >= gpus) enables = "the model fits on " + std::to_string(lean) + " instead of " + std::to_string(now) + " x " + acc.id;
+  const hardware_db::Accelerator* smaller = nullptr;
+  for (const auto& c : db.accelerators()) {
+    if (!usable(c) || *c.memory_gb >= *acc.memory_gb) continue;
+    if (min_gpus_for_state(params, *c.memory_gb, lean_bytes) > gpus) continue;
+    if (min_gpus_for_training(params, *c.memory_gb) <= gpus) continue;  // fits without it
+    if (!smaller || *c.memory_gb < *smaller->memory_gb) smaller = &c;
+  }
+  if (smaller) {
+    enables += (enables.empty() ? "" : "; ") + std::to_string(gpus) + " x " + smaller->id + " (" +
+               num(*smaller->memory_gb) + " GB) would hold it";
+  }
+  if (enables.empty()) enables = "headroom for larger micro-batches; the GPU count here is set by time, not memory";
+  r.enables = enables;
+  r.why = "frees " + num(*r.freed_gb_per_gpu) + " GB per GPU on " + std::to_string(gpus) +
+          " GPUs; compute is unchanged, so energy does not move (Dettmers et al. 2022)";
+  a.recommendations.push_back(r);
+}
+
+// The smallest open model that reaches `target` under `law`.
+const hardware_db::ModelShape* open_model_for(const hardware_db::Database& db, const laws::Law& law, double target) {
+  const hardware_db::ModelShape* found = nullptr;
+  for (const auto& m : db.models()) {
+    if (!m.training_tokens) continue;
+    if (laws::loss(law, m.params, *m.training_tokens) <= target && (!found || m.params < found->params)) found = &m;
+  }
+  return found;
+}
+
+struct Grid {
+  std::optional<std::string> region;
+  std::optional<double> carbon_intensity, pue;
+};
+
+// Reusing an open model: continued training on kReuseTokens costed by the
+// fine-tuning model, plus serving with the open model when serving is in
+// scope. Throws PlanError when it fits no count of the accelerator.
+Footprint reuse_cost(const hardware_db::Database& db, const hardware_db::ModelShape& m, const std::string& hw,
+                     const Grid& grid, double inference_tokens, const std::string& inference_hw, int* gpus) {
+  FinetuneRequest fr;
+  fr.model = m.id;
+  fr.tokens = kReuseTokens;
+  fr.hardware = hw;
+  fr.methods = {Method::kFull};
+  fr.region = grid.region;
+  fr.carbon_intensity = grid.carbon_intensity;
+  fr.pue = grid.pue;
+  const auto res = plan_finetune(db, fr).methods.front();
+  *gpus = res.gpus;
+  Footprint f = footprint_of(res.forecast);
+  if (inference_tokens > 0) {
+    ForecastInput inf;
+    inf.flops = laws::inference_flops(m.active_params.value_or(m.params), inference_tokens);
+    inf.hardware = inference_hw.empty() ? hw : inference_hw;
+    inf.gpus = 1;
+    inf.region = grid.region;
+    inf.carbon_intensity = grid.carbon_intensity;
+    inf.pue = grid.pue;
+    f = f + footprint_of(forecast(db, inf));
+  }
+  return f;
+}
+
+void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, double target, const std::string& hw, const Grid& grid, double inference_tokens, const std::string& inference_hw) {
+  const auto* m = open_model_for(db, law, target);
+  if (!m) {
+    c.skip("reuse of an open model", "no open model in the database reaches loss " + num(target, "%.4g") + " under " + law.name);
+    return;
+  }
+  const std::string title = "start from " + m->name + " (" + m->licence + ") instead of pre-training";
+  int gpus = 0;
+  try {
+    const Footprint f = reuse_cost(db, *m, hw, grid, inference_tokens, inference_hw, &gpus);
+    auto* r = c.saving("open-model", title,
+                       "continued training on " + num(kReuseTokens) + " tokens, costed as full fine-tuning on " +
+                           std::to_string(gpus) + " x " + hw + (inference_tokens > 0 ? ", serving included" : "") +
+                           "; it reaches this loss under " + law.name +
+                           ", but losses compare only under the same data and tokenizer",
+                       f);
+    if (r) r->gpus = gpus;
+  } catch (const PlanError& e) {
+    c.skip(title, e.what());
+  }
+}
+
+std::string region_why(const Forecast& from, const Forecast& to) {
+  return "grid " + num(from.gco2_per_kwh) + " -> " + num(to.gco2_per_kwh) + " g/kWh changes operational CO2 per kWh x" +
+         num(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; facility PUE " + num(from.pue) + " -> " +
+         num(to.pue) + (to.pue == from.pue ? " leaves energy as it is"
+                                           : " changes energy x" + num(to.pue / from.pue));
 }
 
 }  // namespace
+
+const char* category_name(Category c) {
+  switch (c) {
+    case Category::kSaving: return "saving";
+    case Category::kMemory: return "memory";
+    case Category::kOffset: return "offset";
+  }
+  return "";
+}
 
 Advice advise_training(const hardware_db::Database& db, const laws::Law& law, const TrainingRun& run,
                        std::optional<double> offset_price) {
@@ -62,29 +223,32 @@ Advice advise_training(const hardware_db::Database& db, const laws::Law& law, co
   a.tier = f.tier;
   a.measures = eps_measures(f.tier);
   if (f.tier != EpsTier::kHigh) return a;
-  std::optional<Forecast> inference;
-  if (run.inference_tokens > 0) {
-    ForecastInput inf = run.input;
-    inf.hardware = run.inference_hardware.empty() ? run.input.hardware : run.inference_hardware;
-    inf.flops = 2 * run.input.params * run.inference_tokens;
+  const ForecastInput& in0 = run.input;
+  const Grid grid{in0.region, in0.carbon_intensity, in0.pue};
+  auto serving = [&](const ForecastInput& like, double params, double factor) -> Footprint {
+    if (run.inference_tokens <= 0) return {};
+    ForecastInput inf;
+    inf.hardware = run.inference_hardware.empty() ? like.hardware : run.inference_hardware;
+    inf.flops = laws::inference_flops(params, run.inference_tokens) * factor;
     inf.gpus = 1;
-    inf.gpu_hours.reset();
-    inference = forecast(db, inf);
-  }
-  const double inf_kwh = inference ? inference->energy_kwh : 0, inf_co2 = inference ? inference->co2_kg : 0;
-  const double base_e = f.energy_kwh + inf_kwh, base_c = f.co2_kg + inf_co2;
-  auto add = [&](std::string kind, std::string title, std::string why, const Forecast& g, double ie, double ic) {
-    a.recommendations.push_back(make(std::move(kind), std::move(title), std::move(why), g.energy_kwh + ie,
-                                     g.co2_kg + ic, base_e, base_c));
+    inf.region = like.region;
+    inf.carbon_intensity = like.carbon_intensity;
+    inf.pue = like.pue;
+    return footprint_of(forecast(db, inf));
   };
+  const Footprint base = footprint_of(f) + serving(in0, in0.params, 1);
+  a.scope = run.inference_tokens > 0 ? "this training run + lifetime inference" : "this training run";
+  Collector c(a, base, false);
 
-  // The most energy-efficient accelerator for this run.
+  // Another accelerator under the same GPU policy: the given count where it
+  // holds the model, else the fewest that do.
   std::optional<Forecast> best_hw;
   for (const auto& acc : db.accelerators()) {
     if (!usable(acc) || acc.id == f.hardware_id) continue;
-    ForecastInput in = run.input;
+    ForecastInput in = in0;
     in.hardware = acc.id;
-    in.gpus.reset();
+    const int need = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
+    in.gpus = in0.gpus ? std::max(*in0.gpus, need) : need;
     in.mfu.reset();
     in.power_w.reset();
     in.gpu_hours.reset();
@@ -92,85 +256,146 @@ Advice advise_training(const hardware_db::Database& db, const laws::Law& law, co
     if (!best_hw || g.energy_kwh < best_hw->energy_kwh) best_hw = g;
   }
   if (best_hw) {
-    auto r = make("hardware", "train on " + best_hw->hardware_id,
-                  "the least energy per FLOP in the database at its typical MFU and power", best_hw->energy_kwh + inf_kwh,
-                  best_hw->co2_kg + inf_co2, base_e, base_c);
-    r.gpus = best_hw->gpus;
-    a.recommendations.push_back(r);
+    ForecastInput like = in0;
+    like.hardware = best_hw->hardware_id;
+    auto* r = c.saving("hardware", "train on " + best_hw->hardware_id,
+                       "the least energy of the database's accelerators for this run, on " +
+                           std::to_string(best_hw->gpus) + " GPUs (" + num(best_hw->wall_days) + " days)",
+                       footprint_of(*best_hw) + serving(like, in0.params, 1));
+    if (r) {
+      r->gpus = best_hw->gpus;
+      r->wall_days = best_hw->wall_days;
+      r->state_gb_per_gpu = state_gb(in0.params, kAdamWBytesPerParam, best_hw->gpus);
+    }
   }
 
-  // The cleanest grid.
-  if (const auto* g = cleanest_grid(db); g && !run.input.carbon_intensity) {
-    ForecastInput in = run.input;
+  // The cleanest grid: the run and its serving recomputed there.
+  if (const auto* g = cleanest_grid(db); g && !in0.carbon_intensity && in0.region != g->id) {
+    ForecastInput in = in0;
     in.region = g->id;
     const Forecast h = forecast(db, in);
-    add("region", "train in " + g->name + " (" + g->id + ", " + std::to_string(static_cast<int>(g->gco2_per_kwh)) +
-                      " g/kWh)",
-        "the cleanest recent grid in the database; same energy, less carbon per kWh", h, inf_kwh,
-        inf_co2 * g->gco2_per_kwh / std::max(1.0, f.gco2_per_kwh));
+    c.saving("region", "train in " + g->name + " (" + g->id + ")", region_why(f, h),
+             footprint_of(h) + serving(in, in0.params, 1));
   }
 
-  // Leaner optimizer state: fewer GPUs, the same compute.
-  if (const auto& acc = db.accelerator(f.hardware_id); acc.memory_gb && run.input.params > 0) {
-    const int now = min_gpus_for_training(run.input.params, *acc.memory_gb);
-    const int lean = static_cast<int>(std::ceil(run.input.params * 10 * 1.25 / (*acc.memory_gb * 1e9)));
-    Recommendation r = make("optimizer", "use 8-bit AdamW (10 instead of 16 bytes/param of training state)",
-                            "frees " + std::to_string(static_cast<int>(run.input.params * 6 / 1e9)) +
-                                " GB of optimizer state; training stays compute-bound, so energy barely moves "
-                                "(Dettmers et al. 2022 report it slightly faster)",
-                            base_e, base_c, base_e, base_c);
-    r.gpus = std::min(now, std::max(1, lean));
-    a.recommendations.push_back(r);
-  }
-
-  // Over-training: the same loss for less compute.
-  if (run.input.params > 0 && run.input.tokens > 0) {
-    const double optimal = laws::compute_optimal_tokens(law, run.input.params);
-    if (run.input.tokens > kOvertrainFactor * optimal && run.inference_tokens <= 0) {
-      const double target = laws::loss(law, run.input.params, run.input.tokens);
-      const auto alt = laws::min_compute_for_loss(law, target);
-      ForecastInput in = run.input;
+  // Over-training: the same loss for less compute, when nothing is served.
+  if (in0.params > 0 && in0.tokens > 0 && run.inference_tokens <= 0) {
+    const double optimal = laws::compute_optimal_tokens(law, in0.params);
+    if (is_overtrained(in0.tokens, optimal)) {
+      const auto alt = laws::min_compute_for_loss(law, laws::loss(law, in0.params, in0.tokens));
+      ForecastInput in = in0;
       in.params = alt.params;
       in.tokens = alt.tokens;
       in.gpus.reset();
       in.gpu_hours.reset();
-      add("over-training",
-          "reach the same loss compute-optimally: " + std::to_string(alt.params / 1e9).substr(0, 5) + "B params on " +
-              std::to_string(alt.tokens / 1e9).substr(0, 6) + "B tokens",
-          "the run trains " + std::to_string(run.input.tokens / optimal).substr(0, 4) +
-              "x past the compute-optimal tokens under " + law.name + "; worth it only if inference dominates",
-          forecast(db, in), 0, 0);
+      c.saving("over-training",
+               "reach the same loss compute-optimally: " + num(alt.params / 1e9) + "B params on " +
+                   num(alt.tokens / 1e9) + "B tokens",
+               "the run trains " + num(in0.tokens / optimal, "%.1f") + "x past the compute-optimal tokens under " +
+                   law.name + "; worth it only if inference dominates",
+               footprint_of(forecast(db, in)));
     }
   }
 
-  // Quantised inference, when serving is part of the plan.
-  if (inference) {
-    const bool int4 = run.input.params >= kInt4MinParams;
+  // Quantised serving.
+  if (run.inference_tokens > 0) {
+    const bool int4 = in0.params >= kInt4MinParams;
     const double factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
-    a.recommendations.push_back(make(
-        "quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights",
-        int4 ? "weight-only 4-bit cuts inference energy per token to ~0.40x (Husom et al. 2025); +0.1-0.4 perplexity"
-             : "int8 cuts energy per token to ~0.45x; below 3B params measured 4-bit energy can go up (Husom et al. 2025)",
-        f.energy_kwh + inf_kwh * factor, f.co2_kg + inf_co2 * factor, base_e, base_c));
+    c.saving("quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights",
+             int4 ? "weight-only 4-bit cuts inference energy per token to ~0.40x (Husom et al. 2025); +0.1-0.4 perplexity"
+                  : "int8 cuts energy per token to ~0.45x; below 3B params measured 4-bit energy can go up (Husom et al. 2025)",
+             footprint_of(f) + serving(in0, in0.params, factor));
   }
 
-  // An open model that already reaches this loss under the active law.
-  if (run.input.params > 0 && run.input.tokens > 0) {
-    const double target = laws::loss(law, run.input.params, run.input.tokens);
-    const hardware_db::ModelShape* found = nullptr;
-    for (const auto& m : db.models()) {
-      if (!m.training_tokens) continue;
-      if (laws::loss(law, m.params, *m.training_tokens) <= target && (!found || m.params < found->params)) found = &m;
+  if (in0.params > 0 && in0.tokens > 0) {
+    reuse(db, law, c, laws::loss(law, in0.params, in0.tokens), f.hardware_id, grid, run.inference_tokens,
+          run.inference_hardware);
+  }
+  lean_optimizer(db, a, in0.params, f.hardware_id, f.gpus);
+  c.finish(offset_price);
+  return a;
+}
+
+Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
+                   const Plan& plan, std::optional<double> offset_price) {
+  Advice a;
+  const PlanOption& b = plan.best;
+  a.tier = b.tier;
+  a.measures = eps_measures(b.tier);
+  if (b.tier != EpsTier::kHigh) return a;
+  const PlanRequest r = effective_request(request);
+  const bool co2 = r.minimize == Objective::kCo2;
+  a.objective = co2 ? "CO2eq" : "energy";
+  a.scope = std::string("the final run") + (r.experiment_overhead > 1 ? " x experiment overhead" : "") +
+            (r.inference_tokens > 0 ? " + lifetime inference" : "");
+  Collector c(a, b.total, co2);
+  const std::string hw = b.training.hardware_id;
+
+  // Another accelerator, only among those the plan did not rank: the ranked
+  // ones are all worse than the choice by construction.
+  const bool all = r.hardware.size() == 1 && r.hardware[0] == "all";
+  if (!all) {
+    std::optional<PlanOption> best_other;
+    for (const auto& acc : db.accelerators()) {
+      if (!usable(acc) || std::find(r.hardware.begin(), r.hardware.end(), acc.id) != r.hardware.end()) continue;
+      try {
+        PlanOption o = plan_option(db, law, r, acc.id, plan.target_loss);
+        if (!best_other || objective_of(r, o) < objective_of(r, *best_other)) best_other = o;
+      } catch (const PlanError& e) {
+        c.skip("train on " + acc.id, e.what());
+      }
     }
-    if (found) {
-      a.recommendations.push_back(make("open-model", "start from " + found->name + " (" + found->licence + ")",
-                                       "it reaches this loss under " + law.name +
-                                           " with no pre-training; losses compare only under the same data and "
-                                           "tokenizer, and fine-tuning costs come on top",
-                                       0, 0, base_e, base_c));
+    if (best_other) {
+      const auto& t = best_other->training;
+      if (auto* rec = c.saving("hardware", "train on " + t.hardware_id,
+                               "the least " + a.objective + " of the accelerators not in --hardware, re-planned for the "
+                               "same loss and GPU policy: " + std::to_string(t.gpus) + " GPUs, " + num(t.wall_days) +
+                               " days",
+                               best_other->total)) {
+        rec->gpus = t.gpus;
+        rec->wall_days = t.wall_days;
+        rec->state_gb_per_gpu = state_gb(best_other->params, kAdamWBytesPerParam, t.gpus);
+      }
     }
   }
-  a.recommendations.push_back(offsets(base_e, base_c, offset_price));
+
+  auto replan = [&](const std::string& kind, const std::string& title, const PlanRequest& rr,
+                    const std::function<std::string(const PlanOption&)>& why) {
+    try {
+      const PlanOption o = plan_option(db, law, rr, hw, plan.target_loss);
+      if (auto* rec = c.saving(kind, title, why(o), o.total)) {
+        rec->gpus = o.training.gpus;
+        rec->wall_days = o.training.wall_days;
+        rec->state_gb_per_gpu = state_gb(o.params, kAdamWBytesPerParam, o.training.gpus);
+      }
+    } catch (const PlanError& e) {
+      c.skip(title, e.what());
+    }
+  };
+
+  if (const auto* g = cleanest_grid(db); g && !r.carbon_intensity && r.region != g->id) {
+    PlanRequest rr = r;
+    rr.region = g->id;
+    replan("region", "train in " + g->name + " (" + g->id + ")", rr,
+           [&](const PlanOption& o) { return region_why(b.training, o.training); });
+  }
+
+  if (r.inference_tokens > 0) {
+    const bool int4 = b.params >= kInt4MinParams;
+    PlanRequest rr = r;
+    rr.inference_energy_factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
+    replan("quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
+           [&](const PlanOption& o) {
+             return std::string(int4 ? "weight-only 4-bit: ~0.40x" : "int8: ~0.45x") +
+                    " inference energy per token (Husom et al. 2025); re-planned: " + num(o.params / 1e9) +
+                    "B params on " + num(o.tokens / 1e9) + "B tokens";
+           });
+  }
+
+  reuse(db, law, c, plan.target_loss, hw, {r.region, r.carbon_intensity, r.pue}, r.inference_tokens,
+        r.inference_hardware);
+  lean_optimizer(db, a, b.params, hw, b.training.gpus);
+  c.finish(offset_price);
   return a;
 }
 
@@ -188,56 +413,74 @@ Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& r
   }
   a.tier = chosen->tier;
   a.measures = eps_measures(a.tier);
+  a.scope = "this fine-tuning run";
   if (a.tier != EpsTier::kHigh) return a;
-  const double base_e = chosen->energy_kwh, base_c = chosen->co2_kg;
+  const Footprint base = footprint_of(chosen->forecast);
+  Collector c(a, base, false);
 
+  auto with = [&](const FinetuneRequest& r, const std::string& title, auto&& on_fit) {
+    try {
+      const auto res = plan_finetune(db, r).methods.front();
+      if (!res.fits) {
+        c.skip(title, res.why_not);
+        return;
+      }
+      on_fit(res);
+    } catch (const PlanError& e) {
+      c.skip(title, e.what());
+    }
+  };
   for (Method alt : {Method::kLora, Method::kQlora}) {
     if (alt == chosen->method) continue;
     FinetuneRequest r = request;
     r.methods = {alt};
-    try {
-      const auto res = plan_finetune(db, r).methods.front();
-      if (!res.fits) continue;
-      auto rec = make("method", std::string("fine-tune with ") + method_name(alt) + " instead of " +
-                                    method_name(chosen->method),
-                      alt == Method::kLora ? "no weight gradients for the frozen base: ~2/3 of the FLOPs per token"
-                                           : "4-bit base weights need fewer GPUs, but dequantisation makes each token "
-                                             "~1.45x slower than LoRA: memory, not energy",
-                      res.energy_kwh, res.co2_kg, base_e, base_c);
-      rec.gpus = res.gpus;
-      a.recommendations.push_back(rec);
-    } catch (const PlanError&) {
-    }
+    const std::string title =
+        std::string("fine-tune with ") + method_name(alt) + " instead of " + method_name(chosen->method);
+    with(r, title, [&](const MethodResult& res) {
+      auto* rec = c.saving("method", title,
+                           alt == Method::kLora ? "no weight gradients for the frozen base: ~2/3 of the FLOPs per token"
+                                                : "4-bit base weights need fewer GPUs; dequantisation makes each token "
+                                                  "~1.45x slower than LoRA",
+                           footprint_of(res.forecast));
+      if (rec) {
+        rec->gpus = res.gpus;
+        rec->wall_days = res.forecast.wall_days;
+        rec->state_gb_per_gpu = res.memory.total_gb();
+      }
+    });
   }
   for (Optimizer o : {Optimizer::kAdamW8bit, Optimizer::kAdafactor}) {
-    if (o == request.optimizer) continue;
+    if (o == request.optimizer || chosen->method == Method::kQlora) continue;  // QLoRA pages its state out
     FinetuneRequest r = request;
     r.methods = {chosen->method};
     r.optimizer = o;
-    try {
-      const auto res = plan_finetune(db, r).methods.front();
-      if (!res.fits) continue;
-      auto rec = make("optimizer", std::string("use ") + optimizer_name(o),
-                      "optimizer state " + std::to_string(chosen->memory.optimizer_gb).substr(0, 5) + " -> " +
-                          std::to_string(res.memory.optimizer_gb).substr(0, 5) + " GB per GPU, " +
-                          std::to_string(chosen->gpus) + " -> " + std::to_string(res.gpus) +
-                          " GPUs; compute is unchanged, so energy barely moves",
-                      res.energy_kwh, res.co2_kg, base_e, base_c);
+    with(r, std::string("use ") + optimizer_name(o), [&](const MethodResult& res) {
+      Recommendation rec;
+      rec.category = Category::kMemory;
+      rec.kind = "optimizer";
+      rec.title = std::string("use ") + optimizer_name(o);
       rec.gpus = res.gpus;
+      rec.freed_gb_per_gpu = chosen->memory.optimizer_gb - res.memory.optimizer_gb * res.gpus / chosen->gpus;
+      rec.state_gb_per_gpu = res.memory.total_gb();
+      rec.enables = res.gpus < chosen->gpus ? "fits on " + std::to_string(res.gpus) + " instead of " +
+                                                  std::to_string(chosen->gpus) + " GPUs"
+                                            : "headroom for larger micro-batches on the same " +
+                                                  std::to_string(res.gpus) + " GPUs";
+      rec.why = "optimizer state " + num(chosen->memory.optimizer_gb) + " -> " + num(res.memory.optimizer_gb) +
+                " GB per GPU; compute is unchanged, so energy does not move";
       a.recommendations.push_back(rec);
-    } catch (const PlanError&) {
-    }
+    });
   }
-  if (const auto* g = cleanest_grid(db); g && !request.carbon_intensity) {
+  if (const auto* g = cleanest_grid(db); g && !request.carbon_intensity && request.region != g->id) {
     FinetuneRequest r = request;
     r.methods = {chosen->method};
     r.region = g->id;
-    const auto res = plan_finetune(db, r).methods.front();
-    a.recommendations.push_back(make("region", "fine-tune in " + g->name + " (" + g->id + ")",
-                                     "the cleanest recent grid in the database", res.energy_kwh, res.co2_kg, base_e,
-                                     base_c));
+    const std::string title = "fine-tune in " + g->name + " (" + g->id + ")";
+    with(r, title, [&](const MethodResult& res) {
+      c.saving("region", title, region_why(chosen->forecast, res.forecast), footprint_of(res.forecast));
+    });
   }
-  a.recommendations.push_back(offsets(base_e, base_c, offset_price));
+  c.finish(offset_price);
   return a;
 }
 

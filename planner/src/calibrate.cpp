@@ -1,9 +1,11 @@
 #include "planner/calibrate.h"
 
+#include <cctype>
 #include <cmath>
 #include <set>
 
 #include "laws/csv.h"
+#include "laws/allocation.h"
 #include "laws/law.h"
 
 namespace scaleplan::planner {
@@ -17,6 +19,25 @@ const char* const kRequired[] = {"run_id", "duration", "emissions", "energy_cons
                                  "cpu_energy", "ram_energy", "gpu_count"};
 
 double pct(double forecast, double measured) { return (forecast - measured) / measured * 100.0; }
+
+// The log's country, when the database knows it by its ISO code.
+bool known_country(const hardware_db::Database& db, const std::string& iso) {
+  auto lower = [](std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  const std::string want = lower(iso);
+  for (const auto& g : db.grids()) {
+    if (!want.empty() && (lower(g.alpha2) == want || lower(g.alpha3) == want)) return true;
+  }
+  return false;
+}
+
+void set_errors(Comparison& c, const Measured& m) {
+  c.gpu_hours_error_pct = pct(c.gpu_hours, m.gpu_hours);
+  c.energy_error_pct = pct(c.energy_kwh, m.energy_kwh);
+  c.co2_error_pct = pct(c.co2_kg, m.co2_kg);
+}
 
 }  // namespace
 
@@ -95,6 +116,29 @@ Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::strin
   return m;
 }
 
+Comparison read_run_figures(const nlohmann::json& doc, const std::string& label) {
+  // A plan's total covers experiments and inference; the log measured one run.
+  const auto training = doc.find("training");
+  const bool is_plan = training != doc.end() && training->is_object() &&
+                       (doc.value("command", "") == "plan" || doc.contains("total"));
+  const nlohmann::json& run = is_plan ? *training : doc;
+  auto get = [&](const char* key) {
+    auto it = run.find(key);
+    if (it == run.end() || !it->is_number()) {
+      throw PlanError("--plan: " + label + " has no number '" + (is_plan ? "training." : "") + key +
+                      "'; expected a `plan --json` or `forecast --json` document");
+    }
+    return it->get<double>();
+  };
+  Comparison c;
+  c.label = label + (is_plan ? " (its final training run)" : "");
+  c.gpu_hours = get("gpu_hours");
+  c.energy_kwh = get("energy_kwh");
+  c.co2_kg = get("co2_operational_kg");
+  c.co2_embodied_kg = get("co2_embodied_kg");
+  return c;
+}
+
 Calibration calibrate(const hardware_db::Database& db, const std::string& emissions_path, double params,
                       double tokens, const std::string& hardware, const std::optional<std::string>& run_id,
                       const std::optional<nlohmann::json>& plan_doc, const std::string& plan_label) {
@@ -103,7 +147,7 @@ Calibration calibrate(const hardware_db::Database& db, const std::string& emissi
   c.measured = read_codecarbon(emissions_path, run_id);
   Measured& m = c.measured;
   const double peak = *acc.training_peak_tflops() * 1e12;
-  m.mfu = 6.0 * params * tokens / (m.gpu_hours * 3600.0 * peak);
+  m.mfu = mfu_from_hours(laws::training_flops(params, tokens), peak, m.gpu_hours);
   if (acc.tdp_w) m.power_fraction = m.gpu_power_w / *acc.tdp_w;
 
   // The forecast the database defaults would have made for this run.
@@ -113,29 +157,17 @@ Calibration calibrate(const hardware_db::Database& db, const std::string& emissi
   in.hardware = acc.id;
   in.gpus = m.gpu_count;
   in.pue = std::max(1.0, m.pue);
-  try {
-    if (!m.country_iso.empty()) db.region(m.country_iso);
-    if (!m.country_iso.empty()) in.region = m.country_iso;
-  } catch (const hardware_db::DataError&) {
+  if (known_country(db, m.country_iso)) {
+    in.region = m.country_iso;
+  } else {
     in.carbon_intensity = m.grid_gco2_per_kwh;  // unknown country: the log's own intensity
   }
   const Forecast f = forecast(db, in);
-  c.defaults = {"database defaults", f.gpu_hours, f.energy_kwh, f.co2_kg,
-                pct(f.gpu_hours, m.gpu_hours), pct(f.energy_kwh, m.energy_kwh), pct(f.co2_kg, m.co2_kg)};
+  c.defaults = {"database defaults", f.gpu_hours, f.energy_kwh, f.co2_operational_kg, f.co2_embodied_kg};
+  set_errors(c.defaults, m);
   if (plan_doc) {
-    auto get = [&](const char* key) {
-      auto it = plan_doc->find(key);
-      if (it == plan_doc->end() || !it->is_number()) {
-        throw PlanError("--plan: " + plan_label + " has no number '" + key +
-                        "'; expected a `plan --json` or `forecast --json` document");
-      }
-      return it->get<double>();
-    };
-    Comparison p{plan_label, get("gpu_hours"), get("energy_kwh"), get("co2_kg"), 0, 0, 0};
-    p.gpu_hours_error_pct = pct(p.gpu_hours, m.gpu_hours);
-    p.energy_error_pct = pct(p.energy_kwh, m.energy_kwh);
-    p.co2_error_pct = pct(p.co2_kg, m.co2_kg);
-    c.plan = p;
+    c.plan = read_run_figures(*plan_doc, plan_label);
+    set_errors(*c.plan, m);
   }
 
   // The profile: measured values for this accelerator, as a db override.

@@ -15,7 +15,7 @@ namespace {
 constexpr int kMegatronZeroStage = 1;
 // Enough of the ranking to find one with equal pipeline stages.
 constexpr size_t kCandidates = 64;
-constexpr int kMaxGpus = 1 << 20;
+constexpr int kMaxSearchedGpus = 1 << 20;
 
 // Megatron-LM splits layers evenly over pipeline stages.
 bool megatron_runs(const hardware_db::ModelShape& shape, const Layout& l) {
@@ -88,7 +88,7 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
   w.shape = shape;
   w.seq_len = seq_len;
   w.stack = default_stack(sys);
-  for (int g = 1; g <= kMaxGpus; g = g < sys.node_size ? g * 2 : g + sys.node_size) {
+  for (int g = 1; g <= kMaxSearchedGpus; g = g < sys.node_size ? g * 2 : g + sys.node_size) {
     w.global_batch_seqs = g;
     for (int tp = 1; tp <= sys.node_size && g % tp == 0; tp *= 2) {
       for (int pp = 1; pp <= shape.layers; ++pp) {
@@ -101,7 +101,7 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
       }
     }
   }
-  throw PlanError("--gpus: no count up to " + std::to_string(kMaxGpus) + " x " + acc.id + " (" +
+  throw PlanError("--gpus: no count up to " + std::to_string(kMaxSearchedGpus) + " x " + acc.id + " (" +
                   text("%.0f GB", sys.memory_bytes / 1e9) + ") holds the model");
 }
 

@@ -8,23 +8,20 @@ namespace scaleplan::planner {
 
 namespace {
 
-constexpr int kMaxGpus = 4096;
-
-// Optimizer state bytes per trainable parameter beyond the bf16 weight and
-// gradient, fp32 master copy included (peft reference table, sec. 2.1).
-double optimizer_bytes(Optimizer o) {
-  switch (o) {
-    case Optimizer::kAdamW: return 12;     // master 4 + m 4 + v 4
-    case Optimizer::kAdamW8bit: return 6;  // master 4 + 1 + 1
-    case Optimizer::kAdafactor: return 4;  // master 4; factored 2nd moment ~0
-    case Optimizer::kSgd: return 8;        // master 4 + momentum 4
-  }
-  return 12;
-}
-
 int next_count(int g) { return g < 8 ? g + 1 : g + 8; }
 
 }  // namespace
+
+// The peft reference table, sec. 2.1.
+double optimizer_bytes(Optimizer o) {
+  switch (o) {
+    case Optimizer::kAdamW: return kAdamWBytesPerParam - 4;  // master 4 + m 4 + v 4
+    case Optimizer::kAdamW8bit: return 6;                    // master 4 + 1 + 1
+    case Optimizer::kAdafactor: return 4;                    // master 4; factored 2nd moment ~0
+    case Optimizer::kSgd: return 8;                          // master 4 + momentum 4
+  }
+  return kAdamWBytesPerParam - 4;
+}
 
 const char* method_name(Method m) {
   switch (m) {
@@ -137,29 +134,60 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
     MethodResult mr;
     mr.method = method;
     mr.trainable_params = method == Method::kFull ? out.shape.params : na;
-    auto mem_at = [&](int g) {
-      return finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len, r.micro_batch, r.recompute, g);
+    // Candidate configurations, the request's own first.
+    struct Config {
+      int micro_batch;
+      bool recompute;
     };
-    if (r.gpus) {
-      mr.gpus = *r.gpus;
-      mr.memory = mem_at(mr.gpus);
-      mr.fits = mr.memory.total_gb() <= usable_gb;
-    } else {
-      for (int g = 1; g <= kMaxGpus && !mr.fits; g = next_count(g)) {
+    std::vector<Config> configs;
+    for (bool rc : {r.recompute, true}) {
+      if (rc != r.recompute && !r.search_recompute) continue;
+      if (!configs.empty() && rc == configs.front().recompute) continue;
+      for (int mb = r.micro_batch; mb >= 1; mb = r.search_micro_batch ? mb / 2 : 0) configs.push_back({mb, rc});
+    }
+    auto per_token_flops = [&](bool rc) {
+      return method == Method::kFull ? (rc ? 8 : 6) * flop_params : (rc ? 6 * flop_params + 8 * na : 4 * flop_params + 6 * na);
+    };
+    double smallest_gb = HUGE_VAL;
+    Config smallest{r.micro_batch, r.recompute};
+    int smallest_gpus = 1;
+    for (const Config& cfg : configs) {
+      auto mem_at = [&](int g) {
+        return finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len, cfg.micro_batch, cfg.recompute, g);
+      };
+      int g = r.gpus.value_or(1);
+      Memory mem = mem_at(g);
+      for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_count(g)) mem = mem_at(next_count(g));
+      if (mem.total_gb() < smallest_gb) {
+        smallest_gb = mem.total_gb();
+        smallest = cfg;
+        smallest_gpus = g;
+      }
+      if (mem.total_gb() > usable_gb) continue;
+      const bool better = !mr.fits || per_token_flops(cfg.recompute) < per_token_flops(mr.recompute) ||
+                          (per_token_flops(cfg.recompute) == per_token_flops(mr.recompute) && g < mr.gpus);
+      if (better) {
+        mr.fits = true;
         mr.gpus = g;
-        mr.memory = mem_at(g);
-        mr.fits = mr.memory.total_gb() <= usable_gb;
+        mr.memory = mem;
+        mr.micro_batch = cfg.micro_batch;
+        mr.recompute = cfg.recompute;
       }
     }
     if (!mr.fits) {
-      mr.why_not = r.gpus ? "needs " + std::to_string(mr.memory.total_gb()).substr(0, 6) + " GB per GPU on " +
-                                std::to_string(*r.gpus) + " GPUs"
-                          : "activations and runtime alone exceed one GPU's memory; lower --seq-len or "
-                            "--micro-batch, or use --recompute";
+      mr.gpus = smallest_gpus;
+      mr.micro_batch = smallest.micro_batch;
+      mr.recompute = smallest.recompute;
+      mr.memory = finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len, smallest.micro_batch,
+                                  smallest.recompute, smallest_gpus);
+      mr.why_not = "needs at least " + std::to_string(smallest_gb).substr(0, 6) + " GB per GPU (micro-batch " +
+                   std::to_string(smallest.micro_batch) + (smallest.recompute ? ", recompute" : "") + ", " +
+                   std::to_string(smallest_gpus) + " GPUs); " + acc.id + " has " +
+                   std::to_string(usable_gb).substr(0, 5) + " GB";
     }
-    const double per_token = method == Method::kFull
-                                 ? (r.recompute ? 8 : 6) * flop_params
-                                 : (r.recompute ? 6 * flop_params + 8 * na : 4 * flop_params + 6 * na);
+    mr.gradient_accumulation = std::max(1, r.micro_batch / std::max(1, mr.micro_batch));
+    mr.config_changed = mr.micro_batch != r.micro_batch || mr.recompute != r.recompute;
+    const double per_token = per_token_flops(mr.recompute);
     mr.flops = per_token * r.tokens;
     ForecastInput in;
     in.flops = mr.flops;

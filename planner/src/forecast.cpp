@@ -22,7 +22,7 @@ constexpr double kDefaultHostOverhead = 0.22;
 // 150 kg per GPU where no LCA exists, 2,500 kg per 8-GPU server, 6-year
 // lifetime at 85% utilisation.
 constexpr double kAssumedGpuEmbodiedKg = 150;
-constexpr double kServerEmbodiedKgPerGpu = 2500.0 / 8;
+constexpr double kServerEmbodiedKgPerGpu = 2500.0 / kGpusPerNode;
 constexpr double kLifetimeHours = 6 * 365.25 * 24;
 constexpr double kUtilisation = 0.85;
 // An average passenger car emits about 400 g CO2 per mile = 248.5 g/km
@@ -32,7 +32,6 @@ constexpr const char* kCarSource = "US EPA 2023, typical passenger vehicle: ~400
 // EPS: models over 2B parameters and runs far past the compute-optimal data
 // point are listed among its High examples.
 constexpr double kEpsLargeModelParams = 2e9;
-constexpr double kOvertrainFactor = 4;
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -87,16 +86,23 @@ std::vector<std::string> ForecastInput::problems() const {
   return out;
 }
 
-int min_gpus_for_training(double params, double memory_gb, double activation_share) {
-  const double bytes = params * kAdamWBytesPerParam * (1 + activation_share);
-  const double per_gpu = memory_gb * 1e9;
-  const double n = std::ceil(bytes / per_gpu);
+int whole_nodes(double gpus) {
+  const double n = std::max(1.0, std::ceil(gpus));
   // Absurd sizes (a loss near E asks for ~1e20 parameters) need more GPUs
   // than an int counts; saturate rather than overflow the conversion.
   constexpr double kMostGpus = 1 << 30;
   if (!(n <= kMostGpus)) return static_cast<int>(kMostGpus);
-  if (n <= 8) return static_cast<int>(std::max(1.0, n));
-  return static_cast<int>(std::ceil(n / 8) * 8);  // whole 8-GPU nodes
+  if (n <= kGpusPerNode) return static_cast<int>(n);
+  return static_cast<int>(std::ceil(n / kGpusPerNode) * kGpusPerNode);  // whole nodes
+}
+
+int min_gpus_for_state(double params, double memory_gb, double bytes_per_param, double activation_share) {
+  const double bytes = params * bytes_per_param * (1 + activation_share);
+  return whole_nodes(bytes / (memory_gb * 1e9));
+}
+
+int min_gpus_for_training(double params, double memory_gb, double activation_share) {
+  return min_gpus_for_state(params, memory_gb, kAdamWBytesPerParam, activation_share);
 }
 
 Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
@@ -161,7 +167,7 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   if (in.gpu_hours) {
     f.gpu_hours = *in.gpu_hours;
     f.gpu_hours_range = {f.gpu_hours, f.gpu_hours};
-    f.mfu = f.flops / (peak_flops * f.gpu_hours * 3600.0);  // implied by the measured hours
+    f.mfu = mfu_from_hours(f.flops, peak_flops, f.gpu_hours);
   } else {
     f.gpu_hours = hours_at(f.mfu);
     f.gpu_hours_range = {hours_at(mfu_high), hours_at(mfu_low)};
@@ -261,7 +267,7 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   }
   if (in.params > 0 && in.tokens > 0) {
     const double optimal = laws::compute_optimal_tokens(laws::preset(laws::kDefaultLaw), in.params);
-    if (in.tokens > kOvertrainFactor * optimal) {
+    if (is_overtrained(in.tokens, optimal)) {
       f.notes.push_back("the run trains on " + fmt("%.1f", in.tokens / optimal) +
                         "x the compute-optimal tokens (" + laws::kDefaultLaw +
                         "); the EPS lists runs far past the compute-optimal point among High examples");

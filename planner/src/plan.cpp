@@ -10,8 +10,6 @@ namespace scaleplan::planner {
 
 namespace {
 
-// No deadline is met with more accelerators than this.
-constexpr int kMaxGpus = 100000;
 // The smallest model worth planning: 10M parameters, compute-optimal.
 constexpr double kSmallestSensibleParams = 1e7;
 
@@ -19,11 +17,6 @@ std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
-}
-
-int round_to_nodes(double gpus) {
-  const double n = std::max(1.0, std::ceil(gpus));
-  return n <= 8 ? static_cast<int>(n) : static_cast<int>(std::ceil(n / 8) * 8);
 }
 
 ForecastInput base_input(const PlanRequest& r, const std::string& hardware) {
@@ -44,6 +37,16 @@ double cost_per_flop(const hardware_db::Database& db, const PlanRequest& r, cons
   return (r.minimize == Objective::kEnergy ? f.energy_kwh : f.co2_kg) / 1e20;
 }
 
+// Lifetime serving priced in training-FLOP equivalents per parameter: 2 T
+// inference FLOPs per parameter x the serving hardware's cost per FLOP over
+// the training hardware's (the r of the header).
+double inference_extra_per_param(const hardware_db::Database& db, const PlanRequest& r, const std::string& train_hw) {
+  if (r.inference_tokens <= 0) return 0;
+  const std::string inf_hw = r.inference_hardware.empty() ? train_hw : r.inference_hardware;
+  return laws::inference_flops(1, r.inference_tokens) * r.inference_energy_factor * cost_per_flop(db, r, inf_hw) /
+         cost_per_flop(db, r, train_hw);
+}
+
 int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, double params, double gpu_hours) {
   const int need = min_gpus_for_training(params, acc.memory_gb.value_or(0));
   if (r.gpus) {
@@ -54,13 +57,14 @@ int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, doubl
     }
     return *r.gpus;
   }
-  if (!r.deadline_days) return need;
+  if (!r.deadline_days) return need;  // effective_request() always sets one
   const double for_deadline = gpu_hours / (24.0 * *r.deadline_days);
   if (for_deadline > kMaxGpus) {
     throw PlanError("--deadline-days: " + num(*r.deadline_days) + " days needs " + num(std::ceil(for_deadline)) + " x " +
-                    acc.id + ", more than the " + std::to_string(kMaxGpus) + " any plan allows");
+                    acc.id + ", more than the " + std::to_string(kMaxGpus) + " any plan allows; pass a longer --deadline-days"
+                    " (" + num(kDefaultDeadlineDays) + " when neither it nor --gpus is given)");
   }
-  return std::max(need, round_to_nodes(for_deadline));
+  return std::max(need, whole_nodes(for_deadline));
 }
 
 // The plan on one accelerator for a given target.
@@ -68,10 +72,7 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
                    const std::string& hw, double target) {
   const auto& acc = db.accelerator(hw);
   const std::string inf_hw = r.inference_hardware.empty() ? hw : r.inference_hardware;
-  double extra = 0;
-  if (r.inference_tokens > 0) {
-    extra = 2 * r.inference_tokens * cost_per_flop(db, r, inf_hw) / cost_per_flop(db, r, hw);
-  }
+  const double extra = inference_extra_per_param(db, r, hw);
   const laws::Allocation a = laws::min_cost_for_loss(law, target, extra, r.max_params, r.unique_tokens);
   PlanOption o;
   o.params = a.params;
@@ -93,29 +94,36 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   // so the count sized at one GPU's rate can miss the deadline: grow it by
   // the shortfall until it holds.
   for (int i = 0; r.deadline_days && o.training.wall_days > *r.deadline_days && i < 8; ++i) {
-    const int more = round_to_nodes(*in.gpus * o.training.wall_days / *r.deadline_days * 1.01);
+    const int more = whole_nodes(*in.gpus * o.training.wall_days / *r.deadline_days * 1.01);
     if (more <= *in.gpus || more > kMaxGpus) break;
     in.gpus = more;
     o.training = forecast(db, in);
   }
-  o.energy_kwh = o.training.energy_kwh * r.experiment_overhead;
-  o.co2_kg = o.training.co2_kg * r.experiment_overhead;
-  o.tier = eps_tier(o.energy_kwh, o.co2_kg);
+  if (r.deadline_days && o.training.wall_days > *r.deadline_days * (1 + 1e-9)) {
+    throw PlanError("--deadline-days: " + num(*r.deadline_days) + " days cannot be met on " + acc.id +
+                    " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
+                    num(o.training.wall_days) + " days on " + std::to_string(o.training.gpus) +
+                    " GPUs (" + num(kDefaultDeadlineDays) + " days is the default when neither --deadline-days nor --gpus is given)");
+  }
+  o.final_run = footprint_of(o.training);
+  o.experiments = footprint_of(o.training, r.experiment_overhead - 1);
+  o.tier = eps_tier(o.training.energy_kwh * r.experiment_overhead, o.training.co2_kg * r.experiment_overhead);
   if (r.inference_tokens > 0) {
     ForecastInput inf = base_input(r, inf_hw);
-    inf.flops = 2 * a.params * r.inference_tokens;
+    o.inference_flops = laws::inference_flops(a.params, r.inference_tokens);
+    // Quantised serving: the same tokens for a share of the accelerator time.
+    inf.flops = o.inference_flops * r.inference_energy_factor;
     inf.gpus = 1;
     o.inference = forecast(db, inf);
-    o.inference_flops = *inf.flops;
-    o.energy_kwh += o.inference->energy_kwh;
-    o.co2_kg += o.inference->co2_kg;
+    o.serving = footprint_of(*o.inference);
   }
+  o.total = o.final_run + o.experiments + o.serving;
+  o.energy_kwh = o.total.energy_kwh;
+  o.co2_kg = o.total.co2_kg;
   return o;
 }
 
-double objective(const PlanRequest& r, const PlanOption& o) {
-  return r.minimize == Objective::kEnergy ? o.energy_kwh : o.co2_kg;
-}
+double objective(const PlanRequest& r, const PlanOption& o) { return objective_of(r, o); }
 
 std::vector<std::string> candidates(const hardware_db::Database& db, const PlanRequest& r,
                                     std::vector<std::string>& skipped) {
@@ -224,6 +232,31 @@ void add_intervals(Plan& p, const laws::Law& law, const PlanRequest& r, double e
 
 }  // namespace
 
+Footprint footprint_of(const Forecast& f, double times) {
+  return {f.energy_kwh * times, f.co2_kg * times, f.co2_operational_kg * times, f.co2_embodied_kg * times};
+}
+
+Footprint operator+(const Footprint& a, const Footprint& b) {
+  return {a.energy_kwh + b.energy_kwh, a.co2_kg + b.co2_kg, a.co2_operational_kg + b.co2_operational_kg,
+          a.co2_embodied_kg + b.co2_embodied_kg};
+}
+
+double objective_of(const PlanRequest& r, const PlanOption& o) {
+  return r.minimize == Objective::kEnergy ? o.energy_kwh : o.co2_kg;
+}
+
+PlanRequest effective_request(const PlanRequest& r) {
+  PlanRequest out = r;
+  if (!r.gpus && !r.deadline_days) out.deadline_days = kDefaultDeadlineDays;
+  return out;
+}
+
+PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& r,
+                       const std::string& hardware, double target_loss) {
+  const laws::Law law = r.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
+  return plan_on(db, law, effective_request(r), hardware, target_loss);
+}
+
 std::vector<std::string> PlanRequest::problems() const {
   std::vector<std::string> out;
   const int goals = target_loss.has_value() + target_params.has_value() + budget_kwh.has_value() +
@@ -236,6 +269,12 @@ std::vector<std::string> PlanRequest::problems() const {
     out.push_back("--experiment-overhead: " + num(experiment_overhead) + " must be at least 1 (1 = the final run only)");
   }
   if (inference_tokens < 0) out.push_back("--inference-tokens: must be positive");
+  if (!(inference_energy_factor > 0 && inference_energy_factor <= 1)) {
+    out.push_back("inference energy factor: " + num(inference_energy_factor) + " must be in (0, 1]");
+  }
+  if (deadline_days && !(*deadline_days > 0 && std::isfinite(*deadline_days))) {
+    out.push_back("--deadline-days: " + num(*deadline_days) + " must be a positive number of days");
+  }
   if (!inference_hardware.empty() && inference_tokens <= 0) {
     out.push_back("--inference-hardware needs --inference-tokens");
   }
@@ -244,10 +283,13 @@ std::vector<std::string> PlanRequest::problems() const {
   return out;
 }
 
-Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& r) {
-  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
-  const laws::Law law = r.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
+Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& given) {
+  if (auto p = given.problems(); !p.empty()) throw PlanError(p.front());
+  const laws::Law law = given.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
+  const PlanRequest r = effective_request(given);
   Plan plan;
+  plan.deadline_days = r.deadline_days;
+  plan.deadline_assumed = !given.deadline_days && r.deadline_days;
   plan.law_name = law.name;
   plan.experiment_overhead = r.experiment_overhead;
   plan.unique_tokens = r.unique_tokens;
@@ -260,8 +302,9 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
   } else if (r.target_params) {
     plan.goal = "target_loss";
     plan.target_loss = laws::loss(law, *r.target_params, laws::compute_optimal_tokens(law, *r.target_params));
-  } else {
-    const char* unit = r.budget_kwh ? "kWh" : r.budget_co2_kg ? "kg CO2eq" : "FLOPs";
+  }
+  const char* unit = r.budget_kwh ? "kWh" : r.budget_co2_kg ? "kg CO2eq" : "FLOPs";
+  if (!r.target_loss && !r.target_params) {
     plan.goal = r.budget_kwh ? "budget_kwh" : r.budget_co2_kg ? "budget_co2_kg" : "budget_flops";
     plan.budget = r.budget_kwh ? *r.budget_kwh : r.budget_co2_kg ? *r.budget_co2_kg : *r.budget_flops;
     if (!(plan.budget > 0)) throw PlanError("--" + plan.goal.substr(0) + ": must be positive");
@@ -272,21 +315,35 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
 
   auto options = plan_all(db, law, r, ids, plan.target_loss);
   plan.best = options.front();
-  plan.alternatives.assign(options.begin() + 1, options.end());
+  if (plan.goal == "target_loss") {
+    plan.alternatives.assign(options.begin() + 1, options.end());
+  } else {
+    // Each accelerator is held to the budget: its own best loss within it.
+    for (const auto& id : ids) {
+      if (id == plan.best.training.hardware_id) continue;
+      PlanRequest rr = r;
+      if (r.budget_co2_kg) rr.minimize = Objective::kCo2;
+      try {
+        const double target = target_for_budget(db, law, rr, {id}, plan.budget, unit);
+        plan.alternatives.push_back(plan_on(db, law, r, id, target));
+      } catch (const PlanError& e) {
+        plan.skipped.push_back(id + " (" + e.what() + ")");
+      }
+    }
+    std::stable_sort(plan.alternatives.begin(), plan.alternatives.end(),
+                     [](const PlanOption& x, const PlanOption& y) { return x.loss < y.loss; });
+  }
 
+  // The compute-optimal model for the same loss, in the same scope: its
+  // training x overhead + inference, at the best plan's cost per FLOP.
   plan.chinchilla = laws::min_compute_for_loss(law, plan.target_loss, r.unique_tokens);
   const double train_kwh_per_flop = plan.best.training.energy_kwh / plan.best.training_flops;
   plan.chinchilla_energy_kwh = plan.chinchilla.flops * train_kwh_per_flop * r.experiment_overhead;
   if (plan.best.inference) {
-    plan.chinchilla_energy_kwh +=
-        2 * plan.chinchilla.params * r.inference_tokens * plan.best.inference->energy_kwh / plan.best.inference_flops;
+    plan.chinchilla_energy_kwh += laws::inference_flops(plan.chinchilla.params, r.inference_tokens) *
+                                  plan.best.serving.energy_kwh / plan.best.inference_flops;
   }
-  const double extra = r.inference_tokens > 0 ? 2 * r.inference_tokens *
-                                                   cost_per_flop(db, r, r.inference_hardware.empty()
-                                                                            ? plan.best.training.hardware_id
-                                                                            : r.inference_hardware) /
-                                                   cost_per_flop(db, r, plan.best.training.hardware_id)
-                                             : 0;
+  const double extra = inference_extra_per_param(db, r, plan.best.training.hardware_id);
   add_intervals(plan, law, r, extra);
   return plan;
 }

@@ -58,7 +58,12 @@ TEST_CASE("plan: budgets in CO2eq and FLOPs reach the loss the budget buys", "[p
   CHECK_THAT(f.target_loss, WithinRel(scaleplan::laws::compute_optimal(law, 1e23).loss, 1e-6));
   PlanRequest co2;
   co2.budget_co2_kg = 20000;
-  CHECK_THAT(make_plan(db(), law, co2).best.co2_kg, WithinRel(20000, 1e-3));
+  // Within the budget, and close to it: under the default deadline the GPU
+  // count moves in whole nodes and the modelled MFU with it, so the cost is
+  // a step function of the loss and the best plan can stop short of a step.
+  const double kg = make_plan(db(), law, co2).best.co2_kg;
+  CHECK(kg <= 20000 * (1 + 1e-9));
+  CHECK_THAT(kg, WithinRel(20000, 0.02));
 }
 
 TEST_CASE("plan: impossible goals are refused with the bound", "[planner]") {

@@ -24,6 +24,12 @@ inline double training_flops(double params, double tokens) {
   return 6.0 * params * tokens;
 }
 
+// Serving costs a forward pass, 2 N FLOPs per token (Kaplan et al. 2020,
+// Sec. 2.1).
+inline double inference_flops(double params, double tokens) {
+  return 2.0 * params * tokens;
+}
+
 struct Allocation {
   double params = 0;
   double tokens = 0;

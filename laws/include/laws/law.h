@@ -92,6 +92,11 @@ double loss(const Law& law, double params, double tokens,
 double loss_floor(const Law& law, double params,
                   std::optional<double> unique_tokens = std::nullopt);
 
+// Muennighoff et al. 2023, arXiv:2305.16264, App. A: the fitted half-lives
+// of repeated tokens (R_D*) and of excess parameters (R_N*).
+inline constexpr double kMuennighoffRDStar = 15.387756;
+inline constexpr double kMuennighoffRNStar = 5.309743;
+
 // The law with Muennighoff et al. 2023's decay of repeated tokens and excess
 // parameters (R_D* = 15.387756, R_N* = 5.309743) applied on top of a
 // Chinchilla-form law, so unique tokens can be given to any such law.

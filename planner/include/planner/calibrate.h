@@ -33,11 +33,21 @@ struct Measured {
   double power_fraction = 0;  // gpu_power_w / TDP
 };
 
+// CodeCarbon measures operational CO2 only (energy x grid), so the forecast
+// side is compared by its operational CO2 too; embodied is listed apart.
 struct Comparison {
   std::string label;  // "database defaults" or the plan file
-  double gpu_hours = 0, energy_kwh = 0, co2_kg = 0;
+  double gpu_hours = 0, energy_kwh = 0;
+  double co2_kg = 0;  // operational: like for like with the log
+  double co2_embodied_kg = 0;
   double gpu_hours_error_pct = 0, energy_error_pct = 0, co2_error_pct = 0;
 };
+
+// The final training run's figures from a `plan --json` document (its
+// "training" block: the run a log measures, not the plan's total with
+// experiments and inference) or a `forecast --json` one. Throws PlanError
+// naming the missing key.
+Comparison read_run_figures(const nlohmann::json& doc, const std::string& label);
 
 struct Calibration {
   Measured measured;

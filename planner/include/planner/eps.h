@@ -17,6 +17,14 @@ inline constexpr double kHighMinCo2Kg = 500;
 // CO2 Status Report 2019).
 inline constexpr double kWorldAverageGco2PerKwh = 475;
 
+// The EPS lists runs "far past the compute-optimal data point" among its
+// High examples; far is read here as more than 4x the compute-optimal tokens
+// (Llama 2 7B's 2T tokens is ~14x; Chinchilla-style runs are 1x).
+inline constexpr double kOvertrainFactor = 4;
+inline bool is_overtrained(double tokens, double compute_optimal_tokens) {
+  return tokens > kOvertrainFactor * compute_optimal_tokens;
+}
+
 enum class EpsTier { kLow, kIntermediate, kHigh };
 
 const char* tier_name(EpsTier tier);

@@ -32,6 +32,10 @@ enum class Optimizer { kAdamW, kAdamW8bit, kAdafactor, kSgd };
 const char* method_name(Method m);
 const char* optimizer_name(Optimizer o);
 Method method_from_name(const std::string& s);        // throws PlanError
+// Optimizer state bytes per trainable parameter beyond the bf16 weight and
+// gradient, fp32 master copy included: AdamW 12 (ZeRO: 4 + 4 + 4), 8-bit
+// AdamW 6, Adafactor 4, SGD with momentum 8.
+double optimizer_bytes(Optimizer o);
 Optimizer optimizer_from_name(const std::string& s);  // throws PlanError
 
 // Fine-tuning MFU default: short, padded instruction-tuning batches run far
@@ -52,8 +56,13 @@ struct FinetuneRequest {
   Optimizer optimizer = Optimizer::kAdamW;
   int lora_rank = 16;
   int seq_len = 2048;
-  int micro_batch = 4;
-  bool recompute = false;
+  int micro_batch = 4;     // the largest tried; also sets the global batch per GPU
+  bool recompute = false;  // force activation recompute
+  // When the settings above do not fit: try halving the micro-batch (the
+  // same global batch by gradient accumulation) and activation recompute,
+  // and keep the least-FLOPs configuration that fits on the fewest GPUs.
+  bool search_micro_batch = true;
+  bool search_recompute = true;
   std::optional<int> gpus;
   std::optional<double> mfu;
   std::optional<std::string> region;
@@ -72,6 +81,10 @@ struct MethodResult {
   bool fits = false;
   std::string why_not;  // when it fits on no GPU count
   int gpus = 0;
+  int micro_batch = 0;              // the configuration chosen
+  int gradient_accumulation = 1;    // keeps the requested global batch
+  bool recompute = false;
+  bool config_changed = false;      // differs from the request's settings
   Memory memory;  // per GPU at that count
   double trainable_params = 0;
   double flops = 0;

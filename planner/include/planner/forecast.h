@@ -92,12 +92,27 @@ struct Forecast {
 
 Forecast forecast(const hardware_db::Database& db, const ForecastInput& input);
 
+// The utilisation a finished run implies: its FLOPs over the accelerator
+// time it was billed for at peak (MFU, Chowdhery et al. 2022, App. B).
+inline double mfu_from_hours(double flops, double peak_flops_per_s, double gpu_hours) {
+  return flops / (peak_flops_per_s * gpu_hours * 3600.0);
+}
+
 // Mixed-precision AdamW keeps 16 bytes per parameter: bf16 weights and
 // gradients (2 + 2) and fp32 master weights, momentum and variance (12)
 // (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1).
 inline constexpr double kAdamWBytesPerParam = 16;
+// Accelerators per server: HGX/DGX nodes, and the BLOOM study's 8-GPU
+// server (Luccioni et al. 2023). Past one node, counts come in whole nodes.
+inline constexpr int kGpusPerNode = 8;
+// No plan uses more accelerators than this.
+inline constexpr int kMaxGpus = 100000;
+// `gpus` rounded up to a count that fills whole nodes (below one node: any).
+int whole_nodes(double gpus);
 // The fewest accelerators whose memory holds the sharded training state
 // plus `activation_share` of it again for activations and buffers.
 int min_gpus_for_training(double params, double memory_gb, double activation_share = 0.25);
+// The same for another state size in bytes per parameter (8-bit AdamW: 10).
+int min_gpus_for_state(double params, double memory_gb, double bytes_per_param, double activation_share = 0.25);
 
 }  // namespace scaleplan::planner

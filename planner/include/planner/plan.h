@@ -22,6 +22,11 @@ namespace scaleplan::planner {
 
 enum class Objective { kEnergy, kCo2 };
 
+// With neither a GPU count nor a deadline, a plan sizes its cluster for this
+// wall clock (an assumption the output states): the fewest accelerators that
+// hold the model would give 7B on one GPU for months.
+inline constexpr double kDefaultDeadlineDays = 30;
+
 struct PlanRequest {
   // Exactly one goal: a target loss, the loss of the compute-optimal model
   // of target_params, or a budget.
@@ -39,10 +44,19 @@ struct PlanRequest {
   double inference_tokens = 0;
   std::string inference_hardware;  // default: the training accelerator
   double experiment_overhead = 1;  // final run x F = the whole project
+  // Serving energy per token relative to bf16 (quantised serving < 1).
+  double inference_energy_factor = 1;
   Objective minimize = Objective::kEnergy;
 
   std::vector<std::string> problems() const;
 };
+
+// What a figure covers. Every comparison uses one scope on both sides.
+struct Footprint {
+  double energy_kwh = 0, co2_kg = 0, co2_operational_kg = 0, co2_embodied_kg = 0;
+};
+Footprint footprint_of(const Forecast& f, double times = 1);
+Footprint operator+(const Footprint& a, const Footprint& b);
 
 // One accelerator's plan.
 struct PlanOption {
@@ -50,8 +64,12 @@ struct PlanOption {
   double training_flops = 0, inference_flops = 0;
   Forecast training;                  // the final run
   std::optional<Forecast> inference;  // lifetime serving, when asked for
-  double energy_kwh = 0;  // training x overhead + inference
-  double co2_kg = 0;
+  Footprint final_run;    // the final training run
+  Footprint experiments;  // the runs before it: (overhead - 1) x the final run
+  Footprint serving;      // lifetime inference
+  Footprint total;        // the three together
+  double energy_kwh = 0;  // = total.energy_kwh
+  double co2_kg = 0;      // = total.co2_kg
   EpsTier tier = EpsTier::kLow;  // of the training (with experiments)
 };
 
@@ -68,7 +86,9 @@ struct Plan {
   std::vector<PlanOption> alternatives;  // the other accelerators, best first
   std::vector<std::string> skipped;      // accelerators lacking data, with why
   laws::Allocation chinchilla;           // least-compute plan for the same target
-  double chinchilla_energy_kwh = 0;      // its training x overhead + inference
+  double chinchilla_energy_kwh = 0;      // its total: training x overhead + inference
+  std::optional<double> deadline_days;   // the deadline the GPU count was sized for
+  bool deadline_assumed = false;         // kDefaultDeadlineDays, not the user's
   double experiment_overhead = 1;
   std::optional<double> unique_tokens;
   // From a law's bootstrap replicates: 95% intervals.
@@ -77,5 +97,16 @@ struct Plan {
 };
 
 Plan make_plan(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request);
+
+// The request as planned: the default deadline applied when neither a count
+// nor a deadline is given.
+PlanRequest effective_request(const PlanRequest& request);
+// The plan for `target_loss` on one accelerator under `request`'s GPU policy,
+// grid and scope: what a recommendation recomputes with one thing changed.
+// Throws PlanError when the accelerator cannot hold the model or meet the
+// deadline.
+PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
+                       const std::string& hardware, double target_loss);
+double objective_of(const PlanRequest& request, const PlanOption& option);
 
 }  // namespace scaleplan::planner
