@@ -54,8 +54,11 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
     const auto& a = db.accelerator(id);
     doc["accelerator"] = accelerator_json(a);
     Table t(a.name + " (" + a.id + ")");
-    t.row("peak BF16 / FP16 / FP8", or_unknown(a.bf16_tflops) + " / " + or_unknown(a.fp16_tflops) + " / " +
-                                        or_unknown(a.fp8_tflops), "TFLOP/s dense");
+    auto rate = [](const std::optional<double>& tflops) {
+      return tflops ? human_flop_rate(*tflops * 1e12) : std::string("unknown");
+    };
+    t.row("peak BF16 / FP16 / FP8", rate(a.bf16_tflops) + " / " + rate(a.fp16_tflops) + " / " + rate(a.fp8_tflops),
+          "dense");
     t.row("memory", or_unknown(a.memory_gb, " GB"), or_unknown(a.bandwidth_tbps, " TB/s"));
     t.row("TDP", a.tdp_w ? human_power_w(*a.tdp_w) : "unknown");
     if (!a.aliases.empty()) t.row("also called", join(a.aliases));

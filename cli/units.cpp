@@ -133,15 +133,7 @@ std::string domain_text(const Domain& d) {
   auto g = [](double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", v);
-    std::string t = buf;  // 1e+16 -> 1e16, 1e-06 -> 1e-6: as a user types it
-    if (auto e = t.find('e'); e != std::string::npos) {
-      std::string exp = t.substr(e + 1);
-      const bool neg = exp[0] == '-';
-      exp.erase(0, 1);
-      while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
-      t = t.substr(0, e + 1) + (neg ? "-" : "") + exp;
-    }
-    return t;
+    return plain_exponent(buf);
   };
   return "a value from " + g(d.low) + " to " + g(d.high) + " " + d.unit;
 }
@@ -243,12 +235,15 @@ std::string short_number(double value) {
   if (!std::isfinite(value)) return "n/a";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", value);
-  // 6.05e+21 -> 6.05e21: written as a user types it.
-  std::string t = buf;
-  if (auto e = t.find('e'); e != std::string::npos) {
+  return plain_exponent(buf);
+}
+
+std::string plain_exponent(std::string t) {
+  // 6.05e+21 -> 6.05e21, 4.2e-04 -> 4.2e-4: written as a user types it.
+  if (auto e = t.find('e'); e != std::string::npos && e + 1 < t.size()) {
     std::string exp = t.substr(e + 1);
     const bool neg = exp[0] == '-';
-    exp.erase(0, 1);
+    if (exp[0] == '-' || exp[0] == '+') exp.erase(0, 1);
     while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
     t = t.substr(0, e + 1) + (neg ? "-" : "") + exp;
   }

@@ -58,5 +58,7 @@ std::string human_range(const std::string& low, const std::string& high);
 // %.3g in plain or scientific notation, exponent as typed: 2.07, 5.88e23.
 // For dimensionless numbers and FLOP counts only.
 std::string short_number(double value);
+// "1e+16" -> "1e16", "4.2e-04" -> "4.2e-4"; other text unchanged.
+std::string plain_exponent(std::string text);
 
 }  // namespace scaleplan::cli
