@@ -45,6 +45,20 @@ std::string budget_text(const std::string& goal, double budget) {
   return short_number(budget) + " FLOPs";
 }
 
+// A goal that needs a model past the --params domain (a loss a hair above the
+// floor asks for 1e21 parameters and 1e9 GPUs) is refused, not printed.
+void refuse_out_of_domain(const planner::Plan& plan, const PlanOptions& o) {
+  const Domain& params = *domain_of("--params");
+  const Domain& gpus = *domain_of("--gpus");
+  const planner::PlanOption& b = plan.best;
+  if (b.params <= params.high && b.training.gpus <= gpus.high) return;
+  std::string goal = "--target-loss " + o.target_loss;
+  if (o.target_loss.empty()) goal = "the goal";
+  throw InputError(goal + " needs " + human_count(b.params) + " parameters on " + accelerator_noun(b.training.hardware_id, b.training.gpus) +
+                   ", beyond what a plan covers (" + domain_text(params) + ", up to " + human_count(gpus.high) +
+                   " accelerators); expected a target further above the law's floor");
+}
+
 planner::PlanRequest request_from(const PlanOptions& o) {
   planner::PlanRequest r;
   if (!o.target_loss.empty()) r.target_loss = parse_quantity(o.target_loss, "--target-loss");
@@ -97,6 +111,7 @@ void run_plan(const PlanOptions& o) {
   const laws::Law law = law_for(o.law, false);
   const planner::Plan plan = planner::make_plan(db, law, req);
   const planner::PlanOption& b = plan.best;
+  refuse_out_of_domain(plan, o);
 
   auto doc = new_document("plan");
   add_law(doc, law);

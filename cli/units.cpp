@@ -132,7 +132,7 @@ const Domain* domain_of(std::string_view field) {
 std::string domain_text(const Domain& d) {
   auto g = [](double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
+    std::snprintf(buf, sizeof buf, "%.10g", v);
     return plain_exponent(buf);
   };
   return "a value from " + g(d.low) + " to " + g(d.high) + " " + d.unit;
