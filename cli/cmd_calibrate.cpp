@@ -16,6 +16,7 @@ using nlohmann::ordered_json;
 
 struct CalibrateOptions {
   std::string emissions, params, tokens, hardware, run_id, plan, output, hardware_db;
+  bool output_given = false;
   bool json = false;
 };
 
@@ -43,6 +44,7 @@ void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::
 void run_calibrate(const CalibrateOptions& o) {
   const double params = parse_quantity(o.params, "--params");
   const double tokens = parse_quantity(o.tokens, "--tokens");
+  if (o.output_given) check_output_path(o.output, {o.emissions, o.plan, o.hardware_db}, "--output");
   std::optional<nlohmann::json> plan_doc;
   if (!o.plan.empty()) {
     std::ifstream in(o.plan, std::ios::binary);
@@ -59,7 +61,13 @@ void run_calibrate(const CalibrateOptions& o) {
   const planner::Calibration c =
       planner::calibrate(db, o.emissions, params, tokens, o.hardware, run_id, plan_doc, o.plan);
   const planner::Measured& m = c.measured;
-  if (!o.output.empty()) {
+  // 6ND above the peak in the logged GPU-hours: --params or --tokens is wrong.
+  if (!(m.mfu > 0 && m.mfu <= 1)) {
+    throw InputError("--params/--tokens: 6 x " + o.params + " x " + o.tokens + " FLOPs in the logged " +
+                     human_hours(m.gpu_hours) + " is an MFU of " + short_number(m.mfu) +
+                     ", above the peak; expected the run's own size and tokens (MFU in (0, 1])");
+  }
+  if (o.output_given) {
     write_file_atomically(o.output, c.profile.dump(2) + "\n", {o.emissions, o.plan, o.hardware_db}, "--output");
   }
 
@@ -86,7 +94,7 @@ void run_calibrate(const CalibrateOptions& o) {
   Table t("Measured run " + m.run_id + " (" + m.gpu_model + ", " + m.country_iso + "; " +
           std::to_string(m.rows) + (m.rows == 1 ? " row)" : " rows)"));
   t.row("GPU-hours", human_hours(m.gpu_hours));
-  t.row("GPU power", short_number(m.gpu_power_w) + " W", short_number(100 * m.power_fraction) + "% of TDP (gpu_energy / GPU-hours)");
+  t.row("GPU power", human_power_w(m.gpu_power_w), short_number(100 * m.power_fraction) + "% of TDP (gpu_energy / GPU-hours)");
   t.row("host overhead", short_number(100 * m.host_overhead) + "%", "(CPU + RAM) / GPU energy");
   t.row("effective MFU", short_number(100 * m.mfu) + "%", "6ND / (GPU-seconds x peak)");
   t.row("grid", short_number(m.grid_gco2_per_kwh) + " g/kWh", "emissions / energy");
@@ -107,10 +115,10 @@ void setup_calibrate(CLI::App& app) {
   sub->add_option("emissions", o->emissions, "CodeCarbon emissions.csv (2.x or 3.x)")->required();
   sub->add_option("--params,-N", o->params, "the run's model size")->required();
   sub->add_option("--tokens,-D", o->tokens, "the run's training tokens")->required();
-  sub->add_option("--hardware", o->hardware, "the accelerator it ran on")->required();
+  add_shared_option(*sub, "--hardware", o->hardware, "the one the run used")->required();
   sub->add_option("--run-id", o->run_id, "the run to use when the file holds several");
   sub->add_option("--plan", o->plan, "a `plan --json` or `forecast --json` file to compare too");
-  sub->add_option("--output,-o", o->output, "write the calibration profile (a --hardware-db file) here");
+  add_output_option(*sub, o->output, o->output_given, "write the calibration profile (a --hardware-db file) here");
   add_hardware_db_option(*sub, o->hardware_db);
   add_json_flag(*sub, o->json);
   sub->footer(

@@ -1,4 +1,5 @@
 // scaleplan finetune: full fine-tuning, LoRA and QLoRA side by side.
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -18,7 +19,7 @@ struct FinetuneOptions {
   int lora_rank = 16, seq_len = 2048, micro_batch = 4;
   bool recompute = false;
   bool micro_batch_given = false;  // --micro-batch on the command line: not searched
-  std::string gpus, mfu, region, carbon_intensity, pue, offset_price, hardware_db;
+  std::string gpus, mfu, region, carbon_intensity, pue, power_w, offset_price, hardware_db;
   bool json = false;
 };
 
@@ -30,22 +31,26 @@ planner::FinetuneRequest request_from(const FinetuneOptions& o) {
   r.hardware = o.hardware;
   r.methods.clear();
   std::stringstream ss(o.methods);
-  for (std::string m; std::getline(ss, m, ',');) r.methods.push_back(planner::method_from_name(m));
+  for (std::string m; std::getline(ss, m, ',');) {
+    const auto method = planner::method_from_name(m);
+    if (std::find(r.methods.begin(), r.methods.end(), method) != r.methods.end()) {
+      throw InputError("--methods: '" + m + "' is listed twice in '" + o.methods + "'; expected each of full, lora, qlora once");
+    }
+    r.methods.push_back(method);
+  }
   r.optimizer = planner::optimizer_from_name(o.optimizer);
   r.lora_rank = o.lora_rank;
   r.seq_len = o.seq_len;
   r.micro_batch = o.micro_batch;
   r.recompute = o.recompute;
   r.search_micro_batch = !o.micro_batch_given;
-  if (auto g = optional_quantity(o.gpus, "--gpus")) {
-    if (*g != std::floor(*g) || *g > 1e7) throw InputError("--gpus: '" + o.gpus + "' is not a whole count");
-    r.gpus = static_cast<int>(*g);
-  }
+  if (!o.gpus.empty()) r.gpus = parse_count(o.gpus, "--gpus");
   r.mfu = optional_quantity(o.mfu, "--mfu");
   if (r.mfu && *r.mfu > 1) throw InputError("--mfu: '" + o.mfu + "' must be in (0, 1]");
   if (!o.region.empty()) r.region = o.region;
   r.carbon_intensity = optional_quantity(o.carbon_intensity, "--carbon-intensity");
   r.pue = optional_quantity(o.pue, "--pue");
+  r.power_w = optional_quantity(o.power_w, "--power-w");
   return r;
 }
 
@@ -91,9 +96,9 @@ void run_finetune(const FinetuneOptions& o) {
     j["cheapest"] = m.cheapest;
     if (!m.fits) j["why_not"] = m.why_not;
     doc["methods"].push_back(j);
-    const std::string fits = m.fits ? std::to_string(m.gpus) + " GPU" + (m.gpus == 1 ? "" : "s") : "does not fit";
+    const std::string fits = m.fits ? accelerator_noun(req.hardware, m.gpus) : "does not fit";
     t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
-          short_number(m.memory.total_gb()) + " GB/GPU, " + short_number(m.flops) + " FLOPs, " +
+          short_number(m.memory.total_gb()) + " GB each, " + short_number(m.flops) + " FLOPs, " +
               human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
               human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier) +
               (m.fits && m.config_changed
@@ -122,19 +127,20 @@ void setup_finetune(CLI::App& app) {
   sub->add_option("--model", o->model, "a model of the catalogue (e.g. llama-2-7b)");
   sub->add_option("--params,-N", o->params, "model size, for a standard shape when no --model");
   sub->add_option("--tokens,-D", o->tokens, "fine-tuning tokens, e.g. 100M")->required();
-  sub->add_option("--hardware", o->hardware, "accelerator id")->required();
+  add_shared_option(*sub, "--hardware", o->hardware)->required();
   sub->add_option("--methods", o->methods, "comma-separated: full, lora, qlora")->capture_default_str();
   sub->add_option("--optimizer", o->optimizer, "adamw, adamw-8bit, adafactor or sgd")->capture_default_str();
   sub->add_option("--lora-rank", o->lora_rank, "LoRA rank r (all linear layers)")->capture_default_str();
   sub->add_option("--seq-len", o->seq_len, "sequence length")->capture_default_str();
   sub->add_option("--micro-batch", o->micro_batch, "sequences per GPU per step")->capture_default_str();
   sub->add_flag("--recompute", o->recompute, "full activation recomputation (8N instead of 6N FLOPs per token)");
-  sub->add_option("--gpus", o->gpus, "accelerator count (default: the fewest that fit)");
-  sub->add_option("--mfu", o->mfu, "model FLOPs utilisation (default 0.15 for padded fine-tuning)");
-  sub->add_option("--region", o->region, "grid: ISO code, country or provider:region");
-  sub->add_option("--carbon-intensity", o->carbon_intensity, "grid intensity in gCO2eq/kWh");
-  sub->add_option("--pue", o->pue, "data-centre PUE");
-  sub->add_option("--offset-price", o->offset_price, "price of one carbon credit (1 t CO2eq)");
+  add_shared_option(*sub, "--gpus", o->gpus, "default: the fewest that fit");
+  add_shared_option(*sub, "--mfu", o->mfu, "default 0.15 for padded fine-tuning");
+  add_shared_option(*sub, "--region", o->region);
+  add_shared_option(*sub, "--carbon-intensity", o->carbon_intensity);
+  add_shared_option(*sub, "--pue", o->pue);
+  add_shared_option(*sub, "--power-w", o->power_w, "needed for parts with no published TDP");
+  add_shared_option(*sub, "--offset-price", o->offset_price);
   add_hardware_db_option(*sub, o->hardware_db);
   add_json_flag(*sub, o->json);
   sub->footer(

@@ -23,9 +23,16 @@ namespace scaleplan::cli {
 
 namespace {
 
+// Bootstrap resamples worth asking for: below 100 an interval's ends are
+// among its noisiest quantiles (Efron & Tibshirani 1993, sec. 13.3 suggest
+// at least 1,000 for percentile intervals, 25-200 for standard errors).
+constexpr int kMinBootstrap = 100;
+constexpr int kMaxBootstrap = 100000;
+
 struct FitOptions {
   std::string runs;
   std::string output;
+  bool output_given = false;
   std::string estimator = "huber";
   double huber_delta = 1e-3;
   int bootstrap = 0;
@@ -256,6 +263,12 @@ void run_fit(const FitOptions& o) {
     io.flops_per_token = o.flops_per_token;
     if (auto p = io.problems(); !p.empty()) throw InputError(p.front());
   }
+  // Fewer resamples give a standard error that is mostly noise (one gives NaN).
+  if (o.bootstrap != 0 && (o.bootstrap < kMinBootstrap || o.bootstrap > kMaxBootstrap)) {
+    throw InputError("--bootstrap: " + std::to_string(o.bootstrap) + " resamples is outside the useful range; expected 0 (none) or " +
+                     std::to_string(kMinBootstrap) + " to " + std::to_string(kMaxBootstrap));
+  }
+  if (!o.output.empty() || o.output_given) check_output_path(o.output, {o.runs}, "--output");
   if (o.digits < 1 || o.digits > 17) {
     throw InputError("--digits: " + std::to_string(o.digits) + " is not between 1 and 17 significant figures");
   }
@@ -325,7 +338,7 @@ void setup_fit(CLI::App& app) {
       ->delimiter(',');
   sub->add_option("--where", o->where, "keep only rows with COL=VALUE (repeatable)");
   sub->add_option("--digits", o->digits, "significant figures in the table")->capture_default_str();
-  sub->add_option("--output,-o", o->output, "write the fitted law (JSON) here, for --law");
+  add_output_option(*sub, o->output, o->output_given, "write the fitted law (JSON) here, for --law");
   sub->add_option("--estimator", o->estimator, "huber (Hoffmann et al. grid) or huber-mle (Epoch AI)")
       ->capture_default_str();
   sub->add_option("--huber-delta", o->huber_delta, "Huber threshold on log residuals")->capture_default_str();

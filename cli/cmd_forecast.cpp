@@ -20,11 +20,14 @@ void run_forecast(const ForecastOptions& o) {
   if (!o.params.empty()) in.params = parse_quantity(o.params, "--params");
   if (!o.tokens.empty()) in.tokens = parse_quantity(o.tokens, "--tokens");
   in.flops = optional_quantity(o.flops, "--flops");
+  if (in.flops && (!o.params.empty() || !o.tokens.empty())) {
+    throw InputError("--flops replaces --params and --tokens (C = 6ND); give one or the other");
+  }
   if (!in.flops && (o.params.empty() || o.tokens.empty())) {
     throw InputError("--params and --tokens (or --flops) are required");
   }
   const auto db = hardware_db::Database::load(o.flags.hardware_db);
-  const planner::Forecast f = planner::forecast(db, in);
+  const planner::Forecast f = checked_forecast(db, in, o.flags);
 
   auto doc = new_document("forecast");
   if (in.params > 0) doc["params"] = in.params;
@@ -56,7 +59,7 @@ void setup_forecast(CLI::App& app) {
   sub->add_option("--tokens,-D", o->tokens, "training tokens, e.g. 1.4T");
   sub->add_option("--flops,-C", o->flops, "training FLOPs instead of 6ND");
   add_forecast_options(*sub, o->flags, true);
-  sub->add_option("--offset-price", o->offset_price, "price of one carbon credit (1 t CO2eq), for the offset cost");
+  add_shared_option(*sub, "--offset-price", o->offset_price);
   add_json_flag(*sub, o->json);
   sub->footer(
       "Example:\n  scaleplan forecast --params 65.2B --tokens 1.4T --hardware a100-sxm4-80gb --gpus 2048\n"

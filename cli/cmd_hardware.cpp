@@ -15,6 +15,7 @@ ordered_json accelerator_json(const hardware_db::Accelerator& a) {
   ordered_json j;
   j["id"] = a.id;
   j["name"] = a.name;
+  j["aliases"] = a.aliases;
   j["vendor"] = a.vendor;
   j["year"] = a.year;
   j["peak_tflops"] = {{"bf16", opt(a.bf16_tflops)}, {"fp16", opt(a.fp16_tflops)}, {"fp8", opt(a.fp8_tflops)}};
@@ -35,6 +36,12 @@ ordered_json accelerator_json(const hardware_db::Accelerator& a) {
   return j;
 }
 
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 std::string or_unknown(const std::optional<double>& v, const std::string& unit = "") {
   return v ? short_number(*v) + unit : "unknown";
 }
@@ -47,10 +54,14 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
     const auto& a = db.accelerator(id);
     doc["accelerator"] = accelerator_json(a);
     Table t(a.name + " (" + a.id + ")");
-    t.row("peak BF16 / FP16 / FP8", or_unknown(a.bf16_tflops) + " / " + or_unknown(a.fp16_tflops) + " / " +
-                                        or_unknown(a.fp8_tflops), "TFLOP/s dense");
+    auto rate = [](const std::optional<double>& tflops) {
+      return tflops ? human_flop_rate(*tflops * 1e12) : std::string("unknown");
+    };
+    t.row("peak BF16 / FP16 / FP8", rate(a.bf16_tflops) + " / " + rate(a.fp16_tflops) + " / " + rate(a.fp8_tflops),
+          "dense");
     t.row("memory", or_unknown(a.memory_gb, " GB"), or_unknown(a.bandwidth_tbps, " TB/s"));
-    t.row("TDP", or_unknown(a.tdp_w, " W"));
+    t.row("TDP", a.tdp_w ? human_power_w(*a.tdp_w) : "unknown");
+    if (!a.aliases.empty()) t.row("also called", join(a.aliases));
     t.row("MFU low / typical / high", or_unknown(a.mfu_low) + " / " + or_unknown(a.mfu_typical) + " / " +
                                           or_unknown(a.mfu_high), "typical forecasts billed GPU-hours");
     t.row("training power", or_unknown(a.power_fraction), "of TDP");
@@ -62,12 +73,14 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
     return;
   }
   doc["accelerators"] = ordered_json::array();
-  Table t("Accelerators (" + std::to_string(db.accelerators().size()) + "); `scaleplan hardware show ID` for sources");
+  Table t("Accelerators (" + std::to_string(db.accelerators().size()) +
+          "), with the family names --hardware also takes; `scaleplan hardware show ID` for sources");
   for (const auto& a : db.accelerators()) {
     doc["accelerators"].push_back(accelerator_json(a));
-    t.row(a.id, or_unknown(a.training_peak_tflops(), " TF"),
-          or_unknown(a.memory_gb, " GB") + ", " + or_unknown(a.tdp_w, " W") + ", MFU " + or_unknown(a.mfu_typical) +
-              " — " + a.name);
+    const auto peak = a.training_peak_tflops();
+    t.row(a.id + (a.aliases.empty() ? "" : " (" + join(a.aliases) + ")"), peak ? human_flop_rate(*peak * 1e12) : "unknown",
+          or_unknown(a.memory_gb, " GB") + ", " + (a.tdp_w ? human_power_w(*a.tdp_w) : "TDP unknown") + ", MFU " +
+              or_unknown(a.mfu_typical) + " — " + a.name);
   }
   emit(json, doc, t.render());
 }

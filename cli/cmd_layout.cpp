@@ -25,9 +25,7 @@ struct LayoutOptions {
 };
 
 int whole_count(const std::string& text, const char* option) {
-  const double v = parse_quantity(text, option);
-  if (v != std::floor(v) || v > 1e7) throw InputError(std::string(option) + ": '" + text + "' is not a whole count");
-  return static_cast<int>(v);
+  return parse_count(text, option);
 }
 
 planner::ThroughputRequest request_from(const LayoutOptions& o) {
@@ -196,8 +194,8 @@ void setup_layout(CLI::App& app) {
   sub->add_option("--mlp", o->mlp, "MLP kind: gated (SwiGLU, 3 matrices; default) or plain (GELU, 2)")
       ->check(CLI::IsMember({"gated", "plain"}));
   sub->add_option("--seq-len", o->seq_len, "tokens per sequence (default 4096)");
-  sub->add_option("--hardware", o->hardware, "accelerator id (scaleplan hardware list)")->required();
-  sub->add_option("--gpus", o->gpus, "number of accelerators")->required();
+  add_shared_option(*sub, "--hardware", o->hardware)->required();
+  add_shared_option(*sub, "--gpus", o->gpus)->required();
   sub->add_option("--tokens,-D", o->tokens, "training tokens, for the hours (default: compute-optimal)");
   sub->add_option("--global-batch-tokens", o->global_batch_tokens,
                   "tokens per optimizer step (default: DeepSeek LLM batch law)");

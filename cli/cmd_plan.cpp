@@ -19,7 +19,7 @@ struct PlanOptions {
   std::string target_loss, target_params, budget_kwh, budget_co2, budget_flops;
   std::string law;
   std::string hardware = "h100-sxm5-80gb";
-  std::string gpus, deadline_days, region, carbon_intensity, pue, max_params, unique_tokens;
+  std::string gpus, deadline_days, region, carbon_intensity, pue, power_w, max_params, unique_tokens;
   std::string inference_tokens, inference_hardware, experiment_overhead;
   std::string minimize = "energy";
   std::string offset_price;
@@ -38,6 +38,27 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+// A budget with its unit: "50.0 MWh", "20.0 t", "1e23 FLOPs".
+std::string budget_text(const std::string& goal, double budget) {
+  if (goal == "budget_kwh") return human_energy_kwh(budget);
+  if (goal == "budget_co2_kg") return human_co2_kg(budget) + " CO2eq";
+  return short_number(budget) + " FLOPs";
+}
+
+// A goal that needs a model past the --params domain (a loss a hair above the
+// floor asks for 1e21 parameters and 1e9 GPUs) is refused, not printed.
+void refuse_out_of_domain(const planner::Plan& plan, const PlanOptions& o) {
+  const Domain& params = *domain_of("--params");
+  const Domain& gpus = *domain_of("--gpus");
+  const planner::PlanOption& b = plan.best;
+  if (b.params <= params.high && b.training.gpus <= gpus.high) return;
+  std::string goal = "--target-loss " + o.target_loss;
+  if (o.target_loss.empty()) goal = "the goal";
+  throw InputError(goal + " needs " + human_count(b.params) + " parameters on " + accelerator_noun(b.training.hardware_id, b.training.gpus) +
+                   ", beyond what a plan covers (" + domain_text(params) + ", up to " + human_count(gpus.high) +
+                   " accelerators); expected a target further above the law's floor");
+}
+
 planner::PlanRequest request_from(const PlanOptions& o) {
   planner::PlanRequest r;
   if (!o.target_loss.empty()) r.target_loss = parse_quantity(o.target_loss, "--target-loss");
@@ -46,14 +67,19 @@ planner::PlanRequest request_from(const PlanOptions& o) {
   r.budget_co2_kg = optional_quantity(o.budget_co2, "--budget-co2-kg");
   r.budget_flops = optional_quantity(o.budget_flops, "--budget-flops");
   r.hardware = split_list(o.hardware);
-  if (auto g = optional_quantity(o.gpus, "--gpus")) {
-    if (*g != std::floor(*g) || *g > 1e7) throw InputError("--gpus: '" + o.gpus + "' is not a whole count");
-    r.gpus = static_cast<int>(*g);
+  for (size_t i = 0; i < r.hardware.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (r.hardware[i] == r.hardware[j]) {
+        throw InputError("--hardware: '" + r.hardware[i] + "' is listed twice in '" + o.hardware + "'; expected each accelerator once");
+      }
+    }
   }
+  if (!o.gpus.empty()) r.gpus = parse_count(o.gpus, "--gpus");
   r.deadline_days = optional_quantity(o.deadline_days, "--deadline-days");
   if (!o.region.empty()) r.region = o.region;
   r.carbon_intensity = optional_quantity(o.carbon_intensity, "--carbon-intensity");
   r.pue = optional_quantity(o.pue, "--pue");
+  r.power_w = optional_quantity(o.power_w, "--power-w");
   r.max_params = optional_quantity(o.max_params, "--max-params");
   r.unique_tokens = optional_quantity(o.unique_tokens, "--unique-tokens");
   r.inference_tokens = optional_quantity(o.inference_tokens, "--inference-tokens").value_or(0);
@@ -85,6 +111,7 @@ void run_plan(const PlanOptions& o) {
   const laws::Law law = law_for(o.law, false);
   const planner::Plan plan = planner::make_plan(db, law, req);
   const planner::PlanOption& b = plan.best;
+  refuse_out_of_domain(plan, o);
 
   auto doc = new_document("plan");
   add_law(doc, law);
@@ -147,7 +174,7 @@ void run_plan(const PlanOptions& o) {
 
   Table t("Plan (estimate): loss " + short_number(plan.target_loss) + " at the least " +
           (req.minimize == planner::Objective::kCo2 ? "CO2eq" : "energy") +
-          (plan.goal == "target_loss" ? "" : " within a budget of " + short_number(plan.budget)));
+          (plan.goal == "target_loss" ? "" : " within a budget of " + budget_text(plan.goal, plan.budget)));
   t.row("parameters", human_count(b.params),
         plan.params_ci ? "95% [" + human_count(plan.params_ci->low) + ", " + human_count(plan.params_ci->high) + "]" : "");
   t.row("tokens", human_count(b.tokens), short_number(b.tokens / b.params) + " tokens/param" +
@@ -186,7 +213,7 @@ void run_plan(const PlanOptions& o) {
   for (const auto& a : plan.alternatives) {
     t.line("  " + a.training.hardware_id + ": " + (plan.goal == "target_loss" ? "" : "loss " + short_number(a.loss) + ", ") +
            human_energy_kwh(a.energy_kwh) + ", " + human_co2_kg(a.co2_kg) + ", " + planner::tier_name(a.tier) + ", " +
-           std::to_string(a.training.gpus) + " GPUs, " + human_days(a.training.wall_days));
+           accelerator_noun(a.training.hardware_id, a.training.gpus) + ", " + human_days(a.training.wall_days));
   }
   const planner::Advice advice =
       planner::advise_plan(db, law, req, plan, optional_quantity(o.offset_price, "--offset-price"));
@@ -216,19 +243,20 @@ void setup_plan(CLI::App& app) {
   sub->add_option("--budget-co2-kg", o->budget_co2, "instead of a target: the lowest loss within this CO2eq");
   sub->add_option("--budget-flops", o->budget_flops, "instead of a target: the lowest loss within these FLOPs");
   add_law_option(*sub, o->law);
-  sub->add_option("--hardware", o->hardware, "accelerator id, a comma-separated list, or all")->capture_default_str();
-  sub->add_option("--gpus", o->gpus, "accelerator count (default: the fewest whole nodes that meet the deadline)");
+  add_shared_option(*sub, "--hardware", o->hardware, "or a comma-separated list, or all")->capture_default_str();
+  add_shared_option(*sub, "--gpus", o->gpus, "default: the fewest whole nodes that meet the deadline");
   sub->add_option("--deadline-days", o->deadline_days, "wall-clock limit: the fewest GPUs that meet it (default 30)");
-  sub->add_option("--region", o->region, "grid: ISO code, country or provider:region (default: world 475 g/kWh)");
-  sub->add_option("--carbon-intensity", o->carbon_intensity, "grid intensity in gCO2eq/kWh");
-  sub->add_option("--pue", o->pue, "data-centre PUE");
+  add_shared_option(*sub, "--region", o->region, "default: world 475 g/kWh");
+  add_shared_option(*sub, "--carbon-intensity", o->carbon_intensity);
+  add_shared_option(*sub, "--pue", o->pue);
+  add_shared_option(*sub, "--power-w", o->power_w, "needed for parts with no published TDP");
   sub->add_option("--max-params", o->max_params, "largest model allowed");
   sub->add_option("--unique-tokens", o->unique_tokens, "unique tokens available (repeats decay, Muennighoff et al.)");
   sub->add_option("--inference-tokens", o->inference_tokens, "lifetime inference tokens to serve (2N FLOPs each)");
   sub->add_option("--inference-hardware", o->inference_hardware, "accelerator that serves (default: the training one)");
   sub->add_option("--experiment-overhead", o->experiment_overhead, "the whole project costs F x the final run");
   sub->add_option("--minimize", o->minimize, "energy or co2")->check(CLI::IsMember({"energy", "co2"}))->capture_default_str();
-  sub->add_option("--offset-price", o->offset_price, "price of one carbon credit (1 t CO2eq), for the offset cost");
+  add_shared_option(*sub, "--offset-price", o->offset_price);
   add_emit_options(*sub, o->emit_dir, o->force);
   add_hardware_db_option(*sub, o->hardware_db);
   add_json_flag(*sub, o->json);

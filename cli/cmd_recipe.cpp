@@ -27,10 +27,8 @@ struct RecipeOptions {
 };
 
 std::optional<int> optional_count(const std::string& text, const char* field) {
-  const auto v = optional_quantity(text, field);
-  if (!v) return std::nullopt;
-  if (*v != std::floor(*v) || *v > 1e9) throw InputError(std::string(field) + ": '" + text + "' is not a whole count");
-  return static_cast<int>(*v);
+  if (text.empty()) return std::nullopt;
+  return parse_count(text, field);
 }
 
 planner::RecipeRequest request_from(const RecipeOptions& o) {
@@ -92,24 +90,24 @@ void setup_recipe(CLI::App& app) {
   sub->add_option("--params,-N", o->params, "model size (a shape is derived; see --layers etc.)");
   sub->add_option("--model", o->model, "a catalogue model's shape instead (see `scaleplan models`)");
   sub->add_option("--tokens,-D", o->tokens, "training tokens, e.g. 2T")->required();
-  sub->add_option("--hardware", o->hardware, "accelerator id (see `scaleplan hardware list`)")->capture_default_str();
-  sub->add_option("--gpus", o->gpus, "accelerator count")->required();
+  add_shared_option(*sub, "--hardware", o->hardware)->capture_default_str();
+  add_shared_option(*sub, "--gpus", o->gpus)->required();
   sub->add_option("--layers", o->layers, "transformer layers (default: the shape rule)");
   sub->add_option("--hidden", o->hidden, "hidden size d_model (default: the shape rule)");
   sub->add_option("--heads", o->heads, "attention heads (default: heads of 128, 64 below d = 2048)");
   sub->add_option("--kv-heads", o->kv_heads, "K/V groups (default: 8 from 16 heads up, else one per head)");
   sub->add_option("--ffn", o->ffn, "MLP width (default: tuned so the shape holds N)");
   sub->add_option("--vocab", o->vocab, "vocabulary size (default 32000)");
-  sub->add_option("--seq-len", o->seq_len, "training sequence length (default 4096)");
+  add_shared_option(*sub, "--seq-len", o->seq_len, "default 4096");
   sub->add_flag("--tie-embeddings", o->tie_embeddings, "one matrix for the embedding and the output head");
   sub->add_option("--hyperparams", o->hyperparams, "learning-rate and batch preset")->capture_default_str();
   sub->add_option("--schedule", o->schedule, "multi-step, cosine or wsd")->capture_default_str();
   sub->add_option("--global-batch-tokens", o->global_batch_tokens, "global batch in tokens instead of the law's");
   sub->add_option("--lr", o->lr, "peak learning rate instead of the law's");
-  sub->add_option("--mfu", o->mfu, "model FLOPs utilisation for the time (default: the accelerator's)");
-  sub->add_option("--region", o->region, "grid: ISO code, country or provider:region");
-  sub->add_option("--carbon-intensity", o->carbon_intensity, "grid intensity in gCO2eq/kWh");
-  sub->add_option("--pue", o->pue, "data-centre PUE");
+  add_shared_option(*sub, "--mfu", o->mfu, "default: the accelerator's");
+  add_shared_option(*sub, "--region", o->region);
+  add_shared_option(*sub, "--carbon-intensity", o->carbon_intensity);
+  add_shared_option(*sub, "--pue", o->pue);
   add_law_option(*sub, o->law);
   add_emit_options(*sub, o->emit, o->force);
   add_hardware_db_option(*sub, o->hardware_db);

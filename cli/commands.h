@@ -30,6 +30,14 @@ void setup_serve(CLI::App& app);
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);
 void add_json_flag(CLI::App& sub, bool& json);
+// --output/-o: `given` turns true even for an empty path, which the command
+// then refuses (check_output_path) instead of writing nothing silently.
+void add_output_option(CLI::App& sub, std::string& path, bool& given, const std::string& help);
+// A flag several commands take (--hardware, --gpus, --mfu, --region,
+// --carbon-intensity, --pue, --power-w, --seq-len, --offset-price),
+// declared with one help text and its domain everywhere; `note` adds what
+// differs by command (the default).
+CLI::Option* add_shared_option(CLI::App& sub, const std::string& flag, std::string& value, const std::string& note = "");
 // The law named by --law, with the repetition decay when unique tokens are
 // given to a Chinchilla-form law.
 laws::Law law_for(const std::string& name, bool unique_tokens_given);

@@ -16,6 +16,32 @@ void add_json_flag(CLI::App& sub, bool& json) {
   sub.add_flag("--json", json, "print one JSON document instead of a table");
 }
 
+void add_output_option(CLI::App& sub, std::string& path, bool& given, const std::string& help) {
+  sub.add_option("--output,-o", path, help)->each([&given](const std::string&) { given = true; });
+}
+
+CLI::Option* add_shared_option(CLI::App& sub, const std::string& flag, std::string& value, const std::string& note) {
+  static const std::pair<const char*, const char*> kHelp[] = {
+      {"--hardware", "accelerator id or family name (see `scaleplan hardware list`)"},
+      {"--gpus", "accelerator count"},
+      {"--mfu", "model FLOPs utilisation"},
+      {"--region", "grid: ISO code (DE, DEU), country (Germany, UK) or provider:region (aws:us-east-1)"},
+      {"--carbon-intensity", "grid carbon intensity"},
+      {"--pue", "data-centre PUE"},
+      {"--power-w", "power per accelerator to account with"},
+      {"--seq-len", "tokens per sequence"},
+      {"--offset-price", "price of one carbon credit in US$, for the offset cost"},
+  };
+  std::string help;
+  for (const auto& [name, text] : kHelp) {
+    if (flag == name) help = text;
+  }
+  if (help.empty()) throw std::logic_error("add_shared_option: no shared declaration for " + flag);
+  if (const Domain* d = domain_of(flag)) help += " (" + domain_text(*d) + ")";
+  if (!note.empty()) help += "; " + note;
+  return sub.add_option(flag, value, help);
+}
+
 laws::Law law_for(const std::string& name, bool unique_tokens_given) {
   laws::Law law = laws::resolve_law(name);
   return unique_tokens_given ? laws::with_repetition_decay(law) : law;

@@ -14,7 +14,7 @@ using nlohmann::ordered_json;
 std::string sig(double value, int digits) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*g", digits, value);
-  return buf;
+  return plain_exponent(buf);
 }
 
 namespace {

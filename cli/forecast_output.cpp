@@ -48,19 +48,19 @@ ordered_json forecast_json(const planner::Forecast& f) {
 
 void add_forecast_rows(Table& t, const planner::Forecast& f) {
   const double tier_co2 = f.tier_operational_only ? f.co2_operational_kg : f.co2_kg;
-  const std::string accelerators = std::to_string(f.gpus) + (f.gpus == 1 ? " accelerator" : " accelerators");
+  const std::string accelerators = accelerator_noun(f.hardware_id, f.gpus);
   t.row("hardware", f.hardware_id, accelerators + ", MFU " + short_number(f.mfu));
   t.row("GPU-hours", human_hours(f.gpu_hours),
-        "range " + human_count(f.gpu_hours_range.low) + " - " + human_count(f.gpu_hours_range.high));
+        "range " + human_range(human_hours(f.gpu_hours_range.low), human_hours(f.gpu_hours_range.high)));
   t.row("wall clock", human_days(f.wall_days), "on " + accelerators);
   t.row("energy", human_energy_kwh(f.energy_kwh),
-        "range " + human_energy_kwh(f.energy_range.low) + " - " + human_energy_kwh(f.energy_range.high) + ", " +
+        "range " + human_range(human_energy_kwh(f.energy_range.low), human_energy_kwh(f.energy_range.high)) + ", " +
             planner::accounting_name(f.accounting) + " accounting, PUE " + short_number(f.pue));
   t.row("CO2eq operational", human_co2_kg(f.co2_operational_kg),
         short_number(f.gco2_per_kwh) + " g/kWh (" + f.grid_id + ")");
   t.row("CO2eq embodied", human_co2_kg(f.co2_embodied_kg), "manufacturing, amortised");
   t.row("CO2eq total", human_co2_kg(f.co2_kg),
-        "range " + human_co2_kg(f.co2_range.low) + " - " + human_co2_kg(f.co2_range.high) + "; ~" +
+        "range " + human_range(human_co2_kg(f.co2_range.low), human_co2_kg(f.co2_range.high)) + "; ~" +
             human_count(f.car_km) + " km by car");
   t.row("EPS tier", planner::tier_name(f.tier),
         human_energy_kwh(f.energy_kwh) + (f.energy_kwh > planner::kHighMinKwh ? " > " : " <= ") + "1,500 kWh, " +
@@ -117,7 +117,7 @@ void add_advice_rows(Table& t, const planner::Advice& a) {
       std::string line = "  - " + r.title + ": " + human_energy_kwh(r.energy_kwh) + ", " + human_co2_kg(r.co2_kg) +
                          ", " + planner::tier_name(r.tier) + " (energy " + pct(r.energy_saving_pct) + ", CO2 " +
                          pct(r.co2_saving_pct);
-      if (r.gpus) line += "; " + std::to_string(*r.gpus) + " GPUs";
+      if (r.gpus) line += "; " + plural(*r.gpus, "GPU", "GPUs");
       if (r.wall_days) line += ", " + human_days(*r.wall_days);
       t.line(line + ")");
       t.line("      " + r.why);
@@ -131,7 +131,7 @@ void add_advice_rows(Table& t, const planner::Advice& a) {
       t.line("      " + r.why);
     } else {
       std::string line = "Offsets: " + r.title;
-      if (r.offset_cost) line += ", cost " + short_number(*r.offset_cost);
+      if (r.offset_cost) line += ", cost " + human_money_usd(*r.offset_cost);
       t.line(line);
       t.line("      " + r.why);
     }
@@ -144,17 +144,17 @@ void add_hardware_db_option(CLI::App& sub, std::string& path) {
 }
 
 void add_forecast_options(CLI::App& sub, ForecastFlags& f, bool hardware_required) {
-  auto* h = sub.add_option("--hardware", f.hardware, "accelerator id (see `scaleplan hardware list`)");
+  auto* h = add_shared_option(sub, "--hardware", f.hardware);
   if (hardware_required) h->required();
-  sub.add_option("--gpus", f.gpus, "accelerator count (default: fewest that hold the training state)");
-  sub.add_option("--mfu", f.mfu, "model FLOPs utilisation in (0, 1] (default: the best layout's, billed hours)");
-  sub.add_option("--seq-len", f.seq_len, "tokens per sequence, for the layout model (default 4096)");
+  add_shared_option(sub, "--gpus", f.gpus, "default: the fewest that hold the training state");
+  add_shared_option(sub, "--mfu", f.mfu, "default: the best layout's, billed hours");
+  add_shared_option(sub, "--seq-len", f.seq_len, "for the layout model, default 4096");
   sub.add_option("--network-gbps", f.network_gbps, "scale-out bandwidth per accelerator in Gbit/s, for the layout model");
   sub.add_option("--gpu-hours", f.gpu_hours, "measured GPU-hours of a finished run");
-  sub.add_option("--power-w", f.power_w, "power per accelerator in W to account with");
-  sub.add_option("--region", f.region, "grid: ISO code (DE, DEU), country or provider:region (aws:us-east-1)");
-  sub.add_option("--carbon-intensity", f.carbon_intensity, "grid intensity in gCO2eq/kWh (default: world 475)");
-  sub.add_option("--pue", f.pue, "data-centre PUE (default: the cloud's, else industry average 1.58)");
+  add_shared_option(sub, "--power-w", f.power_w);
+  add_shared_option(sub, "--region", f.region);
+  add_shared_option(sub, "--carbon-intensity", f.carbon_intensity, "default: world 475");
+  add_shared_option(sub, "--pue", f.pue, "default: the cloud's, else industry average 1.58");
   sub.add_option("--accounting", f.accounting, "tdp (GPU-h x TDP x PUE) or facility (measured power shares)")
       ->check(CLI::IsMember({"tdp", "facility"}))
       ->capture_default_str();
@@ -166,12 +166,23 @@ void add_forecast_options(CLI::App& sub, ForecastFlags& f, bool hardware_require
 
 void add_optional_forecast(const ForecastFlags& flags, double params, double tokens,
                            nlohmann::ordered_json& doc, Table& t) {
-  if (flags.hardware.empty()) return;
+  if (flags.hardware.empty()) {
+    // Without an accelerator there is no forecast for these to change.
+    const std::pair<const char*, const std::string*> needs_hardware[] = {
+        {"--gpus", &flags.gpus},         {"--mfu", &flags.mfu},   {"--gpu-hours", &flags.gpu_hours},
+        {"--power-w", &flags.power_w},   {"--region", &flags.region},
+        {"--carbon-intensity", &flags.carbon_intensity}, {"--pue", &flags.pue},
+        {"--seq-len", &flags.seq_len},   {"--network-gbps", &flags.network_gbps}};
+    for (const auto& [flag, value] : needs_hardware) {
+      if (!value->empty()) throw InputError(std::string(flag) + " needs --hardware (it only changes the forecast on an accelerator)");
+    }
+    return;
+  }
   planner::ForecastInput in = forecast_input(flags);
   in.params = params;
   in.tokens = tokens;
   const auto db = hardware_db::Database::load(flags.hardware_db);
-  const planner::Forecast f = planner::forecast(db, in);
+  const planner::Forecast f = checked_forecast(db, in, flags);
   doc["forecast"] = forecast_json(f);
   t.line("");
   t.line("Forecast (estimate) on " + f.hardware_name + ":");
@@ -181,24 +192,41 @@ void add_optional_forecast(const ForecastFlags& flags, double params, double tok
   t.line(r.substr(r.find('\n') + 1, r.size() - r.find('\n') - 2));
 }
 
+planner::Forecast checked_forecast(const hardware_db::Database& db, const planner::ForecastInput& in,
+                                   const ForecastFlags& flags) {
+  if (in.gpus && in.params > 0) {
+    const auto& acc = db.accelerator(in.hardware);
+    if (acc.memory_gb) {
+      const int need = planner::min_gpus_for_training(in.params, *acc.memory_gb);
+      if (*in.gpus < need) {
+        throw InputError("--gpus: " + flags.gpus + " x " + acc.id + " cannot hold the training state of " +
+                         human_count(in.params) + " parameters (16 bytes/param + activations); expected at least " +
+                         std::to_string(need));
+      }
+    }
+  }
+  const planner::Forecast f = planner::forecast(db, in);
+  // Measured hours fewer than the peak allows would mean an MFU above 1.
+  if (in.gpu_hours && !(f.mfu > 0 && f.mfu <= 1)) {
+    throw InputError("--gpu-hours: " + flags.gpu_hours + " is fewer than " + short_number(f.flops) +
+                     " FLOPs take at the accelerator's peak (an MFU of " + human_count(f.mfu) +
+                     ", above 1); expected at least " + human_hours(*in.gpu_hours * f.mfu));
+  }
+  return f;
+}
+
 planner::ForecastInput forecast_input(const ForecastFlags& f) {
   planner::ForecastInput in;
   in.hardware = f.hardware;
-  if (auto g = optional_quantity(f.gpus, "--gpus")) {
-    if (*g != std::floor(*g) || *g > 1e7) throw InputError("--gpus: '" + f.gpus + "' is not a whole count");
-    in.gpus = static_cast<int>(*g);
-  }
+  if (!f.gpus.empty()) in.gpus = parse_count(f.gpus, "--gpus");
   in.mfu = optional_quantity(f.mfu, "--mfu");
-  if (auto s = optional_quantity(f.seq_len, "--seq-len")) {
-    if (*s != std::floor(*s) || *s > 1e8) throw InputError("--seq-len: '" + f.seq_len + "' is not a whole count");
-    in.seq_len = static_cast<int>(*s);
-  }
+  if (!f.seq_len.empty()) in.seq_len = parse_count(f.seq_len, "--seq-len");
   in.network_gbps = optional_quantity(f.network_gbps, "--network-gbps");
   in.gpu_hours = optional_quantity(f.gpu_hours, "--gpu-hours");
   in.power_w = optional_quantity(f.power_w, "--power-w");
   if (!f.region.empty()) in.region = f.region;
   if (!f.carbon_intensity.empty()) {
-    in.carbon_intensity = f.carbon_intensity == "0" ? 0.0 : parse_quantity(f.carbon_intensity, "--carbon-intensity");
+    in.carbon_intensity = parse_quantity(f.carbon_intensity, "--carbon-intensity");
   }
   in.pue = optional_quantity(f.pue, "--pue");
   in.accounting = f.accounting == "tdp" ? planner::Accounting::kTdp : planner::Accounting::kFacility;

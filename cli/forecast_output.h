@@ -30,6 +30,10 @@ void add_hardware_db_option(CLI::App& sub, std::string& path);
 // "forecast" in the document and as rows of the table.
 void add_optional_forecast(const ForecastFlags& flags, double params, double tokens,
                            nlohmann::ordered_json& doc, Table& t);
+// planner::forecast, refusing what the flags make impossible: too few
+// accelerators to hold the model, measured hours below the peak's.
+planner::Forecast checked_forecast(const hardware_db::Database& db, const planner::ForecastInput& in,
+                                   const ForecastFlags& flags);
 // Fills the planner input from the flags (params/tokens set by the caller).
 planner::ForecastInput forecast_input(const ForecastFlags& f);
 

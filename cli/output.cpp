@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -59,17 +60,48 @@ void add_law(Table& table, const laws::Law& law) {
   if (!law.caveat.empty()) table.line("caveat: " + law.caveat);
 }
 
+namespace {
+
+// The inputs a command reads without naming them: the database file that
+// SCALEPLAN_HARDWARE_DB points at is read by every command that loads one.
+std::vector<std::string> with_implicit_inputs(std::vector<std::string> inputs) {
+  if (const char* env = std::getenv("SCALEPLAN_HARDWARE_DB"); env != nullptr && *env != '\0') inputs.emplace_back(env);
+  return inputs;
+}
+
+}  // namespace
+
+void check_output_path(const std::string& path, const std::vector<std::string>& inputs, const char* option) {
+  namespace fs = std::filesystem;
+  auto fail = [&](const std::string& why) {
+    throw InputError(std::string(option) + ": cannot write '" + path + "': " + why);
+  };
+  if (path.empty()) throw InputError(std::string(option) + ": the path is empty; expected a file name such as out.json");
+  struct stat st {};
+  // stat follows a symlink: what matters is what the write would replace.
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) fail("it is a directory; expected a regular file or a new path");
+    if (!S_ISREG(st.st_mode)) fail("it is not a regular file (a device, FIFO or socket); expected a regular file or a new path");
+  }
+  std::error_code ec;
+  for (const std::string& in : with_implicit_inputs(inputs)) {
+    if (in.empty()) continue;
+    if (fs::exists(path, ec) && fs::exists(in, ec) && fs::equivalent(path, in, ec)) {
+      fail("it is an input of this command (" + in + ")");
+    }
+  }
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) fail("its folder '" + dir.string() + "' does not exist");
+}
+
 void write_file_atomically(const std::string& path, const std::string& content,
                            const std::vector<std::string>& inputs, const char* option) {
   namespace fs = std::filesystem;
   auto fail = [&](const std::string& why) {
     throw InputError(std::string(option) + ": cannot write '" + path + "': " + why);
   };
-  std::error_code ec;
-  for (const std::string& in : inputs) {
-    if (fs::exists(path, ec) && fs::equivalent(path, in, ec)) fail("it is an input of this command");
-  }
-  if (fs::is_directory(path, ec)) fail("it is a directory");
+  check_output_path(path, inputs, option);
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string name = ".";

@@ -38,9 +38,15 @@ nlohmann::ordered_json new_document(const std::string& command);
 void add_law(nlohmann::ordered_json& doc, const laws::Law& law);
 void add_law(Table& table, const laws::Law& law);
 
+// Refuses an output path before any work: empty, a directory, anything but
+// a regular file (device nodes, FIFOs), a missing folder, or a path that is
+// also an input however it was named (a flag, $SCALEPLAN_HARDWARE_DB, a
+// symlink). Throws InputError naming the option and the path.
+void check_output_path(const std::string& path, const std::vector<std::string>& inputs, const char* option);
+
 // Writes `content` to `path` atomically: a temporary file in the same
 // folder, flushed, then renamed over the target, so a failure leaves no
-// half-written file. Refuses to write over any of `inputs`. Throws
+// half-written file. Refuses what check_output_path refuses. Throws
 // InputError naming the option and the path.
 void write_file_atomically(const std::string& path, const std::string& content,
                            const std::vector<std::string>& inputs, const char* option);

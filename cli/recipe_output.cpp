@@ -14,7 +14,7 @@ constexpr const char* kFiles[] = {"config.json", "megatron-args.txt", "plan.json
 std::string sci(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
+  return plain_exponent(buf);
 }
 
 std::string lr_text(double v) {

@@ -2,7 +2,9 @@
 #include "run.h"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <exception>
 #include <sstream>
@@ -24,6 +26,13 @@ int fail(std::ostream& err, int code, std::string message) {
   }
   err << "scaleplan: error: " << message << "\n";
   return code;
+}
+
+// The flag a user types for a library's field: inference_hardware ->
+// --inference-hardware.
+std::string flag_for(std::string field) {
+  for (char& c : field) c = c == '_' ? '-' : c;
+  return "--" + field;
 }
 
 using Setup = void (*)(CLI::App&);
@@ -74,14 +83,8 @@ int parse_and_run(CLI::App& app, std::vector<std::string> args, std::ostream& ou
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
     return fail(err, 1, e.what());
-  } catch (const InputError& e) {
-    return fail(err, 1, e.what());
-  } catch (const laws::LawError& e) {
-    return fail(err, 1, e.what());
-  } catch (const hardware_db::DataError& e) {
-    return fail(err, 1, e.what());
-  } catch (const planner::PlanError& e) {
-    return fail(err, 1, e.what());
+  } catch (const Error& e) {
+    return fail(err, 1, e.field().empty() ? e.what() : flag_for(e.field()) + ": " + e.detail());
   } catch (const std::exception& e) {
     return fail(err, 2, std::string("internal error: ") + e.what());
   }
@@ -121,7 +124,18 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   CLI::App app{"scaleplan — size a language model, its tokens, hardware, energy and carbon", "scaleplan"};
   setup_commands(app, args.empty() ? "" : args[0]);
   const OutputScope scope(out, OutputScope::current_document());
-  return parse_and_run(app, args, out, err);
+  const int code = parse_and_run(app, args, out, err);
+  // A full disk or a closed pipe shows only when the buffer is flushed; a
+  // result the user never received is a failure, not a success.
+  errno = 0;
+  out.flush();
+  if (!out) {
+    const int e = errno;
+    out.clear();
+    return fail(err, 1, std::string("cannot write the result to standard output: ") +
+                            (e != 0 ? std::strerror(e) : "the disk is full or the reader has gone"));
+  }
+  return code;
 }
 
 std::vector<std::string> to_args(const std::string& command, const nlohmann::json& options,

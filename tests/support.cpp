@@ -28,6 +28,11 @@ int RunResult::err_lines() const {
 
 RunResult run_scaleplan(const std::vector<std::string>& args,
                         const std::vector<std::string>& env) {
+  return run_scaleplan_to(args, "", env);
+}
+
+RunResult run_scaleplan_to(const std::vector<std::string>& args, const std::string& stdout_path,
+                           const std::vector<std::string>& env) {
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe");
   std::vector<std::string> argv_s = {SCALEPLAN_BINARY};
@@ -44,7 +49,13 @@ RunResult run_scaleplan(const std::vector<std::string>& args,
 
   pid_t pid = fork();
   if (pid == 0) {
-    dup2(out_pipe[1], 1);
+    if (stdout_path.empty()) {
+      dup2(out_pipe[1], 1);
+    } else {
+      const int fd = open(stdout_path.c_str(), O_WRONLY);
+      if (fd < 0) _exit(126);
+      dup2(fd, 1);
+    }
     dup2(err_pipe[1], 2);
     close(out_pipe[0]);
     close(err_pipe[0]);

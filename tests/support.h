@@ -29,6 +29,10 @@ struct RunResult {
 RunResult run_scaleplan(const std::vector<std::string>& args,
                         const std::vector<std::string>& env = {});
 
+// The same with stdout sent to `stdout_path` (e.g. /dev/full); `out` stays empty.
+RunResult run_scaleplan_to(const std::vector<std::string>& args, const std::string& stdout_path,
+                           const std::vector<std::string>& env = {});
+
 // A bad command line and a word its one-line error must contain.
 struct Refusal {
   std::vector<std::string> args;

@@ -68,6 +68,19 @@ class Fields {
     return it->get<bool>();
   }
 
+  // A list of non-empty strings, or empty when absent.
+  std::vector<std::string> strings(const std::string& key) const {
+    std::vector<std::string> out;
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) return out;
+    if (!it->is_array()) fail(key, it->dump() + " is not a list of strings");
+    for (const json& v : *it) {
+      if (!v.is_string() || v.get<std::string>().empty()) fail(key, v.dump() + " is not a non-empty string");
+      out.push_back(v.get<std::string>());
+    }
+    return out;
+  }
+
   Fields sub(const std::string& key) const {
     static const json kEmpty = json::object();
     auto it = obj_.find(key);
@@ -88,6 +101,7 @@ Accelerator parse_accelerator(const Fields& f, const std::string& id, const std:
   a.id = id;
   a.origin = origin;
   a.name = f.text("name", true);
+  a.aliases = f.strings("aliases");
   a.vendor = f.text("vendor");
   a.form_factor = f.text("form_factor");
   a.year = static_cast<int>(f.number("year", 0, 3000, false).value_or(0));
@@ -142,6 +156,8 @@ GridRegion parse_grid(const Fields& f, const std::string& id) {
   g.alpha3 = f.text("alpha3");
   g.provider = f.text("provider");
   g.region = f.text("region");
+  g.continent = f.text("continent");
+  g.aliases = f.strings("aliases");
   g.gco2_per_kwh = *f.number("gco2_per_kwh", 0, 1e5, false, true);
   if (auto y = f.number("year", 1900, 2200, false)) g.year = static_cast<int>(*y);
   g.year_text = f.text("year_text");
@@ -246,6 +262,8 @@ void Database::merge_records(const json& doc, const std::string& origin, RawStor
     if (!it->is_array()) throw DataError(origin + ": " + key + " is not a list");
     std::unordered_map<std::string, size_t> index;
     for (size_t i = 0; i < target->size(); ++i) index[lower((*target)[i].record["id"].get<std::string>())] = i;
+    // A file overrides earlier ones by id; twice in one file, which should win is a guess.
+    std::unordered_map<std::string, size_t> in_this_file;
     for (size_t i = 0; i < it->size(); ++i) {
       const json& rec = (*it)[i];
       const std::string where = origin + ": " + key + "[" + std::to_string(i) + "]";
@@ -255,6 +273,10 @@ void Database::merge_records(const json& doc, const std::string& origin, RawStor
         throw DataError(where + ".id: missing; expected a non-empty string");
       }
       const std::string k = lower(id->get<std::string>());
+      if (auto [seen, fresh] = in_this_file.emplace(k, i); !fresh) {
+        throw DataError(where + ".id: '" + id->get<std::string>() + "' repeats " + key + "[" +
+                        std::to_string(seen->second) + "]; expected each id once per file");
+      }
       if (auto found = index.find(k); found != index.end()) {
         (*target)[found->second].record.merge_patch(rec);
         (*target)[found->second].origin = origin;
@@ -308,7 +330,7 @@ std::string hint(const std::string& query, const std::vector<std::string>& candi
 // The record whose id matches case-insensitively; throws DataError naming
 // the option, with the nearest ids.
 template <typename Record>
-const Record& find_by_id(const std::vector<Record>& records, const std::string& id, const char* option,
+const Record& find_by_id(const std::vector<Record>& records, const std::string& id, const char* field,
                          const char* what, const char* listing) {
   const std::string want = lower(id);
   std::vector<std::string> ids;
@@ -316,13 +338,31 @@ const Record& find_by_id(const std::vector<Record>& records, const std::string& 
     if (lower(r.id) == want) return r;
     ids.push_back(r.id);
   }
-  throw DataError(std::string(option) + ": '" + id + "' is not " + what + hint(id, ids, listing));
+  throw DataError(Field{field}, "'" + id + "' is not " + what + hint(id, ids, listing));
 }
 
 }  // namespace
 
-const Accelerator& Database::accelerator(const std::string& id) const {
-  return find_by_id(accelerators_, id, "--hardware", "a known accelerator", "scaleplan hardware list");
+const Accelerator& Database::accelerator(const std::string& id, const char* field) const {
+  const std::string want = lower(id);
+  std::vector<const Accelerator*> by_alias, by_prefix;
+  for (const Accelerator& a : accelerators_) {
+    if (lower(a.id) == want) return a;
+    for (const std::string& alias : a.aliases) {
+      if (lower(alias) == want) by_alias.push_back(&a);
+    }
+    if (!want.empty() && lower(a.id).rfind(want, 0) == 0) by_prefix.push_back(&a);
+  }
+  if (by_alias.size() == 1) return *by_alias.front();
+  const auto& several = by_alias.empty() ? by_prefix : by_alias;
+  if (several.size() > 1) {
+    std::string names;
+    for (const Accelerator* a : several) names += (names.empty() ? "" : ", ") + a->id;
+    throw DataError(Field{field}, "'" + id + "' names several accelerators (" + names + "); give one");
+  }
+  std::vector<std::string> ids;
+  for (const Accelerator& a : accelerators_) ids.push_back(a.id);
+  throw DataError(Field{field}, "'" + id + "' is not a known accelerator" + hint(id, ids, "scaleplan hardware list"));
 }
 
 const GridRegion& Database::region(const std::string& query) const {
@@ -333,14 +373,17 @@ const GridRegion& Database::region(const std::string& query) const {
         (g.scope != GridScope::kCloudRegion && lower(g.name) == want)) {
       return g;
     }
+    for (const std::string& a : g.aliases) {
+      if (lower(a) == want) return g;
+    }
   }
   std::vector<std::string> names;
   for (const GridRegion& g : grids_) {
     names.push_back(g.id);
     if (g.scope == GridScope::kCountry) names.push_back(g.name);
   }
-  throw DataError("--region: '" + query + "' is not a known country code, country or provider:region" +
-                  hint(query, names, "scaleplan regions"));
+  throw DataError(Field{"region"}, "'" + query + "' is not a known country code, country or provider:region" +
+                                       hint(query, names, "scaleplan regions"));
 }
 
 double ModelShape::linear_params() const {
@@ -351,19 +394,51 @@ double ModelShape::linear_params() const {
 }
 
 const ModelShape& Database::model(const std::string& id) const {
-  return find_by_id(models_, id, "--model", "in the model catalogue", "scaleplan models");
+  return find_by_id(models_, id, "model", "in the model catalogue", "scaleplan models");
 }
 
 const PuePreset& Database::pue(const std::string& id) const {
-  return find_by_id(pue_, id, "--pue", "a known PUE preset", "scaleplan forecast --help");
+  return find_by_id(pue_, id, "pue", "a known PUE preset", "scaleplan forecast --help");
 }
 
+namespace {
+
+// Lower-case words of letters and digits: "aws:us-east-1" -> aws, us, east, 1.
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out(1);
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!out.back().empty()) {
+      out.emplace_back();
+    }
+  }
+  if (out.back().empty()) out.pop_back();
+  return out;
+}
+
+// A query word matches a whole word, or starts one when it has four letters
+// or more: "DE" finds Germany, not Sweden or Delhi; "germ" finds Germany.
+bool word_matches(const std::string& query, const std::vector<std::string>& hay) {
+  for (const std::string& w : hay) {
+    if (w == query || (query.size() >= 4 && w.rfind(query, 0) == 0)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<const GridRegion*> Database::search_regions(const std::string& text) const {
-  const std::string want = lower(text);
+  const std::vector<std::string> want = words(text);
   std::vector<const GridRegion*> out;
   for (const GridRegion& g : grids_) {
-    const std::string hay = lower(g.id + " " + g.alpha2 + " " + g.alpha3 + " " + g.name + " " + g.provider);
-    if (want.empty() || hay.find(want) != std::string::npos) out.push_back(&g);
+    std::string all = g.id + " " + g.alpha2 + " " + g.alpha3 + " " + g.name + " " + g.provider + " " + g.region + " " +
+                      g.continent;
+    for (const std::string& a : g.aliases) all += " " + a;
+    const std::vector<std::string> hay = words(all);
+    bool every = true;
+    for (const std::string& w : want) every = every && word_matches(w, hay);
+    if (every) out.push_back(&g);
   }
   return out;
 }

@@ -5,6 +5,13 @@
 
 namespace scaleplan::hardware_db::detail {
 
+namespace {
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+}  // namespace
+
 int edit_distance(const std::string& a, const std::string& b) {
   std::vector<int> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
@@ -25,7 +32,15 @@ int edit_distance(const std::string& a, const std::string& b) {
 std::vector<std::string> suggestions(const std::string& query, const std::vector<std::string>& candidates) {
   const int limit = std::max(2, static_cast<int>(query.size()) / 3);
   std::vector<std::pair<int, std::string>> scored;
+  const std::string q = lower_ascii(query);
   for (const std::string& c : candidates) {
+    const std::string lc = lower_ascii(c);
+    // Same family first: a candidate the query starts, or one that starts
+    // the query ("h100" -> h100-sxm5-80gb before b200, one edit away).
+    if (!q.empty() && (lc.rfind(q, 0) == 0 || q.rfind(lc, 0) == 0)) {
+      scored.emplace_back(-1, c);
+      continue;
+    }
     const int d = edit_distance(query, c);
     if (d <= limit) scored.emplace_back(d, c);
   }

@@ -1,6 +1,7 @@
 #include "laws/law.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 
 namespace scaleplan::laws {
@@ -34,6 +35,18 @@ void require_positive(std::vector<std::string>& out, const char* key,
   }
 }
 
+// A scaling exponent: published ones lie between 0.05 and 0.8 (Kaplan et
+// al. 2020 Table 2: 0.076, 0.095; Hoffmann et al. 2022 eq. 10: 0.34, 0.28;
+// Besiroglu et al. 2024: 0.35, 0.37). Outside [0.01, 2] a law's optimum
+// needs 10^±300 parameters and every result overflows.
+void require_exponent(std::vector<std::string>& out, const char* key, double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  if (!(value >= 0.01 && value <= 2)) {
+    out.push_back(std::string(key) + ": " + buf + " is outside [0.01, 2], the range of a usable scaling exponent");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> Law::problems() const {
@@ -41,8 +54,8 @@ std::vector<std::string> Law::problems() const {
   if (form == Form::kKaplan) {
     require_positive(out, "N_c", n_c);
     require_positive(out, "D_c", d_c);
-    require_positive(out, "alpha_N", alpha_n);
-    require_positive(out, "alpha_D", alpha_d);
+    require_exponent(out, "alpha_N", alpha_n);
+    require_exponent(out, "alpha_D", alpha_d);
     return out;
   }
   if (form == Form::kIsoflop) {
@@ -54,7 +67,7 @@ std::vector<std::string> Law::problems() const {
     require_positive(out, "flops_per_token", flops_per_token);
     if (!std::isfinite(E) || E < 0) out.push_back("E: " + std::to_string(E) + " is not a finite number >= 0");
     require_positive(out, "A", A);
-    require_positive(out, "alpha", alpha);
+    require_exponent(out, "alpha", alpha);
     return out;
   }
   // E may be zero in principle (a law with no irreducible term), never below.
@@ -63,8 +76,8 @@ std::vector<std::string> Law::problems() const {
   }
   require_positive(out, "A", A);
   require_positive(out, "B", B);
-  require_positive(out, "alpha", alpha);
-  require_positive(out, "beta", beta);
+  require_exponent(out, "alpha", alpha);
+  require_exponent(out, "beta", beta);
   if (form == Form::kDataConstrained) {
     require_positive(out, "R_D_star", r_d_star);
     require_positive(out, "R_N_star", r_n_star);

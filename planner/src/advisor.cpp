@@ -19,10 +19,17 @@ constexpr double kInt8EnergyFactor = 0.45;
 constexpr double kInt4EnergyFactor = 0.40;
 constexpr double kInt4MinParams = 3e9;
 
+// The exponent as a user types it: 1e9, not 1e+09.
 std::string num(double v, const char* f = "%.3g") {
   char buf[48];
   std::snprintf(buf, sizeof buf, f, v);
-  return buf;
+  std::string t = buf;
+  if (const auto e = t.find("e+"); e != std::string::npos) {
+    size_t digits = e + 2;
+    while (digits + 1 < t.size() && t[digits] == '0') ++digits;
+    t = t.substr(0, e + 1) + t.substr(digits);
+  }
+  return t;
 }
 
 bool usable(const hardware_db::Accelerator& a) { return a.tdp_w && a.mfu_typical && a.memory_gb; }

@@ -198,6 +198,7 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
     in.region = r.region;
     in.carbon_intensity = r.carbon_intensity;
     in.pue = r.pue;
+    in.power_w = r.power_w;
     mr.forecast = forecast(db, in);
     mr.energy_kwh = mr.forecast.energy_kwh;
     mr.co2_kg = mr.forecast.co2_kg;

@@ -25,6 +25,7 @@ ForecastInput base_input(const PlanRequest& r, const std::string& hardware) {
   in.region = r.region;
   in.carbon_intensity = r.carbon_intensity;
   in.pue = r.pue;
+  in.power_w = r.power_w;
   return in;
 }
 
@@ -294,7 +295,7 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
   plan.experiment_overhead = r.experiment_overhead;
   plan.unique_tokens = r.unique_tokens;
   const auto ids = candidates(db, r, plan.skipped);
-  if (!r.inference_hardware.empty()) db.accelerator(r.inference_hardware);  // unknown ids throw
+  if (!r.inference_hardware.empty()) db.accelerator(r.inference_hardware, "inference_hardware");  // unknown ids throw
 
   if (r.target_loss) {
     plan.goal = "target_loss";

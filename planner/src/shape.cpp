@@ -33,10 +33,17 @@ constexpr int kKvGroups = 8;
 // Chinchilla); outside 2..5 x d a shape is unusual enough to say so.
 constexpr double kUsualFfnRatioLow = 2, kUsualFfnRatioHigh = 5;
 
+// %.3g with the exponent as a user types it: 1.3e6, not 1.3e+06.
 std::string count_text(double n) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", n);
-  return buf;
+  std::string t = buf;
+  if (const auto e = t.find("e+"); e != std::string::npos) {
+    size_t digits = e + 2;
+    while (digits + 1 < t.size() && t[digits] == '0') ++digits;
+    t = t.substr(0, e + 1) + t.substr(digits);
+  }
+  return t;
 }
 
 double per_layer_params(double d, double kv_width, double f, bool gated, int experts) {

@@ -70,8 +70,8 @@ def test_output_writes_the_law_file_and_returns_it(chinchilla_csv, tmp_path):
 
 
 def test_bootstrap_intervals_come_back_with_the_law(chinchilla_csv):
-    law = scaleplan.fit(chinchilla_csv, max_loss=3.44, bootstrap=8, seed=1)
+    law = scaleplan.fit(chinchilla_csv, max_loss=3.44, bootstrap=100, seed=1)
     u = law["uncertainty"]
-    assert len(u["replicates"]) == 8
+    assert len(u["replicates"]) == 100
     lo, hi = u["ci95"]["E"]
     assert lo <= law["parameters"]["E"] <= hi and math.isfinite(u["standard_errors"]["alpha"])

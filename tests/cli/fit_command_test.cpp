@@ -37,7 +37,7 @@ TEST_CASE("fit --output writes a law that tokens --law reads", "[cli]") {
   const auto dir = scaleplan::testing::temp_dir("fit-ok");
   const std::string runs = write(dir, "runs.csv", good_runs());
   const std::string law = (dir / "mine.json").string();
-  auto r = run_scaleplan({"fit", runs, "--output", law, "--bootstrap", "20", "--seed", "3", "--json"});
+  auto r = run_scaleplan({"fit", runs, "--output", law, "--bootstrap", "100", "--seed", "3", "--json"});
   REQUIRE(r.exit_code == 0);
   const json doc = json::parse(r.out);
   CHECK_THAT(doc["parameters"]["alpha"].get<double>(), WithinRel(0.35, 1e-3));
@@ -45,7 +45,7 @@ TEST_CASE("fit --output writes a law that tokens --law reads", "[cli]") {
   CHECK(doc["starts"] == 4500);
   CHECK(doc["ci95"].contains("E"));
   const json written = json::parse(std::ifstream(law));
-  CHECK(written["uncertainty"]["replicates"].size() == 20);
+  CHECK(written["uncertainty"]["replicates"].size() == 100);
   CHECK(written["fit"]["data"]["sha256"].get<std::string>().size() == 64);
   auto t = run_scaleplan({"tokens", "--params", "1B", "--law", law, "--json"});
   REQUIRE(t.exit_code == 0);

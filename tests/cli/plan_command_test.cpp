@@ -39,7 +39,7 @@ TEST_CASE("plan refuses contradictions and impossible goals with one line", "[cl
       {{"plan", "--target-loss", "2.2", "--gpus", "8", "--deadline-days", "3"}, "--deadline-days"},
       {{"plan", "--target-loss", "1.5"}, "irreducible"},
       {{"plan", "--budget-kwh", "0.0001"}, "least sensible plan"},
-      {{"plan", "--target-loss", "2.2", "--hardware", "h100"}, "did you mean"},
+      {{"plan", "--target-loss", "2.2", "--hardware", "h100-sxm5-80g"}, "did you mean"},
       {{"plan", "--target-loss", "2.2", "--minimize", "cost"}, "--minimize"},
       {{"plan", "--target-loss", "-2"}, "--target-loss"},
       {{"plan", "--target-loss", "2.2", "--experiment-overhead", "0.5"}, "--experiment-overhead"},

@@ -1,6 +1,8 @@
 // The error contract: for every bad input, across every command, exit code
 // 1, exactly one line on stderr naming the problem, nothing on stdout, no
 // file created or changed, and no abort or sanitizer report.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <cmath>
@@ -58,9 +60,27 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
   const std::string cc_zero = file("cc0.csv", "run_id,duration,emissions,energy_consumed,gpu_energy,cpu_energy,ram_energy,gpu_count\nr,0,1,1,1,0,0,1\n");
   const std::string out = (dir / "out.json").string();
 
+  // Outputs that must never be replaced: a device node, a FIFO, a symlink to
+  // an input, the database named only by the environment.
+  const std::string fifo = (dir / "pipe").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  const std::string runs_link = (dir / "runs-link.csv").string();
+  fs::create_symlink(runs, runs_link);
+  const std::string db_env = file("db-env.json", R"({"grids":[{"id":"lab","scope":"country","name":"Lab","gco2_per_kwh":100,"source":"test"}]})");
+  const std::string db_dup = file("dbdup.json", R"({"grids":[{"id":"lab","scope":"country","name":"Lab","gco2_per_kwh":100,"source":"t"},{"id":"LAB","scope":"country","name":"Lab","gco2_per_kwh":200,"source":"t"}]})");
+  const std::string law_tiny_alpha = file("lawtiny.json", R"({"form":"chinchilla","parameters":{"E":1.8,"A":480,"B":2000,"alpha":1e-300,"beta":0.37}})");
+  const std::string log = scaleplan::testing::test_data_path("teenytinyllama/emissions-460m.csv");
+  const std::vector<std::string> calib = {"calibrate", log, "--params", "468239360", "--tokens", "9.8e9", "--hardware", "a100-sxm4-40gb"};
+  auto with = [](std::vector<std::string> base, std::vector<std::string> more) {
+    base.insert(base.end(), more.begin(), more.end());
+    return base;
+  };
+  const std::vector<std::string> fc = {"forecast", "--params", "7B", "--tokens", "140B", "--hardware", "h100"};
+
   struct Case {
     std::vector<std::string> args;
     const char* mentions;
+    std::vector<std::string> env = {};
   };
   const std::vector<Case> cases = {
       // malformed numbers, NaN, inf, huge, zero and negative values
@@ -76,7 +96,7 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"allocate", "--flops", ""}, "--flops"},
       // unknown names
       {{"tokens", "--params", "7B", "--law", "chinchila"}, "besiroglu2024"},
-      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100"}, "did you mean"},
+      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80g"}, "did you mean 'h100-sxm5-80gb'"},
       {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80gb", "--region", "Atlantis"}, "Atlantis"},
       {{"finetune", "--model", "llama-99b", "--tokens", "1B", "--hardware", "l4"}, "llama-99b"},
       {{"hardware", "show", "tpu-v9"}, "tpu-v9"},
@@ -118,19 +138,89 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"calibrate", cc_cols, "--params", "1B", "--tokens", "1B", "--hardware", "l4", "-o", out}, "gpu_energy"},
       {{"calibrate", cc_zero, "--params", "1B", "--tokens", "1B", "--hardware", "l4", "-o", out}, "duration"},
       {{"calibrate", garbage, "--params", "1B", "--tokens", "1B", "--hardware", "l4"}, "garbage.bin"},
+      // outputs: empty, device node, FIFO, directory, an input however named
+      {{"fit", runs, "-o", ""}, "--output: the path is empty"},
+      {{"fit", runs, "--output="}, "--output"},
+      {{"fit", runs, "-o", "/dev/null"}, "not a regular file"},
+      {{"fit", runs, "-o", fifo}, "not a regular file"},
+      {{"fit", runs, "-o", runs_link}, "input"},
+      {{"fit", runs_link, "-o", runs}, "input"},
+      {with(calib, {"-o", ""}), "--output: the path is empty"},
+      {with(calib, {"-o", "/dev/null"}), "not a regular file"},
+      {with(calib, {"-o", fifo}), "not a regular file"},
+      {with(calib, {"-o", log}), "input"},
+      {with(calib, {"--hardware-db", db_env, "-o", db_env}), "input"},
+      {with(calib, {"-o", db_env}), "input", {"SCALEPLAN_HARDWARE_DB=" + db_env}},
+      {with(calib, {"-o", dir.string()}), "directory"},
+      // results out of range are refused with the domain
+      {{"tokens", "--params", "1e-300"}, "from 1000 to 1e16"},
+      {{"tokens", "--params", "1e300"}, "--params"},
+      {{"tokens", "--params", "7B", "--law", law_tiny_alpha}, "alpha"},
+      {{"loss", "--params", "7B", "--tokens", "1e20"}, "--tokens"},
+      {{"allocate", "--flops", "1e40"}, "--flops"},
+      {{"fit", runs, "--bootstrap", "1"}, "--bootstrap"},
+      {{"fit", runs, "--bootstrap", "99"}, "100 to 100000"},
+      {{"fit", runs, "--bootstrap", "-5"}, "--bootstrap"},
+      {{"calibrate", log, "--params", "468239360", "--tokens", "1e18", "--hardware", "a100-sxm4-40gb"}, "MFU"},
+      {{"plan", "--target-loss", "1.8169"}, "any plan allows"},
+      {{"plan", "--target-params", "7B", "--gpus", "1e9"}, "--gpus"},
+      {{"plan", "--target-params", "7B", "--gpus", "2.5"}, "whole count"},
+      {{"plan", "--target-params", "7B", "--deadline-days", "1e5"}, "--deadline-days"},
+      {{"tier", "--kwh", "1e20", "--co2-kg", "1"}, "--kwh"},
+      {with(fc, {"--gpus", "0"}), "--gpus"},
+      {with(fc, {"--gpus", "1e9"}), "--gpus"},
+      {with(fc, {"--seq-len", "1.5"}), "--seq-len"},
+      {with(fc, {"--power-w", "1e7"}), "--power-w"},
+      {with(fc, {"--network-gbps", "1e9"}), "--network-gbps"},
+      {with(fc, {"--pue", "5"}), "--pue"},
+      {with(fc, {"--carbon-intensity", "5000"}), "--carbon-intensity"},
+      {{"plan", "--target-params", "7B", "--carbon-intensity", "5000"}, "--carbon-intensity"},
+      {{"finetune", "--model", "llama-2-7b", "--tokens", "1B", "--hardware", "l4", "--mfu", "1.5"}, "--mfu"},
+      {{"recipe", "--params", "7B", "--tokens", "1T", "--hardware", "h100", "--gpus", "1e12"}, "--gpus"},
+      {{"layout", "--params", "7B", "--hardware", "h100", "--gpus", "0.5"}, "--gpus"},
+      // contradictions and flags that need another
+      {with(fc, {"--flops", "1e20"}), "--flops replaces"},
+      {with(fc, {"--gpus", "8", "--gpu-hours", "1"}), "--gpu-hours"},
+      {{"forecast", "--params", "70B", "--tokens", "1T", "--hardware", "h100", "--gpus", "1"}, "at least"},
+      {{"tokens", "--params", "7B", "--gpus", "8"}, "--gpus needs --hardware"},
+      {{"tokens", "--params", "7B", "--mfu", "0.4"}, "--mfu needs --hardware"},
+      {{"tokens", "--params", "7B", "--region", "FR"}, "--region needs --hardware"},
+      {{"allocate", "--flops", "1e21", "--pue", "1.2"}, "--pue needs --hardware"},
+      {{"finetune", "--model", "llama-2-7b", "--tokens", "1B", "--hardware", "l4", "--methods", "lora,lora"}, "twice"},
+      {{"plan", "--target-params", "7B", "--hardware", "h100,h100-sxm5-80gb,h100"}, "twice"},
+      {{"hardware", "list", "--hardware-db", db_dup}, "repeats"},
+      {{"plan", "--target-params", "7B", "--inference-tokens", "1T", "--inference-hardware", "zzz"},
+       "--inference-hardware: 'zzz'"},
+      // names users type
+      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "tpu-v5"}, "tpu-v5e, tpu-v5p"},
+      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "gaudi"}, "several"},
+      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h10"}, "h100-sxm5-80gb"},
+      {{"regions", "--search", "atlantis"}, "atlantis"},
+      {{"hardware", "show", "a1000"}, "a1000"},
   };
-  REQUIRE(cases.size() >= 40);
+  REQUIRE(cases.size() >= 80);
   const auto before = snapshot(dir);
   for (const Case& c : cases) {
     std::string joined;
     for (const auto& a : c.args) joined += a + " ";
     INFO(joined);
-    const auto r = run_scaleplan(c.args);
+    const auto r = run_scaleplan(c.args, c.env);
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
     CHECK(r.err_lines() == 1);
     CHECK_THAT(r.err, Catch::StartsWith("scaleplan: error: ") && Catch::Contains(c.mentions));
     CHECK_THAT(r.err, !Catch::Contains("Sanitizer") && !Catch::Contains("runtime error"));
     CHECK(snapshot(dir) == before);  // nothing created, nothing changed
+    CHECK(fs::is_fifo(fifo));
+    CHECK(fs::is_symlink(runs_link));
+    CHECK(fs::is_character_file("/dev/null"));
   }
+}
+
+TEST_CASE("error contract: a failed write to stdout is exit 1 with one line", "[reliability]") {
+  if (!fs::exists("/dev/full")) return;  // Linux only
+  const auto r = scaleplan::testing::run_scaleplan_to({"tokens", "--params", "7B"}, "/dev/full");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err_lines() == 1);
+  CHECK_THAT(r.err, Catch::Contains("standard output"));
 }

@@ -12,16 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "hardware_db/errors.h"
+
 namespace scaleplan::hardware_db {
 
-// Bad database content or an unknown id; the message names file and key.
-class DataError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct Accelerator {
   std::string id, name, vendor, form_factor;
+  // What users type for the family ("h100", "v5p"); unique across records.
+  std::vector<std::string> aliases;
   int year = 0;
   std::optional<double> bf16_tflops, fp16_tflops, fp8_tflops;  // dense peak
   std::optional<double> memory_gb, bandwidth_tbps, tdp_w;
@@ -60,6 +59,8 @@ struct GridRegion {
   std::string id;  // "world", "DEU", "aws:us-east-1"
   GridScope scope = GridScope::kCountry;
   std::string name, alpha2, alpha3, provider, region;
+  std::string continent;             // UN M49 region of a country
+  std::vector<std::string> aliases;  // common names: "UK" for GBR
   double gco2_per_kwh = 0;
   std::optional<int> year;  // data year; unknown when the source gives none
   std::string year_text, basis, source;
@@ -110,8 +111,10 @@ class Database {
   const std::vector<ModelShape>& models() const { return models_; }
   const ModelShape& model(const std::string& id) const;
 
-  // Exact id (case-insensitive); throws DataError with "did you mean".
-  const Accelerator& accelerator(const std::string& id) const;
+  // Exact id or family alias (case-insensitive); throws DataError in
+  // `field`, with the candidates when the name is ambiguous and "did you
+  // mean" (same family or prefix first, then edit distance) otherwise.
+  const Accelerator& accelerator(const std::string& id, const char* field = "hardware") const;
   // An id, ISO alpha-2 or alpha-3 code, country name or provider:region.
   const GridRegion& region(const std::string& query) const;
   const GridRegion& world() const { return region("world"); }

@@ -29,13 +29,10 @@
 #include <string>
 #include <vector>
 
+#include "laws/errors.h"
+
 namespace scaleplan::laws {
 
-// Bad law data or an impossible request (a target below the floor, ...).
-class LawError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 enum class Form { kChinchilla, kDataConstrained, kKaplan, kIsoflop };
 

@@ -67,6 +67,7 @@ struct FinetuneRequest {
   std::optional<double> mfu;
   std::optional<std::string> region;
   std::optional<double> carbon_intensity, pue;
+  std::optional<double> power_w;  // per accelerator, for parts with no published TDP
 
   std::vector<std::string> problems() const;
 };

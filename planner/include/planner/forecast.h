@@ -21,13 +21,10 @@
 #include "hardware_db/database.h"
 #include "planner/eps.h"
 
+#include "planner/errors.h"
+
 namespace scaleplan::planner {
 
-// Bad or contradictory planning input; the message names the option.
-class PlanError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 enum class Accounting { kTdp, kFacility };
 const char* accounting_name(Accounting a);

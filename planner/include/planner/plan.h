@@ -39,6 +39,7 @@ struct PlanRequest {
   std::optional<double> deadline_days;  // else: the fewest GPUs meeting it
   std::optional<std::string> region;
   std::optional<double> carbon_intensity, pue;
+  std::optional<double> power_w;  // per accelerator, for parts with no published TDP
   std::optional<double> max_params;
   std::optional<double> unique_tokens;
   double inference_tokens = 0;

@@ -1,0 +1,35 @@
+#pragma once
+// The one base of every error a user can cause. Each module derives its own
+// type in its errors.h (laws::LawError, hardware_db::DataError,
+// planner::PlanError, cli::InputError), so a caller catches them all as
+// scaleplan::Error, and the CLI alone turns a field into the flag typed.
+
+#include <stdexcept>
+#include <string>
+
+namespace scaleplan {
+
+// The input a problem is in, as the libraries name it: "inference_hardware",
+// "gpus". The CLI shows it as the flag (--inference-hardware).
+struct Field {
+  std::string name;
+};
+
+class Error : public std::runtime_error {
+ public:
+  // A message that names its own file, key or option.
+  explicit Error(const std::string& message) : std::runtime_error(message), detail_(message) {}
+  // A problem in one input: what() reads "field: detail".
+  Error(Field field, const std::string& detail)
+      : std::runtime_error(field.name + ": " + detail), field_(std::move(field.name)), detail_(detail) {}
+
+  // Empty when the message names its own source.
+  const std::string& field() const { return field_; }
+  // The message without the field.
+  const std::string& detail() const { return detail_; }
+
+ private:
+  std::string field_, detail_;
+};
+
+}  // namespace scaleplan
