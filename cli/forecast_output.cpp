@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "commands.h"
+#include "planner/plan.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -205,7 +206,7 @@ planner::Forecast checked_forecast(const hardware_db::Database& db, const planne
       }
     }
   }
-  const planner::Forecast f = planner::forecast(db, in);
+  const planner::Forecast f = planner::forecast_default_cluster(db, in);
   // Measured hours fewer than the peak allows would mean an MFU above 1.
   if (in.gpu_hours && !(f.mfu > 0 && f.mfu <= 1)) {
     throw InputError("--gpu-hours: " + flags.gpu_hours + " is fewer than " + short_number(f.flops) +

@@ -20,6 +20,8 @@ Goodput goodput_for(int gpus) {
 namespace {
 
 constexpr int kMaxMicroBatch = 64;
+// Micro-batches per step beyond which no run goes (and an int would overflow).
+constexpr double kMaxGradAccum = 1e8;
 constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Recompute::kFull};
 
 bool better(const LayoutResult& a, const LayoutResult& b) {
@@ -111,7 +113,9 @@ SearchResult search(const System& sys, const Workload& w, const SearchOptions& o
               l.recompute = rc;
               l.zero_stage = zero;
               l.micro_batch = b;
-              l.grad_accum = static_cast<int>(std::ceil(w.global_batch_seqs / (static_cast<double>(l.dp) * b)));
+              const double accumulation = std::ceil(w.global_batch_seqs / (static_cast<double>(l.dp) * b));
+              if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
+              l.grad_accum = static_cast<int>(accumulation);
               if (!layout_problem(sys, w, l).empty()) break;  // larger micro-batches fail too
               if (v > 1 && l.grad_accum < pp) continue;
               const LayoutResult r = evaluate_layout(sys, w, l);

@@ -48,25 +48,62 @@ double inference_extra_per_param(const hardware_db::Database& db, const PlanRequ
          cost_per_flop(db, r, train_hw);
 }
 
-int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, double params, double gpu_hours) {
+// A fixed --gpus, checked against the memory the model needs; else the
+// fewest that hold it.
+int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, double params) {
   const int need = min_gpus_for_training(params, acc.memory_gb.value_or(0));
-  if (r.gpus) {
-    if (*r.gpus < need) {
-      throw PlanError("--gpus: " + std::to_string(*r.gpus) + " x " + acc.id + " cannot hold the training state of " +
-                      num(params) + " parameters (16 bytes/param + activations); it needs at least " +
-                      std::to_string(need));
-    }
-    return *r.gpus;
+  if (r.gpus && *r.gpus < need) {
+    throw PlanError("--gpus: " + std::to_string(*r.gpus) + " x " + acc.id + " cannot hold the training state of " +
+                    num(params) + " parameters (16 bytes/param + activations); it needs at least " +
+                    std::to_string(need));
   }
-  if (!r.deadline_days) return need;  // effective_request() always sets one
-  const double for_deadline = gpu_hours / (24.0 * *r.deadline_days);
+  return r.gpus.value_or(need);
+}
+
+}  // namespace
+
+Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in, double deadline_days) {
+  const auto& acc = db.accelerator(in.hardware);
+  const int need = in.params > 0 ? min_gpus_for_training(in.params, acc.memory_gb.value_or(0)) : 1;
+  // GPU-hours barely depend on the count, so one GPU's rate sizes it first.
+  in.gpus = 1;
+  const double for_deadline = forecast(db, in).gpu_hours / (24.0 * deadline_days);
   if (for_deadline > kMaxGpus) {
-    throw PlanError("--deadline-days: " + num(*r.deadline_days) + " days needs " + num(std::ceil(for_deadline)) + " x " +
+    throw PlanError("--deadline-days: " + num(deadline_days) + " days needs " + num(std::ceil(for_deadline)) + " x " +
                     acc.id + ", more than the " + std::to_string(kMaxGpus) + " any plan allows; pass a longer --deadline-days"
                     " (" + num(kDefaultDeadlineDays) + " when neither it nor --gpus is given)");
   }
-  return std::max(need, whole_nodes(for_deadline));
+  in.gpus = std::max(need, whole_nodes(for_deadline));
+  Forecast f = forecast(db, in);
+  // Utilisation falls as a layout spreads (communication, pipeline bubble),
+  // so the count sized at one GPU's rate can miss the deadline: grow it by
+  // the shortfall until it holds.
+  for (int i = 0; f.wall_days > deadline_days && i < 8; ++i) {
+    const int more = whole_nodes(*in.gpus * f.wall_days / deadline_days * 1.01);
+    if (more <= *in.gpus || more > kMaxGpus) break;
+    in.gpus = more;
+    f = forecast(db, in);
+  }
+  if (f.wall_days > deadline_days * (1 + 1e-9)) {
+    throw PlanError("--deadline-days: " + num(deadline_days) + " days cannot be met on " + acc.id +
+                    " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " + num(f.wall_days) +
+                    " days on " + std::to_string(f.gpus) + " GPUs (" + num(kDefaultDeadlineDays) +
+                    " days is the default when neither --deadline-days nor --gpus is given)");
+  }
+  return f;
 }
+
+Forecast forecast_default_cluster(const hardware_db::Database& db, const ForecastInput& in) {
+  if (in.gpus || in.gpu_hours) return forecast(db, in);
+  Forecast f = forecast_for_deadline(db, in, kDefaultDeadlineDays);
+  f.assumptions.push_back({"deadline_days", kDefaultDeadlineDays, "days",
+                           "assumed (no --gpus): the fewest whole nodes that finish in time"});
+  f.notes.push_back("no --gpus: sized for a " + num(kDefaultDeadlineDays) +
+                    "-day run, the fewest whole nodes that finish in time (--gpus or --deadline-days in plan to change)");
+  return f;
+}
+
+namespace {
 
 // The plan on one accelerator for a given target.
 PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
@@ -83,28 +120,11 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   ForecastInput in = base_input(r, hw);
   in.params = a.params;
   in.tokens = a.tokens;
-  // GPU-hours do not depend on the count; only a deadline needs them first.
-  double hours = 0;
   if (r.deadline_days) {
-    in.gpus = 1;
-    hours = forecast(db, in).gpu_hours;
-  }
-  in.gpus = choose_gpus(r, acc, a.params, hours);
-  o.training = forecast(db, in);
-  // Utilisation falls as a layout spreads (communication, pipeline bubble),
-  // so the count sized at one GPU's rate can miss the deadline: grow it by
-  // the shortfall until it holds.
-  for (int i = 0; r.deadline_days && o.training.wall_days > *r.deadline_days && i < 8; ++i) {
-    const int more = whole_nodes(*in.gpus * o.training.wall_days / *r.deadline_days * 1.01);
-    if (more <= *in.gpus || more > kMaxGpus) break;
-    in.gpus = more;
+    o.training = forecast_for_deadline(db, in, *r.deadline_days);
+  } else {
+    in.gpus = choose_gpus(r, acc, a.params);
     o.training = forecast(db, in);
-  }
-  if (r.deadline_days && o.training.wall_days > *r.deadline_days * (1 + 1e-9)) {
-    throw PlanError("--deadline-days: " + num(*r.deadline_days) + " days cannot be met on " + acc.id +
-                    " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
-                    num(o.training.wall_days) + " days on " + std::to_string(o.training.gpus) +
-                    " GPUs (" + num(kDefaultDeadlineDays) + " days is the default when neither --deadline-days nor --gpus is given)");
   }
   o.final_run = footprint_of(o.training);
   o.experiments = footprint_of(o.training, r.experiment_overhead - 1);

@@ -6,12 +6,26 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
+#include <sstream>
 
+#include "run.h"
 #include "support.h"
 
 namespace {
 
-using scaleplan::testing::run_scaleplan;
+using scaleplan::testing::RunResult;
+
+// In process, through the same entry point as the binary's main(): a few
+// hundred commands cost seconds rather than a process start each (which
+// the sanitizer build makes slow).
+RunResult run_scaleplan(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  RunResult r;
+  r.exit_code = scaleplan::cli::run(args, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
 
 // Every number finite, no null anywhere (a NaN or inf is written as null).
 bool numbers_finite(const nlohmann::json& j, std::string& where, const std::string& path = "") {

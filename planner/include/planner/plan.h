@@ -110,4 +110,13 @@ PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law, co
                        const std::string& hardware, double target_loss);
 double objective_of(const PlanRequest& request, const PlanOption& option);
 
+// The fewest GPUs (whole nodes past 8) that finish `in` within the deadline,
+// grown until the modelled MFU at that count meets it. Throws PlanError when
+// no count up to kMaxGpus does, with the fastest found.
+Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in, double deadline_days);
+
+// forecast() on the given --gpus; without them, on the cluster a plan would
+// choose by default: the fewest that finish in kDefaultDeadlineDays.
+Forecast forecast_default_cluster(const hardware_db::Database& db, const ForecastInput& in);
+
 }  // namespace scaleplan::planner
