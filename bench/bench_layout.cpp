@@ -13,7 +13,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 }  // namespace
 
@@ -41,14 +43,16 @@ void bench_layout() {
     all.gpus = r.gpus;
     const SearchResult every = search_layouts_exhaustive(p.system, p.work, all);
     const double every_s = seconds_since(t0);
-    std::printf("layout search 1T on 4096 x %s, exhaustive (no pruning): %.2f ms, %zu layouts, %.2fM layouts/s\n",
-                hardware, every_s * 1e3, every.evaluated, every.evaluated / every_s / 1e6);
+    std::printf(
+        "layout search 1T on 4096 x %s, exhaustive (no pruning): %.2f ms, %zu layouts, %.2fM layouts/s\n",
+        hardware, every_s * 1e3, every.evaluated, every.evaluated / every_s / 1e6);
     std::sort(times.begin(), times.end());
     const double median_s = times[times.size() / 2];
-    std::printf("layout search 1T on 4096 x %s: %.2f ms per search (median of 20), %zu layouts evaluated, "
-                "%.2fM layouts/s; best %s, MFU %.1f%%\n",
-                hardware, median_s * 1e3, evaluated, evaluated / median_s / 1e6,
-                p.search.best.front().layout.describe().c_str(), 100 * p.search.best.front().time.mfu);
+    std::printf(
+        "layout search 1T on 4096 x %s: %.2f ms per search (median of 20), %zu layouts evaluated, "
+        "%.2fM layouts/s; best %s, MFU %.1f%%\n",
+        hardware, median_s * 1e3, evaluated, evaluated / median_s / 1e6,
+        p.search.best.front().layout.describe().c_str(), 100 * p.search.best.front().time.mfu);
   }
 }
 
@@ -59,8 +63,9 @@ void bench_billed_runs() {
   using namespace scaleplan::planner;
   const auto db = scaleplan::hardware_db::Database::embedded();
   const auto t = scaleplan::laws::read_csv_file(std::string(SCALEPLAN_TEST_DATA) + "/billed_runs.csv");
-  const int run = t.find_column({"run"}), params = t.find_column({"params"}), tokens = t.find_column({"tokens"}),
-            hardware = t.find_column({"hardware"}), gpus = t.find_column({"gpus"}), seq = t.find_column({"seq_len"}),
+  const int run = t.find_column({"run"}), params = t.find_column({"params"}),
+            tokens = t.find_column({"tokens"}), hardware = t.find_column({"hardware"}),
+            gpus = t.find_column({"gpus"}), seq = t.find_column({"seq_len"}),
             hours = t.find_column({"gpu_hours"});
   std::vector<double> errors;
   std::printf("| run | accelerators | published GPU-h | modelled GPU-h | ratio |\n|---|---|---|---|---|\n");
@@ -74,8 +79,8 @@ void bench_billed_runs() {
     const ThroughputPlan p = plan_throughput(db, r);
     const double modelled = p.billed_gpu_hours * t.number(i, params) / p.shape.params;
     const double published = t.number(i, hours);
-    std::printf("| %s | %d x %s | %.3g | %.3g | x%.2f |\n", t.rows[i][run].c_str(), r.gpus, r.hardware.c_str(),
-                published, modelled, modelled / published);
+    std::printf("| %s | %d x %s | %.3g | %.3g | x%.2f |\n", t.rows[i][run].c_str(), r.gpus,
+                r.hardware.c_str(), published, modelled, modelled / published);
     errors.push_back(std::max(modelled / published, published / modelled));
   }
   std::sort(errors.begin(), errors.end());

@@ -1,11 +1,11 @@
 // Speed figures for the fit (Epoch AI's extraction of the Chinchilla points)
 // and the planner. Prints wall seconds; never fails on speed.
 #include <chrono>
-#include <ctime>
-#include <fstream>
-#include <cstdio>
-#include <filesystem>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <thread>
 #include <vector>
@@ -45,11 +45,11 @@ void bench_fit() {
     const double cpu0 = cpu_seconds();
     const FitResult r = fit_law(data.runs, o);
     const double fit_s = seconds_since(t0), cpu_s = cpu_seconds() - cpu0;
-    std::printf("fit %-9s %-9s %zu points, %4d starts run (%4d at best, %4d stopped early), %u threads: "
-                "%.3f s (%.3f CPU s)  E=%.5f A=%.2f B=%.1f alpha=%.5f beta=%.5f huber=%.8f\n",
-                estimator_name(estimator), full ? "full-grid" : "", data.runs.size(), r.starts_run,
-                r.starts_at_best, r.starts_abandoned, cores, fit_s, cpu_s,
-                r.law.E, r.law.A, r.law.B, r.law.alpha, r.law.beta, r.cost);
+    std::printf(
+        "fit %-9s %-9s %zu points, %4d starts run (%4d at best, %4d stopped early), %u threads: "
+        "%.3f s (%.3f CPU s)  E=%.5f A=%.2f B=%.1f alpha=%.5f beta=%.5f huber=%.8f\n",
+        estimator_name(estimator), full ? "full-grid" : "", data.runs.size(), r.starts_run, r.starts_at_best,
+        r.starts_abandoned, cores, fit_s, cpu_s, r.law.E, r.law.A, r.law.B, r.law.alpha, r.law.beta, r.cost);
   }
   FitOptions o;
   o.bootstrap = 4000;
@@ -80,7 +80,8 @@ void bench_plan() {
     }
   }
   const double s = seconds_since(t0);
-  std::printf("plan (one accelerator, target loss): %.0f plans/s in-process (%d plans, checksum %.3g)\n", n / s, n, sink);
+  std::printf("plan (one accelerator, target loss): %.0f plans/s in-process (%d plans, checksum %.3g)\n",
+              n / s, n, sink);
   r.hardware = {"all"};
   n = 0;
   t0 = Clock::now();
@@ -96,15 +97,19 @@ void bench_large_inputs() {
   nlohmann::json doc;
   doc["accelerators"] = nlohmann::json::array();
   for (int i = 0; i < 10000; ++i) {
-    doc["accelerators"].push_back({{"id", "acc-" + std::to_string(i)}, {"name", "Accelerator"},
-                                   {"peak_tflops", {{"bf16", 100 + i % 900}}}, {"memory_gb", 80}, {"tdp_w", 500},
+    doc["accelerators"].push_back({{"id", "acc-" + std::to_string(i)},
+                                   {"name", "Accelerator"},
+                                   {"peak_tflops", {{"bf16", 100 + i % 900}}},
+                                   {"memory_gb", 80},
+                                   {"tdp_w", 500},
                                    {"source", "generated"}});
   }
   const std::string path = (std::filesystem::temp_directory_path() / "scaleplan-bench-db.json").string();
   std::ofstream(path) << doc.dump();
   auto t0 = Clock::now();
   const auto db = scaleplan::hardware_db::Database::load(path);
-  std::printf("hardware db: %zu accelerators loaded in %.3f s\n", db.accelerators().size(), seconds_since(t0));
+  std::printf("hardware db: %zu accelerators loaded in %.3f s\n", db.accelerators().size(),
+              seconds_since(t0));
   std::filesystem::remove(path);
 
   std::string csv = "params,tokens,loss\n";
@@ -125,7 +130,8 @@ void bench_large_fit() {
   const Law& law = preset("besiroglu2024");
   std::vector<Run> runs;
   std::mt19937_64 gen(17);
-  std::uniform_real_distribution<double> log_n(std::log(1e7), std::log(1e10)), log_d(std::log(1e9), std::log(1e12));
+  std::uniform_real_distribution<double> log_n(std::log(1e7), std::log(1e10)),
+      log_d(std::log(1e9), std::log(1e12));
   std::normal_distribution<double> noise(0, 0.02);
   for (int i = 0; i < 200000; ++i) {
     Run r;
@@ -139,10 +145,11 @@ void bench_large_fit() {
   auto t0 = Clock::now();
   const double cpu0 = cpu_seconds();
   const FitResult r = fit_law(runs);
-  std::printf("fit huber (default) 200,000 synthetic points, %4d starts run on %d, %u threads: %.3f s "
-              "(%.3f CPU s)  E=%.4f alpha=%.4f beta=%.4f (drawn from E=%.4f alpha=%.4f beta=%.4f)\n",
-              r.starts_run, r.search_points, cores, seconds_since(t0), cpu_seconds() - cpu0, r.law.E, r.law.alpha, r.law.beta, law.E, law.alpha,
-              law.beta);
+  std::printf(
+      "fit huber (default) 200,000 synthetic points, %4d starts run on %d, %u threads: %.3f s "
+      "(%.3f CPU s)  E=%.4f alpha=%.4f beta=%.4f (drawn from E=%.4f alpha=%.4f beta=%.4f)\n",
+      r.starts_run, r.search_points, cores, seconds_since(t0), cpu_seconds() - cpu0, r.law.E, r.law.alpha,
+      r.law.beta, law.E, law.alpha, law.beta);
 }
 
 int main() {

@@ -107,13 +107,16 @@ int main(int argc, char** argv) {
   waitpid(server.pid, nullptr, 0);
 
   std::sort(lat.begin(), lat.end());
-  auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<size_t>(p * lat.size()))]; };
-  std::printf("serve: POST /api/v1/plan (7B target, h100), %d keep-alive clients, %u hardware threads\n", clients,
-              std::thread::hardware_concurrency());
-  std::printf("  %zu requests in %.1f s: %.0f requests/s, %ld errors (+%ld in 1,000 warm-up)\n", lat.size(), elapsed_s,
-              lat.size() / elapsed_s, errors, warm_errors);
-  std::printf("  latency p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", pct(0.50), pct(0.99), lat.empty() ? 0.0 : lat.back());
-  std::printf("  server memory (RSS): %.1f MiB after warm-up, %.1f MiB after the run (%+.1f MiB)\n", rss_before,
-              rss_after, rss_after - rss_before);
+  auto pct = [&](double p) {
+    return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<size_t>(p * lat.size()))];
+  };
+  std::printf("serve: POST /api/v1/plan (7B target, h100), %d keep-alive clients, %u hardware threads\n",
+              clients, std::thread::hardware_concurrency());
+  std::printf("  %zu requests in %.1f s: %.0f requests/s, %ld errors (+%ld in 1,000 warm-up)\n", lat.size(),
+              elapsed_s, lat.size() / elapsed_s, errors, warm_errors);
+  std::printf("  latency p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", pct(0.50), pct(0.99),
+              lat.empty() ? 0.0 : lat.back());
+  std::printf("  server memory (RSS): %.1f MiB after warm-up, %.1f MiB after the run (%+.1f MiB)\n",
+              rss_before, rss_after, rss_after - rss_before);
   return errors == 0 && warm_errors == 0 ? 0 : 1;
 }

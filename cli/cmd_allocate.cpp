@@ -1,7 +1,7 @@
 // scaleplan allocate: the compute-optimal (N, D) for a FLOP budget.
 #include "commands.h"
-#include "laws/allocation.h"
 #include "forecast_output.h"
+#include "laws/allocation.h"
 #include "output.h"
 #include "units.h"
 
@@ -36,7 +36,8 @@ void run_allocate(const AllocateOptions& o) {
   Table t("Compute-optimal allocation of " + short_number(flops) + " FLOPs");
   t.row("parameters", human_count(a.params));
   t.row("tokens", human_count(a.tokens), short_number(a.tokens / a.params) + " tokens/param");
-  if (unique) t.row("epochs", short_number(a.tokens / *unique), "over " + human_count(*unique) + " unique tokens");
+  if (unique)
+    t.row("epochs", short_number(a.tokens / *unique), "over " + human_count(*unique) + " unique tokens");
   t.row("predicted loss", short_number(a.loss), "nats/token");
   add_law(t, law);
   add_optional_forecast(o.forecast, a.params, a.tokens, doc, t);

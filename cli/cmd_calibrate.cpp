@@ -27,17 +27,22 @@ ordered_json comparison_json(const planner::Comparison& c) {
           {"co2_kg", c.co2_kg},
           {"co2_scope", "operational, like the log's"},
           {"co2_embodied_kg", c.co2_embodied_kg},
-          {"error_pct", {{"gpu_hours", c.gpu_hours_error_pct}, {"energy_kwh", c.energy_error_pct},
-                         {"co2_kg", c.co2_error_pct}}}};
+          {"error_pct",
+           {{"gpu_hours", c.gpu_hours_error_pct},
+            {"energy_kwh", c.energy_error_pct},
+            {"co2_kg", c.co2_error_pct}}}};
 }
 
 void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::Measured& m) {
   auto pct = [](double v) { return (v >= 0 ? "+" : "") + short_number(v) + "%"; };
   t.row("forecast from", c.label, "vs measured");
-  t.row("  GPU-hours", human_hours(c.gpu_hours), "measured " + human_hours(m.gpu_hours) + " (" + pct(c.gpu_hours_error_pct) + ")");
-  t.row("  energy", human_energy_kwh(c.energy_kwh), "measured " + human_energy_kwh(m.energy_kwh) + " (" + pct(c.energy_error_pct) + ")");
-  t.row("  CO2eq operational", human_co2_kg(c.co2_kg),
-        "measured " + human_co2_kg(m.co2_kg) + " (" + pct(c.co2_error_pct) + "); the log has no embodied CO2");
+  t.row("  GPU-hours", human_hours(c.gpu_hours),
+        "measured " + human_hours(m.gpu_hours) + " (" + pct(c.gpu_hours_error_pct) + ")");
+  t.row("  energy", human_energy_kwh(c.energy_kwh),
+        "measured " + human_energy_kwh(m.energy_kwh) + " (" + pct(c.energy_error_pct) + ")");
+  t.row(
+      "  CO2eq operational", human_co2_kg(c.co2_kg),
+      "measured " + human_co2_kg(m.co2_kg) + " (" + pct(c.co2_error_pct) + "); the log has no embodied CO2");
   t.row("  CO2eq embodied", human_co2_kg(c.co2_embodied_kg), "forecast only, not compared");
 }
 
@@ -53,7 +58,8 @@ void run_calibrate(const CalibrateOptions& o) {
     buf << in.rdbuf();
     plan_doc = nlohmann::json::parse(buf.str(), nullptr, false);
     if (plan_doc->is_discarded() || !plan_doc->is_object()) {
-      throw InputError("--plan: '" + o.plan + "' is not a JSON document from `plan --json` or `forecast --json`");
+      throw InputError("--plan: '" + o.plan +
+                       "' is not a JSON document from `plan --json` or `forecast --json`");
     }
   }
   const auto db = hardware_db::Database::load(o.hardware_db);
@@ -68,7 +74,8 @@ void run_calibrate(const CalibrateOptions& o) {
                      ", above the peak; expected the run's own size and tokens (MFU in (0, 1])");
   }
   if (o.output_given) {
-    write_file_atomically(o.output, c.profile.dump(2) + "\n", {o.emissions, o.plan, o.hardware_db}, "--output");
+    write_file_atomically(o.output, c.profile.dump(2) + "\n", {o.emissions, o.plan, o.hardware_db},
+                          "--output");
   }
 
   auto doc = new_document("calibrate");
@@ -94,7 +101,8 @@ void run_calibrate(const CalibrateOptions& o) {
   Table t("Measured run " + m.run_id + " (" + m.gpu_model + ", " + m.country_iso + "; " +
           std::to_string(m.rows) + (m.rows == 1 ? " row)" : " rows)"));
   t.row("GPU-hours", human_hours(m.gpu_hours));
-  t.row("GPU power", human_power_w(m.gpu_power_w), short_number(100 * m.power_fraction) + "% of TDP (gpu_energy / GPU-hours)");
+  t.row("GPU power", human_power_w(m.gpu_power_w),
+        short_number(100 * m.power_fraction) + "% of TDP (gpu_energy / GPU-hours)");
   t.row("host overhead", short_number(100 * m.host_overhead) + "%", "(CPU + RAM) / GPU energy");
   t.row("effective MFU", short_number(100 * m.mfu) + "%", "6ND / (GPU-seconds x peak)");
   t.row("grid", short_number(m.grid_gco2_per_kwh) + " g/kWh", "emissions / energy");
@@ -103,7 +111,8 @@ void run_calibrate(const CalibrateOptions& o) {
   t.row("CO2eq", human_co2_kg(m.co2_kg));
   add_comparison_rows(t, c.defaults, m);
   if (c.plan) add_comparison_rows(t, *c.plan, m);
-  if (!o.output.empty()) t.line("profile written to " + o.output + " (use it with --hardware-db " + o.output + ")");
+  if (!o.output.empty())
+    t.line("profile written to " + o.output + " (use it with --hardware-db " + o.output + ")");
   emit(o.json, doc, t.render());
 }
 
@@ -111,19 +120,23 @@ void run_calibrate(const CalibrateOptions& o) {
 
 void setup_calibrate(CLI::App& app) {
   auto o = std::make_shared<CalibrateOptions>();
-  auto* sub = app.add_subcommand("calibrate", "Compare a CodeCarbon log with the forecast and write a calibration profile");
+  auto* sub = app.add_subcommand(
+      "calibrate", "Compare a CodeCarbon log with the forecast and write a calibration profile");
   sub->add_option("emissions", o->emissions, "CodeCarbon emissions.csv (2.x or 3.x)")->required();
   sub->add_option("--params,-N", o->params, "the run's model size")->required();
   sub->add_option("--tokens,-D", o->tokens, "the run's training tokens")->required();
   add_shared_option(*sub, "--hardware", o->hardware, "the one the run used")->required();
   sub->add_option("--run-id", o->run_id, "the run to use when the file holds several");
   sub->add_option("--plan", o->plan, "a `plan --json` or `forecast --json` file to compare too");
-  add_output_option(*sub, o->output, o->output_given, "write the calibration profile (a --hardware-db file) here");
+  add_output_option(*sub, o->output, o->output_given,
+                    "write the calibration profile (a --hardware-db file) here");
   add_hardware_db_option(*sub, o->hardware_db);
   add_json_flag(*sub, o->json);
   sub->footer(
-      "Example:\n  scaleplan calibrate emissions.csv --params 468239360 --tokens 9.8B --hardware a100-sxm4-40gb "
-      "-o a100-profile.json\n  scaleplan forecast --params 1B --tokens 20B --hardware a100-sxm4-40gb --hardware-db "
+      "Example:\n  scaleplan calibrate emissions.csv --params 468239360 --tokens 9.8B --hardware "
+      "a100-sxm4-40gb "
+      "-o a100-profile.json\n  scaleplan forecast --params 1B --tokens 20B --hardware a100-sxm4-40gb "
+      "--hardware-db "
       "a100-profile.json");
   sub->callback([o] { run_calibrate(*o); });
 }

@@ -34,7 +34,8 @@ planner::FinetuneRequest request_from(const FinetuneOptions& o) {
   for (std::string m; std::getline(ss, m, ',');) {
     const auto method = planner::method_from_name(m);
     if (std::find(r.methods.begin(), r.methods.end(), method) != r.methods.end()) {
-      throw InputError("--methods: '" + m + "' is listed twice in '" + o.methods + "'; expected each of full, lora, qlora once");
+      throw InputError("--methods: '" + m + "' is listed twice in '" + o.methods +
+                       "'; expected each of full, lora, qlora once");
     }
     r.methods.push_back(method);
   }
@@ -64,27 +65,31 @@ void run_finetune(const FinetuneOptions& o) {
   auto doc = new_document("finetune");
   doc["model"] = res.shape.id;
   doc["params"] = res.shape.params;
-  doc["shape"] = {{"layers", res.shape.layers}, {"hidden", res.shape.hidden}, {"heads", res.shape.heads},
-                  {"kv_heads", res.shape.kv_heads}, {"ffn", res.shape.ffn}, {"vocab", res.shape.vocab},
-                  {"derived", res.shape_derived}, {"source", res.shape.source}};
+  doc["shape"] = {{"layers", res.shape.layers},     {"hidden", res.shape.hidden}, {"heads", res.shape.heads},
+                  {"kv_heads", res.shape.kv_heads}, {"ffn", res.shape.ffn},       {"vocab", res.shape.vocab},
+                  {"derived", res.shape_derived},   {"source", res.shape.source}};
   doc["tokens"] = req.tokens;
   doc["hardware"] = db.accelerator(req.hardware).id;
   doc["optimizer"] = planner::optimizer_name(req.optimizer);
   doc["mfu"] = req.mfu.value_or(planner::kFinetuneMfu);
   doc["methods"] = ordered_json::array();
-  Table t("Fine-tuning " + res.shape.name + " (" + human_count(res.shape.params) + ") on " + human_count(req.tokens) +
-          " tokens, " + doc["hardware"].get<std::string>() + ", " + planner::optimizer_name(req.optimizer) +
-          " (estimates)");
+  Table t("Fine-tuning " + res.shape.name + " (" + human_count(res.shape.params) + ") on " +
+          human_count(req.tokens) + " tokens, " + doc["hardware"].get<std::string>() + ", " +
+          planner::optimizer_name(req.optimizer) + " (estimates)");
   for (const auto& m : res.methods) {
     ordered_json j;
     j["method"] = planner::method_name(m.method);
     j["fits"] = m.fits;
     j["gpus"] = m.gpus;
     j["memory_gb_per_gpu"] = m.memory.total_gb();
-    j["configuration"] = {{"micro_batch", m.micro_batch}, {"gradient_accumulation", m.gradient_accumulation},
-                          {"recompute", m.recompute}, {"searched", m.config_changed}};
-    j["memory"] = {{"weights_gb", m.memory.weights_gb}, {"gradients_gb", m.memory.gradients_gb},
-                   {"optimizer_gb", m.memory.optimizer_gb}, {"activations_gb", m.memory.activations_gb},
+    j["configuration"] = {{"micro_batch", m.micro_batch},
+                          {"gradient_accumulation", m.gradient_accumulation},
+                          {"recompute", m.recompute},
+                          {"searched", m.config_changed}};
+    j["memory"] = {{"weights_gb", m.memory.weights_gb},
+                   {"gradients_gb", m.memory.gradients_gb},
+                   {"optimizer_gb", m.memory.optimizer_gb},
+                   {"activations_gb", m.memory.activations_gb},
                    {"overhead_gb", m.memory.overhead_gb}};
     j["trainable_params"] = m.trainable_params;
     j["flops"] = m.flops;
@@ -100,14 +105,16 @@ void run_finetune(const FinetuneOptions& o) {
     t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
           short_number(m.memory.total_gb()) + " GB each, " + short_number(m.flops) + " FLOPs, " +
               human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
-              human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier) +
-              (m.fits && m.config_changed
-                   ? "; to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
-                         std::to_string(m.gradient_accumulation) + " accumulation" + (m.recompute ? ", recompute" : "")
-                   : "") +
+              human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " +
+              planner::tier_name(m.tier) +
+              (m.fits && m.config_changed ? "; to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
+                                                std::to_string(m.gradient_accumulation) + " accumulation" +
+                                                (m.recompute ? ", recompute" : "")
+                                          : "") +
               (m.fits ? "" : "; " + m.why_not));
   }
-  t.line("* cheapest in energy among the methods that fit. QLoRA saves memory and GPUs, not energy per token:");
+  t.line(
+      "* cheapest in energy among the methods that fit. QLoRA saves memory and GPUs, not energy per token:");
   t.line("  dequantising the 4-bit base makes each token ~1.45x slower than 16-bit LoRA.");
   t.line("MFU " + short_number(req.mfu.value_or(planner::kFinetuneMfu)) +
          " (short, padded fine-tuning batches; --mfu to override)" +
@@ -123,7 +130,8 @@ void run_finetune(const FinetuneOptions& o) {
 
 void setup_finetune(CLI::App& app) {
   auto o = std::make_shared<FinetuneOptions>();
-  auto* sub = app.add_subcommand("finetune", "Full fine-tuning vs LoRA vs QLoRA: GPUs, memory, time, energy, CO2");
+  auto* sub =
+      app.add_subcommand("finetune", "Full fine-tuning vs LoRA vs QLoRA: GPUs, memory, time, energy, CO2");
   sub->add_option("--model", o->model, "a model of the catalogue (e.g. llama-2-7b)");
   sub->add_option("--params,-N", o->params, "model size, for a standard shape when no --model");
   sub->add_option("--tokens,-D", o->tokens, "fine-tuning tokens, e.g. 100M")->required();
@@ -133,7 +141,8 @@ void setup_finetune(CLI::App& app) {
   sub->add_option("--lora-rank", o->lora_rank, "LoRA rank r (all linear layers)")->capture_default_str();
   sub->add_option("--seq-len", o->seq_len, "sequence length")->capture_default_str();
   sub->add_option("--micro-batch", o->micro_batch, "sequences per GPU per step")->capture_default_str();
-  sub->add_flag("--recompute", o->recompute, "full activation recomputation (8N instead of 6N FLOPs per token)");
+  sub->add_flag("--recompute", o->recompute,
+                "full activation recomputation (8N instead of 6N FLOPs per token)");
   add_shared_option(*sub, "--gpus", o->gpus, "default: the fewest that fit");
   add_shared_option(*sub, "--mfu", o->mfu, "default 0.15 for padded fine-tuning");
   add_shared_option(*sub, "--region", o->region);
@@ -169,15 +178,25 @@ void setup_models(CLI::App& app) {
     doc["models"] = ordered_json::array();
     Table t("Open base models (" + std::to_string(db.models().size()) + ")");
     for (const auto& m : db.models()) {
-      doc["models"].push_back({{"id", m.id}, {"name", m.name}, {"params", m.params},
-                               {"active_params", m.active_params ? ordered_json(*m.active_params) : ordered_json(nullptr)},
-                               {"layers", m.layers}, {"hidden", m.hidden}, {"heads", m.heads},
-                               {"kv_heads", m.kv_heads}, {"ffn", m.ffn}, {"vocab", m.vocab}, {"context", m.context},
-                               {"training_tokens", m.training_tokens ? ordered_json(*m.training_tokens) : ordered_json(nullptr)},
-                               {"licence", m.licence}, {"source", m.source}});
+      doc["models"].push_back(
+          {{"id", m.id},
+           {"name", m.name},
+           {"params", m.params},
+           {"active_params", m.active_params ? ordered_json(*m.active_params) : ordered_json(nullptr)},
+           {"layers", m.layers},
+           {"hidden", m.hidden},
+           {"heads", m.heads},
+           {"kv_heads", m.kv_heads},
+           {"ffn", m.ffn},
+           {"vocab", m.vocab},
+           {"context", m.context},
+           {"training_tokens", m.training_tokens ? ordered_json(*m.training_tokens) : ordered_json(nullptr)},
+           {"licence", m.licence},
+           {"source", m.source}});
       t.row(m.id, human_count(m.params),
             std::to_string(m.layers) + " layers x " + std::to_string(m.hidden) + ", " +
-                (m.training_tokens ? human_count(*m.training_tokens) + " tokens" : std::string("tokens undisclosed")) +
+                (m.training_tokens ? human_count(*m.training_tokens) + " tokens"
+                                   : std::string("tokens undisclosed")) +
                 ", " + m.licence);
     }
     emit(o->json, doc, t.render());

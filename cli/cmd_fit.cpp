@@ -3,15 +3,15 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <cstdio>
 #include <memory>
 #include <sstream>
 
 #include "commands.h"
-#include "laws/fit.h"
 #include "fit_output.h"
+#include "laws/fit.h"
 #include "laws/fit_report.h"
 #include "laws/isoflop.h"
 #include "laws/law_file.h"
@@ -61,11 +61,16 @@ laws::ColumnMap parse_columns(const std::string& spec) {
     if (col.empty()) {
       throw InputError("--columns: '" + item + "' is not KEY=COLUMN (keys: params, tokens, flops, loss)");
     }
-    if (key == "params") map.params = col;
-    else if (key == "tokens") map.tokens = col;
-    else if (key == "flops") map.flops = col;
-    else if (key == "loss") map.loss = col;
-    else throw InputError("--columns: unknown key '" + key + "' (expected params, tokens, flops or loss)");
+    if (key == "params")
+      map.params = col;
+    else if (key == "tokens")
+      map.tokens = col;
+    else if (key == "flops")
+      map.flops = col;
+    else if (key == "loss")
+      map.loss = col;
+    else
+      throw InputError("--columns: unknown key '" + key + "' (expected params, tokens, flops or loss)");
   }
   return map;
 }
@@ -110,15 +115,16 @@ std::function<void(const char*, int, int)> progress_reporter(bool quiet) {
   };
 }
 
-std::string human_report(const laws::FitResult& fit, const laws::RunsData& data,
-                         const std::string& output, int digits) {
+std::string human_report(const laws::FitResult& fit, const laws::RunsData& data, const std::string& output,
+                         int digits) {
   Table t("Fit of L = E + A/N^alpha + B/D^beta (" + std::string(laws::estimator_name(fit.estimator)) +
           ", delta " + short_number(fit.huber_delta) + ")");
   const bool boot = !fit.replicates.empty();
   for (const laws::Estimate& e : fit.estimates) {
     std::string note;
-    if (boot) note = "se " + sig(e.standard_error, 3) + "  95% [" + sig(e.ci_low, digits) + ", " +
-                     sig(e.ci_high, digits) + "]";
+    if (boot)
+      note = "se " + sig(e.standard_error, 3) + "  95% [" + sig(e.ci_low, digits) + ", " +
+             sig(e.ci_high, digits) + "]";
     t.row(e.name, sig(e.value, digits), note);
   }
   t.line("points: " + std::to_string(data.points_read) + " read, " + std::to_string(data.runs.size()) +
@@ -126,11 +132,12 @@ std::string human_report(const laws::FitResult& fit, const laws::RunsData& data,
          (data.tokens_from_flops ? " (tokens = FLOPs / 6N)" : ""));
   t.line("Huber cost " + short_number(fit.cost) + ", RMSE of log residuals " + short_number(fit.rmse_log));
   if (fit.estimator == laws::Estimator::kHuber) {
-    t.line("starts: " + std::to_string(fit.starts) + " on the grid, " + std::to_string(fit.starts_run) + " run, " +
-           std::to_string(fit.starts_at_best) + " reached the best cost, " + std::to_string(fit.starts_abandoned) +
-           " stopped early (unable to beat the best found)");
+    t.line("starts: " + std::to_string(fit.starts) + " on the grid, " + std::to_string(fit.starts_run) +
+           " run, " + std::to_string(fit.starts_at_best) + " reached the best cost, " +
+           std::to_string(fit.starts_abandoned) + " stopped early (unable to beat the best found)");
     if (fit.search_points < static_cast<int>(data.runs.size())) {
-      t.line("search on " + std::to_string(fit.search_points) + " evenly spaced points, best optima refined on all");
+      t.line("search on " + std::to_string(fit.search_points) +
+             " evenly spaced points, best optima refined on all");
     }
   }
   if (boot) {
@@ -178,8 +185,10 @@ std::string group_output(const std::string& output, const std::string& label, bo
   if (output.empty() || !several) return output;
   std::string slug;
   for (char c : label) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') slug += c;
-    else if (!slug.empty() && slug.back() != '_') slug += '_';
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-')
+      slug += c;
+    else if (!slug.empty() && slug.back() != '_')
+      slug += '_';
   }
   const std::filesystem::path p(output);
   return (p.parent_path() / (p.stem().string() + "-" + slug + p.extension().string())).string();
@@ -209,8 +218,11 @@ GroupFit fit_group(const FitOptions& o, const laws::RowGroup& g, const laws::Col
       law.name = prov.law_name;
       out.law_doc = laws::law_to_json(law);
       out.law_doc["fit"] = {{"method", "isoflop"},
-                            {"data", {{"file", prov.input_path}, {"sha256", prov.input_sha256},
-                                      {"points_read", data.points_read}, {"points_used", data.runs.size()}}},
+                            {"data",
+                             {{"file", prov.input_path},
+                              {"sha256", prov.input_sha256},
+                              {"points_read", data.points_read},
+                              {"points_used", data.runs.size()}}},
                             {"scaleplan_version", prov.scaleplan_version}};
       out.report = laws::law_to_json(law);
       out.report.erase("uncertainty");  // the replicates belong in the law file, not the report
@@ -265,12 +277,14 @@ void run_fit(const FitOptions& o) {
   }
   // Fewer resamples give a standard error that is mostly noise (one gives NaN).
   if (o.bootstrap != 0 && (o.bootstrap < kMinBootstrap || o.bootstrap > kMaxBootstrap)) {
-    throw InputError("--bootstrap: " + std::to_string(o.bootstrap) + " resamples is outside the useful range; expected 0 (none) or " +
+    throw InputError("--bootstrap: " + std::to_string(o.bootstrap) +
+                     " resamples is outside the useful range; expected 0 (none) or " +
                      std::to_string(kMinBootstrap) + " to " + std::to_string(kMaxBootstrap));
   }
   if (!o.output.empty() || o.output_given) check_output_path(o.output, {o.runs}, "--output");
   if (o.digits < 1 || o.digits > 17) {
-    throw InputError("--digits: " + std::to_string(o.digits) + " is not between 1 and 17 significant figures");
+    throw InputError("--digits: " + std::to_string(o.digits) +
+                     " is not between 1 and 17 significant figures");
   }
   laws::ColumnMap columns = parse_columns(o.columns);
   columns.flops_per_token = o.flops_per_token;
@@ -307,8 +321,9 @@ void run_fit(const FitOptions& o) {
     doc["groups"].push_back(g);
     columns_out.push_back({f.label, f.estimates});
   }
-  std::string human = side_by_side(std::to_string(fits.size()) + " groups fitted (" + o.method +
-                                       "), value [95% interval]", columns_out, o.digits);
+  std::string human =
+      side_by_side(std::to_string(fits.size()) + " groups fitted (" + o.method + "), value [95% interval]",
+                   columns_out, o.digits);
   for (const GroupFit& f : fits) {
     if (!f.output.empty()) human += "  law written to " + f.output + "\n";
   }

@@ -42,8 +42,9 @@ void run_forecast(const ForecastOptions& o) {
   Table t(title);
   t.row("training FLOPs", short_number(f.flops), in.flops ? "given" : "C = 6ND");
   add_forecast_rows(t, f);
-  const planner::Advice advice = planner::advise_training(db, laws::preset(laws::kDefaultLaw), {in, f, 0, ""},
-                                                          optional_quantity(o.offset_price, "--offset-price"));
+  const planner::Advice advice =
+      planner::advise_training(db, laws::preset(laws::kDefaultLaw), {in, f, 0, ""},
+                               optional_quantity(o.offset_price, "--offset-price"));
   doc["recommendations"] = advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   add_advice_rows(t, advice);

@@ -22,8 +22,11 @@ ordered_json accelerator_json(const hardware_db::Accelerator& a) {
   j["memory_gb"] = opt(a.memory_gb);
   j["bandwidth_tbps"] = opt(a.bandwidth_tbps);
   j["tdp_w"] = opt(a.tdp_w);
-  j["mfu"] = {{"low", opt(a.mfu_low)}, {"typical", opt(a.mfu_typical)}, {"high", opt(a.mfu_high)},
-              {"evidence", a.mfu_evidence}, {"basis", a.mfu_basis}};
+  j["mfu"] = {{"low", opt(a.mfu_low)},
+              {"typical", opt(a.mfu_typical)},
+              {"high", opt(a.mfu_high)},
+              {"evidence", a.mfu_evidence},
+              {"basis", a.mfu_basis}};
   j["power_fraction"] = opt(a.power_fraction);
   j["power_fraction_evidence"] = a.power_fraction_evidence;
   j["host_overhead"] = opt(a.host_overhead);
@@ -57,13 +60,14 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
     auto rate = [](const std::optional<double>& tflops) {
       return tflops ? human_flop_rate(*tflops * 1e12) : std::string("unknown");
     };
-    t.row("peak BF16 / FP16 / FP8", rate(a.bf16_tflops) + " / " + rate(a.fp16_tflops) + " / " + rate(a.fp8_tflops),
-          "dense");
+    t.row("peak BF16 / FP16 / FP8",
+          rate(a.bf16_tflops) + " / " + rate(a.fp16_tflops) + " / " + rate(a.fp8_tflops), "dense");
     t.row("memory", or_unknown(a.memory_gb, " GB"), or_unknown(a.bandwidth_tbps, " TB/s"));
     t.row("TDP", a.tdp_w ? human_power_w(*a.tdp_w) : "unknown");
     if (!a.aliases.empty()) t.row("also called", join(a.aliases));
-    t.row("MFU low / typical / high", or_unknown(a.mfu_low) + " / " + or_unknown(a.mfu_typical) + " / " +
-                                          or_unknown(a.mfu_high), "typical forecasts billed GPU-hours");
+    t.row("MFU low / typical / high",
+          or_unknown(a.mfu_low) + " / " + or_unknown(a.mfu_typical) + " / " + or_unknown(a.mfu_high),
+          "typical forecasts billed GPU-hours");
     t.row("training power", or_unknown(a.power_fraction), "of TDP");
     t.row("embodied", or_unknown(a.embodied_kgco2e, " kgCO2eq"), a.embodied_basis);
     t.line("MFU evidence: " + a.mfu_evidence);
@@ -78,9 +82,10 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
   for (const auto& a : db.accelerators()) {
     doc["accelerators"].push_back(accelerator_json(a));
     const auto peak = a.training_peak_tflops();
-    t.row(a.id + (a.aliases.empty() ? "" : " (" + join(a.aliases) + ")"), peak ? human_flop_rate(*peak * 1e12) : "unknown",
-          or_unknown(a.memory_gb, " GB") + ", " + (a.tdp_w ? human_power_w(*a.tdp_w) : "TDP unknown") + ", MFU " +
-              or_unknown(a.mfu_typical) + " — " + a.name);
+    t.row(a.id + (a.aliases.empty() ? "" : " (" + join(a.aliases) + ")"),
+          peak ? human_flop_rate(*peak * 1e12) : "unknown",
+          or_unknown(a.memory_gb, " GB") + ", " + (a.tdp_w ? human_power_w(*a.tdp_w) : "TDP unknown") +
+              ", MFU " + or_unknown(a.mfu_typical) + " — " + a.name);
   }
   emit(json, doc, t.render());
 }

@@ -14,9 +14,8 @@ std::string constants(const laws::Law& law) {
     return "N_c=" + short_number(law.n_c) + " D_c=" + short_number(law.d_c) +
            " alpha_N=" + short_number(law.alpha_n) + " alpha_D=" + short_number(law.alpha_d);
   }
-  std::string s = "E=" + short_number(law.E) + " A=" + short_number(law.A) +
-                  " B=" + short_number(law.B) + " alpha=" + short_number(law.alpha) +
-                  " beta=" + short_number(law.beta);
+  std::string s = "E=" + short_number(law.E) + " A=" + short_number(law.A) + " B=" + short_number(law.B) +
+                  " alpha=" + short_number(law.alpha) + " beta=" + short_number(law.beta);
   if (law.form == laws::Form::kDataConstrained) {
     s += " R_D*=" + short_number(law.r_d_star) + " R_N*=" + short_number(law.r_n_star);
   }
@@ -30,8 +29,8 @@ void run_laws(bool json) {
   std::string human = "Scaling-law presets (default: " + std::string(laws::kDefaultLaw) + ")\n";
   for (const laws::Law& law : laws::presets()) {
     doc["laws"].push_back(laws::law_to_json(law));
-    human += "\n" + law.name + "  [" + laws::form_name(law.form) + "]  " + constants(law) +
-             "\n  " + law.citation + "\n  caveat: " + law.caveat + "\n";
+    human += "\n" + law.name + "  [" + laws::form_name(law.form) + "]  " + constants(law) + "\n  " +
+             law.citation + "\n  caveat: " + law.caveat + "\n";
   }
   emit(json, doc, human);
 }

@@ -24,9 +24,7 @@ struct LayoutOptions {
   bool json = false;
 };
 
-int whole_count(const std::string& text, const char* option) {
-  return parse_count(text, option);
-}
+int whole_count(const std::string& text, const char* option) { return parse_count(text, option); }
 
 planner::ThroughputRequest request_from(const LayoutOptions& o) {
   planner::ThroughputRequest r;
@@ -108,26 +106,28 @@ void run_layout(const LayoutOptions& o) {
 
   auto doc = new_document("layout");
   doc["params"] = s.params;
-  doc["shape"] = {{"id", s.id},     {"layers", s.layers}, {"hidden", s.hidden}, {"heads", s.heads},
-                  {"kv_heads", s.kv_heads}, {"ffn", s.ffn}, {"vocab", s.vocab}, {"gated_mlp", s.gated_mlp},
-                  {"source", s.source}};
+  doc["shape"] = {{"id", s.id},       {"layers", s.layers},       {"hidden", s.hidden},
+                  {"heads", s.heads}, {"kv_heads", s.kv_heads},   {"ffn", s.ffn},
+                  {"vocab", s.vocab}, {"gated_mlp", s.gated_mlp}, {"source", s.source}};
   doc["seq_len"] = p.work.seq_len;
   doc["hardware"] = sys.id;
   doc["gpus"] = req.gpus;
   doc["global_batch_tokens"] = p.global_batch_tokens;
   doc["global_batch_source"] = p.batch_source;
   doc["flops_per_token"] = {{"model", p.model_flops_per_token}, {"six_n", p.six_n_flops_per_token}};
-  doc["links_gbps"] = {{"intra_node", sys.intra_bytes_per_s * 8 / 1e9},
-                       {"inter_node", sys.inter_bytes_per_s * 8 / 1e9},
-                       {"node_size", sys.node_size},
-                       {"inter_node_source", req.network_gbps ? "given (--network-gbps)" : "hardware database"}};
+  doc["links_gbps"] = {
+      {"intra_node", sys.intra_bytes_per_s * 8 / 1e9},
+      {"inter_node", sys.inter_bytes_per_s * 8 / 1e9},
+      {"node_size", sys.node_size},
+      {"inter_node_source", req.network_gbps ? "given (--network-gbps)" : "hardware database"}};
   doc["fused_attention"] = p.work.stack.fused_attention;
   doc["layouts_evaluated"] = p.search.evaluated;
   doc["layouts_fitting"] = p.search.fitting;
   doc["layouts"] = ordered_json::array();
   for (const auto& r : p.search.best) doc["layouts"].push_back(layout_json(r));
   doc["tokens"] = p.tokens;
-  doc["tokens_source"] = p.tokens_given ? "given (--tokens)" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")";
+  doc["tokens_source"] =
+      p.tokens_given ? "given (--tokens)" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")";
   doc["goodput"] = {{"value", p.goodput.value}, {"low", p.goodput.low}, {"high", p.goodput.high}};
   doc["steady_gpu_hours"] = p.steady_gpu_hours;
   doc["billed_gpu_hours"] = p.billed_gpu_hours;
@@ -135,43 +135,49 @@ void run_layout(const LayoutOptions& o) {
   doc["billed_mfu"] = p.billed_mfu;
   doc["wall_days"] = p.billed_gpu_hours / req.gpus / 24;
 
-  Table t("Parallel layouts (estimate) for " + human_count(s.params) + " parameters on " + std::to_string(req.gpus) +
-          " x " + sys.id);
+  Table t("Parallel layouts (estimate) for " + human_count(s.params) + " parameters on " +
+          std::to_string(req.gpus) + " x " + sys.id);
   t.row("shape", std::to_string(s.layers) + " layers x " + std::to_string(s.hidden),
-        std::to_string(s.heads) + " heads (" + std::to_string(s.kv_heads) + " kv), FFN " + std::to_string(s.ffn) +
-            ", vocab " + std::to_string(s.vocab) + "; " + s.source);
+        std::to_string(s.heads) + " heads (" + std::to_string(s.kv_heads) + " kv), FFN " +
+            std::to_string(s.ffn) + ", vocab " + std::to_string(s.vocab) + "; " + s.source);
   t.row("sequence, batch", std::to_string(p.work.seq_len) + " tokens",
         human_count(p.global_batch_tokens) + " tokens per step (" + p.batch_source + ")");
   t.row("FLOPs per token", short_number(p.model_flops_per_token),
         "model, attention included; 6N = " + short_number(p.six_n_flops_per_token));
   t.row("links per GPU", fixed("%.0f Gb/s", sys.intra_bytes_per_s * 8 / 1e9) + " in node",
-        fixed("%.0f Gb/s", sys.inter_bytes_per_s * 8 / 1e9) + " between nodes of " + std::to_string(sys.node_size) +
-            (req.network_gbps ? " (--network-gbps)" : ""));
+        fixed("%.0f Gb/s", sys.inter_bytes_per_s * 8 / 1e9) + " between nodes of " +
+            std::to_string(sys.node_size) + (req.network_gbps ? " (--network-gbps)" : ""));
   int rank = 1;
   for (const auto& r : p.search.best) {
     t.row(std::to_string(rank++) + ". " + r.layout.describe(), seconds(r.time.step_s) + " per step",
-          human_count(r.time.tokens_per_s) + " tokens/s, MFU " + fixed("%.1f%%", 100 * r.time.mfu) + ", HFU " +
-              fixed("%.1f%%", 100 * r.time.hfu) + ", " + fixed("%.1f GB/GPU", r.memory.total_bytes() / 1e9));
+          human_count(r.time.tokens_per_s) + " tokens/s, MFU " + fixed("%.1f%%", 100 * r.time.mfu) +
+              ", HFU " + fixed("%.1f%%", 100 * r.time.hfu) + ", " +
+              fixed("%.1f GB/GPU", r.memory.total_bytes() / 1e9));
   }
   const auto& b = p.search.best.front();
   const auto& bt = b.time;
   t.row("best: step time", seconds(bt.step_s),
         "compute " + seconds(bt.compute_s) + " and TP comm " + seconds(bt.tp_comm_s) + " (pipeline bubble " +
             seconds(bt.bubble_s) + " of them), PP " + seconds(bt.pp_comm_s) + ", DP exposed " +
-            seconds(bt.dp_exposed_s) + " of " + seconds(bt.dp_comm_s) + fixed(" (%.0f%% overlapped)", 100 * bt.dp_overlapped_fraction()) +
-            ", optimizer " + seconds(bt.optimizer_s));
+            seconds(bt.dp_exposed_s) + " of " + seconds(bt.dp_comm_s) +
+            fixed(" (%.0f%% overlapped)", 100 * bt.dp_overlapped_fraction()) + ", optimizer " +
+            seconds(bt.optimizer_s));
   const auto& bm = b.memory;
   t.row("best: memory per GPU", fixed("%.1f GB", bm.total_bytes() / 1e9),
         fixed("weights %.1f", bm.weights_bytes / 1e9) + fixed(", gradients %.1f", bm.gradients_bytes / 1e9) +
-            fixed(", optimizer %.1f", bm.optimizer_bytes / 1e9) + fixed(", activations %.1f", bm.activations_bytes / 1e9) +
+            fixed(", optimizer %.1f", bm.optimizer_bytes / 1e9) +
+            fixed(", activations %.1f", bm.activations_bytes / 1e9) +
             fixed(", runtime %.1f", bm.overhead_bytes / 1e9) + fixed(" of %.1f GB", sys.memory_bytes / 1e9) +
             fixed(" (%.0f GiB)", sys.memory_bytes / (1024.0 * 1024 * 1024)));
-  t.row("tokens", human_count(p.tokens), p.tokens_given ? "given" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")");
+  t.row("tokens", human_count(p.tokens),
+        p.tokens_given ? "given" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")");
   t.row("goodput", fixed("%.0f%%", 100 * p.goodput.value),
-        fixed("band %.0f", 100 * p.goodput.low) + fixed("-%.0f%%: restarts, checkpoints, evaluation, stalls", 100 * p.goodput.high));
+        fixed("band %.0f", 100 * p.goodput.low) +
+            fixed("-%.0f%%: restarts, checkpoints, evaluation, stalls", 100 * p.goodput.high));
   t.row("billed GPU-hours", human_hours(p.billed_gpu_hours),
-        human_hours(p.billed_gpu_hours_range.low) + " - " + human_hours(p.billed_gpu_hours_range.high) + "; steady state " +
-            human_hours(p.steady_gpu_hours) + ", " + human_days(p.billed_gpu_hours / req.gpus / 24) + " of wall time");
+        human_hours(p.billed_gpu_hours_range.low) + " - " + human_hours(p.billed_gpu_hours_range.high) +
+            "; steady state " + human_hours(p.steady_gpu_hours) + ", " +
+            human_days(p.billed_gpu_hours / req.gpus / 24) + " of wall time");
   t.row("billed MFU", fixed("%.1f%%", 100 * p.billed_mfu), "model FLOPs over peak x billed hours");
   t.line(std::to_string(p.search.evaluated) + " layouts evaluated, " + std::to_string(p.search.fitting) +
          " fit in memory" + (p.work.stack.fused_attention ? "" : "; no fused attention on this part"));
@@ -182,8 +188,10 @@ void run_layout(const LayoutOptions& o) {
 
 void setup_layout(CLI::App& app) {
   auto o = std::make_shared<LayoutOptions>();
-  auto* sub = app.add_subcommand("layout", "fastest TP x PP x DP layouts: step time, MFU, memory, billed hours");
-  sub->add_option("--params,-N", o->params, "model size in parameters, e.g. 70B (a Llama-like shape is derived)");
+  auto* sub =
+      app.add_subcommand("layout", "fastest TP x PP x DP layouts: step time, MFU, memory, billed hours");
+  sub->add_option("--params,-N", o->params,
+                  "model size in parameters, e.g. 70B (a Llama-like shape is derived)");
   sub->add_option("--model", o->model, "a catalogue model's shape instead (scaleplan models)");
   sub->add_option("--layers", o->layers, "transformer layers (overrides the derived shape)");
   sub->add_option("--hidden", o->hidden, "hidden size");

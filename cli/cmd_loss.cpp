@@ -22,9 +22,10 @@ void run_loss(const LossOptions& o) {
   const laws::Law law = law_for(o.law, unique.has_value());
   const double loss = laws::loss(law, params, tokens, unique);
   if (law.form == laws::Form::kIsoflop && !std::isfinite(loss)) {
-    throw InputError("--tokens: " + human_count(tokens) + " is off the frontier of IsoFLOP law '" + law.name +
-                     "', which knows the loss of " + human_count(params) + " parameters only at its compute-optimal " +
-                     human_count(laws::compute_optimal_tokens(law, params)) + " tokens; use a parametric law");
+    throw InputError(
+        "--tokens: " + human_count(tokens) + " is off the frontier of IsoFLOP law '" + law.name +
+        "', which knows the loss of " + human_count(params) + " parameters only at its compute-optimal " +
+        human_count(laws::compute_optimal_tokens(law, params)) + " tokens; use a parametric law");
   }
 
   auto doc = new_document("loss");
@@ -40,12 +41,10 @@ void run_loss(const LossOptions& o) {
   doc["loss"] = loss;
   doc["loss_floor"] = laws::loss_floor(law, params, unique);
 
-  Table t("Predicted loss of " + human_count(params) + " parameters on " +
-          human_count(tokens) + " tokens");
+  Table t("Predicted loss of " + human_count(params) + " parameters on " + human_count(tokens) + " tokens");
   if (unique) t.row("unique tokens", human_count(*unique), short_number(tokens / *unique) + " epochs");
   t.row("loss", short_number(loss), "nats/token");
-  t.row("floor for this size", short_number(laws::loss_floor(law, params, unique)),
-        "with unlimited tokens");
+  t.row("floor for this size", short_number(laws::loss_floor(law, params, unique)), "with unlimited tokens");
   t.row("training FLOPs", short_number(laws::training_flops(params, tokens)), "C = 6ND");
   add_law(t, law);
   emit(o.json, doc, t.render());
@@ -62,7 +61,9 @@ void setup_loss(CLI::App& app) {
                   "unique tokens when data repeats (Muennighoff et al. 2023 decay)");
   add_law_option(*sub, o->law);
   add_json_flag(*sub, o->json);
-  sub->footer("Example:\n  scaleplan loss --params 70B --tokens 1.4T\n  scaleplan loss --params 6.34B --tokens 242B --unique-tokens 25B --law muennighoff2023");
+  sub->footer(
+      "Example:\n  scaleplan loss --params 70B --tokens 1.4T\n  scaleplan loss --params 6.34B --tokens 242B "
+      "--unique-tokens 25B --law muennighoff2023");
   sub->callback([o] { run_loss(*o); });
 }
 

@@ -54,8 +54,10 @@ void refuse_out_of_domain(const planner::Plan& plan, const PlanOptions& o) {
   if (b.params <= params.high && b.training.gpus <= gpus.high) return;
   std::string goal = "--target-loss " + o.target_loss;
   if (o.target_loss.empty()) goal = "the goal";
-  throw InputError(goal + " needs " + human_count(b.params) + " parameters on " + accelerator_noun(b.training.hardware_id, b.training.gpus) +
-                   ", beyond what a plan covers (" + domain_text(params) + ", up to " + human_count(gpus.high) +
+  throw InputError(goal + " needs " + human_count(b.params) + " parameters on " +
+                   accelerator_noun(b.training.hardware_id, b.training.gpus) +
+                   ", beyond what a plan covers (" + domain_text(params) + ", up to " +
+                   human_count(gpus.high) +
                    " accelerators); expected a target further above the law's floor");
 }
 
@@ -70,7 +72,8 @@ planner::PlanRequest request_from(const PlanOptions& o) {
   for (size_t i = 0; i < r.hardware.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (r.hardware[i] == r.hardware[j]) {
-        throw InputError("--hardware: '" + r.hardware[i] + "' is listed twice in '" + o.hardware + "'; expected each accelerator once");
+        throw InputError("--hardware: '" + r.hardware[i] + "' is listed twice in '" + o.hardware +
+                         "'; expected each accelerator once");
       }
     }
   }
@@ -90,14 +93,23 @@ planner::PlanRequest request_from(const PlanOptions& o) {
 }
 
 ordered_json option_json(const planner::PlanOption& p) {
-  return {{"hardware", p.training.hardware_id}, {"params", p.params}, {"tokens", p.tokens}, {"loss", p.loss},
-          {"gpus", p.training.gpus}, {"wall_days", p.training.wall_days}, {"energy_kwh", p.energy_kwh},
-          {"co2_kg", p.co2_kg}, {"eps_tier", planner::tier_name(p.tier)}};
+  return {{"hardware", p.training.hardware_id},
+          {"params", p.params},
+          {"tokens", p.tokens},
+          {"loss", p.loss},
+          {"gpus", p.training.gpus},
+          {"wall_days", p.training.wall_days},
+          {"energy_kwh", p.energy_kwh},
+          {"co2_kg", p.co2_kg},
+          {"eps_tier", planner::tier_name(p.tier)}};
 }
 
 ordered_json footprint_json(const planner::Footprint& f, const std::string& covers) {
-  return {{"covers", covers}, {"energy_kwh", f.energy_kwh}, {"co2_kg", f.co2_kg},
-          {"co2_operational_kg", f.co2_operational_kg}, {"co2_embodied_kg", f.co2_embodied_kg}};
+  return {{"covers", covers},
+          {"energy_kwh", f.energy_kwh},
+          {"co2_kg", f.co2_kg},
+          {"co2_operational_kg", f.co2_operational_kg},
+          {"co2_embodied_kg", f.co2_embodied_kg}};
 }
 
 std::string footprint_text(const planner::Footprint& f) {
@@ -148,7 +160,8 @@ void run_plan(const PlanOptions& o) {
   // One block per scope; energy_kwh and co2_kg above are the total's.
   doc["training"] = forecast_json(b.training);
   doc["training"]["covers"] = "the final training run";
-  doc["experiments"] = footprint_json(b.experiments, "the runs before the final one: (experiment_overhead - 1) x it");
+  doc["experiments"] =
+      footprint_json(b.experiments, "the runs before the final one: (experiment_overhead - 1) x it");
   if (b.inference) {
     doc["inference"] = forecast_json(*b.inference);
     doc["inference"]["covers"] = "lifetime serving of the inference tokens";
@@ -156,12 +169,14 @@ void run_plan(const PlanOptions& o) {
     doc["inference"] = footprint_json(b.serving, "no inference asked for");
   }
   doc["total"] = footprint_json(b.total, "training + experiments + inference");
-  doc["chinchilla_optimal"] = {{"params", plan.chinchilla.params}, {"tokens", plan.chinchilla.tokens},
-                               {"flops", plan.chinchilla.flops},
-                               {"total_flops", plan.chinchilla.flops * plan.experiment_overhead +
-                                                   laws::inference_flops(plan.chinchilla.params, req.inference_tokens)},
-                               {"energy_kwh", plan.chinchilla_energy_kwh},
-                               {"covers", "training + experiments + inference, as the plan's total"}};
+  doc["chinchilla_optimal"] = {
+      {"params", plan.chinchilla.params},
+      {"tokens", plan.chinchilla.tokens},
+      {"flops", plan.chinchilla.flops},
+      {"total_flops", plan.chinchilla.flops * plan.experiment_overhead +
+                          laws::inference_flops(plan.chinchilla.params, req.inference_tokens)},
+      {"energy_kwh", plan.chinchilla_energy_kwh},
+      {"covers", "training + experiments + inference, as the plan's total"}};
   doc["alternatives"] = ordered_json::array();
   for (const auto& a : plan.alternatives) doc["alternatives"].push_back(option_json(a));
   doc["skipped_hardware"] = plan.skipped;
@@ -176,21 +191,26 @@ void run_plan(const PlanOptions& o) {
           (req.minimize == planner::Objective::kCo2 ? "CO2eq" : "energy") +
           (plan.goal == "target_loss" ? "" : " within a budget of " + budget_text(plan.goal, plan.budget)));
   t.row("parameters", human_count(b.params),
-        plan.params_ci ? "95% [" + human_count(plan.params_ci->low) + ", " + human_count(plan.params_ci->high) + "]" : "");
-  t.row("tokens", human_count(b.tokens), short_number(b.tokens / b.params) + " tokens/param" +
-        (plan.unique_tokens ? ", " + short_number(b.tokens / *plan.unique_tokens) + " epochs" : ""));
+        plan.params_ci
+            ? "95% [" + human_count(plan.params_ci->low) + ", " + human_count(plan.params_ci->high) + "]"
+            : "");
+  t.row("tokens", human_count(b.tokens),
+        short_number(b.tokens / b.params) + " tokens/param" +
+            (plan.unique_tokens ? ", " + short_number(b.tokens / *plan.unique_tokens) + " epochs" : ""));
   t.row("training FLOPs", short_number(b.training_flops),
-        b.inference_flops > 0 ? "+ " + short_number(b.inference_flops) + " inference = " +
-                                    short_number(b.training_flops + b.inference_flops)
+        b.inference_flops > 0 ? "+ " + short_number(b.inference_flops) +
+                                    " inference = " + short_number(b.training_flops + b.inference_flops)
                               : "");
   const bool scoped = plan.experiment_overhead > 1 || b.inference;
-  t.row("Chinchilla-optimal", human_count(plan.chinchilla.params) + " / " + human_count(plan.chinchilla.tokens),
+  t.row("Chinchilla-optimal",
+        human_count(plan.chinchilla.params) + " / " + human_count(plan.chinchilla.tokens),
         "params / tokens for the same loss, " + human_energy_kwh(plan.chinchilla_energy_kwh) +
             (scoped ? " (total, as the plan's " + human_energy_kwh(b.energy_kwh) + ")" : ""));
   if (plan.deadline_days) {
     t.row("deadline", short_number(*plan.deadline_days) + " days",
-          plan.deadline_assumed ? "assumed (no --gpus or --deadline-days): the fewest whole nodes that finish in time"
-                                : "given: the fewest whole nodes that finish in time");
+          plan.deadline_assumed
+              ? "assumed (no --gpus or --deadline-days): the fewest whole nodes that finish in time"
+              : "given: the fewest whole nodes that finish in time");
   }
   add_forecast_rows(t, b.training);
   if (scoped) {
@@ -207,13 +227,16 @@ void run_plan(const PlanOptions& o) {
     t.row("scope: total", footprint_text(b.total), "what the plan minimises and recommendations compare");
   }
   if (!plan.alternatives.empty()) {
-    t.line(plan.goal == "target_loss" ? "Alternatives (same loss, same GPU policy, total):"
-                                      : "Alternatives (each held to the budget: its best loss within it, total):");
+    t.line(plan.goal == "target_loss"
+               ? "Alternatives (same loss, same GPU policy, total):"
+               : "Alternatives (each held to the budget: its best loss within it, total):");
   }
   for (const auto& a : plan.alternatives) {
-    t.line("  " + a.training.hardware_id + ": " + (plan.goal == "target_loss" ? "" : "loss " + short_number(a.loss) + ", ") +
-           human_energy_kwh(a.energy_kwh) + ", " + human_co2_kg(a.co2_kg) + ", " + planner::tier_name(a.tier) + ", " +
-           accelerator_noun(a.training.hardware_id, a.training.gpus) + ", " + human_days(a.training.wall_days));
+    t.line("  " + a.training.hardware_id + ": " +
+           (plan.goal == "target_loss" ? "" : "loss " + short_number(a.loss) + ", ") +
+           human_energy_kwh(a.energy_kwh) + ", " + human_co2_kg(a.co2_kg) + ", " +
+           planner::tier_name(a.tier) + ", " + accelerator_noun(a.training.hardware_id, a.training.gpus) +
+           ", " + human_days(a.training.wall_days));
   }
   const planner::Advice advice =
       planner::advise_plan(db, law, req, plan, optional_quantity(o.offset_price, "--offset-price"));
@@ -222,7 +245,8 @@ void run_plan(const PlanOptions& o) {
   add_advice_rows(t, advice);
   add_law(t, law);
   if (!o.emit_dir.empty()) {
-    const planner::Recipe recipe = emit_plan_folder(db, law, req, b, doc, o.emit_dir, o.force, {o.hardware_db, o.law});
+    const planner::Recipe recipe =
+        emit_plan_folder(db, law, req, b, doc, o.emit_dir, o.force, {o.hardware_db, o.law});
     Table rows("Training recipe for this plan (estimate):");
     add_recipe_rows(rows, recipe);
     rows.line("wrote " + folder_name(o.emit_dir) + "/config.json, megatron-args.txt and plan.json");
@@ -236,26 +260,37 @@ void run_plan(const PlanOptions& o) {
 
 void setup_plan(CLI::App& app) {
   auto o = std::make_shared<PlanOptions>();
-  auto* sub = app.add_subcommand("plan", "Least-energy model size and tokens for a target loss, or best loss for a budget");
+  auto* sub = app.add_subcommand(
+      "plan", "Least-energy model size and tokens for a target loss, or best loss for a budget");
   sub->add_option("--target-loss", o->target_loss, "the loss to reach (nats/token under the law)");
-  sub->add_option("--target-params", o->target_params, "target: the loss of a compute-optimal model of this size");
+  sub->add_option("--target-params", o->target_params,
+                  "target: the loss of a compute-optimal model of this size");
   sub->add_option("--budget-kwh", o->budget_kwh, "instead of a target: the lowest loss within this energy");
   sub->add_option("--budget-co2-kg", o->budget_co2, "instead of a target: the lowest loss within this CO2eq");
-  sub->add_option("--budget-flops", o->budget_flops, "instead of a target: the lowest loss within these FLOPs");
+  sub->add_option("--budget-flops", o->budget_flops,
+                  "instead of a target: the lowest loss within these FLOPs");
   add_law_option(*sub, o->law);
-  add_shared_option(*sub, "--hardware", o->hardware, "or a comma-separated list, or all")->capture_default_str();
+  add_shared_option(*sub, "--hardware", o->hardware, "or a comma-separated list, or all")
+      ->capture_default_str();
   add_shared_option(*sub, "--gpus", o->gpus, "default: the fewest whole nodes that meet the deadline");
-  sub->add_option("--deadline-days", o->deadline_days, "wall-clock limit: the fewest GPUs that meet it (default 30)");
+  sub->add_option("--deadline-days", o->deadline_days,
+                  "wall-clock limit: the fewest GPUs that meet it (default 30)");
   add_shared_option(*sub, "--region", o->region, "default: world 475 g/kWh");
   add_shared_option(*sub, "--carbon-intensity", o->carbon_intensity);
   add_shared_option(*sub, "--pue", o->pue);
   add_shared_option(*sub, "--power-w", o->power_w, "needed for parts with no published TDP");
   sub->add_option("--max-params", o->max_params, "largest model allowed");
-  sub->add_option("--unique-tokens", o->unique_tokens, "unique tokens available (repeats decay, Muennighoff et al.)");
-  sub->add_option("--inference-tokens", o->inference_tokens, "lifetime inference tokens to serve (2N FLOPs each)");
-  sub->add_option("--inference-hardware", o->inference_hardware, "accelerator that serves (default: the training one)");
-  sub->add_option("--experiment-overhead", o->experiment_overhead, "the whole project costs F x the final run");
-  sub->add_option("--minimize", o->minimize, "energy or co2")->check(CLI::IsMember({"energy", "co2"}))->capture_default_str();
+  sub->add_option("--unique-tokens", o->unique_tokens,
+                  "unique tokens available (repeats decay, Muennighoff et al.)");
+  sub->add_option("--inference-tokens", o->inference_tokens,
+                  "lifetime inference tokens to serve (2N FLOPs each)");
+  sub->add_option("--inference-hardware", o->inference_hardware,
+                  "accelerator that serves (default: the training one)");
+  sub->add_option("--experiment-overhead", o->experiment_overhead,
+                  "the whole project costs F x the final run");
+  sub->add_option("--minimize", o->minimize, "energy or co2")
+      ->check(CLI::IsMember({"energy", "co2"}))
+      ->capture_default_str();
   add_shared_option(*sub, "--offset-price", o->offset_price);
   add_emit_options(*sub, o->emit_dir, o->force);
   add_hardware_db_option(*sub, o->hardware_db);

@@ -78,7 +78,8 @@ void run_recipe(const RecipeOptions& o) {
           human_count(recipe.tokens) + " tokens, " + std::to_string(recipe.forecast.gpus) + " x " +
           recipe.forecast.hardware_id);
   add_recipe_rows(t, recipe);
-  if (!o.emit.empty()) t.line("wrote " + folder_name(o.emit) + "/config.json, megatron-args.txt and plan.json");
+  if (!o.emit.empty())
+    t.line("wrote " + folder_name(o.emit) + "/config.json, megatron-args.txt and plan.json");
   emit(o.json, doc, t.render());
 }
 
@@ -86,7 +87,8 @@ void run_recipe(const RecipeOptions& o) {
 
 void setup_recipe(CLI::App& app) {
   auto o = std::make_shared<RecipeOptions>();
-  auto* sub = app.add_subcommand("recipe", "Shape, batch, learning rate, schedule and layout for a sized run");
+  auto* sub =
+      app.add_subcommand("recipe", "Shape, batch, learning rate, schedule and layout for a sized run");
   sub->add_option("--params,-N", o->params, "model size (a shape is derived; see --layers etc.)");
   sub->add_option("--model", o->model, "a catalogue model's shape instead (see `scaleplan models`)");
   sub->add_option("--tokens,-D", o->tokens, "training tokens, e.g. 2T")->required();
@@ -102,7 +104,8 @@ void setup_recipe(CLI::App& app) {
   sub->add_flag("--tie-embeddings", o->tie_embeddings, "one matrix for the embedding and the output head");
   sub->add_option("--hyperparams", o->hyperparams, "learning-rate and batch preset")->capture_default_str();
   sub->add_option("--schedule", o->schedule, "multi-step, cosine or wsd")->capture_default_str();
-  sub->add_option("--global-batch-tokens", o->global_batch_tokens, "global batch in tokens instead of the law's");
+  sub->add_option("--global-batch-tokens", o->global_batch_tokens,
+                  "global batch in tokens instead of the law's");
   sub->add_option("--lr", o->lr, "peak learning rate instead of the law's");
   add_shared_option(*sub, "--mfu", o->mfu, "default: the accelerator's");
   add_shared_option(*sub, "--region", o->region);

@@ -9,9 +9,12 @@ namespace {
 
 const char* scope_name(hardware_db::GridScope s) {
   switch (s) {
-    case hardware_db::GridScope::kWorld: return "world";
-    case hardware_db::GridScope::kCountry: return "country";
-    case hardware_db::GridScope::kCloudRegion: return "cloud_region";
+    case hardware_db::GridScope::kWorld:
+      return "world";
+    case hardware_db::GridScope::kCountry:
+      return "country";
+    case hardware_db::GridScope::kCloudRegion:
+      return "cloud_region";
   }
   return "";
 }
@@ -20,8 +23,9 @@ void run_regions(const std::string& search, const std::string& db_path, bool jso
   const auto db = hardware_db::Database::load(db_path);
   const auto found = db.search_regions(search);
   if (found.empty()) {
-    throw InputError("--search: nothing matches '" + search +
-                     "'; expected whole words of a code, name, continent or provider, e.g. DE, germany, europe, aws");
+    throw InputError(
+        "--search: nothing matches '" + search +
+        "'; expected whole words of a code, name, continent or provider, e.g. DE, germany, europe, aws");
   }
   auto doc = new_document("regions");
   doc["regions"] = nlohmann::ordered_json::array();
@@ -57,10 +61,12 @@ void setup_regions(CLI::App& app) {
     bool json = false;
   };
   auto o = std::make_shared<Options>();
-  auto* sub = app.add_subcommand("regions", "Grid carbon intensity by country and cloud region, with sources");
-  sub->add_option("--search", o->search,
-                  "only regions with these whole words in their id, codes, name, common names, continent or provider "
-                  "(a word of 4+ letters may be a prefix: 'germ')");
+  auto* sub =
+      app.add_subcommand("regions", "Grid carbon intensity by country and cloud region, with sources");
+  sub->add_option(
+      "--search", o->search,
+      "only regions with these whole words in their id, codes, name, common names, continent or provider "
+      "(a word of 4+ letters may be a prefix: 'germ')");
   add_hardware_db_option(*sub, o->db);
   add_json_flag(*sub, o->json);
   sub->footer("Example:\n  scaleplan regions --search europe\n  scaleplan regions --search DE --json");

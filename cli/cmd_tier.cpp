@@ -25,8 +25,9 @@ void setup_tier(CLI::App& app) {
     doc["energy_kwh"] = kwh;
     doc["co2_kg"] = co2;
     doc["eps_tier"] = planner::tier_name(tier);
-    doc["thresholds"] = {{"low", {{"energy_kwh_below", planner::kLowMaxKwh}, {"co2_kg_below", planner::kLowMaxCo2Kg}}},
-                         {"high", {{"energy_kwh_above", planner::kHighMinKwh}, {"co2_kg_above", planner::kHighMinCo2Kg}}}};
+    doc["thresholds"] = {
+        {"low", {{"energy_kwh_below", planner::kLowMaxKwh}, {"co2_kg_below", planner::kLowMaxCo2Kg}}},
+        {"high", {{"energy_kwh_above", planner::kHighMinKwh}, {"co2_kg_above", planner::kHighMinCo2Kg}}}};
     doc["eps_measures"] = planner::eps_measures(tier);
     Table t(std::string("EPS tier: ") + planner::tier_name(tier));
     t.row("energy", human_energy_kwh(kwh), "Low < 0.1 kWh; High > 1,500 kWh");

@@ -1,7 +1,7 @@
 // scaleplan tokens: how many tokens for N parameters.
 #include "commands.h"
-#include "laws/allocation.h"
 #include "forecast_output.h"
+#include "laws/allocation.h"
 #include "output.h"
 #include "units.h"
 
@@ -22,8 +22,8 @@ void run_tokens(const TokensOptions& o) {
   const auto target = optional_quantity(o.target_loss, "--target-loss");
   const laws::Law law = law_for(o.law, false);
 
-  const double tokens = target ? laws::tokens_for_loss(law, params, *target)
-                               : laws::compute_optimal_tokens(law, params);
+  const double tokens =
+      target ? laws::tokens_for_loss(law, params, *target) : laws::compute_optimal_tokens(law, params);
   const double flops = laws::training_flops(params, tokens);
   const double loss = laws::loss(law, params, tokens);
   const double rule_tokens = laws::kRuleOfThumbTokensPerParam * params;
@@ -41,8 +41,7 @@ void run_tokens(const TokensOptions& o) {
                           {"tokens", rule_tokens},
                           {"source", "Hoffmann et al. 2022, Table 3"}};
 
-  Table t(target ? "Tokens for " + human_count(params) + " parameters to reach loss " +
-                       short_number(*target)
+  Table t(target ? "Tokens for " + human_count(params) + " parameters to reach loss " + short_number(*target)
                  : "Compute-optimal tokens for " + human_count(params) + " parameters");
   t.row("tokens", human_count(tokens), short_number(tokens / params) + " tokens/param");
   t.row("training FLOPs", short_number(flops), "C = 6ND");
@@ -65,7 +64,8 @@ void setup_tokens(CLI::App& app) {
   add_law_option(*sub, o->law);
   add_forecast_options(*sub, o->forecast, false);
   add_json_flag(*sub, o->json);
-  sub->footer("Example:\n  scaleplan tokens --params 7B\n  scaleplan tokens --params 70B --law hoffmann2022 --json");
+  sub->footer(
+      "Example:\n  scaleplan tokens --params 7B\n  scaleplan tokens --params 70B --law hoffmann2022 --json");
   sub->callback([o] { run_tokens(*o); });
 }
 

@@ -37,11 +37,11 @@ void add_output_option(CLI::App& sub, std::string& path, bool& given, const std:
 // --carbon-intensity, --pue, --power-w, --seq-len, --offset-price),
 // declared with one help text and its domain everywhere; `note` adds what
 // differs by command (the default).
-CLI::Option* add_shared_option(CLI::App& sub, const std::string& flag, std::string& value, const std::string& note = "");
+CLI::Option* add_shared_option(CLI::App& sub, const std::string& flag, std::string& value,
+                               const std::string& note = "");
 // The law named by --law, with the repetition decay when unique tokens are
 // given to a Chinchilla-form law.
 laws::Law law_for(const std::string& name, bool unique_tokens_given);
-std::optional<double> optional_quantity(const std::string& text,
-                                        const char* field);
+std::optional<double> optional_quantity(const std::string& text, const char* field);
 
 }  // namespace scaleplan::cli

@@ -20,7 +20,8 @@ void add_output_option(CLI::App& sub, std::string& path, bool& given, const std:
   sub.add_option("--output,-o", path, help)->each([&given](const std::string&) { given = true; });
 }
 
-CLI::Option* add_shared_option(CLI::App& sub, const std::string& flag, std::string& value, const std::string& note) {
+CLI::Option* add_shared_option(CLI::App& sub, const std::string& flag, std::string& value,
+                               const std::string& note) {
   static const std::pair<const char*, const char*> kHelp[] = {
       {"--hardware", "accelerator id or family name (see `scaleplan hardware list`)"},
       {"--gpus", "accelerator count"},
@@ -47,8 +48,7 @@ laws::Law law_for(const std::string& name, bool unique_tokens_given) {
   return unique_tokens_given ? laws::with_repetition_decay(law) : law;
 }
 
-std::optional<double> optional_quantity(const std::string& text,
-                                        const char* field) {
+std::optional<double> optional_quantity(const std::string& text, const char* field) {
   if (text.empty()) return std::nullopt;
   return parse_quantity(text, field);
 }

@@ -48,8 +48,9 @@ bool inside(const fs::path& input, const fs::path& folder) {
 
 }  // namespace
 
-void write_folder_atomically(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
-                             bool force, const std::vector<std::string>& inputs, const char* option) {
+void write_folder_atomically(const std::string& dir,
+                             const std::vector<std::pair<std::string, std::string>>& files, bool force,
+                             const std::vector<std::string>& inputs, const char* option) {
   auto fail = [&](const std::string& why) {
     throw InputError(std::string(option) + ": cannot write the folder '" + dir + "': " + why);
   };

@@ -14,7 +14,8 @@ namespace scaleplan::cli {
 // replaces it, but never one holding any of `inputs`), a parent that does
 // not exist, or one that cannot be written. Throws InputError naming
 // `option` and the path; on failure nothing new is left behind.
-void write_folder_atomically(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
-                             bool force, const std::vector<std::string>& inputs, const char* option);
+void write_folder_atomically(const std::string& dir,
+                             const std::vector<std::pair<std::string, std::string>>& files, bool force,
+                             const std::vector<std::string>& inputs, const char* option);
 
 }  // namespace scaleplan::cli

@@ -42,7 +42,8 @@ std::string isoflop_human(const laws::IsoflopResult& fit, const laws::RunsData& 
   t.line("budgets: " + std::to_string(fit.budgets.size()) + " found, " + std::to_string(fit.budgets_used) +
          " used (parabola in ln N around each budget's lowest loss)");
   for (const laws::BudgetFit& b : fit.budgets) {
-    std::string s = "  C " + sig(b.flops, 4) + ": " + std::to_string(b.points) + (b.points == 1 ? " point" : " points");
+    std::string s =
+        "  C " + sig(b.flops, 4) + ": " + std::to_string(b.points) + (b.points == 1 ? " point" : " points");
     if (b.used) {
       s += ", N* " + human_count(b.params_opt) +
            (std::isfinite(b.params_ci_low)
@@ -54,9 +55,10 @@ std::string isoflop_human(const laws::IsoflopResult& fit, const laws::RunsData& 
     }
     t.line(s);
   }
-  t.line("points: " + std::to_string(data.points_read) + " read, " + std::to_string(data.runs.size()) + " used" +
-         (data.params_from_flops ? " (params = FLOPs / (k D), k = " + sig(fit.flops_per_token, 3) + ")" : "") +
-         (data.tokens_from_flops ? " (tokens = FLOPs / (k N), k = " + sig(fit.flops_per_token, 3) + ")" : ""));
+  t.line(
+      "points: " + std::to_string(data.points_read) + " read, " + std::to_string(data.runs.size()) + " used" +
+      (data.params_from_flops ? " (params = FLOPs / (k D), k = " + sig(fit.flops_per_token, 3) + ")" : "") +
+      (data.tokens_from_flops ? " (tokens = FLOPs / (k N), k = " + sig(fit.flops_per_token, 3) + ")" : ""));
   t.line("RMS scatter of ln N* about the power law: " + sig(fit.rmse_log_params, 3));
   if (fit.bootstrap_resamples > 0) {
     t.line("bootstrap: " + std::to_string(fit.bootstrap_resamples) + " resamples of each budget's points (" +
@@ -129,7 +131,8 @@ std::string side_by_side(const std::string& title, const std::vector<GroupColumn
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += "  " + line + "\n";
   }
-  for (size_t g = 0; g < groups.size(); ++g) out += "  G" + std::to_string(g + 1) + ": " + groups[g].label + "\n";
+  for (size_t g = 0; g < groups.size(); ++g)
+    out += "  G" + std::to_string(g + 1) + ": " + groups[g].label + "\n";
   return out;
 }
 

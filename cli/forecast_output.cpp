@@ -55,8 +55,8 @@ void add_forecast_rows(Table& t, const planner::Forecast& f) {
         "range " + human_range(human_hours(f.gpu_hours_range.low), human_hours(f.gpu_hours_range.high)));
   t.row("wall clock", human_days(f.wall_days), "on " + accelerators);
   t.row("energy", human_energy_kwh(f.energy_kwh),
-        "range " + human_range(human_energy_kwh(f.energy_range.low), human_energy_kwh(f.energy_range.high)) + ", " +
-            planner::accounting_name(f.accounting) + " accounting, PUE " + short_number(f.pue));
+        "range " + human_range(human_energy_kwh(f.energy_range.low), human_energy_kwh(f.energy_range.high)) +
+            ", " + planner::accounting_name(f.accounting) + " accounting, PUE " + short_number(f.pue));
   t.row("CO2eq operational", human_co2_kg(f.co2_operational_kg),
         short_number(f.gco2_per_kwh) + " g/kWh (" + f.grid_id + ")");
   t.row("CO2eq embodied", human_co2_kg(f.co2_embodied_kg), "manufacturing, amortised");
@@ -64,9 +64,9 @@ void add_forecast_rows(Table& t, const planner::Forecast& f) {
         "range " + human_range(human_co2_kg(f.co2_range.low), human_co2_kg(f.co2_range.high)) + "; ~" +
             human_count(f.car_km) + " km by car");
   t.row("EPS tier", planner::tier_name(f.tier),
-        human_energy_kwh(f.energy_kwh) + (f.energy_kwh > planner::kHighMinKwh ? " > " : " <= ") + "1,500 kWh, " +
-            human_co2_kg(tier_co2) + (tier_co2 > planner::kHighMinCo2Kg ? " > " : " <= ") + "500 kg" +
-            (f.tier_operational_only ? " (operational)" : " (total)"));
+        human_energy_kwh(f.energy_kwh) + (f.energy_kwh > planner::kHighMinKwh ? " > " : " <= ") +
+            "1,500 kWh, " + human_co2_kg(tier_co2) + (tier_co2 > planner::kHighMinCo2Kg ? " > " : " <= ") +
+            "500 kg" + (f.tier_operational_only ? " (operational)" : " (total)"));
   std::string measures;
   for (const auto& m : planner::eps_measures(f.tier)) measures += (measures.empty() ? "" : "; ") + m;
   t.line("EPS measures for this tier: " + measures);
@@ -115,9 +115,9 @@ void add_advice_rows(Table& t, const planner::Advice& a) {
                " saved (estimates; scope: " + a.scope + "):");
         saving_heading = true;
       }
-      std::string line = "  - " + r.title + ": " + human_energy_kwh(r.energy_kwh) + ", " + human_co2_kg(r.co2_kg) +
-                         ", " + planner::tier_name(r.tier) + " (energy " + pct(r.energy_saving_pct) + ", CO2 " +
-                         pct(r.co2_saving_pct);
+      std::string line = "  - " + r.title + ": " + human_energy_kwh(r.energy_kwh) + ", " +
+                         human_co2_kg(r.co2_kg) + ", " + planner::tier_name(r.tier) + " (energy " +
+                         pct(r.energy_saving_pct) + ", CO2 " + pct(r.co2_saving_pct);
       if (r.gpus) line += "; " + plural(*r.gpus, "GPU", "GPUs");
       if (r.wall_days) line += ", " + human_days(*r.wall_days);
       t.line(line + ")");
@@ -150,7 +150,8 @@ void add_forecast_options(CLI::App& sub, ForecastFlags& f, bool hardware_require
   add_shared_option(sub, "--gpus", f.gpus, "default: the fewest that hold the training state");
   add_shared_option(sub, "--mfu", f.mfu, "default: the best layout's, billed hours");
   add_shared_option(sub, "--seq-len", f.seq_len, "for the layout model, default 4096");
-  sub.add_option("--network-gbps", f.network_gbps, "scale-out bandwidth per accelerator in Gbit/s, for the layout model");
+  sub.add_option("--network-gbps", f.network_gbps,
+                 "scale-out bandwidth per accelerator in Gbit/s, for the layout model");
   sub.add_option("--gpu-hours", f.gpu_hours, "measured GPU-hours of a finished run");
   add_shared_option(sub, "--power-w", f.power_w);
   add_shared_option(sub, "--region", f.region);
@@ -170,12 +171,19 @@ void add_optional_forecast(const ForecastFlags& flags, double params, double tok
   if (flags.hardware.empty()) {
     // Without an accelerator there is no forecast for these to change.
     const std::pair<const char*, const std::string*> needs_hardware[] = {
-        {"--gpus", &flags.gpus},         {"--mfu", &flags.mfu},   {"--gpu-hours", &flags.gpu_hours},
-        {"--power-w", &flags.power_w},   {"--region", &flags.region},
-        {"--carbon-intensity", &flags.carbon_intensity}, {"--pue", &flags.pue},
-        {"--seq-len", &flags.seq_len},   {"--network-gbps", &flags.network_gbps}};
+        {"--gpus", &flags.gpus},
+        {"--mfu", &flags.mfu},
+        {"--gpu-hours", &flags.gpu_hours},
+        {"--power-w", &flags.power_w},
+        {"--region", &flags.region},
+        {"--carbon-intensity", &flags.carbon_intensity},
+        {"--pue", &flags.pue},
+        {"--seq-len", &flags.seq_len},
+        {"--network-gbps", &flags.network_gbps}};
     for (const auto& [flag, value] : needs_hardware) {
-      if (!value->empty()) throw InputError(std::string(flag) + " needs --hardware (it only changes the forecast on an accelerator)");
+      if (!value->empty())
+        throw InputError(std::string(flag) +
+                         " needs --hardware (it only changes the forecast on an accelerator)");
     }
     return;
   }
@@ -201,7 +209,8 @@ planner::Forecast checked_forecast(const hardware_db::Database& db, const planne
       const int need = planner::min_gpus_for_training(in.params, *acc.memory_gb);
       if (*in.gpus < need) {
         throw InputError("--gpus: " + flags.gpus + " x " + acc.id + " cannot hold the training state of " +
-                         human_count(in.params) + " parameters (16 bytes/param + activations); expected at least " +
+                         human_count(in.params) +
+                         " parameters (16 bytes/param + activations); expected at least " +
                          std::to_string(need));
       }
     }

@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   const int code = scaleplan::cli::run(args, std::cout, std::cerr);
   // run() flushed std::cout; this catches what stdio still holds.
   if (std::fflush(stdout) != 0 && code == 0) {
-    std::cerr << "scaleplan: error: cannot write the result to standard output: " << std::strerror(errno) << "\n";
+    std::cerr << "scaleplan: error: cannot write the result to standard output: " << std::strerror(errno)
+              << "\n";
     return 1;
   }
   return code;

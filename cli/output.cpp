@@ -65,7 +65,8 @@ namespace {
 // The inputs a command reads without naming them: the database file that
 // SCALEPLAN_HARDWARE_DB points at is read by every command that loads one.
 std::vector<std::string> with_implicit_inputs(std::vector<std::string> inputs) {
-  if (const char* env = std::getenv("SCALEPLAN_HARDWARE_DB"); env != nullptr && *env != '\0') inputs.emplace_back(env);
+  if (const char* env = std::getenv("SCALEPLAN_HARDWARE_DB"); env != nullptr && *env != '\0')
+    inputs.emplace_back(env);
   return inputs;
 }
 
@@ -76,12 +77,14 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
   auto fail = [&](const std::string& why) {
     throw InputError(std::string(option) + ": cannot write '" + path + "': " + why);
   };
-  if (path.empty()) throw InputError(std::string(option) + ": the path is empty; expected a file name such as out.json");
+  if (path.empty())
+    throw InputError(std::string(option) + ": the path is empty; expected a file name such as out.json");
   struct stat st {};
   // stat follows a symlink: what matters is what the write would replace.
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) fail("it is a directory; expected a regular file or a new path");
-    if (!S_ISREG(st.st_mode)) fail("it is not a regular file (a device, FIFO or socket); expected a regular file or a new path");
+    if (!S_ISREG(st.st_mode))
+      fail("it is not a regular file (a device, FIFO or socket); expected a regular file or a new path");
   }
   std::error_code ec;
   for (const std::string& in : with_implicit_inputs(inputs)) {

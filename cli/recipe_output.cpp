@@ -29,32 +29,37 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
   const auto& s = r.shape;
   const auto& l = r.layout;
   t.row("shape", std::to_string(s.layers) + " x " + std::to_string(s.hidden),
-        std::to_string(s.heads) + " heads (" + std::to_string(s.kv_heads) + " K/V), MLP " + std::to_string(s.ffn) +
-            ", vocab " + std::to_string(s.vocab) + (s.tied_embeddings ? " tied" : "") + ", " + human_count(s.params) +
-            " params" + (r.shape_derived ? " (shape rule)" : " (" + s.id + ")"));
+        std::to_string(s.heads) + " heads (" + std::to_string(s.kv_heads) + " K/V), MLP " +
+            std::to_string(s.ffn) + ", vocab " + std::to_string(s.vocab) +
+            (s.tied_embeddings ? " tied" : "") + ", " + human_count(s.params) + " params" +
+            (r.shape_derived ? " (shape rule)" : " (" + s.id + ")"));
   t.row("sequence", std::to_string(r.seq_len) + " tokens", "");
   t.row("global batch", human_count(r.global_batch_tokens) + " tokens",
         std::to_string(l.global_batch_sequences) + " sequences; " +
             (r.batch_given ? "given" : r.law.name + " law " + human_count(r.hyperparams.batch_tokens)) +
             " at C = M D = " + sci(r.hyperparams.compute_flops));
-  t.row("layout", "TP " + std::to_string(l.tensor_parallel) + " x PP " + std::to_string(l.pipeline_parallel) +
-                      " x DP " + std::to_string(l.data_parallel),
+  t.row("layout",
+        "TP " + std::to_string(l.tensor_parallel) + " x PP " + std::to_string(l.pipeline_parallel) +
+            " x DP " + std::to_string(l.data_parallel),
         "micro-batch " + std::to_string(l.micro_batch) + " x " + std::to_string(l.grad_accumulation) +
-            " accumulation" + (l.virtual_stages > 1 ? ", " + std::to_string(l.virtual_stages) + " virtual stages" : "") +
+            " accumulation" +
+            (l.virtual_stages > 1 ? ", " + std::to_string(l.virtual_stages) + " virtual stages" : "") +
             ", recompute " + planner::recompute_name(l.recompute) +
-            (l.sequence_parallel ? ", sequence parallel" : "") + ", ZeRO-1, " + short_number(l.memory_gb_per_gpu) +
-            " of " + short_number(l.memory_capacity_gb) + " GB per GPU");
+            (l.sequence_parallel ? ", sequence parallel" : "") + ", ZeRO-1, " +
+            short_number(l.memory_gb_per_gpu) + " of " + short_number(l.memory_capacity_gb) + " GB per GPU");
   t.row("steps", human_count(static_cast<double>(r.steps)),
-        std::to_string(r.schedule.warmup_steps) + " warmup; " + human_count(r.trained_tokens) + " tokens trained");
+        std::to_string(r.schedule.warmup_steps) + " warmup; " + human_count(r.trained_tokens) +
+            " tokens trained");
   t.row("learning rate", lr_text(r.peak_lr) + " -> " + lr_text(r.final_lr),
-        std::string(planner::schedule_name(r.schedule.kind)) + (r.lr_given ? ", peak given" : ", peak from " + r.law.name));
-  t.row("optimizer", "AdamW", "beta " + short_number(r.law.adam_beta1) + "/" + short_number(r.law.adam_beta2) +
-                                   ", weight decay " + short_number(r.law.weight_decay) + ", clip " +
-                                   short_number(r.law.grad_clip));
+        std::string(planner::schedule_name(r.schedule.kind)) +
+            (r.lr_given ? ", peak given" : ", peak from " + r.law.name));
+  t.row("optimizer", "AdamW",
+        "beta " + short_number(r.law.adam_beta1) + "/" + short_number(r.law.adam_beta2) + ", weight decay " +
+            short_number(r.law.weight_decay) + ", clip " + short_number(r.law.grad_clip));
   t.row("precision", r.precision, "fp32 master weights and Adam moments");
   t.row("throughput", human_count(r.tokens_per_s) + " tokens/s",
-        "billed MFU " + short_number(r.forecast.mfu) + " (steady state x goodput) on " + std::to_string(r.forecast.gpus) + " x " +
-            r.forecast.hardware_id);
+        "billed MFU " + short_number(r.forecast.mfu) + " (steady state x goodput) on " +
+            std::to_string(r.forecast.gpus) + " x " + r.forecast.hardware_id);
   t.row("wall clock", human_days(r.forecast.wall_days), human_hours(r.forecast.gpu_hours));
   t.row("energy", human_energy_kwh(r.forecast.energy_kwh),
         human_co2_kg(r.forecast.co2_kg) + " CO2eq, EPS " + planner::tier_name(r.forecast.tier));

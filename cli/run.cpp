@@ -4,8 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <sstream>
 
@@ -37,12 +37,12 @@ std::string flag_for(std::string field) {
 
 using Setup = void (*)(CLI::App&);
 constexpr std::pair<const char*, Setup> kCommands[] = {
-    {"plan", setup_plan},         {"tokens", setup_tokens},     {"loss", setup_loss},
-    {"allocate", setup_allocate}, {"laws", setup_laws},         {"fit", setup_fit},
-    {"forecast", setup_forecast}, {"hardware", setup_hardware}, {"regions", setup_regions},
+    {"plan", setup_plan},         {"tokens", setup_tokens},       {"loss", setup_loss},
+    {"allocate", setup_allocate}, {"laws", setup_laws},           {"fit", setup_fit},
+    {"forecast", setup_forecast}, {"hardware", setup_hardware},   {"regions", setup_regions},
     {"tier", setup_tier},         {"calibrate", setup_calibrate}, {"finetune", setup_finetune},
-    {"models", setup_models},     {"recipe", setup_recipe},
-    {"layout", setup_layout},     {"serve", setup_serve},
+    {"models", setup_models},     {"recipe", setup_recipe},       {"layout", setup_layout},
+    {"serve", setup_serve},
 };
 
 // Registers `only` when it names a command (in-process callers build an App
@@ -132,8 +132,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (!out) {
     const int e = errno;
     out.clear();
-    return fail(err, 1, std::string("cannot write the result to standard output: ") +
-                            (e != 0 ? std::strerror(e) : "the disk is full or the reader has gone"));
+    return fail(err, 1,
+                std::string("cannot write the result to standard output: ") +
+                    (e != 0 ? std::strerror(e) : "the disk is full or the reader has gone"));
   }
   return code;
 }
@@ -144,7 +145,8 @@ std::vector<std::string> to_args(const std::string& command, const nlohmann::jso
   std::vector<std::string> args = {command};
   args.insert(args.end(), positional.begin(), positional.end());
   for (const auto& [key, value] : options.items()) {
-    if (key.empty() || key[0] == '-') throw RequestError("'" + key + "': expected an option name such as target_loss");
+    if (key.empty() || key[0] == '-')
+      throw RequestError("'" + key + "': expected an option name such as target_loss");
     std::string flag = "--" + key;
     for (char& c : flag) c = c == '_' ? '-' : c;
     if (value.is_null() || (value.is_boolean() && !value.get<bool>())) continue;
@@ -167,7 +169,8 @@ nlohmann::ordered_json call(const std::string& command, const nlohmann::json& op
     code = run(args, out, err);
   }
   std::string message = err.str();
-  if (const std::string prefix = "scaleplan: error: "; message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+  if (const std::string prefix = "scaleplan: error: "; message.rfind(prefix, 0) == 0)
+    message.erase(0, prefix.size());
   while (!message.empty() && message.back() == '\n') message.pop_back();
   if (code == 1) throw RequestError(message);
   if (code != 0) throw std::runtime_error(message.empty() ? "internal error" : message);

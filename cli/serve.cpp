@@ -25,15 +25,15 @@ namespace {
 using nlohmann::json;
 
 // Commands that compute from a body, and listings read with GET.
-constexpr std::array<std::string_view, 9> kPostCommands = {"plan",     "forecast", "tokens", "loss", "allocate",
-                                                          "finetune", "layout",   "recipe", "tier"};
+constexpr std::array<std::string_view, 9> kPostCommands = {
+    "plan", "forecast", "tokens", "loss", "allocate", "finetune", "layout", "recipe", "tier"};
 constexpr std::array<std::string_view, 4> kGetCommands = {"laws", "hardware", "regions", "models"};
 
 // Options that write files, read a file the request names, or print help
 // instead of a document. The server answers documents and touches no file
 // a request chooses.
-constexpr std::array<std::string_view, 9> kRefusedOptions = {"emit",    "force", "output", "o",   "hardware-db",
-                                                            "plan",    "help",  "h",      "version"};
+constexpr std::array<std::string_view, 9> kRefusedOptions = {
+    "emit", "force", "output", "o", "hardware-db", "plan", "help", "h", "version"};
 
 // Deeper bodies are no option set: refusing them early keeps every later
 // recursion (parsing, printing a value back) shallow.
@@ -70,7 +70,8 @@ std::string shown(std::string_view text) {
 json parse_body(const std::string& body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
   const json::parser_callback_t depth_guard = [](int depth, json::parse_event_t, json&) {
-    if (depth > kMaxBodyDepth) throw BadRequest("body: nested deeper than " + std::to_string(kMaxBodyDepth) + " levels");
+    if (depth > kMaxBodyDepth)
+      throw BadRequest("body: nested deeper than " + std::to_string(kMaxBodyDepth) + " levels");
     return true;
   };
   json doc;
@@ -79,7 +80,8 @@ json parse_body(const std::string& body) {
   } catch (const json::exception& e) {
     throw BadRequest(std::string("body: expected a JSON object of options, ") + e.what());
   }
-  if (!doc.is_object()) throw BadRequest("body: expected a JSON object of options such as {\"target_params\": \"7B\"}");
+  if (!doc.is_object())
+    throw BadRequest("body: expected a JSON object of options such as {\"target_params\": \"7B\"}");
   return doc;
 }
 
@@ -103,7 +105,8 @@ std::string option_name(const std::string& key) {
                      flag.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
   if (!plain) throw BadRequest(shown(key) + ": expected an option name such as target_params");
   if (contains(kRefusedOptions, flag))
-    throw BadRequest(key + ": not available over HTTP (it reads or writes files on the server, or prints help)");
+    throw BadRequest(key +
+                     ": not available over HTTP (it reads or writes files on the server, or prints help)");
   return flag;
 }
 
@@ -176,7 +179,8 @@ HttpAnswer run_command(const std::string& command, json options, const std::vect
 HttpAnswer api(const HttpRequest& request, const std::string& command) {
   const bool is_post = contains(kPostCommands, command);
   const bool is_get = contains(kGetCommands, command);
-  if (!is_post && !is_get) return error_answer(404, "no route " + shown(request.path) + " (see GET / for the API)");
+  if (!is_post && !is_get)
+    return error_answer(404, "no route " + shown(request.path) + " (see GET / for the API)");
   const bool get = request.method == "GET" || request.method == "HEAD";
   if (is_post && request.method != "POST") {
     auto a = error_answer(405, request.path + " takes POST with a JSON object of options");
@@ -191,8 +195,8 @@ HttpAnswer api(const HttpRequest& request, const std::string& command) {
   if (is_post) return run_command(command, parse_body(request.body), {});
   json options = json::object();
   for (const auto& [key, value] : request.query) options[key] = value;
-  return run_command(command, std::move(options), command == "hardware" ? std::vector<std::string>{"list"}
-                                                                        : std::vector<std::string>{});
+  return run_command(command, std::move(options),
+                     command == "hardware" ? std::vector<std::string>{"list"} : std::vector<std::string>{});
 }
 
 }  // namespace
@@ -261,8 +265,8 @@ Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->port = options.port == 0 ? http.bind_to_any_port(options.host)
                                   : (http.bind_to_port(options.host, options.port) ? options.port : -1);
   if (impl_->port < 0)
-    throw std::runtime_error("--host/--port: cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                             " (in use, or not an address of this machine)");
+    throw std::runtime_error("--host/--port: cannot listen on " + options.host + ":" +
+                             std::to_string(options.port) + " (in use, or not an address of this machine)");
 }
 
 Server::~Server() = default;

@@ -16,12 +16,12 @@
 namespace scaleplan::cli {
 
 struct ServeOptions {
-  std::string host = "127.0.0.1";  // loopback unless the user says otherwise
-  int port = 8080;                 // 0: any free port
+  std::string host = "127.0.0.1";     // loopback unless the user says otherwise
+  int port = 8080;                    // 0: any free port
   size_t max_body_bytes = 64 * 1024;  // larger bodies are answered 413
-  int read_timeout_s = 5;          // a client that sends nothing for this long is dropped
+  int read_timeout_s = 5;             // a client that sends nothing for this long is dropped
   int write_timeout_s = 5;
-  int keep_alive_timeout_s = 5;    // an idle kept-alive connection closes after this
+  int keep_alive_timeout_s = 5;  // an idle kept-alive connection closes after this
 };
 
 // One request, as the router sees it: no sockets, so tests can call it.

@@ -9,10 +9,8 @@ namespace scaleplan::cli {
 
 namespace {
 
-[[noreturn]] void bad(std::string_view field, std::string_view text,
-                      std::string_view why) {
-  throw InputError(std::string(field) + ": '" + std::string(text) + "' " +
-                   std::string(why) +
+[[noreturn]] void bad(std::string_view field, std::string_view text, std::string_view why) {
+  throw InputError(std::string(field) + ": '" + std::string(text) + "' " + std::string(why) +
                    "; expected a positive number such as 7B, 1.4T, 70M, "
                    "125k or 5.76e23");
 }

@@ -4,12 +4,11 @@
 
 #include <stdexcept>
 
-#include "errors.h"
 #include <string>
 #include <string_view>
+#include "errors.h"
 
 namespace scaleplan::cli {
-
 
 // Parses a positive finite quantity with an optional suffix k/K (1e3),
 // M (1e6), B or G (1e9), T (1e12), P (1e15). Underscores may separate

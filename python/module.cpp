@@ -115,7 +115,8 @@ double parse_quantity(const std::string& text, const std::string& field) {
 void check_positive(const char* field, const double* x, py::ssize_t n) {
   for (py::ssize_t i = 0; i < n; ++i) {
     if (!(std::isfinite(x[i]) && x[i] > 0)) {
-      throw py::value_error(std::string(field) + "[" + std::to_string(i) + "]: " + py::repr(py::float_(x[i])).cast<std::string>() +
+      throw py::value_error(std::string(field) + "[" + std::to_string(i) +
+                            "]: " + py::repr(py::float_(x[i])).cast<std::string>() +
                             " is not a positive finite number; expected parameters or tokens such as 7e9");
     }
   }
@@ -159,12 +160,14 @@ Array loss_array(const Array& params, const Array& tokens, const std::string& la
 
 PYBIND11_MODULE(_scaleplan, m) {
   m.doc() = "The scaleplan command line as functions (use the `scaleplan` package, not this module).";
-  m.def("call", &call, py::arg("command"), py::arg("options"), py::arg("positional") = std::vector<std::string>{},
+  m.def("call", &call, py::arg("command"), py::arg("options"),
+        py::arg("positional") = std::vector<std::string>{},
         "Runs `scaleplan COMMAND --json` with options named as on the command line; returns the document.\n"
         "Raises ValueError with the CLI's one-line message on bad input, RuntimeError on an internal error.");
   m.def("loss_array", &loss_array, py::arg("params"), py::arg("tokens"), py::arg("law") = "",
         py::arg("unique_tokens") = py::none(),
-        "L(N, D[, U]) element-wise over equal-length 1-D float64 arrays, the law (default: the CLI's)\nresolved once.");
+        "L(N, D[, U]) element-wise over equal-length 1-D float64 arrays, the law (default: the "
+        "CLI's)\nresolved once.");
   m.def("parse_quantity", &parse_quantity, py::arg("text"), py::arg("field"),
         "A human number ('7B', '1.4T', '5.76e23') as the CLI reads it.");
   m.def("usage", &usage, py::arg("command"), "The command's --help text.");

@@ -22,12 +22,9 @@ std::string test_data_path(const std::string& relative) {
   return p.string();
 }
 
-int RunResult::err_lines() const {
-  return static_cast<int>(std::count(err.begin(), err.end(), '\n'));
-}
+int RunResult::err_lines() const { return static_cast<int>(std::count(err.begin(), err.end(), '\n')); }
 
-RunResult run_scaleplan(const std::vector<std::string>& args,
-                        const std::vector<std::string>& env) {
+RunResult run_scaleplan(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   return run_scaleplan_to(args, "", env);
 }
 
@@ -111,8 +108,7 @@ void check_refusals(const std::vector<Refusal>& cases) {
 std::filesystem::path temp_dir(const std::string& tag) {
   static std::atomic<int> counter{0};
   auto p = std::filesystem::temp_directory_path() /
-           ("scaleplan-test-" + tag + "-" + std::to_string(getpid()) + "-" +
-            std::to_string(counter++));
+           ("scaleplan-test-" + tag + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p;

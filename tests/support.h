@@ -13,7 +13,6 @@ namespace scaleplan::testing {
 // The embedded database, loaded once.
 const hardware_db::Database& embedded_db();
 
-
 // tests/data/<relative>: public files vendored with their source
 // (tests/data/SOURCES.md), so every test runs in a plain clone.
 std::string test_data_path(const std::string& relative);
@@ -26,8 +25,7 @@ struct RunResult {
 
 // Runs the scaleplan binary with `args` (no shell), optional env overrides
 // "KEY=VALUE".
-RunResult run_scaleplan(const std::vector<std::string>& args,
-                        const std::vector<std::string>& env = {});
+RunResult run_scaleplan(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
 // The same with stdout sent to `stdout_path` (e.g. /dev/full); `out` stays empty.
 RunResult run_scaleplan_to(const std::vector<std::string>& args, const std::string& stdout_path,
@@ -46,4 +44,3 @@ void check_refusals(const std::vector<Refusal>& cases);
 std::filesystem::path temp_dir(const std::string& tag);
 
 }  // namespace scaleplan::testing
-

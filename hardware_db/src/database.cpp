@@ -147,10 +147,14 @@ GridRegion parse_grid(const Fields& f, const std::string& id) {
   GridRegion g;
   g.id = id;
   const std::string scope = f.text("scope", true);
-  if (scope == "world") g.scope = GridScope::kWorld;
-  else if (scope == "country") g.scope = GridScope::kCountry;
-  else if (scope == "cloud_region") g.scope = GridScope::kCloudRegion;
-  else f.fail("scope", "'" + scope + "' is not world, country or cloud_region");
+  if (scope == "world")
+    g.scope = GridScope::kWorld;
+  else if (scope == "country")
+    g.scope = GridScope::kCountry;
+  else if (scope == "cloud_region")
+    g.scope = GridScope::kCloudRegion;
+  else
+    f.fail("scope", "'" + scope + "' is not world, country or cloud_region");
   g.name = f.text("name", true);
   g.alpha2 = f.text("alpha2");
   g.alpha3 = f.text("alpha3");
@@ -244,7 +248,8 @@ Database Database::load(const std::string& path) {
 void Database::merge_file(const std::string& path) { merge_json(parse_file(path), path); }
 
 void Database::merge_json(const json& doc, const std::string& origin) {
-  if (!doc.is_object()) throw DataError(origin + ": expected a JSON object with accelerators, grids or pue lists");
+  if (!doc.is_object())
+    throw DataError(origin + ": expected a JSON object with accelerators, grids or pue lists");
   // All or nothing: a file that fails validation leaves the database as it was.
   auto next = std::make_shared<RawStore>(*raw_);
   merge_records(doc, origin, *next);
@@ -261,7 +266,8 @@ void Database::merge_records(const json& doc, const std::string& origin, RawStor
     any = true;
     if (!it->is_array()) throw DataError(origin + ": " + key + " is not a list");
     std::unordered_map<std::string, size_t> index;
-    for (size_t i = 0; i < target->size(); ++i) index[lower((*target)[i].record["id"].get<std::string>())] = i;
+    for (size_t i = 0; i < target->size(); ++i)
+      index[lower((*target)[i].record["id"].get<std::string>())] = i;
     // A file overrides earlier ones by id; twice in one file, which should win is a guess.
     std::unordered_map<std::string, size_t> in_this_file;
     for (size_t i = 0; i < it->size(); ++i) {
@@ -362,7 +368,8 @@ const Accelerator& Database::accelerator(const std::string& id, const char* fiel
   }
   std::vector<std::string> ids;
   for (const Accelerator& a : accelerators_) ids.push_back(a.id);
-  throw DataError(Field{field}, "'" + id + "' is not a known accelerator" + hint(id, ids, "scaleplan hardware list"));
+  throw DataError(Field{field},
+                  "'" + id + "' is not a known accelerator" + hint(id, ids, "scaleplan hardware list"));
 }
 
 const GridRegion& Database::region(const std::string& query) const {
@@ -389,7 +396,7 @@ const GridRegion& Database::region(const std::string& query) const {
 double ModelShape::linear_params() const {
   const double head_dim = static_cast<double>(hidden) / heads;
   const double attention = 2.0 * hidden * hidden + 2.0 * hidden * kv_heads * head_dim;  // q, o; k, v
-  const double mlp = (gated_mlp ? 3.0 : 2.0) * hidden * ffn * experts;  // per expert
+  const double mlp = (gated_mlp ? 3.0 : 2.0) * hidden * ffn * experts;                  // per expert
   return layers * (attention + mlp);
 }
 
@@ -432,8 +439,8 @@ std::vector<const GridRegion*> Database::search_regions(const std::string& text)
   const std::vector<std::string> want = words(text);
   std::vector<const GridRegion*> out;
   for (const GridRegion& g : grids_) {
-    std::string all = g.id + " " + g.alpha2 + " " + g.alpha3 + " " + g.name + " " + g.provider + " " + g.region + " " +
-                      g.continent;
+    std::string all = g.id + " " + g.alpha2 + " " + g.alpha3 + " " + g.name + " " + g.provider + " " +
+                      g.region + " " + g.continent;
     for (const std::string& a : g.aliases) all += " " + a;
     const std::vector<std::string> hay = words(all);
     bool every = true;

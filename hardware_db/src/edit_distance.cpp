@@ -44,7 +44,8 @@ std::vector<std::string> suggestions(const std::string& query, const std::vector
     const int d = edit_distance(query, c);
     if (d <= limit) scored.emplace_back(d, c);
   }
-  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<std::string> out;
   for (const auto& [d, c] : scored) {
     if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);

@@ -25,8 +25,7 @@ bool closed_form(const Law& law) { return law.form == Form::kChinchilla; }
 // An IsoFLOP law is its own frontier: N*(C) = a C^b, D*(C) = C/(k N*(C)).
 Allocation on_frontier(const Law& law, double flops) {
   const double params = law.n_coef * std::pow(flops, law.n_exponent);
-  return {params, flops / (law.flops_per_token * params), flops,
-          law.E + law.A * std::pow(flops, -law.alpha)};
+  return {params, flops / (law.flops_per_token * params), flops, law.E + law.A * std::pow(flops, -law.alpha)};
 }
 
 [[noreturn]] void needs_parametric(const Law& law, const std::string& what) {
@@ -35,16 +34,13 @@ Allocation on_frontier(const Law& law, double flops) {
                  "(a preset or `fit --method parametric`)");
 }
 
-Allocation make(const Law& law, double params, double tokens,
-                std::optional<double> unique) {
-  return {params, tokens, training_flops(params, tokens),
-          loss(law, params, tokens, unique)};
+Allocation make(const Law& law, double params, double tokens, std::optional<double> unique) {
+  return {params, tokens, training_flops(params, tokens), loss(law, params, tokens, unique)};
 }
 
 }  // namespace
 
-Allocation compute_optimal(const Law& law, double flops,
-                           std::optional<double> unique_tokens) {
+Allocation compute_optimal(const Law& law, double flops, std::optional<double> unique_tokens) {
   if (law.form == Form::kIsoflop) return on_frontier(law, flops);
   if (closed_form(law)) {
     const double g = allocation_constant(law);
@@ -56,10 +52,7 @@ Allocation compute_optimal(const Law& law, double flops,
   // D = C/(6N) >= 1 bounds N above by C/6.
   const double log_c6 = std::log(flops / 6.0);
   const double log_n = detail::minimize(
-      [&](double x) {
-        return loss(law, std::exp(x), std::exp(log_c6 - x), unique_tokens);
-      },
-      kLogMin, log_c6);
+      [&](double x) { return loss(law, std::exp(x), std::exp(log_c6 - x), unique_tokens); }, kLogMin, log_c6);
   return make(law, std::exp(log_n), std::exp(log_c6 - log_n), unique_tokens);
 }
 
@@ -78,10 +71,8 @@ double compute_optimal_tokens(const Law& law, double params) {
   // N_opt(C) increases with C: find the C whose optimum is `params`.
   const double log_n = std::log(params);
   const double log_c6 = detail::solve_increasing(
-      [&](double x) {
-        return std::log(compute_optimal(law, 6.0 * std::exp(x)).params) - log_n;
-      },
-      log_n, log_n + kLogMax);
+      [&](double x) { return std::log(compute_optimal(law, 6.0 * std::exp(x)).params) - log_n; }, log_n,
+      log_n + kLogMax);
   return std::exp(log_c6) / params;
 }
 
@@ -90,34 +81,31 @@ double tokens_for_loss(const Law& law, double params, double target_loss,
   if (law.form == Form::kIsoflop) needs_parametric(law, "tokens for a target loss at a given size");
   const double floor = loss_floor(law, params, unique_tokens);
   if (!(target_loss > floor)) {
-    throw LawError("target loss " + num(target_loss) +
-                   " is at or below the floor of " + num(floor) + " that " +
-                   num(params) + " parameters approach with unlimited tokens "
-                   "under " + law.name + "; expected a target above " +
-                   num(floor));
+    throw LawError("target loss " + num(target_loss) + " is at or below the floor of " + num(floor) +
+                   " that " + num(params) +
+                   " parameters approach with unlimited tokens "
+                   "under " +
+                   law.name + "; expected a target above " + num(floor));
   }
   if (closed_form(law)) {
     return std::pow(law.B / (target_loss - floor), 1.0 / law.beta);
   }
   // Loss falls with D: solve loss(D) = target on log D.
-  auto excess = [&](double x) {
-    return target_loss - loss(law, params, std::exp(x), unique_tokens);
-  };
+  auto excess = [&](double x) { return target_loss - loss(law, params, std::exp(x), unique_tokens); };
   if (excess(kLogMin) >= 0) return 1.0;
   if (excess(kLogMax) < 0) {
-    throw LawError("target loss " + num(target_loss) + " needs more than 1e40 "
-                   "tokens at " + num(params) + " parameters under " +
-                   law.name);
+    throw LawError("target loss " + num(target_loss) +
+                   " needs more than 1e40 "
+                   "tokens at " +
+                   num(params) + " parameters under " + law.name);
   }
   return std::exp(detail::solve_increasing(excess, kLogMin, kLogMax));
 }
 
-Allocation min_compute_for_loss(const Law& law, double target_loss,
-                                std::optional<double> unique_tokens) {
+Allocation min_compute_for_loss(const Law& law, double target_loss, std::optional<double> unique_tokens) {
   const double floor = irreducible_loss(law);
   if (!(target_loss > floor)) {
-    throw LawError("target loss " + num(target_loss) +
-                   " is at or below the irreducible loss " + num(floor) +
+    throw LawError("target loss " + num(target_loss) + " is at or below the irreducible loss " + num(floor) +
                    " of " + law.name + "; expected a target above it");
   }
   if (law.form == Form::kIsoflop) {
@@ -133,19 +121,15 @@ Allocation min_compute_for_loss(const Law& law, double target_loss,
   }
   // The smallest N that can reach the target at all, then the N above it
   // that minimises N * D(N).
-  auto floor_gap = [&](double x) {
-    return target_loss - loss_floor(law, std::exp(x), unique_tokens);
-  };
+  auto floor_gap = [&](double x) { return target_loss - loss_floor(law, std::exp(x), unique_tokens); };
   if (floor_gap(kLogMax) <= 0) {
-    throw LawError("target loss " + num(target_loss) + " is below what " +
-                   law.name + " reaches at any model size up to 1e40 "
+    throw LawError("target loss " + num(target_loss) + " is below what " + law.name +
+                   " reaches at any model size up to 1e40 "
                    "parameters with these unique tokens (floor " +
                    num(loss_floor(law, 1e40, unique_tokens)) + ")");
   }
-  const double log_n_min = floor_gap(kLogMin) > 0
-                               ? kLogMin
-                               : detail::solve_increasing(floor_gap, kLogMin,
-                                                          kLogMax);
+  const double log_n_min =
+      floor_gap(kLogMin) > 0 ? kLogMin : detail::solve_increasing(floor_gap, kLogMin, kLogMax);
   // Stay a hair above N_min, where D(N) diverges.
   const double lo = log_n_min + 1e-9 * (1 + std::fabs(log_n_min));
   const double hi = std::min(kLogMax, log_n_min + std::log(1e8));
@@ -157,16 +141,15 @@ Allocation min_compute_for_loss(const Law& law, double target_loss,
       },
       lo, hi);
   const double params = std::exp(log_n);
-  return make(law, params,
-              tokens_for_loss(law, params, target_loss, unique_tokens),
-              unique_tokens);
+  return make(law, params, tokens_for_loss(law, params, target_loss, unique_tokens), unique_tokens);
 }
 
 Allocation min_cost_for_loss(const Law& law, double target_loss, double extra_per_param,
                              std::optional<double> max_params, std::optional<double> unique_tokens) {
   if (law.form == Form::kIsoflop) {
     const Allocation a = min_compute_for_loss(law, target_loss, unique_tokens);
-    if (extra_per_param != 0) needs_parametric(law, "sizing for inference (a model smaller than compute-optimal)");
+    if (extra_per_param != 0)
+      needs_parametric(law, "sizing for inference (a model smaller than compute-optimal)");
     if (max_params && a.params > *max_params) {
       needs_parametric(law, "a size cap of " + num(*max_params) + " parameters, below the compute-optimal " +
                                 num(a.params) + " for this loss,");

@@ -84,13 +84,14 @@ int CsvTable::find_column(const std::vector<std::string>& names) const {
 
 double CsvTable::number(size_t row, int column) const {
   const std::string& cell = rows[row][column];
-  const std::string where = origin + ":" + std::to_string(line_numbers[row]) + ":" +
-                            std::to_string(column + 1) + ": ";
+  const std::string where =
+      origin + ":" + std::to_string(line_numbers[row]) + ":" + std::to_string(column + 1) + ": ";
   double value = 0;
   const char* b = cell.data();
   const char* e = b + cell.size();
   auto [ptr, ec] = std::from_chars(b, e, value);
-  if (cell.empty()) throw LawError(where + "empty cell in column '" + header[column] + "'; expected a number");
+  if (cell.empty())
+    throw LawError(where + "empty cell in column '" + header[column] + "'; expected a number");
   if (ec != std::errc() || ptr != e || !std::isfinite(value)) {
     throw LawError(where + "'" + cell.substr(0, 40) + "' in column '" + header[column] +
                    "' is not a finite number");
@@ -114,11 +115,13 @@ CsvTable parse_csv(const std::string& text, const std::string& origin) {
       ++line;
       continue;
     }
-    if (raw.find('\0') != std::string::npos) fail(origin, record_line, "binary data (a NUL byte); expected CSV text");
+    if (raw.find('\0') != std::string::npos)
+      fail(origin, record_line, "binary data (a NUL byte); expected CSV text");
     auto cells = split_record(text, pos, line, origin);
     if (t.header.empty()) {
       for (size_t i = 0; i < cells.size(); ++i) {
-        if (cells[i].empty()) fail(origin, record_line, "header column " + std::to_string(i + 1) + " has no name");
+        if (cells[i].empty())
+          fail(origin, record_line, "header column " + std::to_string(i + 1) + " has no name");
         for (size_t j = 0; j < i; ++j) {
           if (normalize(cells[j]) == normalize(cells[i])) {
             fail(origin, record_line, "duplicate column '" + cells[i] + "' in the header");
@@ -129,8 +132,9 @@ CsvTable parse_csv(const std::string& text, const std::string& origin) {
       continue;
     }
     if (cells.size() != t.header.size()) {
-      fail(origin, record_line, "row has " + std::to_string(cells.size()) + " cells; the header has " +
-                                    std::to_string(t.header.size()));
+      fail(origin, record_line,
+           "row has " + std::to_string(cells.size()) + " cells; the header has " +
+               std::to_string(t.header.size()));
     }
     t.rows.push_back(std::move(cells));
     t.line_numbers.push_back(record_line);

@@ -50,8 +50,8 @@ HuberOutcome solve_huber(const detail::HuberObjective& objective, const std::arr
   o.x = lm.x;
   o.cost = lm.cost;
   o.iterations = lm.iterations;
-  o.usable = std::isfinite(o.cost) &&
-             std::all_of(o.x.begin(), o.x.end(), [](double v) { return std::isfinite(v); });
+  o.usable =
+      std::isfinite(o.cost) && std::all_of(o.x.begin(), o.x.end(), [](double v) { return std::isfinite(v); });
   o.message = detail::lm_status_message(lm.status);
   o.converged = lm.status != detail::LmStatus::kIterations && lm.status != detail::LmStatus::kNotFinite;
   o.joined = lm.status == detail::LmStatus::kJoinedIncumbent;
@@ -138,12 +138,14 @@ void check_identifiable(const std::vector<Run>& runs) {
   std::set<double> sizes, tokens;
   for (const Run& r : runs) sizes.insert(r.params), tokens.insert(r.tokens);
   if (sizes.size() < 2) {
-    throw LawError("fit: every run has the same model size, so alpha (how loss falls with N) "
-                   "cannot be determined; expected runs of at least 2 (better 5+) sizes");
+    throw LawError(
+        "fit: every run has the same model size, so alpha (how loss falls with N) "
+        "cannot be determined; expected runs of at least 2 (better 5+) sizes");
   }
   if (tokens.size() < 2) {
-    throw LawError("fit: every run has the same token count, so beta (how loss falls with D) "
-                   "cannot be determined; expected runs of at least 2 token counts");
+    throw LawError(
+        "fit: every run has the same token count, so beta (how loss falls with D) "
+        "cannot be determined; expected runs of at least 2 token counts");
   }
 }
 
@@ -185,8 +187,16 @@ std::vector<double> quantities(const std::array<double, 5>& p) {
   return out;
 }
 
-const char* const kQuantityNames[] = {"E", "A", "B", "alpha", "beta", "a", "b", "G",
-                                      "tokens_per_param_1e21", "tokens_per_param_1e23",
+const char* const kQuantityNames[] = {"E",
+                                      "A",
+                                      "B",
+                                      "alpha",
+                                      "beta",
+                                      "a",
+                                      "b",
+                                      "G",
+                                      "tokens_per_param_1e21",
+                                      "tokens_per_param_1e23",
                                       "tokens_per_param_1e25"};
 
 double percentile(std::vector<double> v, double q) {
@@ -225,8 +235,11 @@ void warn_at_grid_edges(FitResult& r, const double* x) {
     const char* name;
     int index;
     double lo, hi;
-  } edges[] = {{"a = log A", kA, 0, 25}, {"b = log B", kB, 0, 25}, {"e = log E", kE, -1, 1},
-               {"alpha", kAlpha, 0, 2}, {"beta", kBeta, 0, 2}};
+  } edges[] = {{"a = log A", kA, 0, 25},
+               {"b = log B", kB, 0, 25},
+               {"e = log E", kE, -1, 1},
+               {"alpha", kAlpha, 0, 2},
+               {"beta", kBeta, 0, 2}};
   for (const Edge& e : edges) {
     if (x[e.index] <= e.lo || x[e.index] >= e.hi) {
       char buf[200];
@@ -323,7 +336,8 @@ std::vector<HuberOutcome> run_starts(const detail::HuberObjective& objective,
 int best_outcome(const std::vector<HuberOutcome>& outcomes) {
   int best = -1;
   for (size_t i = 0; i < outcomes.size(); ++i) {
-    if (outcomes[i].usable && (best < 0 || outcomes[i].cost < outcomes[best].cost)) best = static_cast<int>(i);
+    if (outcomes[i].usable && (best < 0 || outcomes[i].cost < outcomes[best].cost))
+      best = static_cast<int>(i);
   }
   return best;
 }
@@ -446,7 +460,7 @@ FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
   } else {
     // Besiroglu et al. start from Hoffmann et al.'s unrounded estimate.
     const std::array<double, 6> start = {std::log(406.401), std::log(410.723), std::log(1.69337),
-                                         0.33917084, 0.2849083, 0.0};
+                                         0.33917084,        0.2849083,         0.0};
     const MleOutcome o = solve_mle(points, delta, start);
     if (!o.usable) throw LawError("fit: the huber-mle estimator did not converge (" + o.message + ")");
     std::copy(o.x.begin(), o.x.end(), best_x);
@@ -465,7 +479,8 @@ FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
   r.law.name = "fit";
   r.law.form = Form::kChinchilla;
   r.law.E = p[0], r.law.A = p[1], r.law.B = p[2], r.law.alpha = p[3], r.law.beta = p[4];
-  r.cost = detail::HuberObjective(points, delta).cost({best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]});
+  r.cost =
+      detail::HuberObjective(points, delta).cost({best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]});
   double ss = 0;
   for (const Point& pt : points) {
     const double res = lse_residual(best_x, pt);

@@ -33,8 +33,9 @@ Law fitted_law(const FitResult& fit, const std::string& name) {
   Law law = fit.law;
   law.name = name;
   law.citation = std::string("fitted with scaleplan fit (") + estimator_name(fit.estimator) + ")";
-  law.caveat = "Valid near the fitted range of model sizes and tokens; losses depend on the data "
-               "and tokenizer of these runs.";
+  law.caveat =
+      "Valid near the fitted range of model sizes and tokens; losses depend on the data "
+      "and tokenizer of these runs.";
   if (!fit.replicates.empty()) {
     Uncertainty u;
     for (size_t k = 0; k < 5; ++k) {
@@ -133,8 +134,11 @@ ordered_json fit_report(const FitResult& fit, const RunsData& data, const FitPro
   ordered_json residuals = ordered_json::array();
   for (size_t i = 0; i < data.runs.size(); ++i) {
     const Run& r = data.runs[i];
-    residuals.push_back({{"line", r.line}, {"params", r.params}, {"tokens", r.tokens},
-                         {"loss", r.loss}, {"log_residual", fit.residuals[i]}});
+    residuals.push_back({{"line", r.line},
+                         {"params", r.params},
+                         {"tokens", r.tokens},
+                         {"loss", r.loss},
+                         {"log_residual", fit.residuals[i]}});
   }
   doc["residuals"] = residuals;
   doc["warnings"] = fit.warnings;

@@ -30,14 +30,22 @@ double HuberObjective::normal_equations(const Params& x, Matrix5* jtj, Vector5* 
 
 const char* lm_status_message(LmStatus s) {
   switch (s) {
-    case LmStatus::kGradient: return "gradient tolerance reached";
-    case LmStatus::kParameter: return "parameter tolerance reached";
-    case LmStatus::kCostTiny: return "cost threshold reached";
-    case LmStatus::kIterations: return "iteration limit reached";
-    case LmStatus::kFunction: return "function tolerance reached";
-    case LmStatus::kNotFinite: return "objective not finite at the start";
-    case LmStatus::kJoinedIncumbent: return "stopped on reaching the best optimum found";
-    case LmStatus::kWorseThanIncumbent: return "stopped: by its local model it cannot beat the best found";
+    case LmStatus::kGradient:
+      return "gradient tolerance reached";
+    case LmStatus::kParameter:
+      return "parameter tolerance reached";
+    case LmStatus::kCostTiny:
+      return "cost threshold reached";
+    case LmStatus::kIterations:
+      return "iteration limit reached";
+    case LmStatus::kFunction:
+      return "function tolerance reached";
+    case LmStatus::kNotFinite:
+      return "objective not finite at the start";
+    case LmStatus::kJoinedIncumbent:
+      return "stopped on reaching the best optimum found";
+    case LmStatus::kWorseThanIncumbent:
+      return "stopped: by its local model it cannot beat the best found";
   }
   return "unknown";
 }
@@ -145,7 +153,8 @@ LmOutcome solve_lm(const HuberObjective& objective, const Params& start, const L
         out.status = LmStatus::kCostTiny;
         break;
       }
-      if (const LmStatus stop = abandon_status(jtj, g, scaling, x, cost, options); stop != LmStatus::kIterations) {
+      if (const LmStatus stop = abandon_status(jtj, g, scaling, x, cost, options);
+          stop != LmStatus::kIterations) {
         out.status = stop;
         break;
       }

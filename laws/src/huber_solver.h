@@ -9,8 +9,8 @@
 // (rho is how Ceres' HuberLoss enters a least-squares solver; same optimum).
 // One pass over the points (huber_kernel.h, vectorised) gives the cost
 // together with the 5x5 normal equations J'J and J'rho, so no Jacobian is
-// stored and every point costs three exps and a log per iteration. The iteration is Ceres' TinySolver's, step for step, with
-// one evaluation per iteration instead of two.
+// stored and every point costs three exps and a log per iteration. The iteration is Ceres' TinySolver's, step
+// for step, with one evaluation per iteration instead of two.
 
 #include <Eigen/Core>
 #include <array>

@@ -42,7 +42,7 @@ bool fit_parabola(const std::vector<Point>& pts, std::array<double, 3>& c) {
     return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
   };
   const double det = det3(s[0], s[1], s[2], s[1], s[2], s[3], s[2], s[3], s[4]);
-  if (!(std::fabs(det) > 1e-12 * std::fabs(s[0] * s[2] * s[4]) )) return false;
+  if (!(std::fabs(det) > 1e-12 * std::fabs(s[0] * s[2] * s[4]))) return false;
   const double q0 = det3(t[0], s[1], s[2], t[1], s[2], s[3], t[2], s[3], s[4]) / det;
   const double q1 = det3(s[0], t[0], s[2], s[1], t[1], s[3], s[2], t[2], s[4]) / det;
   const double q2 = det3(s[0], s[1], t[0], s[1], s[2], t[1], s[2], s[3], t[2]) / det;
@@ -117,7 +117,8 @@ LossFrontier fit_loss_frontier(const std::vector<double>& flops, const std::vect
     for (size_t i = 0; i < losses.size(); ++i) y[i] = std::log(losses[i] - e);
     const Line l = ols(x, y);
     LossFrontier f{e, std::exp(l.intercept), -l.slope, 0};
-    for (size_t i = 0; i < losses.size(); ++i) f.sse += std::pow(losses[i] - e - f.A * std::pow(flops[i], -f.alpha), 2);
+    for (size_t i = 0; i < losses.size(); ++i)
+      f.sse += std::pow(losses[i] - e - f.A * std::pow(flops[i], -f.alpha), 2);
     return f;
   };
   LossFrontier best;
@@ -144,7 +145,8 @@ LossFrontier fit_loss_frontier(const std::vector<double>& flops, const std::vect
 std::vector<std::vector<const Run*>> group_by_budget(const std::vector<Run>& runs, double tol) {
   std::vector<const Run*> sorted;
   for (const Run& r : runs) sorted.push_back(&r);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Run* a, const Run* b) { return a->flops < b->flops; });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Run* a, const Run* b) { return a->flops < b->flops; });
   const double width = std::max(tol, kSameBudget);
   std::vector<std::vector<const Run*>> out;
   for (const Run* r : sorted) {
@@ -208,7 +210,8 @@ std::vector<Point> window(const std::vector<const Run*>& budget, double decades)
 std::vector<std::string> IsoflopOptions::problems() const {
   std::vector<std::string> out;
   if (!(budget_tolerance >= 0 && budget_tolerance < 10)) {
-    out.push_back("--budget-tolerance: " + num(budget_tolerance) + " is not between 0 and 10 (relative bin width)");
+    out.push_back("--budget-tolerance: " + num(budget_tolerance) +
+                  " is not between 0 and 10 (relative bin width)");
   }
   if (!(window_decades >= 0 && std::isfinite(window_decades))) {
     out.push_back("--window: " + num(window_decades) + " is not a number of decades >= 0");
@@ -233,8 +236,8 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
   if (auto p = options.problems(); !p.empty()) throw LawError(p.front());
   const auto groups = group_by_budget(runs, options.budget_tolerance);
   if (groups.size() < 2) {
-    throw LawError("isoflop fit: the runs hold " + std::to_string(groups.size()) +
-                   " compute budget" + (groups.size() == 1 ? "" : "s") +
+    throw LawError("isoflop fit: the runs hold " + std::to_string(groups.size()) + " compute budget" +
+                   (groups.size() == 1 ? "" : "s") +
                    "; expected runs at 3 or more budgets (check --budget-tolerance)");
   }
   IsoflopResult res;
@@ -253,7 +256,8 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
     b.points_fitted = static_cast<int>(pts.size());
     double x_opt = 0;
     if (pts.size() < 3) {
-      b.skipped_because = "fewer than 3 points" + std::string(options.window_decades > 0 ? " in the window" : "");
+      b.skipped_because =
+          "fewer than 3 points" + std::string(options.window_decades > 0 ? " in the window" : "");
     } else if (vertex(pts, b.parabola, x_opt, b.skipped_because)) {
       b.used = true;
       b.params_opt = b.params_ci_low = b.params_ci_high = std::exp(x_opt);
@@ -267,11 +271,12 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
   }
   res.budgets_used = static_cast<int>(used_c.size());
   if (used_c.empty()) {
-    throw LawError("isoflop fit: no compute budget has 3 or more points around an interior minimum (" +
-                   std::to_string(groups.size()) + " budgets; first one: " + res.budgets.front().skipped_because +
-                   "); expected each profile to span sizes on both sides of its lowest loss" +
-                   (groups.size() * 3 > runs.size() ? " (runs at scattered FLOPs: bin them with --budget-tolerance 0.3)"
-                                                    : ""));
+    throw LawError(
+        "isoflop fit: no compute budget has 3 or more points around an interior minimum (" +
+        std::to_string(groups.size()) + " budgets; first one: " + res.budgets.front().skipped_because +
+        "); expected each profile to span sizes on both sides of its lowest loss" +
+        (groups.size() * 3 > runs.size() ? " (runs at scattered FLOPs: bin them with --budget-tolerance 0.3)"
+                                         : ""));
   }
   Frontier f;
   if (!fit_frontier(used_c, used_n, used_l, f)) {
@@ -354,9 +359,11 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
   law.form = Form::kIsoflop;
   law.n_coef = f.a, law.n_exponent = f.b, law.flops_per_token = k;
   law.E = f.loss.E, law.A = f.loss.A, law.alpha = f.loss.alpha;
-  law.citation = "IsoFLOP profiles (Hoffmann et al. 2022 approach 2) fitted with scaleplan fit --method isoflop";
+  law.citation =
+      "IsoFLOP profiles (Hoffmann et al. 2022 approach 2) fitted with scaleplan fit --method isoflop";
   law.caveat = "Knows the compute-optimal frontier only, between " + num(used_c.front()) + " and " +
-               num(used_c.back()) + " FLOPs; extrapolation beyond is an estimate. Losses are in the units of the input's loss "
+               num(used_c.back()) +
+               " FLOPs; extrapolation beyond is an estimate. Losses are in the units of the input's loss "
                "column, and unknown for (N, D) off the frontier.";
   if (!res.replicates.empty()) {
     Uncertainty u;

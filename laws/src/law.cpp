@@ -1,17 +1,21 @@
 #include "laws/law.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 
 namespace scaleplan::laws {
 
 const char* form_name(Form form) {
   switch (form) {
-    case Form::kChinchilla: return "chinchilla";
-    case Form::kDataConstrained: return "data_constrained";
-    case Form::kKaplan: return "kaplan";
-    case Form::kIsoflop: return "isoflop";
+    case Form::kChinchilla:
+      return "chinchilla";
+    case Form::kDataConstrained:
+      return "data_constrained";
+    case Form::kKaplan:
+      return "kaplan";
+    case Form::kIsoflop:
+      return "isoflop";
   }
   return "unknown";
 }
@@ -27,11 +31,9 @@ Form form_from_name(const std::string& name) {
 
 namespace {
 
-void require_positive(std::vector<std::string>& out, const char* key,
-                      double value) {
+void require_positive(std::vector<std::string>& out, const char* key, double value) {
   if (!std::isfinite(value) || value <= 0) {
-    out.push_back(std::string(key) + ": " + std::to_string(value) +
-                  " is not a positive finite number");
+    out.push_back(std::string(key) + ": " + std::to_string(value) + " is not a positive finite number");
   }
 }
 
@@ -43,7 +45,8 @@ void require_exponent(std::vector<std::string>& out, const char* key, double val
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", value);
   if (!(value >= 0.01 && value <= 2)) {
-    out.push_back(std::string(key) + ": " + buf + " is outside [0.01, 2], the range of a usable scaling exponent");
+    out.push_back(std::string(key) + ": " + buf +
+                  " is outside [0.01, 2], the range of a usable scaling exponent");
   }
 }
 
@@ -91,50 +94,40 @@ void Law::validate() const {
 }
 
 double allocation_constant(const Law& law) {
-  return std::pow(law.alpha * law.A / (law.beta * law.B),
-                  1.0 / (law.alpha + law.beta));
+  return std::pow(law.alpha * law.A / (law.beta * law.B), 1.0 / (law.alpha + law.beta));
 }
 
 namespace {
 
 double chinchilla_terms(const Law& law, double params, double tokens) {
-  return law.E + law.A / std::pow(params, law.alpha) +
-         law.B / std::pow(tokens, law.beta);
+  return law.E + law.A / std::pow(params, law.alpha) + law.B / std::pow(tokens, law.beta);
 }
 
 // Muennighoff et al. 2023, eq. 5: repeated data and excess parameters decay
 // in value with the constants R_D* and R_N*.
-double data_constrained(const Law& law, double params, double tokens,
-                        double unique) {
+double data_constrained(const Law& law, double params, double tokens, double unique) {
   const double g = allocation_constant(law);
   const double repeats = std::max(tokens / unique - 1.0, 0.0);
-  const double eff_tokens =
-      unique + unique * law.r_d_star * (1.0 - std::exp(-repeats / law.r_d_star));
-  const double unique_params =
-      std::min(params, g * std::pow(unique * g, law.beta / law.alpha));
+  const double eff_tokens = unique + unique * law.r_d_star * (1.0 - std::exp(-repeats / law.r_d_star));
+  const double unique_params = std::min(params, g * std::pow(unique * g, law.beta / law.alpha));
   const double excess = std::max(params / unique_params - 1.0, 0.0);
   const double eff_params =
-      unique_params +
-      unique_params * law.r_n_star * (1.0 - std::exp(-excess / law.r_n_star));
+      unique_params + unique_params * law.r_n_star * (1.0 - std::exp(-excess / law.r_n_star));
   return chinchilla_terms(law, eff_params, eff_tokens);
 }
 
 double kaplan(const Law& law, double params, double tokens) {
-  return std::pow(std::pow(law.n_c / params, law.alpha_n / law.alpha_d) +
-                      law.d_c / tokens,
-                  law.alpha_d);
+  return std::pow(std::pow(law.n_c / params, law.alpha_n / law.alpha_d) + law.d_c / tokens, law.alpha_d);
 }
 
 }  // namespace
 
-double loss(const Law& law, double params, double tokens,
-            std::optional<double> unique_tokens) {
+double loss(const Law& law, double params, double tokens, std::optional<double> unique_tokens) {
   switch (law.form) {
     case Form::kChinchilla:
       return chinchilla_terms(law, params, tokens);
     case Form::kDataConstrained:
-      return data_constrained(law, params, tokens,
-                              unique_tokens ? *unique_tokens : tokens);
+      return data_constrained(law, params, tokens, unique_tokens ? *unique_tokens : tokens);
     case Form::kKaplan:
       return kaplan(law, params, tokens);
     case Form::kIsoflop: {
@@ -149,8 +142,7 @@ double loss(const Law& law, double params, double tokens,
   return NAN;
 }
 
-double loss_floor(const Law& law, double params,
-                  std::optional<double> unique_tokens) {
+double loss_floor(const Law& law, double params, std::optional<double> unique_tokens) {
   switch (law.form) {
     case Form::kChinchilla:
       return law.E + law.A / std::pow(params, law.alpha);
@@ -192,8 +184,6 @@ Law with_replicate(const Law& law, const std::vector<double>& r) {
   return out;
 }
 
-double irreducible_loss(const Law& law) {
-  return law.form == Form::kKaplan ? 0.0 : law.E;
-}
+double irreducible_loss(const Law& law) { return law.form == Form::kKaplan ? 0.0 : law.E; }
 
 }  // namespace scaleplan::laws

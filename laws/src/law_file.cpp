@@ -25,8 +25,8 @@ const char* const* uncertainty_keys(const Law& law) {
   throw LawError(origin + ": " + what);
 }
 
-double number_at(const json& obj, const std::string& key,
-                 const std::string& origin, const std::string& path) {
+double number_at(const json& obj, const std::string& key, const std::string& origin,
+                 const std::string& path) {
   auto it = obj.find(key);
   if (it == obj.end()) fail(origin, "missing key '" + path + key + "'");
   if (!it->is_number()) {
@@ -42,8 +42,7 @@ void read_uncertainty(const json& u, const std::string& origin, Law& law) {
     for (const char* const* k_it = uncertainty_keys(law); k_it != uncertainty_keys(law) + 5; ++k_it) {
       const char* k = *k_it;
       if (se->contains(k)) {
-        out.standard_errors.emplace_back(
-            k, number_at(*se, k, origin, "uncertainty.standard_errors."));
+        out.standard_errors.emplace_back(k, number_at(*se, k, origin, "uncertainty.standard_errors."));
       }
     }
   }
@@ -52,13 +51,10 @@ void read_uncertainty(const json& u, const std::string& origin, Law& law) {
       const char* k = *k_it;
       if (!ci->contains(k)) continue;
       const json& pair = (*ci)[k];
-      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number() ||
-          !pair[1].is_number()) {
-        fail(origin, std::string("'uncertainty.ci95.") + k +
-                         "' is not a [low, high] pair of numbers");
+      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number() || !pair[1].is_number()) {
+        fail(origin, std::string("'uncertainty.ci95.") + k + "' is not a [low, high] pair of numbers");
       }
-      out.ci95.emplace_back(k, std::make_pair(pair[0].get<double>(),
-                                              pair[1].get<double>()));
+      out.ci95.emplace_back(k, std::make_pair(pair[0].get<double>(), pair[1].get<double>()));
     }
   }
   if (auto reps = u.find("replicates"); reps != u.end()) {
@@ -73,10 +69,10 @@ void read_uncertainty(const json& u, const std::string& origin, Law& law) {
         }
       }
       if (values.size() != 5) {
-        fail(origin, "'uncertainty.replicates[" + std::to_string(i) +
-                         "]' is not a list of 5 positive numbers [" +
-                         (law.form == Form::kIsoflop ? "E, A, alpha, N_coef, N_exponent" : "E, A, B, alpha, beta") +
-                         "]");
+        fail(origin,
+             "'uncertainty.replicates[" + std::to_string(i) + "]' is not a list of 5 positive numbers [" +
+                 (law.form == Form::kIsoflop ? "E, A, alpha, N_coef, N_exponent" : "E, A, B, alpha, beta") +
+                 "]");
       }
       out.replicates.push_back(std::move(values));
     }
@@ -90,8 +86,7 @@ Law law_from_json(const json& doc, const std::string& origin) {
   if (!doc.is_object()) fail(origin, "expected a JSON object describing a law");
   if (auto v = doc.find("schema_version"); v != doc.end()) {
     if (!v->is_number_integer() || v->get<int>() != kLawSchemaVersion) {
-      fail(origin, "'schema_version' is " + v->dump() + ", expected " +
-                       std::to_string(kLawSchemaVersion));
+      fail(origin, "'schema_version' is " + v->dump() + ", expected " + std::to_string(kLawSchemaVersion));
     }
   }
   Law law;
@@ -211,8 +206,7 @@ Law resolve_law(const std::string& name_or_path) {
   }
   // Anything that looks like a path is read as a file; else it was a
   // mistyped preset name, and the preset error lists the valid names.
-  if (name_or_path.find('/') != std::string::npos ||
-      name_or_path.find(".json") != std::string::npos ||
+  if (name_or_path.find('/') != std::string::npos || name_or_path.find(".json") != std::string::npos ||
       std::filesystem::exists(name_or_path)) {
     return load_law_file(name_or_path);
   }

@@ -9,8 +9,7 @@ namespace scaleplan::laws::detail {
 
 // Minimises f on [lo, hi]: a coarse scan finds the best cell (guarding
 // against a shallow second basin), golden-section search refines it.
-inline double minimize(const std::function<double(double)>& f, double lo,
-                       double hi) {
+inline double minimize(const std::function<double(double)>& f, double lo, double hi) {
   constexpr int kScan = 96;
   int best = 0;
   double best_value = INFINITY;
@@ -38,8 +37,7 @@ inline double minimize(const std::function<double(double)>& f, double lo,
 
 // Finds x in [lo, hi] with f(x) = 0 for f increasing on the interval and
 // of opposite signs at its ends (the caller checks the bracket).
-inline double solve_increasing(const std::function<double(double)>& f,
-                               double lo, double hi) {
+inline double solve_increasing(const std::function<double(double)>& f, double lo, double hi) {
   for (int i = 0; i < 200 && hi - lo > 1e-14 * (1.0 + std::fabs(lo)); ++i) {
     const double mid = 0.5 * (lo + hi);
     (f(mid) < 0 ? lo : hi) = mid;

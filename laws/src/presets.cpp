@@ -6,8 +6,8 @@ namespace scaleplan::laws {
 
 namespace {
 
-Law chinchilla(std::string name, double e, double a, double b, double alpha,
-               double beta, std::string citation, std::string caveat) {
+Law chinchilla(std::string name, double e, double a, double b, double alpha, double beta,
+               std::string citation, std::string caveat) {
   Law law;
   law.name = std::move(name);
   law.form = Form::kChinchilla;
@@ -25,38 +25,33 @@ std::vector<Law> make_presets() {
   std::vector<Law> out;
   // Besiroglu et al. 2024, arXiv:2404.10102, eq. 4 (Huber MLE refit of the
   // 240 points extracted from Hoffmann et al. Fig. 4).
-  out.push_back(chinchilla(
-      "besiroglu2024", 1.81686, 482.00572, 2085.43420, 0.34781, 0.36585,
-      "Besiroglu et al. 2024, \"Chinchilla Scaling: A replication attempt\", "
-      "arXiv:2404.10102",
-      "Refit of Chinchilla's own runs (MassiveText, its tokenizer): losses "
-      "are not comparable across datasets or tokenizers."));
+  out.push_back(chinchilla("besiroglu2024", 1.81686, 482.00572, 2085.43420, 0.34781, 0.36585,
+                           "Besiroglu et al. 2024, \"Chinchilla Scaling: A replication attempt\", "
+                           "arXiv:2404.10102",
+                           "Refit of Chinchilla's own runs (MassiveText, its tokenizer): losses "
+                           "are not comparable across datasets or tokenizers."));
   // Hoffmann et al. 2022, arXiv:2203.15556, eq. 10 (rounded as printed).
-  out.push_back(chinchilla(
-      "hoffmann2022", 1.69, 406.4, 410.7, 0.34, 0.28,
-      "Hoffmann et al. 2022, \"Training Compute-Optimal Large Language "
-      "Models\", arXiv:2203.15556, eq. 10",
-      "Besiroglu et al. 2024 show this fit is inconsistent with the paper's "
-      "own data and its other two approaches."));
+  out.push_back(chinchilla("hoffmann2022", 1.69, 406.4, 410.7, 0.34, 0.28,
+                           "Hoffmann et al. 2022, \"Training Compute-Optimal Large Language "
+                           "Models\", arXiv:2203.15556, eq. 10",
+                           "Besiroglu et al. 2024 show this fit is inconsistent with the paper's "
+                           "own data and its other two approaches."));
   // Unrounded values from the paper's LaTeX source (as used by Besiroglu
   // et al. 2024 and by Sardana & Frankle 2023).
-  out.push_back(chinchilla(
-      "hoffmann2022-unrounded", 1.69337, 406.401, 410.723, 0.33917084,
-      0.2849083,
-      "Hoffmann et al. 2022, arXiv:2203.15556, eq. 10, unrounded values from "
-      "the paper's source",
-      "Same fit as hoffmann2022, with its inconsistency with the paper's "
-      "data (Besiroglu et al. 2024)."));
+  out.push_back(chinchilla("hoffmann2022-unrounded", 1.69337, 406.401, 410.723, 0.33917084, 0.2849083,
+                           "Hoffmann et al. 2022, arXiv:2203.15556, eq. 10, unrounded values from "
+                           "the paper's source",
+                           "Same fit as hoffmann2022, with its inconsistency with the paper's "
+                           "data (Besiroglu et al. 2024)."));
 
   // Muennighoff et al. 2023, arXiv:2305.16264, App. A, fitted constants in
   // log space (a, b, e) with R_D* and R_N* from their released code.
-  Law m = chinchilla(
-      "muennighoff2023", std::exp(0.6254804), std::exp(6.255414),
-      std::exp(7.3049974), 0.3526596, 0.3526596,
-      "Muennighoff et al. 2023, \"Scaling Data-Constrained Language "
-      "Models\", arXiv:2305.16264, eq. 5",
-      "Fitted on C4 with GPT-2 tokenizer; repeated epochs decay in value "
-      "(pass unique tokens U).");
+  Law m = chinchilla("muennighoff2023", std::exp(0.6254804), std::exp(6.255414), std::exp(7.3049974),
+                     0.3526596, 0.3526596,
+                     "Muennighoff et al. 2023, \"Scaling Data-Constrained Language "
+                     "Models\", arXiv:2305.16264, eq. 5",
+                     "Fitted on C4 with GPT-2 tokenizer; repeated epochs decay in value "
+                     "(pass unique tokens U).");
   m.form = Form::kDataConstrained;
   m.r_d_star = kMuennighoffRDStar;
   m.r_n_star = kMuennighoffRNStar;
@@ -95,8 +90,8 @@ const Law& preset(const std::string& name) {
   for (const Law& law : presets()) {
     valid += (valid.empty() ? "" : ", ") + law.name;
   }
-  throw LawError("--law: '" + name + "' is not a known law (expected one of " +
-                 valid + ", or a law JSON file)");
+  throw LawError("--law: '" + name + "' is not a known law (expected one of " + valid +
+                 ", or a law JSON file)");
 }
 
 }  // namespace scaleplan::laws

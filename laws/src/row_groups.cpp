@@ -52,7 +52,8 @@ std::vector<RowGroup> select_and_group(const CsvTable& t, const std::vector<RowC
   std::map<std::string, size_t> index;
   for (size_t r = 0; r < t.rows.size(); ++r) {
     bool keep = true;
-    for (size_t i = 0; i < where.size() && keep; ++i) keep = same_value(t.rows[r][where_cols[i]], where[i].value);
+    for (size_t i = 0; i < where.size() && keep; ++i)
+      keep = same_value(t.rows[r][where_cols[i]], where[i].value);
     if (!keep) continue;
     std::string label;
     for (size_t i = 0; i < group_cols.size(); ++i) {
@@ -68,8 +69,8 @@ std::vector<RowGroup> select_and_group(const CsvTable& t, const std::vector<RowC
   if (out.empty()) {
     std::string conds;
     for (const RowCondition& c : where) conds += (conds.empty() ? "" : " and ") + c.column + "=" + c.value;
-    throw LawError("--where: " + conds + " selects none of the " + std::to_string(t.rows.size()) + " rows of " +
-                   t.origin + "; expected at least one matching row");
+    throw LawError("--where: " + conds + " selects none of the " + std::to_string(t.rows.size()) +
+                   " rows of " + t.origin + "; expected at least one matching row");
   }
   return out;
 }

@@ -8,8 +8,7 @@ namespace scaleplan::laws {
 
 namespace {
 
-int locate(const CsvTable& t, const std::string& explicit_name,
-           const std::vector<std::string>& aliases) {
+int locate(const CsvTable& t, const std::string& explicit_name, const std::vector<std::string>& aliases) {
   if (!explicit_name.empty()) {
     const int i = t.find_column({explicit_name});
     if (i < 0) {
@@ -31,9 +30,11 @@ std::string columns_found(const CsvTable& t) {
 }  // namespace
 
 RunsData load_runs(const CsvTable& t, const ColumnMap& columns, const RunsFilter& filter) {
-  const int n_col = locate(t, columns.params, {"params", "N", "model_size", "Model Size", "parameters", "n_params"});
+  const int n_col =
+      locate(t, columns.params, {"params", "N", "model_size", "Model Size", "parameters", "n_params"});
   const int d_col = locate(t, columns.tokens, {"tokens", "D", "training_tokens", "n_tokens"});
-  const int c_col = locate(t, columns.flops, {"flops", "C", "Training FLOP", "training_flops", "compute", "compute_budget"});
+  const int c_col = locate(t, columns.flops,
+                           {"flops", "C", "Training FLOP", "training_flops", "compute", "compute_budget"});
   const int l_col = locate(t, columns.loss, {"loss", "final_loss", "eval_loss", "validation_loss"});
 
   auto missing = [&](const std::string& what) {
@@ -42,10 +43,11 @@ RunsData load_runs(const CsvTable& t, const ColumnMap& columns, const RunsFilter
   };
   if (l_col < 0) missing("loss");
   if ((n_col < 0) + (d_col < 0) + (c_col < 0) > 1) {
-    throw LawError(t.origin + ": needs two of a model-size (params, N, model_size), tokens (tokens, D, "
+    throw LawError(t.origin +
+                   ": needs two of a model-size (params, N, model_size), tokens (tokens, D, "
                    "training_tokens) and FLOPs (flops, C, compute_budget) column, found " +
-                   std::to_string(3 - (n_col < 0) - (d_col < 0) - (c_col < 0)) + " (columns found: " +
-                   columns_found(t) + "); name them or map them with --columns");
+                   std::to_string(3 - (n_col < 0) - (d_col < 0) - (c_col < 0)) +
+                   " (columns found: " + columns_found(t) + "); name them or map them with --columns");
   }
   const double k = columns.flops_per_token;
   if (!(k > 0) || !std::isfinite(k)) {
@@ -65,9 +67,8 @@ RunsData load_runs(const CsvTable& t, const ColumnMap& columns, const RunsFilter
     auto positive = [&](int col) {
       const double v = t.number(r, col);
       if (!(v > 0)) {
-        throw LawError(t.origin + ":" + std::to_string(run.line) + ":" + std::to_string(col + 1) +
-                       ": " + t.rows[r][col] + " in column '" + t.header[col] +
-                       "' must be positive");
+        throw LawError(t.origin + ":" + std::to_string(run.line) + ":" + std::to_string(col + 1) + ": " +
+                       t.rows[r][col] + " in column '" + t.header[col] + "' must be positive");
       }
       return v;
     };

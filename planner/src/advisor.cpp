@@ -87,9 +87,11 @@ class Collector {
     r.category = Category::kOffset;
     r.offset_tonnes = base_.co2_kg / 1000;
     r.offset_credits = std::ceil(*r.offset_tonnes);
-    r.title = "offset the remaining " + num(*r.offset_tonnes) + " t CO2eq (" + num(*r.offset_credits, "%.0f") +
-              " credits of 1 t)";
-    r.why = "the EPS asks High runs for a full offset; offsets do not reduce emissions, so do the reductions first";
+    r.title = "offset the remaining " + num(*r.offset_tonnes) + " t CO2eq (" +
+              num(*r.offset_credits, "%.0f") + " credits of 1 t)";
+    r.why =
+        "the EPS asks High runs for a full offset; offsets do not reduce emissions, so do the reductions "
+        "first";
     r.objective_saving_pct = r.energy_saving_pct = r.co2_saving_pct = 0;
     if (offset_price) r.offset_cost = *offset_price * *r.offset_tonnes;
     a_.recommendations.push_back(r);
@@ -101,11 +103,14 @@ class Collector {
   bool co2_;
 };
 
-double state_gb(double params, double bytes_per_param, int gpus) { return params * bytes_per_param / gpus / 1e9; }
+double state_gb(double params, double bytes_per_param, int gpus) {
+  return params * bytes_per_param / gpus / 1e9;
+}
 
 // 8-bit AdamW: a memory measure. What it frees per GPU at the run's count,
 // and what that enables: fewer GPUs, or the same count of a smaller card.
-void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, const std::string& hw, int gpus) {
+void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, const std::string& hw,
+                    int gpus) {
   const auto& acc = db.accelerator(hw);
   if (!acc.memory_gb || params <= 0) return;
   const double lean_bytes = 4 + optimizer_bytes(Optimizer::kAdamW8bit);  // bf16 weights + grads + state
@@ -120,7 +125,9 @@ void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, c
   const int now = min_gpus_for_training(params, *acc.memory_gb);
   const int lean = min_gpus_for_state(params, *acc.memory_gb, lean_bytes);
   std::string enables;
-  if (lean < now && now >= gpus) enables = "the model fits on " + std::to_string(lean) + " instead of " + std::to_string(now) + " x " + acc.id;
+  if (lean < now && now >= gpus)
+    enables =
+        "the model fits on " + std::to_string(lean) + " instead of " + std::to_string(now) + " x " + acc.id;
   const hardware_db::Accelerator* smaller = nullptr;
   for (const auto& c : db.accelerators()) {
     if (!usable(c) || *c.memory_gb >= *acc.memory_gb) continue;
@@ -132,7 +139,8 @@ void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, c
     enables += (enables.empty() ? "" : "; ") + std::to_string(gpus) + " x " + smaller->id + " (" +
                num(*smaller->memory_gb) + " GB) would hold it";
   }
-  if (enables.empty()) enables = "headroom for larger micro-batches; the GPU count here is set by time, not memory";
+  if (enables.empty())
+    enables = "headroom for larger micro-batches; the GPU count here is set by time, not memory";
   r.enables = enables;
   r.why = "frees " + num(*r.freed_gb_per_gpu) + " GB per GPU on " + std::to_string(gpus) +
           " GPUs; compute is unchanged, so energy does not move (Dettmers et al. 2022)";
@@ -140,11 +148,13 @@ void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, c
 }
 
 // The smallest open model that reaches `target` under `law`.
-const hardware_db::ModelShape* open_model_for(const hardware_db::Database& db, const laws::Law& law, double target) {
+const hardware_db::ModelShape* open_model_for(const hardware_db::Database& db, const laws::Law& law,
+                                              double target) {
   const hardware_db::ModelShape* found = nullptr;
   for (const auto& m : db.models()) {
     if (!m.training_tokens) continue;
-    if (laws::loss(law, m.params, *m.training_tokens) <= target && (!found || m.params < found->params)) found = &m;
+    if (laws::loss(law, m.params, *m.training_tokens) <= target && (!found || m.params < found->params))
+      found = &m;
   }
   return found;
 }
@@ -183,22 +193,26 @@ Footprint reuse_cost(const hardware_db::Database& db, const hardware_db::ModelSh
   return f;
 }
 
-void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, double target, const std::string& hw, const Grid& grid, double inference_tokens, const std::string& inference_hw) {
+void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, double target,
+           const std::string& hw, const Grid& grid, double inference_tokens,
+           const std::string& inference_hw) {
   const auto* m = open_model_for(db, law, target);
   if (!m) {
-    c.skip("reuse of an open model", "no open model in the database reaches loss " + num(target, "%.4g") + " under " + law.name);
+    c.skip("reuse of an open model",
+           "no open model in the database reaches loss " + num(target, "%.4g") + " under " + law.name);
     return;
   }
   const std::string title = "start from " + m->name + " (" + m->licence + ") instead of pre-training";
   int gpus = 0;
   try {
     const Footprint f = reuse_cost(db, *m, hw, grid, inference_tokens, inference_hw, &gpus);
-    auto* r = c.saving("open-model", title,
-                       "continued training on " + num(kReuseTokens) + " tokens, costed as full fine-tuning on " +
-                           std::to_string(gpus) + " x " + hw + (inference_tokens > 0 ? ", serving included" : "") +
-                           "; it reaches this loss under " + law.name +
-                           ", but losses compare only under the same data and tokenizer",
-                       f);
+    auto* r =
+        c.saving("open-model", title,
+                 "continued training on " + num(kReuseTokens) + " tokens, costed as full fine-tuning on " +
+                     std::to_string(gpus) + " x " + hw + (inference_tokens > 0 ? ", serving included" : "") +
+                     "; it reaches this loss under " + law.name +
+                     ", but losses compare only under the same data and tokenizer",
+                 f);
     if (r) r->gpus = gpus;
   } catch (const PlanError& e) {
     c.skip(title, e.what());
@@ -206,19 +220,23 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, 
 }
 
 std::string region_why(const Forecast& from, const Forecast& to) {
-  return "grid " + num(from.gco2_per_kwh) + " -> " + num(to.gco2_per_kwh) + " g/kWh changes operational CO2 per kWh x" +
-         num(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; facility PUE " + num(from.pue) + " -> " +
-         num(to.pue) + (to.pue == from.pue ? " leaves energy as it is"
-                                           : " changes energy x" + num(to.pue / from.pue));
+  return "grid " + num(from.gco2_per_kwh) + " -> " + num(to.gco2_per_kwh) +
+         " g/kWh changes operational CO2 per kWh x" +
+         num(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; facility PUE " + num(from.pue) +
+         " -> " + num(to.pue) +
+         (to.pue == from.pue ? " leaves energy as it is" : " changes energy x" + num(to.pue / from.pue));
 }
 
 }  // namespace
 
 const char* category_name(Category c) {
   switch (c) {
-    case Category::kSaving: return "saving";
-    case Category::kMemory: return "memory";
-    case Category::kOffset: return "offset";
+    case Category::kSaving:
+      return "saving";
+    case Category::kMemory:
+      return "memory";
+    case Category::kOffset:
+      return "offset";
   }
   return "";
 }
@@ -298,8 +316,9 @@ Advice advise_training(const hardware_db::Database& db, const laws::Law& law, co
       c.saving("over-training",
                "reach the same loss compute-optimally: " + num(alt.params / 1e9) + "B params on " +
                    num(alt.tokens / 1e9) + "B tokens",
-               "the run trains " + num(in0.tokens / optimal, "%.1f") + "x past the compute-optimal tokens under " +
-                   law.name + "; worth it only if inference dominates",
+               "the run trains " + num(in0.tokens / optimal, "%.1f") +
+                   "x past the compute-optimal tokens under " + law.name +
+                   "; worth it only if inference dominates",
                footprint_of(forecast(db, in)));
     }
   }
@@ -309,8 +328,10 @@ Advice advise_training(const hardware_db::Database& db, const laws::Law& law, co
     const bool int4 = in0.params >= kInt4MinParams;
     const double factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
     c.saving("quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights",
-             int4 ? "weight-only 4-bit cuts inference energy per token to ~0.40x (Husom et al. 2025); +0.1-0.4 perplexity"
-                  : "int8 cuts energy per token to ~0.45x; below 3B params measured 4-bit energy can go up (Husom et al. 2025)",
+             int4 ? "weight-only 4-bit cuts inference energy per token to ~0.40x (Husom et al. 2025); "
+                    "+0.1-0.4 perplexity"
+                  : "int8 cuts energy per token to ~0.45x; below 3B params measured 4-bit energy can go up "
+                    "(Husom et al. 2025)",
              footprint_of(f) + serving(in0, in0.params, factor));
   }
 
@@ -344,7 +365,8 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
   if (!all) {
     std::optional<PlanOption> best_other;
     for (const auto& acc : db.accelerators()) {
-      if (!usable(acc) || std::find(r.hardware.begin(), r.hardware.end(), acc.id) != r.hardware.end()) continue;
+      if (!usable(acc) || std::find(r.hardware.begin(), r.hardware.end(), acc.id) != r.hardware.end())
+        continue;
       try {
         PlanOption o = plan_option(db, law, r, acc.id, plan.target_loss);
         if (!best_other || objective_of(r, o) < objective_of(r, *best_other)) best_other = o;
@@ -355,9 +377,10 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
     if (best_other) {
       const auto& t = best_other->training;
       if (auto* rec = c.saving("hardware", "train on " + t.hardware_id,
-                               "the least " + a.objective + " of the accelerators not in --hardware, re-planned for the "
-                               "same loss and GPU policy: " + std::to_string(t.gpus) + " GPUs, " + num(t.wall_days) +
-                               " days",
+                               "the least " + a.objective +
+                                   " of the accelerators not in --hardware, re-planned for the "
+                                   "same loss and GPU policy: " +
+                                   std::to_string(t.gpus) + " GPUs, " + num(t.wall_days) + " days",
                                best_other->total)) {
         rec->gpus = t.gpus;
         rec->wall_days = t.wall_days;
@@ -406,8 +429,8 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
   return a;
 }
 
-Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& request, const FinetuneResult& result,
-                       std::optional<double> offset_price) {
+Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& request,
+                       const FinetuneResult& result, std::optional<double> offset_price) {
   Advice a;
   const MethodResult* chosen = nullptr;
   for (const auto& m : result.methods) {
@@ -445,9 +468,10 @@ Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& r
         std::string("fine-tune with ") + method_name(alt) + " instead of " + method_name(chosen->method);
     with(r, title, [&](const MethodResult& res) {
       auto* rec = c.saving("method", title,
-                           alt == Method::kLora ? "no weight gradients for the frozen base: ~2/3 of the FLOPs per token"
-                                                : "4-bit base weights need fewer GPUs; dequantisation makes each token "
-                                                  "~1.45x slower than LoRA",
+                           alt == Method::kLora
+                               ? "no weight gradients for the frozen base: ~2/3 of the FLOPs per token"
+                               : "4-bit base weights need fewer GPUs; dequantisation makes each token "
+                                 "~1.45x slower than LoRA",
                            footprint_of(res.forecast));
       if (rec) {
         rec->gpus = res.gpus;
@@ -473,8 +497,8 @@ Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& r
                                                   std::to_string(chosen->gpus) + " GPUs"
                                             : "headroom for larger micro-batches on the same " +
                                                   std::to_string(res.gpus) + " GPUs";
-      rec.why = "optimizer state " + num(chosen->memory.optimizer_gb) + " -> " + num(res.memory.optimizer_gb) +
-                " GB per GPU; compute is unchanged, so energy does not move";
+      rec.why = "optimizer state " + num(chosen->memory.optimizer_gb) + " -> " +
+                num(res.memory.optimizer_gb) + " GB per GPU; compute is unchanged, so energy does not move";
       a.recommendations.push_back(rec);
     });
   }

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <set>
 
-#include "laws/csv.h"
 #include "laws/allocation.h"
+#include "laws/csv.h"
 #include "laws/law.h"
 
 namespace scaleplan::planner {
@@ -15,8 +15,8 @@ constexpr int kMaxLoggedGpus = 1'000'000;
 
 namespace {
 
-const char* const kRequired[] = {"run_id", "duration", "emissions", "energy_consumed", "gpu_energy",
-                                 "cpu_energy", "ram_energy", "gpu_count"};
+const char* const kRequired[] = {"run_id",     "duration",   "emissions",  "energy_consumed",
+                                 "gpu_energy", "cpu_energy", "ram_energy", "gpu_count"};
 
 double pct(double forecast, double measured) { return (forecast - measured) / measured * 100.0; }
 
@@ -70,13 +70,16 @@ Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::strin
   }
   if (t.rows.empty()) throw PlanError(path + ": no rows after the header");
   if (run_id && runs.count(*run_id) == 0) {
-    throw PlanError("--run-id: '" + *run_id + "' is not in " + path + " (" + std::to_string(runs.size()) + " runs)");
+    throw PlanError("--run-id: '" + *run_id + "' is not in " + path + " (" + std::to_string(runs.size()) +
+                    " runs)");
   }
   if (!run_id && runs.size() > 1 && models.size() > 1) {
     throw PlanError(path + ": " + std::to_string(runs.size()) +
                     " runs on different hardware; choose one with --run-id");
   }
-  m.run_id = run_id ? *run_id : runs.size() == 1 ? *runs.begin() : "(" + std::to_string(runs.size()) + " runs summed)";
+  m.run_id = run_id             ? *run_id
+             : runs.size() == 1 ? *runs.begin()
+                                : "(" + std::to_string(runs.size()) + " runs summed)";
   try {
     double pue_weighted = 0;
     for (size_t r = 0; r < t.rows.size(); ++r) {
@@ -92,8 +95,9 @@ Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::strin
       // Checked before the conversion: a count beyond int is UB, not a count.
       const double gpu_count = col("gpu_count");
       if (!(gpu_count >= 0 && gpu_count <= kMaxLoggedGpus)) {
-        throw PlanError(path + ": gpu_count is " + std::to_string(gpu_count) + " in row " + std::to_string(r + 2) +
-                        "; expected a count from 0 to " + std::to_string(kMaxLoggedGpus));
+        throw PlanError(path + ": gpu_count is " + std::to_string(gpu_count) + " in row " +
+                        std::to_string(r + 2) + "; expected a count from 0 to " +
+                        std::to_string(kMaxLoggedGpus));
       }
       m.gpu_count = std::max(m.gpu_count, static_cast<int>(gpu_count));
       pue_weighted += (c_pue >= 0 ? t.number(r, c_pue) : 1.0) * col("energy_consumed");
@@ -104,9 +108,12 @@ Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::strin
   } catch (const laws::LawError& e) {
     throw PlanError(e.what());
   }
-  if (!(m.duration_s > 0)) throw PlanError(path + ": duration is " + std::to_string(m.duration_s) + " s; expected a positive duration");
+  if (!(m.duration_s > 0))
+    throw PlanError(path + ": duration is " + std::to_string(m.duration_s) +
+                    " s; expected a positive duration");
   if (!(m.energy_kwh > 0) || !(m.gpu_energy_kwh > 0)) {
-    throw PlanError(path + ": energy_consumed or gpu_energy is zero; expected a run that used energy on its GPUs");
+    throw PlanError(path +
+                    ": energy_consumed or gpu_energy is zero; expected a run that used energy on its GPUs");
   }
   if (m.gpu_count <= 0) throw PlanError(path + ": gpu_count is 0; expected a GPU run");
   m.gpu_hours = m.duration_s * m.gpu_count / 3600.0;

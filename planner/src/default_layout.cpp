@@ -18,9 +18,7 @@ constexpr size_t kCandidates = 64;
 constexpr int kMaxSearchedGpus = 1 << 20;
 
 // Megatron-LM splits layers evenly over pipeline stages.
-bool megatron_runs(const hardware_db::ModelShape& shape, const Layout& l) {
-  return shape.layers % l.pp == 0;
-}
+bool megatron_runs(const hardware_db::ModelShape& shape, const Layout& l) { return shape.layers % l.pp == 0; }
 
 std::string text(const char* format, double v) {
   char buf[32];
@@ -45,8 +43,8 @@ ParallelLayout to_parallel_layout(const System& sys, const LayoutResult& r, long
   out.memory_capacity_gb = sys.memory_bytes / 1e9;
   out.step_s = r.time.step_s;
   out.steady_mfu = r.time.mfu;
-  out.rule = "fastest of the layouts the throughput model evaluated (step time " + text("%.3g", r.time.step_s) +
-             " s, steady-state MFU " + text("%.1f", 100 * r.time.mfu) +
+  out.rule = "fastest of the layouts the throughput model evaluated (step time " +
+             text("%.3g", r.time.step_s) + " s, steady-state MFU " + text("%.1f", 100 * r.time.mfu) +
              "%), kept to Megatron-LM: distributed optimizer (ZeRO-1), equal pipeline stages";
   return out;
 }
@@ -67,7 +65,8 @@ ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutR
   o.top = kCandidates;
   const SearchResult found = search_layouts(sys, w, o);
   for (const LayoutResult& candidate : found.best) {
-    if (megatron_runs(r.shape, candidate.layout)) return to_parallel_layout(sys, candidate, r.batch_sequences);
+    if (megatron_runs(r.shape, candidate.layout))
+      return to_parallel_layout(sys, candidate, r.batch_sequences);
   }
   // Nothing runs: say whether the batch or the memory is what is short.
   Workload roomy = w;
@@ -82,7 +81,8 @@ ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutR
                   "; use more GPUs");
 }
 
-int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_db::ModelShape& shape, int seq_len) {
+int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_db::ModelShape& shape,
+                           int seq_len) {
   const System sys = system_for(acc);
   Workload w;
   w.shape = shape;
@@ -97,7 +97,8 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
         l.tp = tp, l.pp = pp, l.dp = g / (tp * pp);
         l.recompute = Recompute::kFull;
         l.zero_stage = kMegatronZeroStage;
-        if (layout_problem(sys, w, l).empty() && layout_memory(sys, w, l).total_bytes() <= sys.memory_bytes) return g;
+        if (layout_problem(sys, w, l).empty() && layout_memory(sys, w, l).total_bytes() <= sys.memory_bytes)
+          return g;
       }
     }
   }

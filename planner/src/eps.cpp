@@ -4,9 +4,12 @@ namespace scaleplan::planner {
 
 const char* tier_name(EpsTier tier) {
   switch (tier) {
-    case EpsTier::kLow: return "Low";
-    case EpsTier::kIntermediate: return "Intermediate";
-    case EpsTier::kHigh: return "High";
+    case EpsTier::kLow:
+      return "Low";
+    case EpsTier::kIntermediate:
+      return "Intermediate";
+    case EpsTier::kHigh:
+      return "High";
   }
   return "unknown";
 }

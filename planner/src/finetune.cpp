@@ -15,29 +15,40 @@ int next_count(int g) { return g < 8 ? g + 1 : g + 8; }
 // The peft reference table, sec. 2.1.
 double optimizer_bytes(Optimizer o) {
   switch (o) {
-    case Optimizer::kAdamW: return kAdamWBytesPerParam - 4;  // master 4 + m 4 + v 4
-    case Optimizer::kAdamW8bit: return 6;                    // master 4 + 1 + 1
-    case Optimizer::kAdafactor: return 4;                    // master 4; factored 2nd moment ~0
-    case Optimizer::kSgd: return 8;                          // master 4 + momentum 4
+    case Optimizer::kAdamW:
+      return kAdamWBytesPerParam - 4;  // master 4 + m 4 + v 4
+    case Optimizer::kAdamW8bit:
+      return 6;  // master 4 + 1 + 1
+    case Optimizer::kAdafactor:
+      return 4;  // master 4; factored 2nd moment ~0
+    case Optimizer::kSgd:
+      return 8;  // master 4 + momentum 4
   }
   return kAdamWBytesPerParam - 4;
 }
 
 const char* method_name(Method m) {
   switch (m) {
-    case Method::kFull: return "full";
-    case Method::kLora: return "lora";
-    case Method::kQlora: return "qlora";
+    case Method::kFull:
+      return "full";
+    case Method::kLora:
+      return "lora";
+    case Method::kQlora:
+      return "qlora";
   }
   return "";
 }
 
 const char* optimizer_name(Optimizer o) {
   switch (o) {
-    case Optimizer::kAdamW: return "adamw";
-    case Optimizer::kAdamW8bit: return "adamw-8bit";
-    case Optimizer::kAdafactor: return "adafactor";
-    case Optimizer::kSgd: return "sgd";
+    case Optimizer::kAdamW:
+      return "adamw";
+    case Optimizer::kAdamW8bit:
+      return "adamw-8bit";
+    case Optimizer::kAdafactor:
+      return "adafactor";
+    case Optimizer::kSgd:
+      return "sgd";
   }
   return "";
 }
@@ -53,7 +64,8 @@ Optimizer optimizer_from_name(const std::string& s) {
   for (Optimizer o : {Optimizer::kAdamW, Optimizer::kAdamW8bit, Optimizer::kAdafactor, Optimizer::kSgd}) {
     if (s == optimizer_name(o)) return o;
   }
-  throw PlanError("--optimizer: '" + s + "' is not an optimizer (expected adamw, adamw-8bit, adafactor or sgd)");
+  throw PlanError("--optimizer: '" + s +
+                  "' is not an optimizer (expected adamw, adamw-8bit, adafactor or sgd)");
 }
 
 std::vector<std::string> FinetuneRequest::problems() const {
@@ -143,21 +155,25 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
     for (bool rc : {r.recompute, true}) {
       if (rc != r.recompute && !r.search_recompute) continue;
       if (!configs.empty() && rc == configs.front().recompute) continue;
-      for (int mb = r.micro_batch; mb >= 1; mb = r.search_micro_batch ? mb / 2 : 0) configs.push_back({mb, rc});
+      for (int mb = r.micro_batch; mb >= 1; mb = r.search_micro_batch ? mb / 2 : 0)
+        configs.push_back({mb, rc});
     }
     auto per_token_flops = [&](bool rc) {
-      return method == Method::kFull ? (rc ? 8 : 6) * flop_params : (rc ? 6 * flop_params + 8 * na : 4 * flop_params + 6 * na);
+      return method == Method::kFull ? (rc ? 8 : 6) * flop_params
+                                     : (rc ? 6 * flop_params + 8 * na : 4 * flop_params + 6 * na);
     };
     double smallest_gb = HUGE_VAL;
     Config smallest{r.micro_batch, r.recompute};
     int smallest_gpus = 1;
     for (const Config& cfg : configs) {
       auto mem_at = [&](int g) {
-        return finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len, cfg.micro_batch, cfg.recompute, g);
+        return finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len, cfg.micro_batch,
+                               cfg.recompute, g);
       };
       int g = r.gpus.value_or(1);
       Memory mem = mem_at(g);
-      for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_count(g)) mem = mem_at(next_count(g));
+      for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_count(g))
+        mem = mem_at(next_count(g));
       if (mem.total_gb() < smallest_gb) {
         smallest_gb = mem.total_gb();
         smallest = cfg;
@@ -178,12 +194,12 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
       mr.gpus = smallest_gpus;
       mr.micro_batch = smallest.micro_batch;
       mr.recompute = smallest.recompute;
-      mr.memory = finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len, smallest.micro_batch,
-                                  smallest.recompute, smallest_gpus);
-      mr.why_not = "needs at least " + std::to_string(smallest_gb).substr(0, 6) + " GB per GPU (micro-batch " +
-                   std::to_string(smallest.micro_batch) + (smallest.recompute ? ", recompute" : "") + ", " +
-                   std::to_string(smallest_gpus) + " GPUs); " + acc.id + " has " +
-                   std::to_string(usable_gb).substr(0, 5) + " GB";
+      mr.memory = finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len,
+                                  smallest.micro_batch, smallest.recompute, smallest_gpus);
+      mr.why_not = "needs at least " + std::to_string(smallest_gb).substr(0, 6) +
+                   " GB per GPU (micro-batch " + std::to_string(smallest.micro_batch) +
+                   (smallest.recompute ? ", recompute" : "") + ", " + std::to_string(smallest_gpus) +
+                   " GPUs); " + acc.id + " has " + std::to_string(usable_gb).substr(0, 5) + " GB";
     }
     mr.gradient_accumulation = std::max(1, r.micro_batch / std::max(1, mr.micro_batch));
     mr.config_changed = mr.micro_batch != r.micro_batch || mr.recompute != r.recompute;

@@ -65,7 +65,8 @@ const char* accounting_name(Accounting a) { return a == Accounting::kTdp ? "tdp"
 std::vector<std::string> ForecastInput::problems() const {
   std::vector<std::string> out;
   auto positive = [&](const char* name, std::optional<double> v) {
-    if (v && !(*v > 0 && std::isfinite(*v))) out.push_back(std::string(name) + ": " + fmt("%g", *v) + " must be positive");
+    if (v && !(*v > 0 && std::isfinite(*v)))
+      out.push_back(std::string(name) + ": " + fmt("%g", *v) + " must be positive");
   };
   if (!flops && !(params > 0 && tokens > 0)) out.push_back("--params and --tokens (or --flops) are required");
   if (params < 0 || !std::isfinite(params)) out.push_back("--params: must be positive");
@@ -74,9 +75,11 @@ std::vector<std::string> ForecastInput::problems() const {
   positive("--power-w", power_w);
   if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
   if (mfu && !(*mfu > 0 && *mfu <= 1)) out.push_back("--mfu: " + fmt("%g", *mfu) + " must be in (0, 1]");
-  if (seq_len && *seq_len <= 0) out.push_back("--seq-len: " + std::to_string(*seq_len) + " must be a positive count");
+  if (seq_len && *seq_len <= 0)
+    out.push_back("--seq-len: " + std::to_string(*seq_len) + " must be a positive count");
   positive("--network-gbps", network_gbps);
-  if (pue && !(*pue >= 1 && std::isfinite(*pue))) out.push_back("--pue: " + fmt("%g", *pue) + " must be at least 1");
+  if (pue && !(*pue >= 1 && std::isfinite(*pue)))
+    out.push_back("--pue: " + fmt("%g", *pue) + " must be at least 1");
   if (carbon_intensity && !(*carbon_intensity >= 0 && std::isfinite(*carbon_intensity))) {
     out.push_back("--carbon-intensity: " + fmt("%g", *carbon_intensity) + " must be >= 0 gCO2eq/kWh");
   }
@@ -118,13 +121,14 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
 
   f.flops = in.flops ? *in.flops : laws::training_flops(in.params, in.tokens);
   const double peak_flops = *acc.training_peak_tflops() * 1e12;
-  assume("peak_tflops", *acc.training_peak_tflops(), "TFLOP/s dense " + std::string(acc.bf16_tflops ? "BF16" : "FP16"),
-         acc.source);
+  assume("peak_tflops", *acc.training_peak_tflops(),
+         "TFLOP/s dense " + std::string(acc.bf16_tflops ? "BF16" : "FP16"), acc.source);
 
   if (in.gpus) {
     f.gpus = *in.gpus;
   } else {
-    if (!acc.memory_gb) throw PlanError("--gpus: the database has no memory size for " + acc.id + "; pass --gpus");
+    if (!acc.memory_gb)
+      throw PlanError("--gpus: the database has no memory size for " + acc.id + "; pass --gpus");
     f.gpus = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
     assume("gpus", f.gpus, "accelerators",
            "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
@@ -133,8 +137,8 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   std::optional<ModelledMfu> modelled;
   if (!in.mfu && !in.gpu_hours && !in.flops && in.params > 0 && in.tokens > 0 && !calibrated_mfu(acc)) {
     std::string why_not;
-    modelled = modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus, in.seq_len.value_or(kDefaultTrainingSeqLen),
-                            in.network_gbps, &why_not);
+    modelled = modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus,
+                            in.seq_len.value_or(kDefaultTrainingSeqLen), in.network_gbps, &why_not);
     if (!modelled) f.notes.push_back("throughput model not used (" + why_not + "); flat MFU of the database");
   }
   if (in.mfu) {
@@ -144,12 +148,14 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     f.mfu = modelled->mfu;
     f.layout = modelled->layout;
     assume("mfu", f.mfu, "fraction of peak, 6ND over billed hours",
-           "throughput model: best of " + std::to_string(modelled->evaluated) + " layouts (" + modelled->layout +
-               "), steady-state MFU " + fmt("%.3f", modelled->steady_mfu) + " of model FLOPs, x goodput");
+           "throughput model: best of " + std::to_string(modelled->evaluated) + " layouts (" +
+               modelled->layout + "), steady-state MFU " + fmt("%.3f", modelled->steady_mfu) +
+               " of model FLOPs, x goodput");
     assume("goodput", modelled->goodput, "fraction of billed time",
            "Llama 3 interruption rate x 10 min each, and the median billed/steady ratio of published runs");
-    f.notes.push_back("layout: " + modelled->layout + fmt(" (steady-state MFU %.1f%%", 100 * modelled->steady_mfu) +
-                      fmt(", goodput %.0f%%; scaleplan layout for the alternatives)", 100 * modelled->goodput));
+    f.notes.push_back(
+        "layout: " + modelled->layout + fmt(" (steady-state MFU %.1f%%", 100 * modelled->steady_mfu) +
+        fmt(", goodput %.0f%%; scaleplan layout for the alternatives)", 100 * modelled->goodput));
   } else if (acc.mfu_typical) {
     f.mfu = *acc.mfu_typical;
     assume("mfu", f.mfu, "fraction", acc.mfu_basis + "; evidence: " + acc.mfu_evidence);
@@ -181,7 +187,8 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     assume("power_w", f.power_w, "W per accelerator", "given (--power-w)");
   } else {
     if (!acc.tdp_w) {
-      throw PlanError("--power-w: the database has no TDP for " + acc.id + " (not published); pass --power-w");
+      throw PlanError("--power-w: the database has no TDP for " + acc.id +
+                      " (not published); pass --power-w");
     }
     f.power_w = *acc.tdp_w;
     assume("tdp_w", *acc.tdp_w, "W", acc.source);
@@ -197,9 +204,10 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   if (in.accounting == Accounting::kFacility) {
     f.host_overhead = acc.host_overhead.value_or(kDefaultHostOverhead);
     assume("host_overhead", f.host_overhead, "of GPU energy",
-           acc.host_overhead ? acc.host_overhead_evidence
-                             : "CPU + RAM energy / GPU energy in TeenyTinyLlama's CodeCarbon logs (Correa et al. "
-                               "2024, one A100 workstation)");
+           acc.host_overhead
+               ? acc.host_overhead_evidence
+               : "CPU + RAM energy / GPU energy in TeenyTinyLlama's CodeCarbon logs (Correa et al. "
+                 "2024, one A100 workstation)");
   }
 
   // Grid and facility.
@@ -217,8 +225,9 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     assume("grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh",
            grid->source + (grid->year_text.empty() ? "" : " (" + grid->year_text + ")"));
     if (grid->scope == hardware_db::GridScope::kWorld && grid->id == "world") {
-      f.notes.push_back("grid: the EPS default world average, 475 g/kWh (IEA, 2018 data); the 2024 world "
-                        "figure is 445 g/kWh (--region world-2024)");
+      f.notes.push_back(
+          "grid: the EPS default world average, 475 g/kWh (IEA, 2018 data); the 2024 world "
+          "figure is 445 g/kWh (--region world-2024)");
     } else if (grid->is_old()) {
       f.notes.push_back("grid intensity of " + grid->id + " dates from " +
                         (grid->year ? std::to_string(*grid->year) : std::string("an unknown year")) +
@@ -229,7 +238,8 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     f.pue = *in.pue;
     assume("pue", f.pue, "ratio", "given (--pue)");
   } else {
-    const hardware_db::PuePreset* p = grid && !grid->provider.empty() ? provider_pue(db, grid->provider) : nullptr;
+    const hardware_db::PuePreset* p =
+        grid && !grid->provider.empty() ? provider_pue(db, grid->provider) : nullptr;
     if (p == nullptr) p = &db.pue("industry-average");
     f.pue = p->pue;
     assume("pue", f.pue, "ratio", p->operator_name + " " + p->year + ": " + p->source);
@@ -241,8 +251,9 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   const double embodied_per_hour =
       (embodied_per_gpu + kServerEmbodiedKgPerGpu) / (kLifetimeHours * kUtilisation);
   assume("embodied_kgco2e_per_gpu", embodied_per_gpu, "kgCO2eq",
-         acc.embodied_kgco2e ? acc.embodied_basis
-                             : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
+         acc.embodied_kgco2e
+             ? acc.embodied_basis
+             : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
   assume("embodied_server_kgco2e_per_gpu", kServerEmbodiedKgPerGpu, "kgCO2eq",
          "2,500 kg per 8-GPU server (Luccioni et al. 2023, BLOOM)");
   assume("hardware_lifetime_years", 6, "years", "Luccioni et al. 2023 (BLOOM)");

@@ -23,7 +23,8 @@ HyperparamLaw deepseek_llm() {
   l.name = kDefaultHyperparamLaw;
   l.citation = "Bi et al. 2024, DeepSeek LLM, arXiv:2401.02954, §3.1 eq. 1";
   l.caveat =
-      "fitted from 1e17 to 3e20 FLOPs on DeepSeek's bilingual corpus with their multi-step schedule; confirmed at 7B "
+      "fitted from 1e17 to 3e20 FLOPs on DeepSeek's bilingual corpus with their multi-step schedule; "
+      "confirmed at 7B "
       "and 67B; a near-optimal band, not a single best point";
   l.lr_coefficient = 0.3118;
   l.lr_exponent = -0.1250;
@@ -75,9 +76,12 @@ Hyperparams hyperparams_for(const HyperparamLaw& law, const hardware_db::ModelSh
 
 const char* schedule_name(Schedule s) {
   switch (s) {
-    case Schedule::kMultiStep: return "multi-step";
-    case Schedule::kCosine: return "cosine";
-    case Schedule::kWsd: return "wsd";
+    case Schedule::kMultiStep:
+      return "multi-step";
+    case Schedule::kCosine:
+      return "cosine";
+    case Schedule::kWsd:
+      return "wsd";
   }
   return "";
 }
@@ -97,7 +101,8 @@ ScheduleSpec schedule_for(Schedule kind, long long total_steps) {
     case Schedule::kMultiStep:
       s.final_lr_fraction = 0.1;
       s.drops = {{std::llround(0.8 * total_steps), 0.316}, {std::llround(0.9 * total_steps), 0.1}};
-      s.source = "DeepSeek LLM §2.3: 2,000 warmup steps; 31.6% of the peak after 80% of tokens, 10% after 90%";
+      s.source =
+          "DeepSeek LLM §2.3: 2,000 warmup steps; 31.6% of the peak after 80% of tokens, 10% after 90%";
       break;
     case Schedule::kCosine:
       s.final_lr_fraction = 0.1;
@@ -115,7 +120,8 @@ ScheduleSpec schedule_for(Schedule kind, long long total_steps) {
 }
 
 double learning_rate_at(const ScheduleSpec& s, double peak, long long step, long long total) {
-  if (step < s.warmup_steps) return peak * static_cast<double>(step + 1) / static_cast<double>(s.warmup_steps);
+  if (step < s.warmup_steps)
+    return peak * static_cast<double>(step + 1) / static_cast<double>(s.warmup_steps);
   switch (s.kind) {
     case Schedule::kMultiStep: {
       double fraction = 1;

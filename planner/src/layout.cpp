@@ -18,7 +18,8 @@ constexpr double kGiB = 1024.0 * 1024 * 1024;
 double gemm_s(const System& sys, double m, double k, double n) {
   const double flops = 2 * m * k * n;
   const double intensity = flops / (kBf16Bytes * (m * k + k * n + m * n));
-  const double rate = sys.peak_flops * sys.gemm_max_efficiency * intensity / (intensity + sys.gemm_half_intensity);
+  const double rate =
+      sys.peak_flops * sys.gemm_max_efficiency * intensity / (intensity + sys.gemm_half_intensity);
   return flops / rate;
 }
 
@@ -80,14 +81,15 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
   double attention = w.stack.fused_attention ? products / 2 : products;
   double scores_s = 0;
   if (!w.stack.fused_attention) {
-    scores_s = heads_per_rank * l.micro_batch * static_cast<double>(w.seq_len) * w.seq_len * kUnfusedScoreBytes /
-               sys.hbm_bytes_per_s;
+    scores_s = heads_per_rank * l.micro_batch * static_cast<double>(w.seq_len) * w.seq_len *
+               kUnfusedScoreBytes / sys.hbm_bytes_per_s;
   }
   const double elementwise =
       tokens * (kElementwiseBytesPerHidden * h + kElementwiseBytesPerFfn * m.ffn) / t / sys.hbm_bytes_per_s;
   // Forward share of element-wise traffic is a third of the total.
   const double fwd = gemms + attention + (elementwise + scores_s) / 3 + kLayerLaunchOverheadS / 3;
-  const double bwd = 2 * gemms + 2 * attention + (elementwise + scores_s) * 2 / 3 + kLayerLaunchOverheadS * 2 / 3;
+  const double bwd =
+      2 * gemms + 2 * attention + (elementwise + scores_s) * 2 / 3 + kLayerLaunchOverheadS * 2 / 3;
   double recompute = 0;
   if (l.recompute == Recompute::kSelective) recompute = attention + scores_s / 3;
   if (l.recompute == Recompute::kFull) recompute = fwd;
@@ -97,7 +99,8 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
   out.backward_s = layers * (bwd + recompute);
   // The output projection and loss on the last stage (the first stage's
   // embedding lookup is negligible).
-  const double head = 3 * gemm_s(sys, tokens, h, m.vocab / t) + tokens * m.vocab / t * 16 / sys.hbm_bytes_per_s;
+  const double head =
+      3 * gemm_s(sys, tokens, h, m.vocab / t) + tokens * m.vocab / t * 16 / sys.hbm_bytes_per_s;
   out.compute_s = out.forward_s + out.backward_s + head;
   const int collectives = l.recompute == Recompute::kFull ? 6 : 4;
   out.tp_comm_s = layers * collectives * all_reduce_s(tokens * h * kBf16Bytes, l.tp, sys.intra_bytes_per_s);
@@ -155,7 +158,8 @@ std::string layout_problem(const System& sys, const Workload& w, const Layout& l
     return "--tp: " + n(l.tp) + " is beyond one node of " + n(sys.node_size) + " " + sys.id +
            " (tensor parallelism needs the scale-up link)";
   }
-  if (m.heads % l.tp != 0) return "--tp: " + n(l.tp) + " does not divide the " + n(m.heads) + " attention heads";
+  if (m.heads % l.tp != 0)
+    return "--tp: " + n(l.tp) + " does not divide the " + n(m.heads) + " attention heads";
   if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0) {
     return "--tp: " + n(l.tp) + " does not divide the " + n(m.kv_heads) + " kv heads";
   }
@@ -167,10 +171,11 @@ std::string layout_problem(const System& sys, const Workload& w, const Layout& l
   if (l.zero_stage < 0 || l.zero_stage > 3) return "--zero: " + n(l.zero_stage) + " is not 0, 1, 2 or 3";
   if (w.global_batch_seqs < static_cast<double>(l.dp) * l.micro_batch) {
     char buf[200];
-    std::snprintf(buf, sizeof buf,
-                  "--global-batch-tokens: %.0f sequences per step are fewer than one micro-batch of %d on each "
-                  "of %d data-parallel replicas",
-                  w.global_batch_seqs, l.micro_batch, l.dp);
+    std::snprintf(
+        buf, sizeof buf,
+        "--global-batch-tokens: %.0f sequences per step are fewer than one micro-batch of %d on each "
+        "of %d data-parallel replicas",
+        w.global_batch_seqs, l.micro_batch, l.dp);
     return buf;
   }
   return "";
@@ -190,8 +195,12 @@ LayoutMemory layout_memory(const System& sys, const Workload& w, const Layout& l
     case Recompute::kNone:
       per_layer = sbh * (c + (w.stack.fused_attention ? 0 : 5.0 * m.heads * w.seq_len / m.hidden)) / t;
       break;
-    case Recompute::kSelective: per_layer = sbh * c / t; break;
-    case Recompute::kFull: per_layer = 2 * sbh / t; break;
+    case Recompute::kSelective:
+      per_layer = sbh * c / t;
+      break;
+    case Recompute::kFull:
+      per_layer = 2 * sbh / t;
+      break;
   }
   const int layers = layers_per_stage(w, l);
   const double in_flight = std::min(l.grad_accum, l.pp);
@@ -211,8 +220,10 @@ StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
   const MicroBatchTime mb = micro_batch_time(sys, w, l);
   const double stage = mb.compute_s + mb.tp_comm_s;
   const double bubble_stages = (l.pp - 1.0) / l.virtual_stages;
-  const double p2p_bytes = static_cast<double>(w.seq_len) * l.micro_batch * w.shape.hidden * kBf16Bytes / l.tp;
-  const double p2p = l.pp > 1 ? 2.0 * l.virtual_stages * p2p_bytes / (pp_bytes_per_s(sys, l) * kLinkEfficiency) : 0;
+  const double p2p_bytes =
+      static_cast<double>(w.seq_len) * l.micro_batch * w.shape.hidden * kBf16Bytes / l.tp;
+  const double p2p =
+      l.pp > 1 ? 2.0 * l.virtual_stages * p2p_bytes / (pp_bytes_per_s(sys, l) * kLinkEfficiency) : 0;
   const double slots = l.grad_accum + bubble_stages;
   st.compute_s = slots * mb.compute_s;
   st.tp_comm_s = slots * mb.tp_comm_s;
@@ -228,8 +239,9 @@ StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
   const double ring_latency = l.dp > 1 ? (l.dp - 1) * kRingHopLatencyS : 0;
   const double half = all_reduce_s(p * kBf16Bytes, l.dp, bw) / 2 + buckets * ring_latency;
   st.dp_comm_s = 2 * half;
-  st.dp_exposed_s = w.stack.overlap_dp ? std::max(0.0, half - mb.backward_s) + std::max(0.0, half - mb.forward_s)
-                                       : st.dp_comm_s;
+  st.dp_exposed_s = w.stack.overlap_dp
+                        ? std::max(0.0, half - mb.backward_s) + std::max(0.0, half - mb.forward_s)
+                        : st.dp_comm_s;
   if (l.zero_stage >= 3 && l.dp > 1) {
     // FSDP gathers each layer's weights forward and backward and
     // reduce-scatters its gradients, every micro-batch.

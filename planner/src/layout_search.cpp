@@ -77,8 +77,8 @@ SearchResult search(const System& sys, const Workload& w, const SearchOptions& o
     probe.micro_batch = o.micro_batch.value_or(1);
     probe.zero_stage = o.zero_stage.value_or(1);
     if (o.gpus % (probe.tp * probe.pp) != 0) {
-      throw PlanError("--gpus: " + std::to_string(o.gpus) + " is not a multiple of TP x PP = " +
-                      std::to_string(probe.tp * probe.pp));
+      throw PlanError("--gpus: " + std::to_string(o.gpus) +
+                      " is not a multiple of TP x PP = " + std::to_string(probe.tp * probe.pp));
     }
     // The batch constraint needs the whole layout; the others hold alone.
     Workload probe_work = w;
@@ -133,9 +133,9 @@ SearchResult search(const System& sys, const Workload& w, const SearchOptions& o
       out.why_none = "no layout of " + std::to_string(o.gpus) + " accelerators matches the constraints";
     } else {
       char buf[200];
-      std::snprintf(buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
-                    c.leanest.layout.describe().c_str(), c.leanest.memory.total_bytes() / 1e9,
-                    sys.memory_bytes / 1e9);
+      std::snprintf(
+          buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
+          c.leanest.layout.describe().c_str(), c.leanest.memory.total_bytes() / 1e9, sys.memory_bytes / 1e9);
       out.why_none = buf;
     }
   }

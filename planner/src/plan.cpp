@@ -41,11 +41,12 @@ double cost_per_flop(const hardware_db::Database& db, const PlanRequest& r, cons
 // Lifetime serving priced in training-FLOP equivalents per parameter: 2 T
 // inference FLOPs per parameter x the serving hardware's cost per FLOP over
 // the training hardware's (the r of the header).
-double inference_extra_per_param(const hardware_db::Database& db, const PlanRequest& r, const std::string& train_hw) {
+double inference_extra_per_param(const hardware_db::Database& db, const PlanRequest& r,
+                                 const std::string& train_hw) {
   if (r.inference_tokens <= 0) return 0;
   const std::string inf_hw = r.inference_hardware.empty() ? train_hw : r.inference_hardware;
-  return laws::inference_flops(1, r.inference_tokens) * r.inference_energy_factor * cost_per_flop(db, r, inf_hw) /
-         cost_per_flop(db, r, train_hw);
+  return laws::inference_flops(1, r.inference_tokens) * r.inference_energy_factor *
+         cost_per_flop(db, r, inf_hw) / cost_per_flop(db, r, train_hw);
 }
 
 // A fixed --gpus, checked against the memory the model needs; else the
@@ -53,9 +54,9 @@ double inference_extra_per_param(const hardware_db::Database& db, const PlanRequ
 int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, double params) {
   const int need = min_gpus_for_training(params, acc.memory_gb.value_or(0));
   if (r.gpus && *r.gpus < need) {
-    throw PlanError("--gpus: " + std::to_string(*r.gpus) + " x " + acc.id + " cannot hold the training state of " +
-                    num(params) + " parameters (16 bytes/param + activations); it needs at least " +
-                    std::to_string(need));
+    throw PlanError("--gpus: " + std::to_string(*r.gpus) + " x " + acc.id +
+                    " cannot hold the training state of " + num(params) +
+                    " parameters (16 bytes/param + activations); it needs at least " + std::to_string(need));
   }
   return r.gpus.value_or(need);
 }
@@ -69,9 +70,11 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
   in.gpus = 1;
   const double for_deadline = forecast(db, in).gpu_hours / (24.0 * deadline_days);
   if (for_deadline > kMaxGpus) {
-    throw PlanError("--deadline-days: " + num(deadline_days) + " days needs " + num(std::ceil(for_deadline)) + " x " +
-                    acc.id + ", more than the " + std::to_string(kMaxGpus) + " any plan allows; pass a longer --deadline-days"
-                    " (" + num(kDefaultDeadlineDays) + " when neither it nor --gpus is given)");
+    throw PlanError("--deadline-days: " + num(deadline_days) + " days needs " + num(std::ceil(for_deadline)) +
+                    " x " + acc.id + ", more than the " + std::to_string(kMaxGpus) +
+                    " any plan allows; pass a longer --deadline-days"
+                    " (" +
+                    num(kDefaultDeadlineDays) + " when neither it nor --gpus is given)");
   }
   in.gpus = std::max(need, whole_nodes(for_deadline));
   Forecast f = forecast(db, in);
@@ -86,8 +89,9 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
   }
   if (f.wall_days > deadline_days * (1 + 1e-9)) {
     throw PlanError("--deadline-days: " + num(deadline_days) + " days cannot be met on " + acc.id +
-                    " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " + num(f.wall_days) +
-                    " days on " + std::to_string(f.gpus) + " GPUs (" + num(kDefaultDeadlineDays) +
+                    " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
+                    num(f.wall_days) + " days on " + std::to_string(f.gpus) + " GPUs (" +
+                    num(kDefaultDeadlineDays) +
                     " days is the default when neither --deadline-days nor --gpus is given)");
   }
   return f;
@@ -98,8 +102,9 @@ Forecast forecast_default_cluster(const hardware_db::Database& db, const Forecas
   Forecast f = forecast_for_deadline(db, in, kDefaultDeadlineDays);
   f.assumptions.push_back({"deadline_days", kDefaultDeadlineDays, "days",
                            "assumed (no --gpus): the fewest whole nodes that finish in time"});
-  f.notes.push_back("no --gpus: sized for a " + num(kDefaultDeadlineDays) +
-                    "-day run, the fewest whole nodes that finish in time (--gpus or --deadline-days in plan to change)");
+  f.notes.push_back(
+      "no --gpus: sized for a " + num(kDefaultDeadlineDays) +
+      "-day run, the fewest whole nodes that finish in time (--gpus or --deadline-days in plan to change)");
   return f;
 }
 
@@ -156,7 +161,10 @@ std::vector<std::string> candidates(const hardware_db::Database& db, const PlanR
   }
   for (const auto& a : db.accelerators()) {
     if (!a.tdp_w || !a.mfu_typical || !a.memory_gb) {
-      skipped.push_back(a.id + " (no published " + std::string(!a.tdp_w ? "TDP" : !a.mfu_typical ? "MFU" : "memory") +
+      skipped.push_back(a.id + " (no published " +
+                        std::string(!a.tdp_w         ? "TDP"
+                                    : !a.mfu_typical ? "MFU"
+                                                     : "memory") +
                         ")");
     } else {
       ids.push_back(a.id);
@@ -179,8 +187,9 @@ std::vector<PlanOption> plan_all(const hardware_db::Database& db, const laws::La
     }
   }
   if (out.empty()) throw PlanError(first_error);
-  std::stable_sort(out.begin(), out.end(),
-                   [&](const PlanOption& x, const PlanOption& y) { return objective(r, x) < objective(r, y); });
+  std::stable_sort(out.begin(), out.end(), [&](const PlanOption& x, const PlanOption& y) {
+    return objective(r, x) < objective(r, y);
+  });
   return out;
 }
 
@@ -200,8 +209,8 @@ double target_for_budget(const hardware_db::Database& db, const laws::Law& law, 
   const double least = budget_measure(r, plan_all(db, law, r, ids, hi).front());
   if (least > budget) {
     throw PlanError("budget " + num(budget) + " " + unit + " is below the least sensible plan (a " +
-                    num(kSmallestSensibleParams) + "-parameter model, compute-optimal), which needs " + num(least) +
-                    " " + unit);
+                    num(kSmallestSensibleParams) + "-parameter model, compute-optimal), which needs " +
+                    num(least) + " " + unit);
   }
   double lo = laws::irreducible_loss(law);
   if (r.max_params) lo = std::max(lo, laws::loss_floor(law, *r.max_params, r.unique_tokens));
@@ -232,8 +241,10 @@ std::optional<Interval> percentile_interval(std::vector<double> v) {
 void add_intervals(Plan& p, const laws::Law& law, const PlanRequest& r, double extra) {
   if (!law.uncertainty || law.uncertainty->replicates.empty()) return;
   std::vector<double> n, d, e;
-  const double train_kwh_per_flop = p.best.training.energy_kwh * r.experiment_overhead / p.best.training_flops;
-  const double inf_kwh_per_flop = p.best.inference ? p.best.inference->energy_kwh / p.best.inference_flops : 0;
+  const double train_kwh_per_flop =
+      p.best.training.energy_kwh * r.experiment_overhead / p.best.training_flops;
+  const double inf_kwh_per_flop =
+      p.best.inference ? p.best.inference->energy_kwh / p.best.inference_flops : 0;
   for (const auto& rep : law.uncertainty->replicates) {
     const laws::Law l = laws::with_replicate(law, rep);
     try {
@@ -282,12 +293,20 @@ std::vector<std::string> PlanRequest::problems() const {
   std::vector<std::string> out;
   const int goals = target_loss.has_value() + target_params.has_value() + budget_kwh.has_value() +
                     budget_co2_kg.has_value() + budget_flops.has_value();
-  if (goals == 0) out.push_back("give a goal: --target-loss, --target-params or a budget (--budget-kwh, --budget-co2-kg, --budget-flops)");
-  if (goals > 1) out.push_back("give one goal: --target-loss, --target-params, --budget-kwh, --budget-co2-kg and --budget-flops exclude each other");
-  if (gpus && deadline_days) out.push_back("--gpus and --deadline-days exclude each other: a deadline chooses the GPU count");
+  if (goals == 0)
+    out.push_back(
+        "give a goal: --target-loss, --target-params or a budget (--budget-kwh, --budget-co2-kg, "
+        "--budget-flops)");
+  if (goals > 1)
+    out.push_back(
+        "give one goal: --target-loss, --target-params, --budget-kwh, --budget-co2-kg and --budget-flops "
+        "exclude each other");
+  if (gpus && deadline_days)
+    out.push_back("--gpus and --deadline-days exclude each other: a deadline chooses the GPU count");
   if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
   if (!(experiment_overhead >= 1) || !std::isfinite(experiment_overhead)) {
-    out.push_back("--experiment-overhead: " + num(experiment_overhead) + " must be at least 1 (1 = the final run only)");
+    out.push_back("--experiment-overhead: " + num(experiment_overhead) +
+                  " must be at least 1 (1 = the final run only)");
   }
   if (inference_tokens < 0) out.push_back("--inference-tokens: must be positive");
   if (!(inference_energy_factor > 0 && inference_energy_factor <= 1)) {
@@ -300,7 +319,8 @@ std::vector<std::string> PlanRequest::problems() const {
     out.push_back("--inference-hardware needs --inference-tokens");
   }
   if (hardware.empty()) out.push_back("--hardware: expected an accelerator id, a list or all");
-  if (region && carbon_intensity) out.push_back("--region and --carbon-intensity both set the grid intensity; give one");
+  if (region && carbon_intensity)
+    out.push_back("--region and --carbon-intensity both set the grid intensity; give one");
   return out;
 }
 
@@ -315,7 +335,8 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
   plan.experiment_overhead = r.experiment_overhead;
   plan.unique_tokens = r.unique_tokens;
   const auto ids = candidates(db, r, plan.skipped);
-  if (!r.inference_hardware.empty()) db.accelerator(r.inference_hardware, "inference_hardware");  // unknown ids throw
+  if (!r.inference_hardware.empty())
+    db.accelerator(r.inference_hardware, "inference_hardware");  // unknown ids throw
 
   if (r.target_loss) {
     plan.goal = "target_loss";

@@ -51,16 +51,18 @@ void add_notes(Recipe& out) {
   if (!out.hyperparams.range_note.empty()) out.notes.push_back(out.hyperparams.range_note);
   const double rounding = out.global_batch_tokens / out.batch_tokens_target - 1;
   if (std::abs(rounding) > kBatchRoundingNote) {
-    out.notes.push_back("global batch " + num(out.global_batch_tokens) + " tokens is " + num(100 * rounding, "%+.0f") +
-                        "% from the target " + num(out.batch_tokens_target) + ": whole micro-batches on " +
-                        std::to_string(out.layout.data_parallel) + " data-parallel replicas");
+    out.notes.push_back("global batch " + num(out.global_batch_tokens) + " tokens is " +
+                        num(100 * rounding, "%+.0f") + "% from the target " + num(out.batch_tokens_target) +
+                        ": whole micro-batches on " + std::to_string(out.layout.data_parallel) +
+                        " data-parallel replicas");
   }
   if (out.steps < 10 * kWarmupSteps) {
     out.notes.push_back("only " + std::to_string(out.steps) + " steps: warmup is " +
                         std::to_string(out.schedule.warmup_steps) + " (at most 10% of the run)");
   }
   if (out.shape.experts > 1) {
-    out.notes.push_back(out.shape.id + " is a mixture of experts: the layout and hyperparameter laws are for dense "
+    out.notes.push_back(out.shape.id +
+                        " is a mixture of experts: the layout and hyperparameter laws are for dense "
                         "models, treat them as a starting point");
   }
 }
@@ -69,18 +71,21 @@ void add_notes(Recipe& out) {
 
 std::vector<std::string> RecipeRequest::problems() const {
   std::vector<std::string> out;
-  const bool parts = shape.layers || shape.hidden || shape.heads || shape.kv_heads || shape.ffn || shape.vocab;
+  const bool parts =
+      shape.layers || shape.hidden || shape.heads || shape.kv_heads || shape.ffn || shape.vocab;
   if (model && (shape.params > 0 || parts)) {
     out.push_back("--model: give a catalogue model, or --params with shape parts, not both");
   }
   if (!model && !(shape.params > 0)) out.push_back("--params: give the model size (or --model)");
   if (!(tokens > 0) || !std::isfinite(tokens)) out.push_back("--tokens: must be a positive token count");
   if (gpus <= 0) out.push_back("--gpus: " + std::to_string(gpus) + " must be a positive count");
-  if (shape.seq_len <= 0) out.push_back("--seq-len: " + std::to_string(shape.seq_len) + " must be a positive count");
+  if (shape.seq_len <= 0)
+    out.push_back("--seq-len: " + std::to_string(shape.seq_len) + " must be a positive count");
   if (global_batch_tokens && !(*global_batch_tokens > 0 && std::isfinite(*global_batch_tokens))) {
     out.push_back("--global-batch-tokens: must be a positive token count");
   }
-  if (peak_lr && !(*peak_lr > 0 && *peak_lr < 1)) out.push_back("--lr: " + num(*peak_lr) + " must be in (0, 1)");
+  if (peak_lr && !(*peak_lr > 0 && *peak_lr < 1))
+    out.push_back("--lr: " + num(*peak_lr) + " must be in (0, 1)");
   return out;
 }
 
@@ -106,7 +111,8 @@ Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const 
   if (r.raise_gpus_to_fit) {
     lr.gpus = std::max(r.gpus, fewest_gpus_for_layout(acc, out.shape, out.seq_len));
     if (lr.gpus != r.gpus) {
-      out.notes.push_back(std::to_string(r.gpus) + " GPUs cannot hold the model with a ZeRO-1 layout; the recipe uses " +
+      out.notes.push_back(std::to_string(r.gpus) +
+                          " GPUs cannot hold the model with a ZeRO-1 layout; the recipe uses " +
                           std::to_string(lr.gpus) + " (the same GPU-hours, a shorter wall clock)");
     }
   }
@@ -135,10 +141,18 @@ ordered_json recipe_json(const Recipe& r) {
   ordered_json j;
   j["params"] = r.params;
   j["tokens"] = r.tokens;
-  j["shape"] = {{"id", s.id}, {"derived", r.shape_derived}, {"params", s.params}, {"layers", s.layers},
+  j["shape"] = {{"id", s.id},
+                {"derived", r.shape_derived},
+                {"params", s.params},
+                {"layers", s.layers},
                 {"hidden", s.hidden},
-                {"heads", s.heads}, {"kv_heads", s.kv_heads}, {"head_dim", s.hidden / s.heads}, {"ffn", s.ffn},
-                {"vocab", s.vocab}, {"tied_embeddings", s.tied_embeddings}, {"gated_mlp", s.gated_mlp},
+                {"heads", s.heads},
+                {"kv_heads", s.kv_heads},
+                {"head_dim", s.hidden / s.heads},
+                {"ffn", s.ffn},
+                {"vocab", s.vocab},
+                {"tied_embeddings", s.tied_embeddings},
+                {"gated_mlp", s.gated_mlp},
                 {"source", s.source}};
   j["seq_len"] = r.seq_len;
   j["hyperparams"] = {{"preset", r.law.name},
@@ -173,7 +187,8 @@ ordered_json recipe_json(const Recipe& r) {
   j["steps"] = r.steps;
   j["trained_tokens"] = r.trained_tokens;
   ordered_json drops = ordered_json::array();
-  for (const auto& [step, fraction] : r.schedule.drops) drops.push_back({{"step", step}, {"lr", r.peak_lr * fraction}});
+  for (const auto& [step, fraction] : r.schedule.drops)
+    drops.push_back({{"step", step}, {"lr", r.peak_lr * fraction}});
   j["learning_rate"] = {{"schedule", schedule_name(r.schedule.kind)},
                         {"peak", r.peak_lr},
                         {"final", r.final_lr},
@@ -182,9 +197,12 @@ ordered_json recipe_json(const Recipe& r) {
                         {"decay_steps", r.schedule.decay_steps},
                         {"given", r.lr_given},
                         {"source", r.schedule.source}};
-  j["optimizer"] = {{"name", "adamw"},           {"beta1", r.law.adam_beta1},
-                    {"beta2", r.law.adam_beta2}, {"eps", r.law.adam_eps},
-                    {"weight_decay", r.law.weight_decay}, {"grad_clip", r.law.grad_clip},
+  j["optimizer"] = {{"name", "adamw"},
+                    {"beta1", r.law.adam_beta1},
+                    {"beta2", r.law.adam_beta2},
+                    {"eps", r.law.adam_eps},
+                    {"weight_decay", r.law.weight_decay},
+                    {"grad_clip", r.law.grad_clip},
                     {"source", r.law.optimizer_source}};
   j["precision"] = {{"name", r.precision}, {"source", r.precision_source}};
   j["hardware"] = r.forecast.hardware_id;
@@ -196,7 +214,8 @@ ordered_json recipe_json(const Recipe& r) {
   j["co2_kg"] = r.forecast.co2_kg;
   j["eps_tier"] = tier_name(r.forecast.tier);
   // null where the law has no L(N, D) (an IsoFLOP law off its frontier).
-  j["loss"] = {{"value", std::isfinite(r.loss) ? ordered_json(r.loss) : ordered_json(nullptr)}, {"law", r.loss_law}};
+  j["loss"] = {{"value", std::isfinite(r.loss) ? ordered_json(r.loss) : ordered_json(nullptr)},
+               {"law", r.loss_law}};
   j["notes"] = r.notes;
   return j;
 }
@@ -281,12 +300,15 @@ std::string megatron_args(const Recipe& r) {
   require_llama(s);
   const ParallelLayout& l = r.layout;
   std::ostringstream o;
-  o << "# Megatron-LM pretrain_gpt.py arguments for a " << num(s.params) << "-parameter Llama-architecture model on "
-    << num(r.tokens) << " tokens (an estimate; plan.json has every assumption).\n"
-    << "# Use: torchrun ... pretrain_gpt.py $(grep -v '^#' megatron-args.txt) --data-path ... --tokenizer-type ...\n"
-    << "# Vocabulary " << s.vocab << " comes from the tokenizer. Data parallel " << l.data_parallel << " x micro-batch "
-    << l.micro_batch << " x accumulation " << l.grad_accumulation << " = global batch " << l.global_batch_sequences
-    << " sequences on " << l.tensor_parallel * l.pipeline_parallel * l.data_parallel << " GPUs.\n";
+  o << "# Megatron-LM pretrain_gpt.py arguments for a " << num(s.params)
+    << "-parameter Llama-architecture model on " << num(r.tokens)
+    << " tokens (an estimate; plan.json has every assumption).\n"
+    << "# Use: torchrun ... pretrain_gpt.py $(grep -v '^#' megatron-args.txt) --data-path ... "
+       "--tokenizer-type ...\n"
+    << "# Vocabulary " << s.vocab << " comes from the tokenizer. Data parallel " << l.data_parallel
+    << " x micro-batch " << l.micro_batch << " x accumulation " << l.grad_accumulation << " = global batch "
+    << l.global_batch_sequences << " sequences on "
+    << l.tensor_parallel * l.pipeline_parallel * l.data_parallel << " GPUs.\n";
   if (r.schedule.kind == Schedule::kMultiStep) {
     for (const auto& [step, fraction] : r.schedule.drops) {
       o << "# multi-step schedule (DeepSeek LLM §2.3): at iteration " << step << " resume with --lr "

@@ -110,7 +110,8 @@ int fill_ffn(hardware_db::ModelShape& s, double params) {
 }
 
 void check_positive(std::vector<std::string>& out, const std::optional<int>& v, const char* option) {
-  if (v && *v <= 0) out.push_back(std::string(option) + ": " + std::to_string(*v) + " must be a positive count");
+  if (v && *v <= 0)
+    out.push_back(std::string(option) + ": " + std::to_string(*v) + " must be a positive count");
 }
 
 }  // namespace
@@ -178,14 +179,16 @@ DerivedShape derive_shape(const ShapeRequest& r) {
   const double body = r.params - embedding_params(s) - s.hidden;
   if (body <= 0) {
     throw PlanError("--params: " + count_text(r.params) + " is too small for a " + std::to_string(s.vocab) +
-                    "-token vocabulary at hidden size " + std::to_string(s.hidden) + ": the embeddings alone hold " +
-                    count_text(embedding_params(s)) + " (give a larger N, --vocab or --hidden)");
+                    "-token vocabulary at hidden size " + std::to_string(s.hidden) +
+                    ": the embeddings alone hold " + count_text(embedding_params(s)) +
+                    " (give a larger N, --vocab or --hidden)");
   }
   const double per_layer = per_layer_params(s.hidden, kv_width(s), s.ffn, true, 1);
   s.layers = r.layers.value_or(round_to(body / per_layer, layer_step(body / per_layer)));
   if (!r.ffn && fill_ffn(s, r.params) == 0) {
-    throw PlanError("--layers: " + std::to_string(s.layers) + " layers of hidden size " + std::to_string(s.hidden) +
-                    " hold more than " + count_text(r.params) + " parameters before any MLP (give fewer --layers, "
+    throw PlanError("--layers: " + std::to_string(s.layers) + " layers of hidden size " +
+                    std::to_string(s.hidden) + " hold more than " + count_text(r.params) +
+                    " parameters before any MLP (give fewer --layers, "
                     "a smaller --hidden or a larger N)");
   }
   s.params = parameter_count(s);

@@ -10,7 +10,8 @@ namespace scaleplan::planner {
 
 ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& r) {
   if (r.gpus <= 0) throw PlanError("--gpus: " + std::to_string(r.gpus) + " must be a positive count");
-  if (r.seq_len <= 0) throw PlanError("--seq-len: " + std::to_string(r.seq_len) + " must be a positive count");
+  if (r.seq_len <= 0)
+    throw PlanError("--seq-len: " + std::to_string(r.seq_len) + " must be a positive count");
   if (r.tokens && !(*r.tokens > 0 && std::isfinite(*r.tokens))) throw PlanError("--tokens: must be positive");
   if (r.global_batch_tokens && !(*r.global_batch_tokens > 0 && std::isfinite(*r.global_batch_tokens))) {
     throw PlanError("--global-batch-tokens: must be positive");
@@ -51,9 +52,9 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
   return p;
 }
 
-std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware, double params,
-                                        double tokens, int gpus, int seq_len, std::optional<double> network_gbps,
-                                        std::string* why_not) {
+std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
+                                        double params, double tokens, int gpus, int seq_len,
+                                        std::optional<double> network_gbps, std::string* why_not) {
   ThroughputRequest r;
   r.shape.params = params;
   r.tokens = tokens;

@@ -10,9 +10,12 @@ namespace scaleplan::planner {
 
 const char* recompute_name(Recompute r) {
   switch (r) {
-    case Recompute::kNone: return "none";
-    case Recompute::kSelective: return "selective";
-    case Recompute::kFull: return "full";
+    case Recompute::kNone:
+      return "none";
+    case Recompute::kSelective:
+      return "selective";
+    case Recompute::kFull:
+      return "full";
   }
   return "none";
 }
@@ -53,9 +56,12 @@ double hardware_flops_per_token(const hardware_db::ModelShape& m, int seq_len, R
   const double base = model_flops_per_token(m, seq_len);
   const double attention = forward_attention_flops(m, seq_len);
   switch (r) {
-    case Recompute::kNone: return base;
-    case Recompute::kSelective: return base + attention;
-    case Recompute::kFull: return base + attention + 2.0 * m.layers * block_params(m);
+    case Recompute::kNone:
+      return base;
+    case Recompute::kSelective:
+      return base + attention;
+    case Recompute::kFull:
+      return base + attention + 2.0 * m.layers * block_params(m);
   }
   return base;
 }
@@ -66,7 +72,8 @@ namespace {
 hardware_db::ModelShape catalogue_shape(const hardware_db::Database& db, const ShapeQuery& r) {
   hardware_db::ModelShape s = db.model(*r.model);
   if (s.experts > 1) {
-    throw PlanError("--model: " + s.id + " is a mixture of experts; the layout model covers dense transformers");
+    throw PlanError("--model: " + s.id +
+                    " is a mixture of experts; the layout model covers dense transformers");
   }
   const bool overridden = r.layers || r.hidden || r.heads || r.kv_heads || r.ffn || r.vocab || r.gated_mlp;
   if (!overridden) return s;

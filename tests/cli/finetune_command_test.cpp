@@ -8,13 +8,15 @@ using nlohmann::json;
 using scaleplan::testing::run_scaleplan;
 
 TEST_CASE("finetune --json lists each method with its budget and marks the cheapest", "[cli]") {
-  auto r = run_scaleplan({"finetune", "--model", "llama-2-7b", "--tokens", "100M", "--hardware", "a100-sxm4-80gb", "--json"});
+  auto r = run_scaleplan(
+      {"finetune", "--model", "llama-2-7b", "--tokens", "100M", "--hardware", "a100-sxm4-80gb", "--json"});
   REQUIRE(r.exit_code == 0);
   const json d = json::parse(r.out);
   REQUIRE(d["methods"].size() == 3);
   int cheapest = 0;
   for (const auto& m : d["methods"]) {
-    for (const char* key : {"method", "fits", "gpus", "memory_gb_per_gpu", "flops", "gpu_hours", "energy_kwh", "co2_kg", "eps_tier"}) {
+    for (const char* key : {"method", "fits", "gpus", "memory_gb_per_gpu", "flops", "gpu_hours", "energy_kwh",
+                            "co2_kg", "eps_tier"}) {
       INFO(key);
       CHECK(m.contains(key));
     }

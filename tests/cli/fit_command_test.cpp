@@ -6,9 +6,9 @@
 
 #include "support.h"
 
+using Catch::Matchers::WithinRel;
 using nlohmann::json;
 using scaleplan::testing::run_scaleplan;
-using Catch::Matchers::WithinRel;
 namespace fs = std::filesystem;
 
 namespace {
@@ -83,7 +83,13 @@ TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli
       {{"fit", write(dir, "dup.csv", "params,tokens,loss,Loss\n1,2,3,4\n"), "-o", out}, "duplicate"},
       {{"fit", write(dir, "few.csv", few), "-o", out}, "at least 10"},
       {{"fit", write(dir, "one.csv", one_size), "-o", out}, "same model size"},
-      {{"fit", write(dir, "garbage.csv", std::string("\x7f" "ELF\0\x01\x02", 7)), "-o", out}, "garbage.csv"},
+      {{"fit",
+        write(dir, "garbage.csv",
+              std::string("\x7f"
+                          "ELF\0\x01\x02",
+                          7)),
+        "-o", out},
+       "garbage.csv"},
       {{"fit", good, "-o", good}, "input"},
       {{"fit", good, "-o", "/nonexistent-dir/law.json"}, "/nonexistent-dir/law.json"},
       {{"fit", (dir / "absent.csv").string()}, "absent.csv"},
@@ -102,7 +108,8 @@ TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli
   }
 }
 
-TEST_CASE("fit shows progress on stderr when it runs long, even off a terminal, and --quiet silences it", "[cli][data]") {
+TEST_CASE("fit shows progress on stderr when it runs long, even off a terminal, and --quiet silences it",
+          "[cli][data]") {
   const std::string path = scaleplan::testing::test_data_path("svg_extracted_data.csv");
   // The threshold (2 s) set to zero, so the test does not depend on speed.
   auto r = run_scaleplan({"fit", path, "--max-loss", "3.44", "--json"}, {"SCALEPLAN_PROGRESS_AFTER_S=0"});
@@ -111,7 +118,8 @@ TEST_CASE("fit shows progress on stderr when it runs long, even off a terminal, 
   CHECK(doc["points_used"] == 240);
   const std::string starts = std::to_string(doc["starts_run"].get<int>());
   CHECK_THAT(r.err, Catch::Contains("fit: grid " + starts + "/" + starts + " after"));
-  r = run_scaleplan({"fit", path, "--max-loss", "3.44", "--json", "--quiet"}, {"SCALEPLAN_PROGRESS_AFTER_S=0"});
+  r = run_scaleplan({"fit", path, "--max-loss", "3.44", "--json", "--quiet"},
+                    {"SCALEPLAN_PROGRESS_AFTER_S=0"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
 }

@@ -8,10 +8,10 @@
 
 #include "support.h"
 
+using Catch::Matchers::WithinRel;
 using nlohmann::json;
 using scaleplan::testing::check_refusals;
 using scaleplan::testing::run_scaleplan;
-using Catch::Matchers::WithinRel;
 namespace fs = std::filesystem;
 
 namespace {
@@ -86,8 +86,8 @@ TEST_CASE("fit reports 5 significant figures by default and --digits on request"
 
 TEST_CASE("fit --method isoflop refuses data it cannot profile, writing nothing", "[cli]") {
   const auto dir = scaleplan::testing::temp_dir("isoflop-bad");
-  const std::string one_budget = write(dir, "one.csv",
-                                       "flops,params,loss\n1e20,1e8,3.1\n1e20,3e8,3.0\n1e20,1e9,3.05\n");
+  const std::string one_budget =
+      write(dir, "one.csv", "flops,params,loss\n1e20,1e8,3.1\n1e20,3e8,3.0\n1e20,1e9,3.05\n");
   const std::string edges = write(dir, "edges.csv",
                                   "flops,params,loss\n1e20,1e8,3.3\n1e20,3e8,3.2\n1e20,1e9,3.1\n"
                                   "1e21,1e8,3.2\n1e21,3e8,3.1\n1e21,1e9,3.0\n");

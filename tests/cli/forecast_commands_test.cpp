@@ -5,14 +5,14 @@
 
 #include "support.h"
 
+using Catch::Matchers::WithinRel;
 using nlohmann::json;
 using scaleplan::testing::run_scaleplan;
-using Catch::Matchers::WithinRel;
 
 TEST_CASE("forecast --json reproduces LLaMA-65B's published energy and carbon", "[cli]") {
   auto r = run_scaleplan({"forecast", "--params", "65.2B", "--tokens", "1.4T", "--hardware", "a100-sxm4-80gb",
-                          "--gpu-hours", "1022362", "--accounting", "tdp", "--pue", "1.1", "--carbon-intensity",
-                          "385", "--json"});
+                          "--gpu-hours", "1022362", "--accounting", "tdp", "--pue", "1.1",
+                          "--carbon-intensity", "385", "--json"});
   REQUIRE(r.exit_code == 0);
   const json d = json::parse(r.out);
   CHECK_THAT(d["energy_kwh"].get<double>(), WithinRel(449e3, 0.01));
@@ -27,9 +27,11 @@ TEST_CASE("forecast --json reproduces LLaMA-65B's published energy and carbon", 
   CHECK(d["assumptions"].size() > 3);
 }
 
-TEST_CASE("forecast reads CodeCarbon-style inputs for TeenyTinyLlama within 20% of the measured energy", "[cli]") {
-  auto r = run_scaleplan({"forecast", "--params", "468239360", "--tokens", "9.8B", "--hardware", "a100-sxm4-40gb",
-                          "--gpus", "1", "--gpu-hours", "280.5", "--region", "DE", "--pue", "1.0", "--json"});
+TEST_CASE("forecast reads CodeCarbon-style inputs for TeenyTinyLlama within 20% of the measured energy",
+          "[cli]") {
+  auto r =
+      run_scaleplan({"forecast", "--params", "468239360", "--tokens", "9.8B", "--hardware", "a100-sxm4-40gb",
+                     "--gpus", "1", "--gpu-hours", "280.5", "--region", "DE", "--pue", "1.0", "--json"});
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(json::parse(r.out)["energy_kwh"].get<double>(), WithinRel(112.97, 0.20));
 }
@@ -37,7 +39,9 @@ TEST_CASE("forecast reads CodeCarbon-style inputs for TeenyTinyLlama within 20% 
 TEST_CASE("tier answers with the EPS tier", "[cli]") {
   struct Case {
     const char *kwh, *co2, *tier;
-  } cases[] = {{"1600", "600", "High"}, {"1600", "400", "Intermediate"}, {"0.05", "0.01", "Low"},
+  } cases[] = {{"1600", "600", "High"},
+               {"1600", "400", "Intermediate"},
+               {"0.05", "0.01", "Low"},
                {"0.2", "0.01", "Intermediate"}};
   for (const Case& c : cases) {
     auto r = run_scaleplan({"tier", "--kwh", c.kwh, "--co2-kg", c.co2, "--json"});

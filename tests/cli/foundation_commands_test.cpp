@@ -6,9 +6,9 @@
 
 #include "support.h"
 
+using Catch::Matchers::WithinRel;
 using nlohmann::json;
 using scaleplan::testing::run_scaleplan;
-using Catch::Matchers::WithinRel;
 
 TEST_CASE("tokens --params 70B --json gives about 1.286e12 tokens under the default law", "[cli]") {
   auto r = run_scaleplan({"tokens", "--params", "70B", "--json"});
@@ -38,8 +38,8 @@ TEST_CASE("tokens --target-loss gives the tokens that reach it", "[cli]") {
 }
 
 TEST_CASE("loss with unique tokens reproduces Muennighoff's test vector", "[cli]") {
-  auto r = run_scaleplan({"loss", "--params", "6.34B", "--tokens", "242B", "--unique-tokens",
-                          "25B", "--law", "muennighoff2023", "--json"});
+  auto r = run_scaleplan({"loss", "--params", "6.34B", "--tokens", "242B", "--unique-tokens", "25B", "--law",
+                          "muennighoff2023", "--json"});
   REQUIRE(r.exit_code == 0);
   const json doc = json::parse(r.out);
   CHECK(std::fabs(doc["loss"].get<double>() - 2.2256440890) < 1e-8);
@@ -76,7 +76,8 @@ TEST_CASE("bad input: one line on stderr, exit 1, nothing on stdout", "[cli]") {
   const std::string no_beta = (dir / "nobeta.json").string();
   std::ofstream(no_beta) << R"({"form":"chinchilla","parameters":{"E":1.8,"A":400,"B":400,"alpha":0.3}})";
   const std::string neg = (dir / "neg.json").string();
-  std::ofstream(neg) << R"({"form":"chinchilla","parameters":{"E":1.8,"A":400,"B":400,"alpha":-0.3,"beta":0.3}})";
+  std::ofstream(neg)
+      << R"({"form":"chinchilla","parameters":{"E":1.8,"A":400,"B":400,"alpha":-0.3,"beta":0.3}})";
 
   scaleplan::testing::check_refusals({
       {{"tokens", "--params", "seven"}, "seven"},
@@ -92,7 +93,8 @@ TEST_CASE("bad input: one line on stderr, exit 1, nothing on stdout", "[cli]") {
       {{"tokens", "--params", "7B", "--law", no_beta}, "parameters.beta"},
       {{"tokens", "--params", "7B", "--law", neg}, "alpha"},
       {{"tokens", "--params", "7B", "--target-loss", "1.9"}, "1.99834"},
-      {{"loss", "--params", "7B", "--tokens", "1T", "--unique-tokens", "1B", "--law", "kaplan2020"}, "Kaplan"},
+      {{"loss", "--params", "7B", "--tokens", "1T", "--unique-tokens", "1B", "--law", "kaplan2020"},
+       "Kaplan"},
       {{"tokens"}, "--params"},
       {{"frobnicate"}, "frobnicate"},
   });

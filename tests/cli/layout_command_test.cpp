@@ -4,12 +4,13 @@
 
 #include "support.h"
 
+using Catch::Matchers::WithinRel;
 using nlohmann::json;
 using scaleplan::testing::run_scaleplan;
-using Catch::Matchers::WithinRel;
 
 TEST_CASE("layout --json lists fitting layouts, fastest first, with their memory and time", "[cli]") {
-  auto r = run_scaleplan({"layout", "--params", "70B", "--hardware", "h100-sxm5-80gb", "--gpus", "1024", "--json"});
+  auto r = run_scaleplan(
+      {"layout", "--params", "70B", "--hardware", "h100-sxm5-80gb", "--gpus", "1024", "--json"});
   REQUIRE(r.exit_code == 0);
   const json d = json::parse(r.out);
   CHECK(d["schema_version"] == 1);
@@ -34,8 +35,9 @@ TEST_CASE("layout --json lists fitting layouts, fastest first, with their memory
 }
 
 TEST_CASE("layout: --network-gbps slows a layout that crosses nodes", "[cli]") {
-  const std::vector<std::string> base = {"layout", "--params", "7B", "--hardware", "a100-sxm4-80gb", "--gpus", "64",
-                                         "--tp", "1", "--pp", "1", "--zero", "3", "--top", "1", "--json"};
+  const std::vector<std::string> base = {
+      "layout", "--params", "7B",     "--hardware", "a100-sxm4-80gb", "--gpus", "64",    "--tp", "1",
+      "--pp",   "1",        "--zero", "3",          "--top",          "1",      "--json"};
   auto fast = run_scaleplan(base);
   auto slow_args = base;
   slow_args.insert(slow_args.end(), {"--network-gbps", "10"});
@@ -49,13 +51,16 @@ TEST_CASE("layout: --network-gbps slows a layout that crosses nodes", "[cli]") {
 
 TEST_CASE("layout refuses impossible layouts with one line naming the constraint", "[cli]") {
   scaleplan::testing::check_refusals({
-      {{"layout", "--params", "70B", "--hardware", "h100-sxm5-80gb", "--gpus", "1000", "--tp", "8", "--pp", "3"},
+      {{"layout", "--params", "70B", "--hardware", "h100-sxm5-80gb", "--gpus", "1000", "--tp", "8", "--pp",
+        "3"},
        "TP x PP"},
-      {{"layout", "--params", "70B", "--hardware", "h100-sxm5-80gb", "--gpus", "1024", "--tp", "16"}, "beyond one node"},
-      {{"layout", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--gpus", "64", "--tp", "1", "--pp", "1", "--micro-batch", "64",
-        "--global-batch-tokens", "1M"},
+      {{"layout", "--params", "70B", "--hardware", "h100-sxm5-80gb", "--gpus", "1024", "--tp", "16"},
+       "beyond one node"},
+      {{"layout", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--gpus", "64", "--tp", "1", "--pp", "1",
+        "--micro-batch", "64", "--global-batch-tokens", "1M"},
        "micro-batch"},
-      {{"layout", "--params", "7B", "--hidden", "4096", "--heads", "48", "--hardware", "h100-sxm5-80gb", "--gpus", "8"},
+      {{"layout", "--params", "7B", "--hidden", "4096", "--heads", "48", "--hardware", "h100-sxm5-80gb",
+        "--gpus", "8"},
        "--heads"},
       {{"layout", "--params", "1T", "--hardware", "a100-sxm4-40gb", "--gpus", "8"}, "no layout fits"},
       {{"layout", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--gpus", "0"}, "--gpus"},
@@ -63,6 +68,7 @@ TEST_CASE("layout refuses impossible layouts with one line naming the constraint
        "--recompute"},
       {{"layout", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--gpus", "8", "--network-gbps", "-1"},
        "--network-gbps"},
-      {{"layout", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--gpus", "8", "--seq-len", "0"}, "--seq-len"},
+      {{"layout", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--gpus", "8", "--seq-len", "0"},
+       "--seq-len"},
   });
 }

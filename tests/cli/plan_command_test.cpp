@@ -4,12 +4,13 @@
 
 #include "support.h"
 
+using Catch::Matchers::WithinRel;
 using nlohmann::json;
 using scaleplan::testing::run_scaleplan;
-using Catch::Matchers::WithinRel;
 
 TEST_CASE("plan --json gives the plan with its alternatives and tier", "[cli]") {
-  auto r = run_scaleplan({"plan", "--target-loss", "2.2", "--hardware", "h100-sxm5-80gb,a100-sxm4-80gb", "--json"});
+  auto r = run_scaleplan(
+      {"plan", "--target-loss", "2.2", "--hardware", "h100-sxm5-80gb,a100-sxm4-80gb", "--json"});
   REQUIRE(r.exit_code == 0);
   const json d = json::parse(r.out);
   for (const char* key : {"params", "tokens", "flops", "loss", "hardware", "gpus", "wall_days", "gpu_hours",
@@ -24,8 +25,8 @@ TEST_CASE("plan --json gives the plan with its alternatives and tier", "[cli]") 
 }
 
 TEST_CASE("plan with inference tokens reports inference and total FLOPs", "[cli]") {
-  auto r = run_scaleplan({"plan", "--target-params", "13B", "--law", "hoffmann2022-unrounded", "--inference-tokens",
-                          "2T", "--json"});
+  auto r = run_scaleplan({"plan", "--target-params", "13B", "--law", "hoffmann2022-unrounded",
+                          "--inference-tokens", "2T", "--json"});
   REQUIRE(r.exit_code == 0);
   const json d = json::parse(r.out);
   CHECK_THAT(d["params"].get<double>(), WithinRel(7.1e9, 0.03));

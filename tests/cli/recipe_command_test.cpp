@@ -9,11 +9,11 @@
 
 #include "support.h"
 
-using scaleplan::testing::run_scaleplan;
-using scaleplan::testing::temp_dir;
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinRel;
 using nlohmann::json;
+using scaleplan::testing::run_scaleplan;
+using scaleplan::testing::temp_dir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -63,7 +63,8 @@ std::vector<std::string> listing(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("plan --emit writes a config whose parameter count is the plan's N for 125M to 70B", "[cli][recipe]") {
+TEST_CASE("plan --emit writes a config whose parameter count is the plan's N for 125M to 70B",
+          "[cli][recipe]") {
   const fs::path root = temp_dir("emit-sizes");
   for (const char* size : {"125M", "1B", "7B", "70B"}) {
     INFO(size);
@@ -92,9 +93,10 @@ TEST_CASE("plan --emit writes a config whose parameter count is the plan's N for
     const json& layout = saved["recipe"]["layout"];
     const long long gbs = std::stoll(args.at("global-batch-size"));
     const long long mbs = std::stoll(args.at("micro-batch-size"));
-    CHECK(gbs == mbs * layout["data_parallel"].get<long long>() * layout["grad_accumulation"].get<long long>());
-    CHECK(std::stoi(args.at("tensor-model-parallel-size")) * std::stoi(args.at("pipeline-model-parallel-size")) *
-              layout["data_parallel"].get<int>() ==
+    CHECK(gbs ==
+          mbs * layout["data_parallel"].get<long long>() * layout["grad_accumulation"].get<long long>());
+    CHECK(std::stoi(args.at("tensor-model-parallel-size")) *
+              std::stoi(args.at("pipeline-model-parallel-size")) * layout["data_parallel"].get<int>() ==
           saved["recipe"]["gpus"].get<int>());
     const double per_step = static_cast<double>(gbs) * std::stod(args.at("seq-length"));
     const double trained = std::stod(args.at("train-iters")) * per_step;
@@ -105,17 +107,20 @@ TEST_CASE("plan --emit writes a config whose parameter count is the plan's N for
     // The learning rate and batch lie in the preset's range, or say they do not.
     const json& hp = saved["recipe"]["hyperparams"];
     const double c = hp["compute_flops_c"];
-    const bool inside = c >= hp["fitted_range_flops"][0].get<double>() && c <= hp["fitted_range_flops"][1].get<double>();
+    const bool inside =
+        c >= hp["fitted_range_flops"][0].get<double>() && c <= hp["fitted_range_flops"][1].get<double>();
     CHECK(hp["in_fitted_range"] == inside);
     if (!inside) CHECK_THAT(saved["recipe"]["notes"].dump(), Contains("outside the fitted range"));
   }
   fs::remove_all(root);
 }
 
-TEST_CASE("recipe: DeepSeek LLM 7B on 512 H100s prints its batch, learning rate and layout", "[cli][recipe]") {
-  const auto r = run_scaleplan({"recipe", "--params", "6.9B", "--layers", "30", "--hidden", "4096", "--heads", "32",
-                                "--kv-heads", "32", "--ffn", "11008", "--vocab", "102400", "--tokens", "2T",
-                                "--hardware", "h100-sxm5-80gb", "--gpus", "512", "--json"});
+TEST_CASE("recipe: DeepSeek LLM 7B on 512 H100s prints its batch, learning rate and layout",
+          "[cli][recipe]") {
+  const auto r = run_scaleplan({"recipe",         "--params", "6.9B",   "--layers",   "30", "--hidden",
+                                "4096",           "--heads",  "32",     "--kv-heads", "32", "--ffn",
+                                "11008",          "--vocab",  "102400", "--tokens",   "2T", "--hardware",
+                                "h100-sxm5-80gb", "--gpus",   "512",    "--json"});
   REQUIRE(r.exit_code == 0);
   const json j = json::parse(r.out);
   CHECK(j["schema_version"] == 1);
@@ -136,8 +141,8 @@ TEST_CASE("recipe --emit: a full folder needs --force, and --force replaces it w
   const fs::path dir = root / "run";
   fs::create_directory(dir);
   std::ofstream(dir / "notes.txt") << "mine";
-  const std::vector<std::string> base = {"recipe", "--params", "1B", "--tokens", "20B", "--gpus", "8", "--emit",
-                                         dir.string()};
+  const std::vector<std::string> base = {"recipe", "--params", "1B",     "--tokens",  "20B",
+                                         "--gpus", "8",        "--emit", dir.string()};
   const auto before = listing(root);
   const auto refused = run_scaleplan(base);
   CHECK(refused.exit_code == 1);
@@ -159,11 +164,13 @@ TEST_CASE("recipe --emit: a full folder needs --force, and --force replaces it w
   fs::remove_all(root);
 }
 
-TEST_CASE("recipe --emit refuses a file, an unwritable place and impossible recipes, writing nothing", "[cli][recipe]") {
+TEST_CASE("recipe --emit refuses a file, an unwritable place and impossible recipes, writing nothing",
+          "[cli][recipe]") {
   const fs::path root = temp_dir("emit-refusals");
   std::ofstream(root / "a-file") << "x";
   const auto before = listing(root);
-  auto emit_to = [](const std::string& where, std::vector<std::string> run = {"--params", "1B", "--gpus", "8"}) {
+  auto emit_to = [](const std::string& where,
+                    std::vector<std::string> run = {"--params", "1B", "--gpus", "8"}) {
     std::vector<std::string> args = {"recipe", "--tokens", "20B", "--emit", where};
     args.insert(args.end(), run.begin(), run.end());
     return args;
@@ -172,11 +179,14 @@ TEST_CASE("recipe --emit refuses a file, an unwritable place and impossible reci
       {emit_to((root / "a-file").string()), "a file, not a folder"},
       {emit_to((root / "no-such" / "run").string()), "does not exist"},
       {emit_to("/proc/scaleplan-run"), "--emit"},
-      {emit_to((root / "heads").string(), {"--params", "1B", "--gpus", "8", "--hidden", "2048", "--heads", "30"}),
+      {emit_to((root / "heads").string(),
+               {"--params", "1B", "--gpus", "8", "--hidden", "2048", "--heads", "30"}),
        "--heads: 30 heads do not divide"},
-      {emit_to((root / "batch").string(), {"--params", "125M", "--gpus", "1024", "--global-batch-tokens", "1M"}),
+      {emit_to((root / "batch").string(),
+               {"--params", "125M", "--gpus", "1024", "--global-batch-tokens", "1M"}),
        "fewer than one per data-parallel replica"},
-      {emit_to((root / "pythia").string(), {"--model", "pythia-1b", "--gpus", "8"}), "not a Llama architecture"},
+      {emit_to((root / "pythia").string(), {"--model", "pythia-1b", "--gpus", "8"}),
+       "not a Llama architecture"},
       {{"plan", "--target-params", "1B", "--emit", (root / "a-file").string()}, "a file, not a folder"},
       {{"plan", "--target-params", "1B", "--emit", (root / "no-such" / "run").string()}, "does not exist"},
   });

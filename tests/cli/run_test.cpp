@@ -31,13 +31,13 @@ TEST_CASE("A refused call raises the CLI's one-line message", "[run]") {
 }
 
 TEST_CASE("Options become flags: snake case to kebab case, true as a flag, lists joined", "[run]") {
-  const nlohmann::json options = {{"target_loss", 2.5},   {"hardware", {"a", "b"}}, {"full_grid", true},
-                                  {"quiet", false},       {"gpus", 8},              {"region", nullptr},
-                                  {"law", "hoffmann2022"}};
+  const nlohmann::json options = {
+      {"target_loss", 2.5}, {"hardware", {"a", "b"}}, {"full_grid", true},    {"quiet", false},
+      {"gpus", 8},          {"region", nullptr},      {"law", "hoffmann2022"}};
   const auto args = to_args("plan", options, {"runs.csv"});
-  const std::vector<std::string> expected = {"plan",   "runs.csv",          "--full-grid", "--gpus", "8",
-                                             "--hardware", "a,b",           "--law",       "hoffmann2022",
-                                             "--target-loss", "2.5"};
+  const std::vector<std::string> expected = {
+      "plan", "runs.csv", "--full-grid",  "--gpus",        "8",  "--hardware",
+      "a,b",  "--law",    "hoffmann2022", "--target-loss", "2.5"};
   CHECK(args == expected);
 }
 

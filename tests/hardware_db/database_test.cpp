@@ -8,10 +8,12 @@ using namespace scaleplan::hardware_db;
 
 TEST_CASE("database: the embedded data holds the 23 reference accelerators with sources", "[hardware_db]") {
   const Database db = Database::embedded();
-  for (const char* id : {"v100-sxm2-32gb", "a100-sxm4-40gb", "a100-sxm4-80gb", "a100-pcie-80gb", "h100-sxm5-80gb",
-                         "h100-pcie-80gb", "h200-sxm-141gb", "b200", "gb200", "l4", "l40s", "a10g", "rtx-a6000",
-                         "rtx-3090", "rtx-4090", "mi250x", "mi300x", "mi325x", "tpu-v4", "tpu-v5e", "tpu-v5p",
-                         "gaudi2", "gaudi3"}) {
+  for (const char* id :
+       {"v100-sxm2-32gb", "a100-sxm4-40gb", "a100-sxm4-80gb", "a100-pcie-80gb", "h100-sxm5-80gb",
+        "h100-pcie-80gb", "h200-sxm-141gb", "b200",           "gb200",          "l4",
+        "l40s",           "a10g",           "rtx-a6000",      "rtx-3090",       "rtx-4090",
+        "mi250x",         "mi300x",         "mi325x",         "tpu-v4",         "tpu-v5e",
+        "tpu-v5p",        "gaudi2",         "gaudi3"}) {
     INFO(id);
     const Accelerator& a = db.accelerator(id);
     CHECK_FALSE(a.source.empty());
@@ -24,7 +26,8 @@ TEST_CASE("database: the embedded data holds the 23 reference accelerators with 
   CHECK_FALSE(db.accelerator("tpu-v5e").tdp_w);
 }
 
-TEST_CASE("database: grids cover the world, 50+ countries and 60+ cloud regions with years", "[hardware_db]") {
+TEST_CASE("database: grids cover the world, 50+ countries and 60+ cloud regions with years",
+          "[hardware_db]") {
   const Database db = Database::embedded();
   int countries = 0, clouds = 0;
   for (const GridRegion& g : db.grids()) {
@@ -38,7 +41,7 @@ TEST_CASE("database: grids cover the world, 50+ countries and 60+ cloud regions 
   CHECK(db.region("DE").id == db.region("DEU").id);
   CHECK(db.region("germany").alpha2 == "DE");
   CHECK(db.region("AWS:US-EAST-1").provider == "aws");
-  CHECK(db.region("aws:us-east-1").is_old());      // eGRID 2016
+  CHECK(db.region("aws:us-east-1").is_old());  // eGRID 2016
   CHECK_FALSE(db.region("gcp:europe-west1").is_old());
   CHECK(db.pue("industry-average").pue == 1.58);
   CHECK(db.pue("aws").pue == 1.15);
@@ -65,16 +68,24 @@ TEST_CASE("database: a user file adds accelerators and overrides fields of known
 TEST_CASE("database: bad user files are refused naming the file and the key", "[hardware_db]") {
   Database db = Database::embedded();
   using nlohmann::json;
-  CHECK_THROWS_WITH(db.merge_json(json::parse(R"({"accelerators": [{"id": "a100-sxm4-40gb", "tdp_w": -5}]})"), "u.json"),
-                    Catch::Contains("u.json") && Catch::Contains("tdp_w") && Catch::Contains("-5"));
-  CHECK_THROWS_WITH(db.merge_json(json::parse(R"({"accelerators": [{"id": "new", "name": "x", "source": "s"}]})"), "u.json"),
-                    Catch::Contains("peak_tflops.bf16"));
+  CHECK_THROWS_WITH(
+      db.merge_json(json::parse(R"({"accelerators": [{"id": "a100-sxm4-40gb", "tdp_w": -5}]})"), "u.json"),
+      Catch::Contains("u.json") && Catch::Contains("tdp_w") && Catch::Contains("-5"));
+  CHECK_THROWS_WITH(
+      db.merge_json(json::parse(R"({"accelerators": [{"id": "new", "name": "x", "source": "s"}]})"),
+                    "u.json"),
+      Catch::Contains("peak_tflops.bf16"));
   CHECK_THROWS_WITH(db.merge_json(json::parse(R"({"accelerators": [{"name": "x"}]})"), "u.json"),
                     Catch::Contains("accelerators[0].id"));
-  CHECK_THROWS_WITH(db.merge_json(json::parse(R"({"grids": [{"id": "x", "scope": "country", "name": "X", "gco2_per_kwh": "a lot", "source": "s"}]})"), "g.json"),
-                    Catch::Contains("gco2_per_kwh"));
+  CHECK_THROWS_WITH(
+      db.merge_json(
+          json::parse(
+              R"({"grids": [{"id": "x", "scope": "country", "name": "X", "gco2_per_kwh": "a lot", "source": "s"}]})"),
+          "g.json"),
+      Catch::Contains("gco2_per_kwh"));
   CHECK_THROWS_WITH(db.merge_json(json::parse(R"({"things": []})"), "t.json"), Catch::Contains("t.json"));
   const auto dir = scaleplan::testing::temp_dir("db");
   std::ofstream(dir / "bad.json") << "{nope";
-  CHECK_THROWS_WITH(Database::load((dir / "bad.json").string()), Catch::Contains("bad.json") && Catch::Contains("not valid JSON"));
+  CHECK_THROWS_WITH(Database::load((dir / "bad.json").string()),
+                    Catch::Contains("bad.json") && Catch::Contains("not valid JSON"));
 }

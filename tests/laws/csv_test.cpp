@@ -6,9 +6,10 @@
 using namespace scaleplan::laws;
 
 TEST_CASE("csv: reads a header and rows with quotes comments and a BOM", "[laws]") {
-  const CsvTable t = parse_csv("\xEF\xBB\xBF# a comment\nModel Size,\"Training FLOP\",loss\n\n1e9,\"6e18\",3.1\r\n"
-                               "# another\n2e9,1.2e19,2.9\n",
-                               "runs.csv");
+  const CsvTable t = parse_csv(
+      "\xEF\xBB\xBF# a comment\nModel Size,\"Training FLOP\",loss\n\n1e9,\"6e18\",3.1\r\n"
+      "# another\n2e9,1.2e19,2.9\n",
+      "runs.csv");
   REQUIRE(t.header.size() == 3);
   CHECK(t.header[1] == "Training FLOP");
   REQUIRE(t.rows.size() == 2);
@@ -28,7 +29,8 @@ TEST_CASE("csv: quoted cells keep commas and doubled quotes", "[laws]") {
 TEST_CASE("csv: malformed files are refused with file and line", "[laws]") {
   CHECK_THROWS_WITH(parse_csv("", "e.csv"), Catch::Contains("e.csv") && Catch::Contains("empty"));
   CHECK_THROWS_WITH(parse_csv("a,b,A\n1,2,3\n", "d.csv"), Catch::Contains("duplicate column 'A'"));
-  CHECK_THROWS_WITH(parse_csv("a,b\n1,2\n3\n", "w.csv"), Catch::Contains("w.csv:3") && Catch::Contains("1 cells"));
+  CHECK_THROWS_WITH(parse_csv("a,b\n1,2\n3\n", "w.csv"),
+                    Catch::Contains("w.csv:3") && Catch::Contains("1 cells"));
   CHECK_THROWS_WITH(parse_csv("a,b\n\"1,2\n", "u.csv"), Catch::Contains("never closed"));
   CHECK_THROWS_WITH(parse_csv(std::string("a,b\n1,\0\n", 8), "bin.csv"), Catch::Contains("binary"));
   const CsvTable t = parse_csv("a,b\n1,x7\n", "n.csv");

@@ -59,10 +59,12 @@ TEST_CASE("isoflop: Llama 3's points give its published D*(C) = 0.29 C^0.53", "[
   CHECK_THAT(fit.estimate("N_exponent").value + fit.estimate("D_exponent").value, WithinAbs(1.0, 1e-12));
 }
 
-TEST_CASE("isoflop: Porian et al.'s set-ups, fitted apart, match the paper's N* exponents", "[laws][isoflop]") {
+TEST_CASE("isoflop: Porian et al.'s set-ups, fitted apart, match the paper's N* exponents",
+          "[laws][isoflop]") {
   const CsvTable table = read_csv_file(data_file("porian2024_isoflop_points.csv"));
   const CsvTable paper = read_csv_file(data_file("porian2024_fits.csv"));
-  const std::vector<std::string> keys = {"dataset", "hparams", "warmup", "decay", "param_count", "loss_split"};
+  const std::vector<std::string> keys = {"dataset", "hparams",     "warmup",
+                                         "decay",   "param_count", "loss_split"};
   const auto groups = select_and_group(table, {}, keys);
   REQUIRE(groups.size() == 10);
   int within = 0;

@@ -24,14 +24,16 @@ TEST_CASE("row groups: rows split by the group columns in order of appearance", 
 }
 
 TEST_CASE("row groups: --where matches text, or numbers written differently", "[laws]") {
-  const auto picked = select_and_group(parse_csv(kTable, "t.csv"), {parse_condition("lr=0.001", "--where")}, {});
+  const auto picked =
+      select_and_group(parse_csv(kTable, "t.csv"), {parse_condition("lr=0.001", "--where")}, {});
   REQUIRE(picked.size() == 1);
   CHECK(picked[0].table.rows.size() == 3);
 }
 
 TEST_CASE("row groups: a missing column or an empty selection is refused by name", "[laws]") {
   const CsvTable t = parse_csv(kTable, "t.csv");
-  CHECK_THROWS_WITH(select_and_group(t, {}, {"dataset"}), Catch::Contains("--group-by") && Catch::Contains("'dataset'"));
+  CHECK_THROWS_WITH(select_and_group(t, {}, {"dataset"}),
+                    Catch::Contains("--group-by") && Catch::Contains("'dataset'"));
   CHECK_THROWS_WITH(select_and_group(t, {{"setup", "c"}}, {}), Catch::Contains("selects none"));
   CHECK_THROWS_AS(parse_condition("setup", "--where"), LawError);
 }

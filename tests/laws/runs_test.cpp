@@ -6,7 +6,8 @@
 
 using namespace scaleplan::laws;
 
-TEST_CASE("runs: Epoch's Chinchilla extraction loads with no mapping and --max-loss 3.44 keeps 240", "[laws][shared]") {
+TEST_CASE("runs: Epoch's Chinchilla extraction loads with no mapping and --max-loss 3.44 keeps 240",
+          "[laws][shared]") {
   const std::string path = scaleplan::testing::test_data_path("svg_extracted_data.csv");
   RunsFilter filter;
   filter.max_loss = 3.44;

@@ -22,8 +22,10 @@ double objective(const Plan& p) { return p.best.energy_kwh; }
 
 }  // namespace
 
-TEST_CASE("no recommendation of an all-hardware plan raises the objective, names a ranked accelerator or saves < 1%",
-          "[planner][advisor]") {
+TEST_CASE(
+    "no recommendation of an all-hardware plan raises the objective, names a ranked accelerator or saves < "
+    "1%",
+    "[planner][advisor]") {
   for (double target : {2.0, 2.1, 2.3}) {
     PlanRequest r;
     r.target_loss = target;
@@ -91,7 +93,8 @@ TEST_CASE("offsets are co2_kg / 1000 tonnes for a 20 kt and a 2 t plan", "[plann
   }
 }
 
-TEST_CASE("8-bit AdamW is a memory measure with what it frees, never a 0% energy saving", "[planner][advisor]") {
+TEST_CASE("8-bit AdamW is a memory measure with what it frees, never a 0% energy saving",
+          "[planner][advisor]") {
   PlanRequest r;
   r.target_params = 7e9;
   const Plan p = make_plan(embedded_db(), law(), r);

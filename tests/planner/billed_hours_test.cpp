@@ -1,8 +1,8 @@
 // Billed GPU-hours of published runs (tests/data/billed_runs.csv) against
 // the throughput model: best layout on the published GPU count and
 // sequence length, a shape derived from N, the default batch and goodput.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 
@@ -23,8 +23,9 @@ struct Outcome {
 
 std::vector<Outcome> billed_outcomes() {
   const auto t = laws::read_csv_file(std::string(SCALEPLAN_TEST_DATA) + "/billed_runs.csv");
-  const int run = t.find_column({"run"}), params = t.find_column({"params"}), tokens = t.find_column({"tokens"}),
-            hardware = t.find_column({"hardware"}), gpus = t.find_column({"gpus"}), seq = t.find_column({"seq_len"}),
+  const int run = t.find_column({"run"}), params = t.find_column({"params"}),
+            tokens = t.find_column({"tokens"}), hardware = t.find_column({"hardware"}),
+            gpus = t.find_column({"gpus"}), seq = t.find_column({"seq_len"}),
             hours = t.find_column({"gpu_hours"});
   std::vector<Outcome> out;
   for (size_t i = 0; i < t.rows.size(); ++i) {
@@ -52,8 +53,8 @@ TEST_CASE("billed hours: published runs from 70M to 405B are forecast with a med
   int within = 0;
   for (const Outcome& o : runs) {
     char line[160];
-    std::snprintf(line, sizeof line, "%-22s modelled %12.0f published %12.0f  x%.2f", o.run.c_str(), o.modelled,
-                  o.published, o.modelled / o.published);
+    std::snprintf(line, sizeof line, "%-22s modelled %12.0f published %12.0f  x%.2f", o.run.c_str(),
+                  o.modelled, o.published, o.modelled / o.published);
     UNSCOPED_INFO(line);
     errors.push_back(o.error());
     within += o.error() <= 1.5;

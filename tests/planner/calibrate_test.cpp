@@ -15,29 +15,33 @@ const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedd
 std::string v3_file(const std::string& rows) {
   const auto dir = scaleplan::testing::temp_dir("cc3");
   const auto path = (dir / "emissions.csv").string();
-  std::ofstream(path) << "timestamp,project_name,run_id,experiment_id,duration,emissions,emissions_rate,cpu_power,"
-                         "gpu_power,ram_power,cpu_energy,gpu_energy,ram_energy,energy_consumed,water_consumed,"
-                         "country_name,country_iso_code,region,cloud_provider,cloud_region,os,python_version,"
-                         "codecarbon_version,cpu_count,cpu_model,gpu_count,gpu_model,longitude,latitude,"
-                         "ram_total_size,tracking_mode,on_cloud,pue,wue,cpu_utilization_percent,"
-                         "gpu_utilization_percent,ram_utilization_percent,ram_used_gb\n"
-                      << rows;
+  std::ofstream(path)
+      << "timestamp,project_name,run_id,experiment_id,duration,emissions,emissions_rate,cpu_power,"
+         "gpu_power,ram_power,cpu_energy,gpu_energy,ram_energy,energy_consumed,water_consumed,"
+         "country_name,country_iso_code,region,cloud_provider,cloud_region,os,python_version,"
+         "codecarbon_version,cpu_count,cpu_model,gpu_count,gpu_model,longitude,latitude,"
+         "ram_total_size,tracking_mode,on_cloud,pue,wue,cpu_utilization_percent,"
+         "gpu_utilization_percent,ram_utilization_percent,ram_used_gb\n"
+      << rows;
   return path;
 }
 
 std::string v3_row(const std::string& run, const std::string& gpu_model, double duration, double gpu_kwh) {
   const double cpu = gpu_kwh * 0.1, ram = gpu_kwh * 0.05, total = gpu_kwh + cpu + ram;
-  return "2025-01-01T00:00:00,p," + run + ",e," + std::to_string(duration) + "," + std::to_string(total * 0.3) +
-         ",0,0,0,0," + std::to_string(cpu) + "," + std::to_string(gpu_kwh) + "," + std::to_string(ram) + "," +
-         std::to_string(total) + ",0,France,FRA,,,,Linux,3.12,3.0.0,32,cpu,8," + gpu_model +
+  return "2025-01-01T00:00:00,p," + run + ",e," + std::to_string(duration) + "," +
+         std::to_string(total * 0.3) + ",0,0,0,0," + std::to_string(cpu) + "," + std::to_string(gpu_kwh) +
+         "," + std::to_string(ram) + "," + std::to_string(total) +
+         ",0,France,FRA,,,,Linux,3.12,3.0.0,32,cpu,8," + gpu_model +
          ",0,0,512,machine,N,1.2,0,50,90,40,100\n";
 }
 
 }  // namespace
 
-TEST_CASE("calibrate: TeenyTinyLlama-460m's CodeCarbon log gives its measured power, overhead, MFU and grid", "[planner][shared]") {
+TEST_CASE("calibrate: TeenyTinyLlama-460m's CodeCarbon log gives its measured power, overhead, MFU and grid",
+          "[planner][shared]") {
   const std::string path = scaleplan::testing::test_data_path("teenytinyllama/emissions-460m.csv");
-  const Calibration c = calibrate(db(), path, 468239360, 9.8e9, "a100-sxm4-40gb", std::nullopt, std::nullopt, "");
+  const Calibration c =
+      calibrate(db(), path, 468239360, 9.8e9, "a100-sxm4-40gb", std::nullopt, std::nullopt, "");
   CHECK_THAT(c.measured.gpu_power_w, WithinRel(329, 0.01));
   CHECK_THAT(c.measured.host_overhead, WithinRel(0.22, 0.03));
   CHECK_THAT(c.measured.mfu, WithinRel(0.087, 0.02));
@@ -64,7 +68,8 @@ TEST_CASE("calibrate: the 160m log's zero gpu_power column is not used", "[plann
 }
 
 TEST_CASE("calibrate: the 3.x header parses and rows of one run are summed", "[planner]") {
-  const auto path = v3_file(v3_row("r1", "8 x NVIDIA H100", 3600, 4.0) + v3_row("r1", "8 x NVIDIA H100", 3600, 4.0));
+  const auto path =
+      v3_file(v3_row("r1", "8 x NVIDIA H100", 3600, 4.0) + v3_row("r1", "8 x NVIDIA H100", 3600, 4.0));
   const Measured m = read_codecarbon(path, std::nullopt);
   CHECK(m.rows == 2);
   CHECK(m.gpu_hours == Approx(16));
@@ -74,7 +79,8 @@ TEST_CASE("calibrate: the 3.x header parses and rows of one run are summed", "[p
 }
 
 TEST_CASE("calibrate: several runs on different hardware need --run-id", "[planner]") {
-  const auto path = v3_file(v3_row("r1", "8 x NVIDIA H100", 3600, 4.0) + v3_row("r2", "8 x NVIDIA A100", 3600, 3.0));
+  const auto path =
+      v3_file(v3_row("r1", "8 x NVIDIA H100", 3600, 4.0) + v3_row("r2", "8 x NVIDIA A100", 3600, 3.0));
   CHECK_THROWS_WITH(read_codecarbon(path, std::nullopt), Catch::Contains("--run-id"));
   CHECK(read_codecarbon(path, std::string("r2")).gpu_energy_kwh == Approx(3.0));
   CHECK_THROWS_WITH(read_codecarbon(path, std::string("r9")), Catch::Contains("'r9'"));
@@ -84,9 +90,12 @@ TEST_CASE("calibrate: wrong columns, zero duration and bad cells are refused", "
   const auto dir = scaleplan::testing::temp_dir("cc-bad");
   const auto cols = (dir / "cols.csv").string();
   std::ofstream(cols) << "run_id,duration,emissions\nr,1,2\n";
-  CHECK_THROWS_WITH(read_codecarbon(cols, std::nullopt), Catch::Contains("energy_consumed") && Catch::Contains("gpu_energy"));
-  CHECK_THROWS_WITH(read_codecarbon(v3_file(v3_row("r1", "gpu", 0, 4.0)), std::nullopt), Catch::Contains("duration"));
-  CHECK_THROWS_WITH(read_codecarbon(v3_file(v3_row("r1", "gpu", 3600, 0)), std::nullopt), Catch::Contains("zero"));
+  CHECK_THROWS_WITH(read_codecarbon(cols, std::nullopt),
+                    Catch::Contains("energy_consumed") && Catch::Contains("gpu_energy"));
+  CHECK_THROWS_WITH(read_codecarbon(v3_file(v3_row("r1", "gpu", 0, 4.0)), std::nullopt),
+                    Catch::Contains("duration"));
+  CHECK_THROWS_WITH(read_codecarbon(v3_file(v3_row("r1", "gpu", 3600, 0)), std::nullopt),
+                    Catch::Contains("zero"));
   std::string bad = v3_row("r1", "gpu", 3600, 4.0);
   bad.replace(bad.find(",3600"), 5, ",abc");
   CHECK_THROWS_WITH(read_codecarbon(v3_file(bad), std::nullopt), Catch::Contains(":2:5"));

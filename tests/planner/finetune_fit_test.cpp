@@ -57,5 +57,6 @@ TEST_CASE("when nothing fits the refusal names the smallest requirement", "[plan
   r.tokens = 1e8;
   r.hardware = "l4";
   r.seq_len = 131072;
-  CHECK_THROWS_WITH(plan_finetune(embedded_db(), r), Catch::Contains("needs at least") && Catch::Contains("GB"));
+  CHECK_THROWS_WITH(plan_finetune(embedded_db(), r),
+                    Catch::Contains("needs at least") && Catch::Contains("GB"));
 }

@@ -2,9 +2,9 @@
 
 #include "support.h"
 
+#include "laws/presets.h"
 #include "planner/advisor.h"
 #include "planner/finetune.h"
-#include "laws/presets.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;
@@ -55,7 +55,8 @@ TEST_CASE("finetune: full AdamW of a 7B model does not fit one 80 GB GPU and LoR
   CHECK(method(res, Method::kLora).gpus == 1);
 }
 
-TEST_CASE("finetune: LoRA costs 0.65-0.8 of full fine-tuning and QLoRA no less per token than LoRA", "[planner]") {
+TEST_CASE("finetune: LoRA costs 0.65-0.8 of full fine-tuning and QLoRA no less per token than LoRA",
+          "[planner]") {
   FinetuneRequest r = request("llama-2-7b", 100e6, "a100-sxm4-80gb");
   const FinetuneResult res = plan_finetune(db(), r);
   const double ratio = method(res, Method::kLora).energy_kwh / method(res, Method::kFull).energy_kwh;
@@ -93,13 +94,15 @@ TEST_CASE("finetune: bad requests are refused by name", "[planner]") {
   CHECK_THROWS_WITH(plan_finetune(db(), r), Catch::Contains("--lora-rank"));
   r.lora_rank = 100000;
   CHECK_THROWS_WITH(plan_finetune(db(), r), Catch::Contains("hidden size"));
-  CHECK_THROWS_WITH(plan_finetune(db(), request("llama-9", 1e8, "a100-sxm4-80gb")), Catch::Contains("model: 'llama-9'"));
+  CHECK_THROWS_WITH(plan_finetune(db(), request("llama-9", 1e8, "a100-sxm4-80gb")),
+                    Catch::Contains("model: 'llama-9'"));
   FinetuneRequest huge = request("llama-3.1-405b", 1e8, "l4");
   huge.seq_len = 131072;
   CHECK_THROWS_WITH(plan_finetune(db(), huge), Catch::Contains("no method fits"));
 }
 
-TEST_CASE("advisor: a High pre-training plan gets at least 4 recomputed alternatives, one lower in energy", "[planner]") {
+TEST_CASE("advisor: a High pre-training plan gets at least 4 recomputed alternatives, one lower in energy",
+          "[planner]") {
   ForecastInput in;
   in.params = 7e9;
   in.tokens = 1.4e11;
@@ -124,7 +127,8 @@ TEST_CASE("advisor: lower tiers get the EPS measures and no invented alternative
   in.hardware = "a100-sxm4-80gb";
   const Forecast f = forecast(db(), in);
   REQUIRE(f.tier != EpsTier::kHigh);
-  const Advice a = advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 0, ""}, std::nullopt);
+  const Advice a =
+      advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 0, ""}, std::nullopt);
   CHECK(a.recommendations.empty());
   CHECK_FALSE(a.measures.empty());
 }
@@ -135,11 +139,13 @@ TEST_CASE("advisor: over-training and serving are flagged with their recomputed 
   in.tokens = 2e12;  // ~14x the compute-optimal tokens
   in.hardware = "h100-sxm5-80gb";
   const Forecast f = forecast(db(), in);
-  const Advice a = advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 0, ""}, std::nullopt);
+  const Advice a =
+      advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 0, ""}, std::nullopt);
   bool over = false;
   for (const auto& r : a.recommendations) over |= r.kind == "over-training" && r.energy_kwh < f.energy_kwh;
   CHECK(over);
-  const Advice served = advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 1e12, ""}, std::nullopt);
+  const Advice served =
+      advise_training(db(), scaleplan::laws::preset("besiroglu2024"), {in, f, 1e12, ""}, std::nullopt);
   bool quant = false;
   for (const auto& r : served.recommendations) quant |= r.kind == "quantised-inference";
   CHECK(quant);
@@ -153,6 +159,7 @@ TEST_CASE("advisor: a High fine-tuning run is offered LoRA and QLoRA instead of 
   REQUIRE(res.methods.front().tier == EpsTier::kHigh);
   const Advice a = advise_finetune(db(), r, res, std::nullopt);
   bool lora = false;
-  for (const auto& x : a.recommendations) lora |= x.kind == "method" && x.energy_kwh < res.methods.front().energy_kwh;
+  for (const auto& x : a.recommendations)
+    lora |= x.kind == "method" && x.energy_kwh < res.methods.front().energy_kwh;
   CHECK(lora);
 }

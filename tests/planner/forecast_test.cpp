@@ -93,7 +93,8 @@ TEST_CASE("forecast: energy and carbon follow their definitions", "[planner]") {
   CHECK_THAT(f.co2_kg, WithinRel(f.co2_operational_kg + f.co2_embodied_kg, 1e-12));
 }
 
-TEST_CASE("forecast: cloud regions bring their provider's PUE, unknown facilities the industry average", "[planner]") {
+TEST_CASE("forecast: cloud regions bring their provider's PUE, unknown facilities the industry average",
+          "[planner]") {
   ForecastInput in = llama65b();
   in.region = "aws:us-east-1";
   Forecast f = forecast(db(), in);
@@ -130,7 +131,7 @@ TEST_CASE("forecast: bad options are refused by name", "[planner]") {
 }
 
 TEST_CASE("min_gpus_for_training: 16 bytes per parameter plus activations, whole nodes past 8", "[planner]") {
-  CHECK(min_gpus_for_training(1e9, 80) == 1);   // 20 GB
-  CHECK(min_gpus_for_training(7e9, 80) == 2);   // 140 GB
+  CHECK(min_gpus_for_training(1e9, 80) == 1);    // 20 GB
+  CHECK(min_gpus_for_training(7e9, 80) == 2);    // 140 GB
   CHECK(min_gpus_for_training(70e9, 80) == 24);  // 1.4 TB: 17.5 -> 18 GPUs -> 3 nodes
 }

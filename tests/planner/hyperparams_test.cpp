@@ -22,7 +22,8 @@ const HyperparamLaw& deepseek() { return hyperparam_preset("deepseek-llm-2024");
 
 }  // namespace
 
-TEST_CASE("hyperparams: DeepSeek LLM 7B gets its published batch and learning rate", "[planner][hyperparams]") {
+TEST_CASE("hyperparams: DeepSeek LLM 7B gets its published batch and learning rate",
+          "[planner][hyperparams]") {
   // arXiv:2401.02954 Table 2: 30 layers, d 4096, 4,096-token sequences,
   // 2T tokens, batch 2,304 sequences, peak learning rate 4.2e-4.
   const Hyperparams h = hyperparams_for(deepseek(), layers_by_width(30, 4096), 4096, 2e12);
@@ -32,14 +33,16 @@ TEST_CASE("hyperparams: DeepSeek LLM 7B gets its published batch and learning ra
   CHECK_THAT(h.flops_per_token, WithinRel(72.0 * 30 * 4096 * 4096 + 12.0 * 30 * 4096 * 4096, 1e-12));
 }
 
-TEST_CASE("hyperparams: DeepSeek LLM 67B gets its published batch and learning rate", "[planner][hyperparams]") {
+TEST_CASE("hyperparams: DeepSeek LLM 67B gets its published batch and learning rate",
+          "[planner][hyperparams]") {
   // Table 2: 95 layers, d 8192, 2T tokens, batch 4,608 sequences, 3.2e-4.
   const Hyperparams h = hyperparams_for(deepseek(), layers_by_width(95, 8192), 4096, 2e12);
   CHECK_THAT(h.batch_tokens, WithinRel(4608.0 * 4096, 0.15));
   CHECK_THAT(h.peak_lr, WithinRel(3.2e-4, 0.10));
 }
 
-TEST_CASE("hyperparams: budgets beyond the fitted range carry the out-of-range note", "[planner][hyperparams]") {
+TEST_CASE("hyperparams: budgets beyond the fitted range carry the out-of-range note",
+          "[planner][hyperparams]") {
   const Hyperparams big = hyperparams_for(deepseek(), layers_by_width(30, 4096), 4096, 2e12);
   CHECK_FALSE(big.in_fitted_range);
   CHECK_THAT(big.range_note, Contains("outside the fitted range"));
@@ -64,7 +67,8 @@ TEST_CASE("hyperparams: the multi-step schedule drops at 80% and 90% of training
   CHECK_THAT(learning_rate_at(s, peak, total - 1, total), WithinRel(0.1 * peak, 1e-12));
 }
 
-TEST_CASE("hyperparams: cosine ends at 10% of the peak and WSD cools down to zero", "[planner][hyperparams]") {
+TEST_CASE("hyperparams: cosine ends at 10% of the peak and WSD cools down to zero",
+          "[planner][hyperparams]") {
   const long long total = 50000;
   const ScheduleSpec cosine = schedule_for(Schedule::kCosine, total);
   const double peak = 3e-4;

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "planner/shape.h"
 #include "planner/forecast.h"
 #include "planner/layout_search.h"
+#include "planner/shape.h"
 #include "support.h"
 
 using namespace scaleplan;
@@ -30,8 +30,8 @@ hardware_db::ModelShape gpt(int layers, int hidden, int heads, int vocab = 51200
 
 System accelerator_system(const char* id) { return system_for(testing::embedded_db().accelerator(id)); }
 
-double best_mfu(const char* hardware, const hardware_db::ModelShape& shape, int seq, double batch_seqs, int gpus,
-                std::optional<int> tp = {}, std::optional<int> pp = {}) {
+double best_mfu(const char* hardware, const hardware_db::ModelShape& shape, int seq, double batch_seqs,
+                int gpus, std::optional<int> tp = {}, std::optional<int> pp = {}) {
   const System sys = accelerator_system(hardware);
   Workload w{shape, seq, batch_seqs, default_stack(sys)};
   SearchOptions o;
@@ -68,11 +68,14 @@ TEST_CASE("search: the layout chosen for 175B on 1,024 A100s fits and matches an
 
 // Published steady-state MFU (model FLOPs over peak) of large runs, with the
 // published TP x PP where the papers give them.
-TEST_CASE("search: MFU within 5 points of MegaScale, Nemotron-4, Llama 3.1, TinyLlama and PaLM", "[planner][search]") {
+TEST_CASE("search: MFU within 5 points of MegaScale, Nemotron-4, Llama 3.1, TinyLlama and PaLM",
+          "[planner][search]") {
   const auto& db = testing::embedded_db();
   // Jiang et al. 2024 (MegaScale), 175B on 12,288 GPUs, batch 6,144 x 2,048, TP 8, PP 8: 55.2%.
-  CHECK(best_mfu("a100-sxm4-80gb", gpt(96, 12288, 96), 2048, 6144, 12288, 8, 8) == Approx(0.552).margin(0.05));
-  // NVIDIA 2024, Nemotron-4 340B Table 2: TP 8, PP 12, seq 4,096; batch 768/1,536/2,304 on 1,536/3,072/6,144 H100.
+  CHECK(best_mfu("a100-sxm4-80gb", gpt(96, 12288, 96), 2048, 6144, 12288, 8, 8) ==
+        Approx(0.552).margin(0.05));
+  // NVIDIA 2024, Nemotron-4 340B Table 2: TP 8, PP 12, seq 4,096; batch 768/1,536/2,304 on 1,536/3,072/6,144
+  // H100.
   const auto nemotron = gpt(96, 18432, 96, 256000, 73728, 8);
   CHECK(best_mfu("h100-sxm5-80gb", nemotron, 4096, 768, 1536, 8, 12) == Approx(0.424).margin(0.05));
   CHECK(best_mfu("h100-sxm5-80gb", nemotron, 4096, 1536, 3072, 8, 12) == Approx(0.423).margin(0.05));

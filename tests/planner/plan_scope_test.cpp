@@ -80,5 +80,6 @@ TEST_CASE("a deadline no count can meet is refused with the fastest found", "[pl
   r.target_params = 70e9;
   r.hardware = {"a100-sxm4-80gb"};
   r.deadline_days = 0.01;
-  CHECK_THROWS_WITH(make_plan(embedded_db(), law(), r), Catch::Contains("--deadline-days") && Catch::Contains("days"));
+  CHECK_THROWS_WITH(make_plan(embedded_db(), law(), r),
+                    Catch::Contains("--deadline-days") && Catch::Contains("days"));
 }

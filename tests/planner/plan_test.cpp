@@ -6,8 +6,8 @@
 #include "planner/plan.h"
 
 using namespace scaleplan::planner;
-using scaleplan::laws::preset;
 using Catch::Matchers::WithinRel;
+using scaleplan::laws::preset;
 
 namespace {
 
@@ -15,7 +15,8 @@ const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedd
 
 }  // namespace
 
-TEST_CASE("plan: on one accelerator without inference it is the least-compute point of the iso-loss curve", "[planner]") {
+TEST_CASE("plan: on one accelerator without inference it is the least-compute point of the iso-loss curve",
+          "[planner]") {
   const auto& law = preset("besiroglu2024");
   PlanRequest r;
   r.target_loss = 2.1;
@@ -26,7 +27,8 @@ TEST_CASE("plan: on one accelerator without inference it is the least-compute po
   CHECK_THAT(p.best.loss, WithinRel(2.1, 1e-9));
 }
 
-TEST_CASE("plan: Sardana and Frankle's 13B-quality model serving 2T tokens is about 7.1B and 16% cheaper", "[planner]") {
+TEST_CASE("plan: Sardana and Frankle's 13B-quality model serving 2T tokens is about 7.1B and 16% cheaper",
+          "[planner]") {
   const auto& law = preset("hoffmann2022-unrounded");
   PlanRequest r;
   r.target_params = 13e9;  // the loss of the compute-optimal 13B model
@@ -73,7 +75,8 @@ TEST_CASE("plan: impossible goals are refused with the bound", "[planner]") {
   CHECK_THROWS_WITH(make_plan(db(), law, floor), Catch::Contains("irreducible loss 1.81686"));
   PlanRequest tiny;
   tiny.budget_kwh = 0.001;
-  CHECK_THROWS_WITH(make_plan(db(), law, tiny), Catch::Contains("least sensible plan") && Catch::Contains("needs"));
+  CHECK_THROWS_WITH(make_plan(db(), law, tiny),
+                    Catch::Contains("least sensible plan") && Catch::Contains("needs"));
   PlanRequest capped;
   capped.target_loss = 2.0;
   capped.max_params = 1e9;
@@ -143,7 +146,8 @@ TEST_CASE("plan: experiment overhead multiplies the final run", "[planner]") {
 TEST_CASE("plan: a law with bootstrap replicates gives intervals around the plan", "[planner]") {
   auto law = preset("besiroglu2024");
   scaleplan::laws::Uncertainty u;
-  for (double f : {0.97, 0.99, 1.0, 1.01, 1.03}) u.replicates.push_back({law.E * f, law.A, law.B, law.alpha, law.beta});
+  for (double f : {0.97, 0.99, 1.0, 1.01, 1.03})
+    u.replicates.push_back({law.E * f, law.A, law.B, law.alpha, law.beta});
   law.uncertainty = u;
   PlanRequest r;
   r.target_loss = 2.2;

@@ -32,7 +32,8 @@ RecipeRequest request(double params, double tokens, int gpus) {
 void check_consistent(const Recipe& r, int gpus, double memory_gb) {
   const ParallelLayout& l = r.layout;
   CHECK(l.tensor_parallel * l.pipeline_parallel * l.data_parallel == gpus);
-  CHECK(l.global_batch_sequences == static_cast<long long>(l.micro_batch) * l.data_parallel * l.grad_accumulation);
+  CHECK(l.global_batch_sequences ==
+        static_cast<long long>(l.micro_batch) * l.data_parallel * l.grad_accumulation);
   CHECK(r.global_batch_tokens == static_cast<double>(l.global_batch_sequences) * r.seq_len);
   // Whole micro-batches per replica: the batch is the target rounded to one step of micro_batch x DP.
   CHECK(std::abs(r.global_batch_tokens - r.batch_tokens_target) <=
@@ -49,7 +50,8 @@ void check_consistent(const Recipe& r, int gpus, double memory_gb) {
 
 }  // namespace
 
-TEST_CASE("recipe: DeepSeek LLM 7B's shape on 512 H100s keeps batch, steps and layout consistent", "[planner][recipe]") {
+TEST_CASE("recipe: DeepSeek LLM 7B's shape on 512 H100s keeps batch, steps and layout consistent",
+          "[planner][recipe]") {
   RecipeRequest r = request(6.9e9, 2e12, 512);
   r.shape.layers = 30;
   r.shape.hidden = 4096;
@@ -82,7 +84,8 @@ TEST_CASE("recipe: sizes from 125M to 70B give consistent recipes on their GPUs"
   }
 }
 
-TEST_CASE("recipe: a 70B model needs model parallelism, tensor parallelism within a node", "[planner][recipe]") {
+TEST_CASE("recipe: a 70B model needs model parallelism, tensor parallelism within a node",
+          "[planner][recipe]") {
   const Recipe rec = make_recipe(db(), law(), request(70e9, 1.4e12, 1024));
   // 70B x 2 bytes of bf16 weights alone is 140 GB: no single GPU holds them.
   CHECK(rec.layout.tensor_parallel * rec.layout.pipeline_parallel >= 2);
@@ -90,7 +93,8 @@ TEST_CASE("recipe: a 70B model needs model parallelism, tensor parallelism withi
   CHECK(rec.layout.memory_gb_per_gpu > 140.0 / (rec.layout.tensor_parallel * rec.layout.pipeline_parallel));
 }
 
-TEST_CASE("recipe: the layout is the fastest Megatron-runnable one the throughput model finds", "[planner][recipe]") {
+TEST_CASE("recipe: the layout is the fastest Megatron-runnable one the throughput model finds",
+          "[planner][recipe]") {
   const Recipe rec = make_recipe(db(), law(), request(70e9, 1.4e12, 1024));
   const System sys = system_for(db().accelerator("h100-sxm5-80gb"));
   Workload w;
@@ -120,7 +124,8 @@ TEST_CASE("recipe: given batch and learning rate replace the law's", "[planner][
   r.peak_lr = 3e-4;
   r.schedule = Schedule::kCosine;
   const Recipe rec = make_recipe(db(), law(), r);
-  CHECK(rec.global_batch_tokens == 1 << 20);  // 256 sequences of 4096: 8 replicas x micro-batch x accumulation
+  CHECK(rec.global_batch_tokens ==
+        1 << 20);  // 256 sequences of 4096: 8 replicas x micro-batch x accumulation
   CHECK(rec.peak_lr == 3e-4);
   CHECK_THAT(rec.final_lr, WithinRel(3e-5, 1e-12));
   CHECK(rec.steps == std::llround(2e10 / (1 << 20)));
@@ -139,7 +144,8 @@ TEST_CASE("recipe: a plan's GPU count too small for the layout is raised, with a
 TEST_CASE("recipe: impossible requests are refused by name", "[planner][recipe]") {
   RecipeRequest small_batch = request(125e6, 1e12, 1024);
   small_batch.global_batch_tokens = 4096.0 * 100;
-  CHECK_THROWS_WITH(make_recipe(db(), law(), small_batch), Contains("fewer than one per data-parallel replica"));
+  CHECK_THROWS_WITH(make_recipe(db(), law(), small_batch),
+                    Contains("fewer than one per data-parallel replica"));
   RecipeRequest heads = request(7e9, 1e11, 8);
   heads.shape.hidden = 4096;
   heads.shape.heads = 30;
@@ -153,7 +159,8 @@ TEST_CASE("recipe: impossible requests are refused by name", "[planner][recipe]"
   CHECK_THROWS_WITH(make_recipe(db(), law(), preset), Contains("--hyperparams"));
 }
 
-TEST_CASE("recipe: the Hugging Face config and Megatron arguments describe the same shape", "[planner][recipe]") {
+TEST_CASE("recipe: the Hugging Face config and Megatron arguments describe the same shape",
+          "[planner][recipe]") {
   const Recipe rec = make_recipe(db(), law(), request(7e9, 1.4e11, 64));
   const auto c = hf_llama_config(rec);
   CHECK(c["architectures"][0] == "LlamaForCausalLM");

@@ -58,7 +58,8 @@ ShapeRequest like(const ModelShape& m) {
 
 }  // namespace
 
-TEST_CASE("shape: the count formula gives the released sizes of Llama-architecture models", "[planner][shape]") {
+TEST_CASE("shape: the count formula gives the released sizes of Llama-architecture models",
+          "[planner][shape]") {
   int checked = 0;
   for (const Published& p : published()) {
     if (!p.shape.gated_mlp) continue;  // Chinchilla and Pythia differ (biases, relative positions)
@@ -69,7 +70,8 @@ TEST_CASE("shape: the count formula gives the released sizes of Llama-architectu
   CHECK(checked == 15);
 }
 
-TEST_CASE("shape: the rule holds each published model's N within 2% with its own vocabulary", "[planner][shape]") {
+TEST_CASE("shape: the rule holds each published model's N within 2% with its own vocabulary",
+          "[planner][shape]") {
   for (const Published& p : published()) {
     INFO(p.model);
     const DerivedShape d = derive_shape(like(p.shape));
@@ -89,7 +91,7 @@ TEST_CASE("shape: the rule's hidden size follows the published families", "[plan
   }
   std::sort(errors.begin(), errors.end());
   const double median = errors[errors.size() / 2];
-  CHECK(median < std::log(1.10));       // half the models within 10% of their width
+  CHECK(median < std::log(1.10));         // half the models within 10% of their width
   CHECK(errors.back() < std::log(1.30));  // Pythia-1B's 8 wide heads are the extreme
 }
 

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "planner/shape.h"
 #include "planner/forecast.h"
+#include "planner/shape.h"
 #include "planner/transformer_flops.h"
 #include "support.h"
 

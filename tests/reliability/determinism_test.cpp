@@ -29,7 +29,9 @@ TEST_CASE("determinism: fit --bootstrap --seed gives the same bytes on 1 and 2 t
     int i = 0;
     for (double n : {1e8, 3e8, 1e9, 3e9})
       for (double d : {2e9, 6e9, 2e10, 6e10})
-        csv << n << "," << d << "," << (1.8 + 480 / std::pow(n, 0.35) + 2000 / std::pow(d, 0.37)) * (1 + 0.01 * ((i++ % 5) - 2)) << "\n";
+        csv << n << "," << d << ","
+            << (1.8 + 480 / std::pow(n, 0.35) + 2000 / std::pow(d, 0.37)) * (1 + 0.01 * ((i++ % 5) - 2))
+            << "\n";
   }
   auto fit = [&](const char* threads) {
     return run_scaleplan({"fit", runs, "--bootstrap", "200", "--seed", "42", "--threads", threads, "--json"});

@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -44,8 +44,12 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
     return (dir / name).string();
   };
   const std::string runs = file("runs.csv", runs_csv());
-  const std::string law_ok = file("law.json", R"({"form":"chinchilla","parameters":{"E":1.8,"A":480,"B":2000,"alpha":0.35,"beta":0.37}})");
-  const std::string garbage = file("garbage.bin", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe", 12));
+  const std::string law_ok =
+      file("law.json",
+           R"({"form":"chinchilla","parameters":{"E":1.8,"A":480,"B":2000,"alpha":0.35,"beta":0.37}})");
+  const std::string garbage = file("garbage.bin", std::string("\x7f"
+                                                              "ELF\x02\x01\x01\0\0\0\xff\xfe",
+                                                              12));
   const std::string empty = file("empty.csv", "");
   const std::string header_only = file("header.csv", "params,tokens,loss\n");
   const std::string dup = file("dup.csv", "params,tokens,loss,LOSS\n1,2,3,4\n");
@@ -54,10 +58,14 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
   const std::string inf_cell = file("inf.csv", "params,tokens,loss\n1e9,inf,3\n");
   const std::string huge_cell = file("huge.csv", "params,tokens,loss\n1e9,1e999,3\n");
   const std::string law_bad = file("lawbad.json", "{\"form\": \"chinchilla\"");
-  const std::string law_noexp = file("lawnoexp.json", R"({"form":"chinchilla","parameters":{"E":1.8,"A":480,"B":2000,"alpha":0,"beta":0.37}})");
+  const std::string law_noexp =
+      file("lawnoexp.json",
+           R"({"form":"chinchilla","parameters":{"E":1.8,"A":480,"B":2000,"alpha":0,"beta":0.37}})");
   const std::string db_bad = file("db.json", R"({"accelerators":[{"id":"h100-sxm5-80gb","memory_gb":-80}]})");
   const std::string cc_cols = file("cc.csv", "run_id,duration,emissions\nr,1,1\n");
-  const std::string cc_zero = file("cc0.csv", "run_id,duration,emissions,energy_consumed,gpu_energy,cpu_energy,ram_energy,gpu_count\nr,0,1,1,1,0,0,1\n");
+  const std::string cc_zero = file("cc0.csv",
+                                   "run_id,duration,emissions,energy_consumed,gpu_energy,cpu_energy,ram_"
+                                   "energy,gpu_count\nr,0,1,1,1,0,0,1\n");
   const std::string out = (dir / "out.json").string();
 
   // Outputs that must never be replaced: a device node, a FIFO, a symlink to
@@ -66,16 +74,24 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
   REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
   const std::string runs_link = (dir / "runs-link.csv").string();
   fs::create_symlink(runs, runs_link);
-  const std::string db_env = file("db-env.json", R"({"grids":[{"id":"lab","scope":"country","name":"Lab","gco2_per_kwh":100,"source":"test"}]})");
-  const std::string db_dup = file("dbdup.json", R"({"grids":[{"id":"lab","scope":"country","name":"Lab","gco2_per_kwh":100,"source":"t"},{"id":"LAB","scope":"country","name":"Lab","gco2_per_kwh":200,"source":"t"}]})");
-  const std::string law_tiny_alpha = file("lawtiny.json", R"({"form":"chinchilla","parameters":{"E":1.8,"A":480,"B":2000,"alpha":1e-300,"beta":0.37}})");
+  const std::string db_env =
+      file("db-env.json",
+           R"({"grids":[{"id":"lab","scope":"country","name":"Lab","gco2_per_kwh":100,"source":"test"}]})");
+  const std::string db_dup = file(
+      "dbdup.json",
+      R"({"grids":[{"id":"lab","scope":"country","name":"Lab","gco2_per_kwh":100,"source":"t"},{"id":"LAB","scope":"country","name":"Lab","gco2_per_kwh":200,"source":"t"}]})");
+  const std::string law_tiny_alpha =
+      file("lawtiny.json",
+           R"({"form":"chinchilla","parameters":{"E":1.8,"A":480,"B":2000,"alpha":1e-300,"beta":0.37}})");
   const std::string log = scaleplan::testing::test_data_path("teenytinyllama/emissions-460m.csv");
-  const std::vector<std::string> calib = {"calibrate", log, "--params", "468239360", "--tokens", "9.8e9", "--hardware", "a100-sxm4-40gb"};
+  const std::vector<std::string> calib = {"calibrate", log,     "--params",   "468239360",
+                                          "--tokens",  "9.8e9", "--hardware", "a100-sxm4-40gb"};
   auto with = [](std::vector<std::string> base, std::vector<std::string> more) {
     base.insert(base.end(), more.begin(), more.end());
     return base;
   };
-  const std::vector<std::string> fc = {"forecast", "--params", "7B", "--tokens", "140B", "--hardware", "h100"};
+  const std::vector<std::string> fc = {"forecast", "--params",   "7B",  "--tokens",
+                                       "140B",     "--hardware", "h100"};
 
   struct Case {
     std::vector<std::string> args;
@@ -96,8 +112,11 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"allocate", "--flops", ""}, "--flops"},
       // unknown names
       {{"tokens", "--params", "7B", "--law", "chinchila"}, "besiroglu2024"},
-      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80g"}, "did you mean 'h100-sxm5-80gb'"},
-      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80gb", "--region", "Atlantis"}, "Atlantis"},
+      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80g"},
+       "did you mean 'h100-sxm5-80gb'"},
+      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80gb", "--region",
+        "Atlantis"},
+       "Atlantis"},
       {{"finetune", "--model", "llama-99b", "--tokens", "1B", "--hardware", "l4"}, "llama-99b"},
       {{"hardware", "show", "tpu-v9"}, "tpu-v9"},
       {{"nonsense"}, "nonsense"},
@@ -112,10 +131,14 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"plan", "--target-loss", "2.2", "--budget-flops", "1e23"}, "one goal"},
       {{"plan", "--target-loss", "2.2", "--gpus", "8", "--deadline-days", "5"}, "--deadline-days"},
       {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80gb", "--region", "FR",
-        "--carbon-intensity", "50"}, "--carbon-intensity"},
-      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80gb", "--mfu", "2"}, "--mfu"},
-      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80gb", "--pue", "0.5"}, "--pue"},
-      {{"finetune", "--model", "llama-2-7b", "--tokens", "1B", "--hardware", "l4", "--lora-rank", "-4"}, "--lora-rank"},
+        "--carbon-intensity", "50"},
+       "--carbon-intensity"},
+      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80gb", "--mfu", "2"},
+       "--mfu"},
+      {{"forecast", "--params", "7B", "--tokens", "1T", "--hardware", "h100-sxm5-80gb", "--pue", "0.5"},
+       "--pue"},
+      {{"finetune", "--model", "llama-2-7b", "--tokens", "1B", "--hardware", "l4", "--lora-rank", "-4"},
+       "--lora-rank"},
       {{"tier", "--kwh", "nan", "--co2-kg", "1"}, "--kwh"},
       // files: empty, garbage, header only, duplicate/extra columns, bad cells
       {{"fit", empty, "-o", out}, "empty"},
@@ -135,7 +158,8 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"tokens", "--params", "7B", "--law", garbage}, "garbage.bin"},
       {{"hardware", "list", "--hardware-db", db_bad}, "memory_gb"},
       {{"hardware", "list", "--hardware-db", garbage}, "not valid JSON"},
-      {{"calibrate", cc_cols, "--params", "1B", "--tokens", "1B", "--hardware", "l4", "-o", out}, "gpu_energy"},
+      {{"calibrate", cc_cols, "--params", "1B", "--tokens", "1B", "--hardware", "l4", "-o", out},
+       "gpu_energy"},
       {{"calibrate", cc_zero, "--params", "1B", "--tokens", "1B", "--hardware", "l4", "-o", out}, "duration"},
       {{"calibrate", garbage, "--params", "1B", "--tokens", "1B", "--hardware", "l4"}, "garbage.bin"},
       // outputs: empty, device node, FIFO, directory, an input however named
@@ -161,7 +185,8 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"fit", runs, "--bootstrap", "1"}, "--bootstrap"},
       {{"fit", runs, "--bootstrap", "99"}, "100 to 100000"},
       {{"fit", runs, "--bootstrap", "-5"}, "--bootstrap"},
-      {{"calibrate", log, "--params", "468239360", "--tokens", "1e18", "--hardware", "a100-sxm4-40gb"}, "MFU"},
+      {{"calibrate", log, "--params", "468239360", "--tokens", "1e18", "--hardware", "a100-sxm4-40gb"},
+       "MFU"},
       {{"plan", "--target-loss", "1.8169"}, "any plan allows"},
       {{"plan", "--target-params", "7B", "--gpus", "1e9"}, "--gpus"},
       {{"plan", "--target-params", "7B", "--gpus", "2.5"}, "whole count"},
@@ -186,7 +211,8 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"tokens", "--params", "7B", "--mfu", "0.4"}, "--mfu needs --hardware"},
       {{"tokens", "--params", "7B", "--region", "FR"}, "--region needs --hardware"},
       {{"allocate", "--flops", "1e21", "--pue", "1.2"}, "--pue needs --hardware"},
-      {{"finetune", "--model", "llama-2-7b", "--tokens", "1B", "--hardware", "l4", "--methods", "lora,lora"}, "twice"},
+      {{"finetune", "--model", "llama-2-7b", "--tokens", "1B", "--hardware", "l4", "--methods", "lora,lora"},
+       "twice"},
       {{"plan", "--target-params", "7B", "--hardware", "h100,h100-sxm5-80gb,h100"}, "twice"},
       {{"hardware", "list", "--hardware-db", db_dup}, "repeats"},
       {{"plan", "--target-params", "7B", "--inference-tokens", "1T", "--inference-hardware", "zzz"},

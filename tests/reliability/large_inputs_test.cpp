@@ -12,9 +12,13 @@ TEST_CASE("large inputs: 10,000 user accelerators merge over the database", "[re
   nlohmann::json doc;
   doc["accelerators"] = nlohmann::json::array();
   for (int i = 0; i < 10000; ++i) {
-    doc["accelerators"].push_back({{"id", "acc-" + std::to_string(i)}, {"name", "Accelerator " + std::to_string(i)},
-                                   {"peak_tflops", {{"bf16", 100 + i % 900}}}, {"memory_gb", 80}, {"tdp_w", 500},
-                                   {"mfu", {{"low", 0.2}, {"typical", 0.4}, {"high", 0.5}}}, {"source", "generated"}});
+    doc["accelerators"].push_back({{"id", "acc-" + std::to_string(i)},
+                                   {"name", "Accelerator " + std::to_string(i)},
+                                   {"peak_tflops", {{"bf16", 100 + i % 900}}},
+                                   {"memory_gb", 80},
+                                   {"tdp_w", 500},
+                                   {"mfu", {{"low", 0.2}, {"typical", 0.4}, {"high", 0.5}}},
+                                   {"source", "generated"}});
   }
   const auto path = scaleplan::testing::temp_dir("bigdb") / "db.json";
   std::ofstream(path) << doc.dump();

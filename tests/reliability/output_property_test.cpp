@@ -58,7 +58,8 @@ std::string text_of(double v) {
 
 }  // namespace
 
-TEST_CASE("property: random valid inputs print finite numbers in units, never nan, inf or e+", "[reliability]") {
+TEST_CASE("property: random valid inputs print finite numbers in units, never nan, inf or e+",
+          "[reliability]") {
   std::mt19937_64 rng(20261129);  // fixed: a failure reproduces
   auto log_uniform = [&](double lo, double hi) {
     return std::exp(std::uniform_real_distribution<double>(std::log(lo), std::log(hi))(rng));
@@ -66,7 +67,8 @@ TEST_CASE("property: random valid inputs print finite numbers in units, never na
   auto pick = [&](const std::vector<std::string>& items) {
     return items[std::uniform_int_distribution<size_t>(0, items.size() - 1)(rng)];
   };
-  const std::vector<std::string> hardware = {"h100", "a100", "h200", "mi300x", "tpu-v5p", "l4", "gaudi3", "v100"};
+  const std::vector<std::string> hardware = {"h100",    "a100", "h200",   "mi300x",
+                                             "tpu-v5p", "l4",   "gaudi3", "v100"};
   const std::vector<std::string> regions = {"FR", "DE", "UK", "US", "IND", "aws:us-east-1", "Norway"};
 
   const std::regex raw_exponent(R"(\de\+\d)");
@@ -121,7 +123,8 @@ TEST_CASE("property: random valid inputs print finite numbers in units, never na
 }
 
 TEST_CASE("property: a quantity typed as 7B round-trips exactly in JSON", "[reliability]") {
-  const auto r = run_scaleplan({"forecast", "--params", "7B", "--tokens", "1.4T", "--hardware", "h100", "--json"});
+  const auto r =
+      run_scaleplan({"forecast", "--params", "7B", "--tokens", "1.4T", "--hardware", "h100", "--json"});
   REQUIRE(r.exit_code == 0);
   const auto d = nlohmann::json::parse(r.out);
   CHECK(d["params"].get<double>() == 7e9);

@@ -40,14 +40,19 @@ void finite_or_refused(F&& f, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("property: every law gives finite answers or a clear refusal over the whole range", "[reliability]") {
+TEST_CASE("property: every law gives finite answers or a clear refusal over the whole range",
+          "[reliability]") {
   for (const auto& law : laws::presets()) {
     for (double n = 1e3; n <= 1e15; n *= 10) {
       for (double d = 1e6; d <= 1e17; d *= 10) {
-        finite_or_refused([&] { return std::vector<double>{laws::loss(law, n, d), laws::loss(law, n, d, d / 3)}; },
-                          law.name + " loss");
+        finite_or_refused(
+            [&] {
+              return std::vector<double>{laws::loss(law, n, d), laws::loss(law, n, d, d / 3)};
+            },
+            law.name + " loss");
       }
-      finite_or_refused([&] { return std::vector<double>{laws::compute_optimal_tokens(law, n)}; }, law.name + " tokens");
+      finite_or_refused([&] { return std::vector<double>{laws::compute_optimal_tokens(law, n)}; },
+                        law.name + " tokens");
       const double floor = laws::loss_floor(law, n);
       for (double eps : {1e-9, 1e-6, 1e-3}) {
         finite_or_refused([&] { return std::vector<double>{laws::tokens_for_loss(law, n, floor + eps)}; },
@@ -85,8 +90,8 @@ TEST_CASE("property: forecasts and plans stay finite over the range", "[reliabil
             in.tokens = d;
             in.hardware = "h100-sxm5-80gb";
             const auto f = planner::forecast(db, in);
-            return std::vector<double>{f.gpu_hours, f.wall_days, f.energy_kwh, f.co2_kg, f.energy_range.high,
-                                       static_cast<double>(f.gpus)};
+            return std::vector<double>{f.gpu_hours, f.wall_days,         f.energy_kwh,
+                                       f.co2_kg,    f.energy_range.high, static_cast<double>(f.gpus)};
           },
           "forecast");
     }
@@ -107,7 +112,8 @@ TEST_CASE("property: the CLI never prints NaN or inf in JSON", "[reliability]") 
   std::vector<std::vector<std::string>> commands;
   for (const char* n : {"1000", "1e6", "1e9", "1e12", "1e15"}) {
     commands.push_back({"tokens", "--params", n, "--json"});
-    commands.push_back({"forecast", "--params", n, "--tokens", "1e12", "--hardware", "a100-sxm4-80gb", "--json"});
+    commands.push_back(
+        {"forecast", "--params", n, "--tokens", "1e12", "--hardware", "a100-sxm4-80gb", "--json"});
   }
   for (const char* c : {"1e15", "1e20", "1e25", "1e30"}) {
     commands.push_back({"allocate", "--flops", c, "--json"});

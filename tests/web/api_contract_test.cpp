@@ -22,8 +22,8 @@ namespace {
 
 using nlohmann::json;
 using nlohmann::ordered_json;
-using scaleplan::cli::Server;
 using scaleplan::cli::ServeOptions;
+using scaleplan::cli::Server;
 
 // A server on a free loopback port for the length of a test.
 class RunningServer {
@@ -81,7 +81,9 @@ const std::vector<Route>& post_routes() {
       {"finetune",
        {{"model", "llama-2-7b"}, {"tokens", "100M"}, {"hardware", "a100-sxm4-80gb"}},
        {{"model", "no-such-model"}, {"tokens", "100M"}}},
-      {"layout", {{"params", "7B"}, {"hardware", "h100-sxm5-80gb"}, {"gpus", 64}}, {{"params", "7B"}, {"gpus", "x"}}},
+      {"layout",
+       {{"params", "7B"}, {"hardware", "h100-sxm5-80gb"}, {"gpus", 64}},
+       {{"params", "7B"}, {"gpus", "x"}}},
       {"recipe",
        {{"params", "7B"}, {"tokens", "2T"}, {"hardware", "h100-sxm5-80gb"}, {"gpus", 512}},
        {{"params", "7B"}, {"tokens", "2T"}}},
@@ -195,7 +197,8 @@ TEST_CASE("A body over 64 KB is answered 413", "[serve]") {
   auto res = post(c, "/api/v1/plan", big);
   REQUIRE(res);
   CHECK(res->status == 413);
-  auto just_under = post(c, "/api/v1/plan", "{\"target_params\": \"7B\", \"region\": \"" + std::string(60 * 1024, 'x') + "\"}");
+  auto just_under = post(c, "/api/v1/plan",
+                         "{\"target_params\": \"7B\", \"region\": \"" + std::string(60 * 1024, 'x') + "\"}");
   REQUIRE(just_under);
   CHECK(just_under->status == 400);  // read whole, refused by the CLI for its region
 }
@@ -203,7 +206,8 @@ TEST_CASE("A body over 64 KB is answered 413", "[serve]") {
 TEST_CASE("No request makes the server read or write a file it names", "[serve]") {
   RunningServer server;
   auto c = server.client();
-  const auto dir = std::filesystem::temp_directory_path() / ("scaleplan-serve-test-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("scaleplan-serve-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string law_path = (dir / "law.json").string();
@@ -226,8 +230,9 @@ TEST_CASE("No request makes the server read or write a file it names", "[serve]"
     CHECK(json::parse(res->body).contains("error"));
   }
   CHECK_FALSE(std::filesystem::exists(dir / "out"));
-  auto recipe = post(c, "/api/v1/recipe",
-                     json{{"params", "7B"}, {"tokens", "2T"}, {"gpus", 512}, {"emit", (dir / "out").string()}}.dump());
+  auto recipe =
+      post(c, "/api/v1/recipe",
+           json{{"params", "7B"}, {"tokens", "2T"}, {"gpus", 512}, {"emit", (dir / "out").string()}}.dump());
   REQUIRE(recipe);
   CHECK(recipe->status == 400);
   CHECK_FALSE(std::filesystem::exists(dir / "out"));
@@ -237,11 +242,16 @@ TEST_CASE("No request makes the server read or write a file it names", "[serve]"
 TEST_CASE("A law sent inline plans as the same law read from a file", "[serve]") {
   RunningServer server;
   auto c = server.client();
-  const json law = {{"schema_version", 1}, {"name", "mine"}, {"form", "chinchilla"},
-                    {"parameters", {{"E", 1.8}, {"A", 480.0}, {"B", 2000.0}, {"alpha", 0.35}, {"beta", 0.36}}}};
-  const auto path = std::filesystem::temp_directory_path() / ("scaleplan-inline-law-" + std::to_string(::getpid()) + ".json");
+  const json law = {
+      {"schema_version", 1},
+      {"name", "mine"},
+      {"form", "chinchilla"},
+      {"parameters", {{"E", 1.8}, {"A", 480.0}, {"B", 2000.0}, {"alpha", 0.35}, {"beta", 0.36}}}};
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("scaleplan-inline-law-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << law.dump();
-  const ordered_json expected = scaleplan::cli::call("plan", {{"target_params", "7B"}, {"law", path.string()}});
+  const ordered_json expected =
+      scaleplan::cli::call("plan", {{"target_params", "7B"}, {"law", path.string()}});
   std::filesystem::remove(path);
   auto res = post(c, "/api/v1/plan", json{{"target_params", "7B"}, {"law", law}}.dump());
   REQUIRE(res);
@@ -260,20 +270,38 @@ TEST_CASE("A law sent inline plans as the same law read from a file", "[serve]")
 // numbers, deep nesting, flag-like strings and random bytes.
 std::vector<std::string> malformed_bodies() {
   std::vector<std::string> bodies;
-  const std::string good = R"({"target_params": "7B", "hardware": ["h100-sxm5-80gb", "b200"], "gpus": 64, "region": "FR"})";
+  const std::string good =
+      R"({"target_params": "7B", "hardware": ["h100-sxm5-80gb", "b200"], "gpus": 64, "region": "FR"})";
   for (size_t n = 1; n < good.size(); ++n) bodies.push_back(good.substr(0, n));
-  const std::vector<std::string> values = {
-      "true", "[]", "[[1]]", "{}", "{\"a\": 1}", "[null]", "[true]", "1e400", "-1e400", std::string(400, '9'),
-      "\"-7B\"", "\"--emit\"", "\"7B\\u0000\"", "\"\"", "1e308", "-1", "0", "[\"a\", {\"b\": 2}]", "\"\\ud800\""};
-  for (const char* key : {"target_params", "target_loss", "hardware", "gpus", "region", "law", "inference_tokens"}) {
+  const std::vector<std::string> values = {"true",
+                                           "[]",
+                                           "[[1]]",
+                                           "{}",
+                                           "{\"a\": 1}",
+                                           "[null]",
+                                           "[true]",
+                                           "1e400",
+                                           "-1e400",
+                                           std::string(400, '9'),
+                                           "\"-7B\"",
+                                           "\"--emit\"",
+                                           "\"7B\\u0000\"",
+                                           "\"\"",
+                                           "1e308",
+                                           "-1",
+                                           "0",
+                                           "[\"a\", {\"b\": 2}]",
+                                           "\"\\ud800\""};
+  for (const char* key :
+       {"target_params", "target_loss", "hardware", "gpus", "region", "law", "inference_tokens"}) {
     for (const std::string& v : values) bodies.push_back("{\"" + std::string(key) + "\": " + v + "}");
   }
   for (int depth : {9, 64, 1000, 20000}) {
     bodies.push_back("{\"target_params\": " + std::string(depth, '[') + std::string(depth, ']') + "}");
     bodies.push_back(std::string(depth, '['));
   }
-  for (const char* s : {"null", "[]", "42", "\"7B\"", "true", "{\"\": 1}", "{\"-x\": 1}", "{\"a b\": 1}", "{\"target_params\": \"7B\"}x",
-                        "{'target_params': '7B'}", "\xff\xfe{}"}) {
+  for (const char* s : {"null", "[]", "42", "\"7B\"", "true", "{\"\": 1}", "{\"-x\": 1}", "{\"a b\": 1}",
+                        "{\"target_params\": \"7B\"}x", "{'target_params': '7B'}", "\xff\xfe{}"}) {
     bodies.push_back(s);
   }
   std::mt19937 rng(20261129);
@@ -297,8 +325,10 @@ TEST_CASE("A thousand malformed bodies are each answered 400, and the server sta
   for (const std::string& body : bodies) {
     auto res = post(c, "/api/v1/plan", body);
     REQUIRE(res);
-    if (res->status == 400 && json::parse(res->body).contains("error")) ++answered_400;
-    else FAIL_CHECK("status " << res->status << " for body " << body.substr(0, 80));
+    if (res->status == 400 && json::parse(res->body).contains("error"))
+      ++answered_400;
+    else
+      FAIL_CHECK("status " << res->status << " for body " << body.substr(0, 80));
   }
   CHECK(answered_400 == static_cast<int>(bodies.size()));
   auto health = c.Get("/healthz");

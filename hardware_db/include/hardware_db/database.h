@@ -5,8 +5,8 @@
 // "grids": [...], "pue": [...], "models": [...]}) adds records, or overrides fields of
 // records with the same id. Unknown values are null, never guessed.
 
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -15,7 +15,6 @@
 #include "hardware_db/errors.h"
 
 namespace scaleplan::hardware_db {
-
 
 struct Accelerator {
   std::string id, name, vendor, form_factor;
@@ -83,8 +82,8 @@ struct ModelShape {
   std::optional<double> active_params;  // mixture of experts: per token
   int layers = 0, hidden = 0, heads = 0, kv_heads = 0, ffn = 0, vocab = 0, context = 0;
   int experts = 1;
-  bool gated_mlp = true;  // gate, up, down (SwiGLU); else up, down (GELU)
-  bool tied_embeddings = false;  // the output head reuses the embedding matrix
+  bool gated_mlp = true;                  // gate, up, down (SwiGLU); else up, down (GELU)
+  bool tied_embeddings = false;           // the output head reuses the embedding matrix
   std::optional<double> training_tokens;  // unknown when not disclosed
   std::string licence, source;
 

@@ -20,15 +20,11 @@ namespace scaleplan::laws {
 // training tokens per parameter at the compute-optimal point.
 inline constexpr double kRuleOfThumbTokensPerParam = 20.0;
 
-inline double training_flops(double params, double tokens) {
-  return 6.0 * params * tokens;
-}
+inline double training_flops(double params, double tokens) { return 6.0 * params * tokens; }
 
 // Serving costs a forward pass, 2 N FLOPs per token (Kaplan et al. 2020,
 // Sec. 2.1).
-inline double inference_flops(double params, double tokens) {
-  return 2.0 * params * tokens;
-}
+inline double inference_flops(double params, double tokens) { return 2.0 * params * tokens; }
 
 struct Allocation {
   double params = 0;
@@ -38,8 +34,7 @@ struct Allocation {
 };
 
 // The (N, D) with C = 6 N D that minimises the loss.
-Allocation compute_optimal(const Law& law, double flops,
-                           std::optional<double> unique_tokens = std::nullopt);
+Allocation compute_optimal(const Law& law, double flops, std::optional<double> unique_tokens = std::nullopt);
 
 // The token count D at which `params` is the compute-optimal size.
 double compute_optimal_tokens(const Law& law, double params);
@@ -51,9 +46,8 @@ double tokens_for_loss(const Law& law, double params, double target_loss,
 
 // The least-compute (N, D) that reaches `target_loss`. Throws LawError when
 // no model size can reach it, stating the law's floor.
-Allocation min_compute_for_loss(
-    const Law& law, double target_loss,
-    std::optional<double> unique_tokens = std::nullopt);
+Allocation min_compute_for_loss(const Law& law, double target_loss,
+                                std::optional<double> unique_tokens = std::nullopt);
 
 // The (N, D) reaching `target_loss` that minimises 6 N D + extra_per_param N,
 // with N <= max_params. The extra term prices work that grows with the model

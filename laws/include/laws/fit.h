@@ -60,22 +60,22 @@ struct Estimate {
 };
 
 struct FitResult {
-  Law law;              // chinchilla form with the fitted E, A, B, alpha, beta
-  double sigma = 0;     // log residual scale (huber_mle only)
+  Law law;           // chinchilla form with the fitted E, A, B, alpha, beta
+  double sigma = 0;  // log residual scale (huber_mle only)
   Estimator estimator = Estimator::kHuber;
   double huber_delta = 0;
   bool converged = false;
-  std::string stop_reason;  // Ceres' message for the winning start
-  double cost = 0;          // Huber sum at the optimum (both estimators)
+  std::string stop_reason;    // Ceres' message for the winning start
+  double cost = 0;            // Huber sum at the optimum (both estimators)
   double log_likelihood = 0;  // huber_mle only
   int iterations = 0;
-  int starts = 0;           // grid points considered
-  int starts_run = 0;       // starts run to convergence
-  int starts_at_best = 0;   // of those, the ones within 1e-6 (relative) of the best cost
-  int starts_not_converged = 0;  // hit the iteration limit
-  int starts_abandoned = 0;  // stopped early, unable to beat the best found so far
-  int search_points = 0;    // points the grid starts ran on (a subsample of large data)
-  double rmse_log = 0;     // RMS of the log residuals
+  int starts = 0;                 // grid points considered
+  int starts_run = 0;             // starts run to convergence
+  int starts_at_best = 0;         // of those, the ones within 1e-6 (relative) of the best cost
+  int starts_not_converged = 0;   // hit the iteration limit
+  int starts_abandoned = 0;       // stopped early, unable to beat the best found so far
+  int search_points = 0;          // points the grid starts ran on (a subsample of large data)
+  double rmse_log = 0;            // RMS of the log residuals
   std::vector<double> residuals;  // log L_pred - log L_obs, per point
   std::vector<std::string> warnings;
 

@@ -37,8 +37,8 @@ struct IsoflopOptions {
   // the parabola: on Porian et al. 2024's points, 1 decade matches their N*
   // exponents within 0.05 for 10 of 10 set-ups, every point for 7.
   double window_decades = 1;
-  int bootstrap = 200;   // resamples for the intervals; 0 for none
-  uint64_t seed = 0;     // bootstrap seed
+  int bootstrap = 200;           // resamples for the intervals; 0 for none
+  uint64_t seed = 0;             // bootstrap seed
   double flops_per_token = 6.0;  // k in C = k N D
 
   std::vector<std::string> problems() const;
@@ -46,11 +46,11 @@ struct IsoflopOptions {
 
 // One compute budget's profile.
 struct BudgetFit {
-  double flops = 0;     // the budget (geometric mean of its runs' C)
-  int points = 0;       // runs in the budget
+  double flops = 0;       // the budget (geometric mean of its runs' C)
+  int points = 0;         // runs in the budget
   int points_fitted = 0;  // of those, within the window around the minimum
   bool used = false;
-  std::string skipped_because;  // when not used
+  std::string skipped_because;       // when not used
   std::array<double, 3> parabola{};  // c0, c1, c2 of L = c0 + c1 ln N + c2 ln^2 N
   // 95% intervals; NaN for a budget of exactly three points (no spread to resample).
   double params_opt = 0, params_ci_low = 0, params_ci_high = 0;
@@ -67,9 +67,9 @@ struct IsoflopResult {
   std::vector<Estimate> estimates;
   double rmse_log_params = 0;  // scatter of ln N* about the N* power law
   int bootstrap_resamples = 0;
-  int bootstrap_failed = 0;  // replicates with too few valid minima
+  int bootstrap_failed = 0;                       // replicates with too few valid minima
   std::vector<std::array<double, 5>> replicates;  // {E, A, alpha, N_coef, N_exponent}
-  Law law;  // form isoflop, with uncertainty when bootstrapped
+  Law law;                                        // form isoflop, with uncertainty when bootstrapped
   std::vector<std::string> warnings;
 
   const Estimate& estimate(const std::string& name) const;

@@ -33,7 +33,6 @@
 
 namespace scaleplan::laws {
 
-
 enum class Form { kChinchilla, kDataConstrained, kKaplan, kIsoflop };
 
 const char* form_name(Form form);
@@ -81,13 +80,11 @@ double allocation_constant(const Law& law);
 // every token is unique (U = D). Arguments must be positive and finite.
 // For isoflop laws this is L*(kND) when N is the compute-optimal size for
 // that compute, and NaN (unknown) anywhere else.
-double loss(const Law& law, double params, double tokens,
-            std::optional<double> unique_tokens = std::nullopt);
+double loss(const Law& law, double params, double tokens, std::optional<double> unique_tokens = std::nullopt);
 
 // The loss N parameters approach with unlimited training tokens
 // (E + A/N^alpha for the Chinchilla form; E, a lower bound, for isoflop).
-double loss_floor(const Law& law, double params,
-                  std::optional<double> unique_tokens = std::nullopt);
+double loss_floor(const Law& law, double params, std::optional<double> unique_tokens = std::nullopt);
 
 // Muennighoff et al. 2023, arXiv:2305.16264, App. A: the fitted half-lives
 // of repeated tokens (R_D*) and of excess parameters (R_N*).

@@ -48,7 +48,6 @@ struct RunsData {
 // validation_loss), reads every row, applies the filter. Needs two of
 // params, tokens and FLOPs. Throws LawError for a missing column (listing those found), a
 // non-numeric cell (file:line:column) or a non-positive value.
-RunsData load_runs(const CsvTable& table, const ColumnMap& columns = {},
-                   const RunsFilter& filter = {});
+RunsData load_runs(const CsvTable& table, const ColumnMap& columns = {}, const RunsFilter& filter = {});
 
 }  // namespace scaleplan::laws

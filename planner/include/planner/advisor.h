@@ -32,9 +32,9 @@ const char* category_name(Category c);
 
 struct Recommendation {
   Category category = Category::kSaving;
-  std::string kind;   // "hardware", "region", "optimizer", "quantised-inference", ...
-  std::string title;  // what to do
-  std::string why;    // one line: what changed and its effect
+  std::string kind;                   // "hardware", "region", "optimizer", "quantised-inference", ...
+  std::string title;                  // what to do
+  std::string why;                    // one line: what changed and its effect
   double energy_kwh = 0, co2_kg = 0;  // in the advice's scope
   EpsTier tier = EpsTier::kLow;
   double energy_saving_pct = 0, co2_saving_pct = 0, objective_saving_pct = 0;

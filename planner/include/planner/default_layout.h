@@ -27,10 +27,10 @@ struct ParallelLayout {
   bool sequence_parallel = false;        // with TP > 1
   Recompute recompute = Recompute::kSelective;
   double memory_gb_per_gpu = 0;
-  double memory_capacity_gb = 0;         // HBM: a datasheet "80 GB" is 80 GiB
-  double step_s = 0;                     // modelled steady-state step time
-  double steady_mfu = 0;                 // model FLOPs over peak in that step
-  std::string rule;  // how it was chosen
+  double memory_capacity_gb = 0;  // HBM: a datasheet "80 GB" is 80 GiB
+  double step_s = 0;              // modelled steady-state step time
+  double steady_mfu = 0;          // model FLOPs over peak in that step
+  std::string rule;               // how it was chosen
 };
 
 struct LayoutRequest {
@@ -46,6 +46,7 @@ ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutR
 
 // The fewest GPUs (1, 2, 4, then whole nodes) on which some Megatron layout
 // holds `shape` with one sequence per micro-batch and full recompute.
-int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_db::ModelShape& shape, int seq_len);
+int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_db::ModelShape& shape,
+                           int seq_len);
 
 }  // namespace scaleplan::planner

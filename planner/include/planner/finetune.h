@@ -31,7 +31,7 @@ enum class Method { kFull, kLora, kQlora };
 enum class Optimizer { kAdamW, kAdamW8bit, kAdafactor, kSgd };
 const char* method_name(Method m);
 const char* optimizer_name(Optimizer o);
-Method method_from_name(const std::string& s);        // throws PlanError
+Method method_from_name(const std::string& s);  // throws PlanError
 // Optimizer state bytes per trainable parameter beyond the bf16 weight and
 // gradient, fp32 master copy included: AdamW 12 (ZeRO: 4 + 4 + 4), 8-bit
 // AdamW 6, Adafactor 4, SGD with momentum 8.
@@ -82,11 +82,11 @@ struct MethodResult {
   bool fits = false;
   std::string why_not;  // when it fits on no GPU count
   int gpus = 0;
-  int micro_batch = 0;              // the configuration chosen
-  int gradient_accumulation = 1;    // keeps the requested global batch
+  int micro_batch = 0;            // the configuration chosen
+  int gradient_accumulation = 1;  // keeps the requested global batch
   bool recompute = false;
-  bool config_changed = false;      // differs from the request's settings
-  Memory memory;  // per GPU at that count
+  bool config_changed = false;  // differs from the request's settings
+  Memory memory;                // per GPU at that count
   double trainable_params = 0;
   double flops = 0;
   Forecast forecast;  // when it fits

@@ -25,7 +25,6 @@
 
 namespace scaleplan::planner {
 
-
 enum class Accounting { kTdp, kFacility };
 const char* accounting_name(Accounting a);
 
@@ -34,13 +33,13 @@ struct ForecastInput {
   double tokens = 0;
   std::optional<double> flops;  // instead of 6 N D
   std::string hardware;
-  std::optional<int> gpus;            // default: the fewest that hold the training state
-  std::optional<double> mfu;          // default: the throughput model's best layout (throughput.h)
-  std::optional<int> seq_len;         // tokens per sequence for that model (default 4096)
-  std::optional<double> network_gbps; // its scale-out link per accelerator, Gbit/s
-  std::optional<double> gpu_hours;    // a finished run's measured hours
-  std::optional<double> power_w;      // per accelerator, replaces TDP (x fraction)
-  std::optional<std::string> region;  // id, ISO code, country or provider:region
+  std::optional<int> gpus;                 // default: the fewest that hold the training state
+  std::optional<double> mfu;               // default: the throughput model's best layout (throughput.h)
+  std::optional<int> seq_len;              // tokens per sequence for that model (default 4096)
+  std::optional<double> network_gbps;      // its scale-out link per accelerator, Gbit/s
+  std::optional<double> gpu_hours;         // a finished run's measured hours
+  std::optional<double> power_w;           // per accelerator, replaces TDP (x fraction)
+  std::optional<std::string> region;       // id, ISO code, country or provider:region
   std::optional<double> carbon_intensity;  // gCO2eq/kWh
   std::optional<double> pue;
   Accounting accounting = Accounting::kFacility;
@@ -69,8 +68,8 @@ struct Forecast {
   std::string layout;  // the modelled parallel layout; empty with a flat MFU
   double gpu_hours = 0;
   double wall_days = 0;
-  double power_w = 0;       // per accelerator, as accounted (before host and PUE)
-  double host_overhead = 0; // facility accounting only
+  double power_w = 0;        // per accelerator, as accounted (before host and PUE)
+  double host_overhead = 0;  // facility accounting only
   double pue = 0;
   double gco2_per_kwh = 0;
   std::string grid_id, grid_name;
@@ -110,6 +109,7 @@ int whole_nodes(double gpus);
 // plus `activation_share` of it again for activations and buffers.
 int min_gpus_for_training(double params, double memory_gb, double activation_share = 0.25);
 // The same for another state size in bytes per parameter (8-bit AdamW: 10).
-int min_gpus_for_state(double params, double memory_gb, double bytes_per_param, double activation_share = 0.25);
+int min_gpus_for_state(double params, double memory_gb, double bytes_per_param,
+                       double activation_share = 0.25);
 
 }  // namespace scaleplan::planner

@@ -22,8 +22,8 @@ namespace scaleplan::planner {
 
 struct HyperparamLaw {
   std::string name, citation, caveat;
-  double lr_coefficient = 0, lr_exponent = 0;        // eta = a C^b
-  double batch_coefficient = 0, batch_exponent = 0;  // B tokens = a C^b
+  double lr_coefficient = 0, lr_exponent = 0;         // eta = a C^b
+  double batch_coefficient = 0, batch_exponent = 0;   // B tokens = a C^b
   double fitted_min_flops = 0, fitted_max_flops = 0;  // C the fit covers
   // The optimizer the law was fitted with.
   double adam_beta1 = 0.9, adam_beta2 = 0.95, adam_eps = 1e-8, weight_decay = 0.1, grad_clip = 1.0;

@@ -96,10 +96,10 @@ struct Stack {
 // The accelerator as the model sees it, in SI units.
 struct System {
   std::string id;
-  double peak_flops = 0;       // dense BF16 (or FP16)
-  double memory_bytes = 0;     // HBM capacity (datasheet GB read as GiB)
+  double peak_flops = 0;    // dense BF16 (or FP16)
+  double memory_bytes = 0;  // HBM capacity (datasheet GB read as GiB)
   double hbm_bytes_per_s = 0;
-  int node_size = 8;           // accelerators in one scale-up domain
+  int node_size = 8;                                    // accelerators in one scale-up domain
   double intra_bytes_per_s = 0, inter_bytes_per_s = 0;  // per accelerator, per direction
   double gemm_max_efficiency = 0.8, gemm_half_intensity = 100;
   bool fused_attention = true;  // FlashAttention kernels exist for the part
@@ -113,11 +113,11 @@ System system_for(const hardware_db::Accelerator& acc, std::optional<double> net
 
 struct Layout {
   int tp = 1, pp = 1, dp = 1;
-  int micro_batch = 1;        // sequences per micro-batch
-  int grad_accum = 1;         // micro-batches per step and replica
-  int virtual_stages = 1;     // interleaved 1F1B chunks per accelerator
+  int micro_batch = 1;     // sequences per micro-batch
+  int grad_accum = 1;      // micro-batches per step and replica
+  int virtual_stages = 1;  // interleaved 1F1B chunks per accelerator
   Recompute recompute = Recompute::kNone;
-  int zero_stage = 1;         // 0 none, 1 optimizer, 2 + gradients, 3 + weights
+  int zero_stage = 1;  // 0 none, 1 optimizer, 2 + gradients, 3 + weights
   int gpus() const { return tp * pp * dp; }
   std::string describe() const;  // "TP8 PP4 DP32 mb1 x16 v2 selective ZeRO-1"
 };
@@ -130,22 +130,23 @@ struct Workload {
 };
 
 struct LayoutMemory {
-  double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0, overhead_bytes = 0;
+  double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0,
+         overhead_bytes = 0;
   double total_bytes() const {
     return weights_bytes + gradients_bytes + optimizer_bytes + activations_bytes + overhead_bytes;
   }
 };
 
 struct StepTime {
-  double compute_s = 0;      // GEMMs, attention, element-wise, on the pipeline (incl. bubble)
-  double tp_comm_s = 0;      // tensor-parallel collectives (incl. bubble share)
-  double pp_comm_s = 0;      // point-to-point between stages
-  double bubble_s = 0;       // idle share of the above: (PP-1)/v stage times
-  double dp_comm_s = 0;      // gradient and weight collectives, total
-  double dp_exposed_s = 0;   // the part not hidden behind compute (+ contention of the rest)
+  double compute_s = 0;     // GEMMs, attention, element-wise, on the pipeline (incl. bubble)
+  double tp_comm_s = 0;     // tensor-parallel collectives (incl. bubble share)
+  double pp_comm_s = 0;     // point-to-point between stages
+  double bubble_s = 0;      // idle share of the above: (PP-1)/v stage times
+  double dp_comm_s = 0;     // gradient and weight collectives, total
+  double dp_exposed_s = 0;  // the part not hidden behind compute (+ contention of the rest)
   double optimizer_s = 0;
   double step_s = 0;
-  double tokens_per_s = 0;   // whole run
+  double tokens_per_s = 0;  // whole run
   double mfu = 0, hfu = 0;
   double dp_overlapped_fraction() const { return dp_comm_s > 0 ? 1 - dp_exposed_s / dp_comm_s : 1; }
 };

@@ -59,7 +59,7 @@ struct SearchResult {
   std::vector<LayoutResult> best;  // fitting layouts, best first (at most `top`)
   size_t evaluated = 0;            // layouts whose step time was computed
   size_t fitting = 0;
-  std::string why_none;            // when nothing fits: the closest miss
+  std::string why_none;  // when nothing fits: the closest miss
 };
 
 // Throws PlanError when a pinned dimension is impossible (the message names
@@ -67,6 +67,7 @@ struct SearchResult {
 SearchResult search_layouts(const System& system, const Workload& work, const SearchOptions& options);
 
 // The same search over every combination without pruning, for tests.
-SearchResult search_layouts_exhaustive(const System& system, const Workload& work, const SearchOptions& options);
+SearchResult search_layouts_exhaustive(const System& system, const Workload& work,
+                                       const SearchOptions& options);
 
 }  // namespace scaleplan::planner

@@ -35,8 +35,8 @@ struct PlanRequest {
   std::optional<double> budget_kwh, budget_co2_kg, budget_flops;
 
   std::vector<std::string> hardware = {"h100-sxm5-80gb"};  // or {"all"}
-  std::optional<int> gpus;              // fixed count
-  std::optional<double> deadline_days;  // else: the fewest GPUs meeting it
+  std::optional<int> gpus;                                 // fixed count
+  std::optional<double> deadline_days;                     // else: the fewest GPUs meeting it
   std::optional<std::string> region;
   std::optional<double> carbon_intensity, pue;
   std::optional<double> power_w;  // per accelerator, for parts with no published TDP
@@ -65,13 +65,13 @@ struct PlanOption {
   double training_flops = 0, inference_flops = 0;
   Forecast training;                  // the final run
   std::optional<Forecast> inference;  // lifetime serving, when asked for
-  Footprint final_run;    // the final training run
-  Footprint experiments;  // the runs before it: (overhead - 1) x the final run
-  Footprint serving;      // lifetime inference
-  Footprint total;        // the three together
-  double energy_kwh = 0;  // = total.energy_kwh
-  double co2_kg = 0;      // = total.co2_kg
-  EpsTier tier = EpsTier::kLow;  // of the training (with experiments)
+  Footprint final_run;                // the final training run
+  Footprint experiments;              // the runs before it: (overhead - 1) x the final run
+  Footprint serving;                  // lifetime inference
+  Footprint total;                    // the three together
+  double energy_kwh = 0;              // = total.energy_kwh
+  double co2_kg = 0;                  // = total.co2_kg
+  EpsTier tier = EpsTier::kLow;       // of the training (with experiments)
 };
 
 struct Interval {

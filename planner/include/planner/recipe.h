@@ -56,7 +56,7 @@ struct Recipe {
   int seq_len = 0;
   double tokens = 0;  // planned
   HyperparamLaw law;
-  Hyperparams hyperparams;  // what the law gives
+  Hyperparams hyperparams;         // what the law gives
   double batch_tokens_target = 0;  // the law's, or the one given
   bool batch_given = false, lr_given = false;
   ParallelLayout layout;

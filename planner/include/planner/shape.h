@@ -60,7 +60,7 @@ struct ShapeRequest {
 };
 
 struct DerivedShape {
-  hardware_db::ModelShape shape;  // params = the shape's own count
+  hardware_db::ModelShape shape;   // params = the shape's own count
   std::vector<std::string> notes;  // e.g. overrides that move N away
 };
 
