@@ -1,4 +1,5 @@
 #include "planner/advisor.h"
+#include "planner/number_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,18 +21,6 @@ constexpr double kInt4EnergyFactor = 0.40;
 constexpr double kInt4MinParams = 3e9;
 
 // The exponent as a user types it: 1e9, not 1e+09.
-std::string num(double v, const char* f = "%.3g") {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, f, v);
-  std::string t = buf;
-  if (const auto e = t.find("e+"); e != std::string::npos) {
-    size_t digits = e + 2;
-    while (digits + 1 < t.size() && t[digits] == '0') ++digits;
-    t = t.substr(0, e + 1) + t.substr(digits);
-  }
-  return t;
-}
-
 bool usable(const hardware_db::Accelerator& a) { return a.tdp_w && a.mfu_typical && a.memory_gb; }
 
 // The cleanest grid with recent data: countries and cloud regions.
@@ -55,7 +44,7 @@ class Collector {
     Recommendation r = make(std::move(kind), std::move(title), std::move(why), f);
     if (!(r.objective_saving_pct >= kMinSavingPct)) {
       a_.not_listed.push_back(r.title + ": " + (r.objective_saving_pct < 0 ? "costs " : "saves only ") +
-                              num(std::fabs(r.objective_saving_pct)) + "% " + a_.objective);
+                              number_text(std::fabs(r.objective_saving_pct)) + "% " + a_.objective);
       return nullptr;
     }
     a_.recommendations.push_back(r);
@@ -87,8 +76,8 @@ class Collector {
     r.category = Category::kOffset;
     r.offset_tonnes = base_.co2_kg / 1000;
     r.offset_credits = std::ceil(*r.offset_tonnes);
-    r.title = "offset the remaining " + num(*r.offset_tonnes) + " t CO2eq (" +
-              num(*r.offset_credits, "%.0f") + " credits of 1 t)";
+    r.title = "offset the remaining " + number_text(*r.offset_tonnes) + " t CO2eq (" +
+              number_text(*r.offset_credits, "%.0f") + " credits of 1 t)";
     r.why =
         "the EPS asks High runs for a full offset; offsets do not reduce emissions, so do the reductions "
         "first";
@@ -117,7 +106,7 @@ void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, c
   Recommendation r;
   r.category = Category::kMemory;
   r.kind = "optimizer";
-  r.title = "use 8-bit AdamW (" + num(lean_bytes) + " instead of " + num(kAdamWBytesPerParam) +
+  r.title = "use 8-bit AdamW (" + number_text(lean_bytes) + " instead of " + number_text(kAdamWBytesPerParam) +
             " bytes/param of training state)";
   r.freed_gb_per_gpu = state_gb(params, kAdamWBytesPerParam - lean_bytes, gpus);
   r.state_gb_per_gpu = state_gb(params, lean_bytes, gpus);
@@ -137,12 +126,12 @@ void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, c
   }
   if (smaller) {
     enables += (enables.empty() ? "" : "; ") + std::to_string(gpus) + " x " + smaller->id + " (" +
-               num(*smaller->memory_gb) + " GB) would hold it";
+               number_text(*smaller->memory_gb) + " GB) would hold it";
   }
   if (enables.empty())
     enables = "headroom for larger micro-batches; the GPU count here is set by time, not memory";
   r.enables = enables;
-  r.why = "frees " + num(*r.freed_gb_per_gpu) + " GB per GPU on " + std::to_string(gpus) +
+  r.why = "frees " + number_text(*r.freed_gb_per_gpu) + " GB per GPU on " + std::to_string(gpus) +
           " GPUs; compute is unchanged, so energy does not move (Dettmers et al. 2022)";
   a.recommendations.push_back(r);
 }
@@ -199,7 +188,7 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, 
   const auto* m = open_model_for(db, law, target);
   if (!m) {
     c.skip("reuse of an open model",
-           "no open model in the database reaches loss " + num(target, "%.4g") + " under " + law.name);
+           "no open model in the database reaches loss " + number_text(target, "%.4g") + " under " + law.name);
     return;
   }
   const std::string title = "start from " + m->name + " (" + m->licence + ") instead of pre-training";
@@ -208,7 +197,7 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, 
     const Footprint f = reuse_cost(db, *m, hw, grid, inference_tokens, inference_hw, &gpus);
     auto* r =
         c.saving("open-model", title,
-                 "continued training on " + num(kReuseTokens) + " tokens, costed as full fine-tuning on " +
+                 "continued training on " + number_text(kReuseTokens) + " tokens, costed as full fine-tuning on " +
                      std::to_string(gpus) + " x " + hw + (inference_tokens > 0 ? ", serving included" : "") +
                      "; it reaches this loss under " + law.name +
                      ", but losses compare only under the same data and tokenizer",
@@ -220,11 +209,11 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, 
 }
 
 std::string region_why(const Forecast& from, const Forecast& to) {
-  return "grid " + num(from.gco2_per_kwh) + " -> " + num(to.gco2_per_kwh) +
+  return "grid " + number_text(from.gco2_per_kwh) + " -> " + number_text(to.gco2_per_kwh) +
          " g/kWh changes operational CO2 per kWh x" +
-         num(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; facility PUE " + num(from.pue) +
-         " -> " + num(to.pue) +
-         (to.pue == from.pue ? " leaves energy as it is" : " changes energy x" + num(to.pue / from.pue));
+         number_text(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; facility PUE " + number_text(from.pue) +
+         " -> " + number_text(to.pue) +
+         (to.pue == from.pue ? " leaves energy as it is" : " changes energy x" + number_text(to.pue / from.pue));
 }
 
 }  // namespace
@@ -285,7 +274,7 @@ Advice advise_training(const hardware_db::Database& db, const laws::Law& law, co
     like.hardware = best_hw->hardware_id;
     auto* r = c.saving("hardware", "train on " + best_hw->hardware_id,
                        "the least energy of the database's accelerators for this run, on " +
-                           std::to_string(best_hw->gpus) + " GPUs (" + num(best_hw->wall_days) + " days)",
+                           std::to_string(best_hw->gpus) + " GPUs (" + number_text(best_hw->wall_days) + " days)",
                        footprint_of(*best_hw) + serving(like, in0.params, 1));
     if (r) {
       r->gpus = best_hw->gpus;
@@ -314,9 +303,9 @@ Advice advise_training(const hardware_db::Database& db, const laws::Law& law, co
       in.gpus.reset();
       in.gpu_hours.reset();
       c.saving("over-training",
-               "reach the same loss compute-optimally: " + num(alt.params / 1e9) + "B params on " +
-                   num(alt.tokens / 1e9) + "B tokens",
-               "the run trains " + num(in0.tokens / optimal, "%.1f") +
+               "reach the same loss compute-optimally: " + number_text(alt.params / 1e9) + "B params on " +
+                   number_text(alt.tokens / 1e9) + "B tokens",
+               "the run trains " + number_text(in0.tokens / optimal, "%.1f") +
                    "x past the compute-optimal tokens under " + law.name +
                    "; worth it only if inference dominates",
                footprint_of(forecast(db, in)));
@@ -380,7 +369,7 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
                                "the least " + a.objective +
                                    " of the accelerators not in --hardware, re-planned for the "
                                    "same loss and GPU policy: " +
-                                   std::to_string(t.gpus) + " GPUs, " + num(t.wall_days) + " days",
+                                   std::to_string(t.gpus) + " GPUs, " + number_text(t.wall_days) + " days",
                                best_other->total)) {
         rec->gpus = t.gpus;
         rec->wall_days = t.wall_days;
@@ -417,8 +406,8 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
     replan("quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
            [&](const PlanOption& o) {
              return std::string(int4 ? "weight-only 4-bit: ~0.40x" : "int8: ~0.45x") +
-                    " inference energy per token (Husom et al. 2025); re-planned: " + num(o.params / 1e9) +
-                    "B params on " + num(o.tokens / 1e9) + "B tokens";
+                    " inference energy per token (Husom et al. 2025); re-planned: " + number_text(o.params / 1e9) +
+                    "B params on " + number_text(o.tokens / 1e9) + "B tokens";
            });
   }
 
@@ -497,8 +486,8 @@ Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& r
                                                   std::to_string(chosen->gpus) + " GPUs"
                                             : "headroom for larger micro-batches on the same " +
                                                   std::to_string(res.gpus) + " GPUs";
-      rec.why = "optimizer state " + num(chosen->memory.optimizer_gb) + " -> " +
-                num(res.memory.optimizer_gb) + " GB per GPU; compute is unchanged, so energy does not move";
+      rec.why = "optimizer state " + number_text(chosen->memory.optimizer_gb) + " -> " +
+                number_text(res.memory.optimizer_gb) + " GB per GPU; compute is unchanged, so energy does not move";
       a.recommendations.push_back(rec);
     });
   }

@@ -1,4 +1,5 @@
 #include "planner/default_layout.h"
+#include "planner/number_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,12 +21,6 @@ constexpr int kMaxSearchedGpus = 1 << 20;
 // Megatron-LM splits layers evenly over pipeline stages.
 bool megatron_runs(const hardware_db::ModelShape& shape, const Layout& l) { return shape.layers % l.pp == 0; }
 
-std::string text(const char* format, double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
 ParallelLayout to_parallel_layout(const System& sys, const LayoutResult& r, long long batch_sequences) {
   const Layout& l = r.layout;
   ParallelLayout out;
@@ -44,7 +39,7 @@ ParallelLayout to_parallel_layout(const System& sys, const LayoutResult& r, long
   out.step_s = r.time.step_s;
   out.steady_mfu = r.time.mfu;
   out.rule = "fastest of the layouts the throughput model evaluated (step time " +
-             text("%.3g", r.time.step_s) + " s, steady-state MFU " + text("%.1f", 100 * r.time.mfu) +
+             number_text(r.time.step_s, "%.3g") + " s, steady-state MFU " + number_text(100 * r.time.mfu, "%.1f") +
              "%), kept to Megatron-LM: distributed optimizer (ZeRO-1), equal pipeline stages";
   return out;
 }
@@ -103,7 +98,7 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
     }
   }
   throw PlanError("--gpus: no count up to " + std::to_string(kMaxSearchedGpus) + " x " + acc.id + " (" +
-                  text("%.0f GB", sys.memory_bytes / 1e9) + ") holds the model");
+                  number_text(sys.memory_bytes / 1e9, "%.0f GB") + ") holds the model");
 }
 
 }  // namespace scaleplan::planner

@@ -1,4 +1,5 @@
 #include "planner/finetune.h"
+#include "planner/number_text.h"
 
 #include <cmath>
 
@@ -196,10 +197,10 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
       mr.recompute = smallest.recompute;
       mr.memory = finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len,
                                   smallest.micro_batch, smallest.recompute, smallest_gpus);
-      mr.why_not = "needs at least " + std::to_string(smallest_gb).substr(0, 6) +
+      mr.why_not = "needs at least " + number_text(smallest_gb) +
                    " GB per GPU (micro-batch " + std::to_string(smallest.micro_batch) +
                    (smallest.recompute ? ", recompute" : "") + ", " + std::to_string(smallest_gpus) +
-                   " GPUs); " + acc.id + " has " + std::to_string(usable_gb).substr(0, 5) + " GB";
+                   " GPUs); " + acc.id + " has " + number_text(usable_gb) + " GB";
     }
     mr.gradient_accumulation = std::max(1, r.micro_batch / std::max(1, mr.micro_batch));
     mr.config_changed = mr.micro_batch != r.micro_batch || mr.recompute != r.recompute;

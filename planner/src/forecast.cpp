@@ -1,4 +1,5 @@
 #include "planner/forecast.h"
+#include "planner/number_text.h"
 
 #include <cmath>
 #include <cstdio>
@@ -33,12 +34,6 @@ constexpr const char* kCarSource = "US EPA 2023, typical passenger vehicle: ~400
 // point are listed among its High examples.
 constexpr double kEpsLargeModelParams = 2e9;
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 const hardware_db::PuePreset* provider_pue(const hardware_db::Database& db, const std::string& provider) {
   for (const auto& p : db.pue_presets()) {
     if (p.id == provider) return &p;
@@ -66,7 +61,7 @@ std::vector<std::string> ForecastInput::problems() const {
   std::vector<std::string> out;
   auto positive = [&](const char* name, std::optional<double> v) {
     if (v && !(*v > 0 && std::isfinite(*v)))
-      out.push_back(std::string(name) + ": " + fmt("%g", *v) + " must be positive");
+      out.push_back(std::string(name) + ": " + number_text(*v, "%g") + " must be positive");
   };
   if (!flops && !(params > 0 && tokens > 0)) out.push_back("--params and --tokens (or --flops) are required");
   if (params < 0 || !std::isfinite(params)) out.push_back("--params: must be positive");
@@ -74,14 +69,14 @@ std::vector<std::string> ForecastInput::problems() const {
   positive("--gpu-hours", gpu_hours);
   positive("--power-w", power_w);
   if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
-  if (mfu && !(*mfu > 0 && *mfu <= 1)) out.push_back("--mfu: " + fmt("%g", *mfu) + " must be in (0, 1]");
+  if (mfu && !(*mfu > 0 && *mfu <= 1)) out.push_back("--mfu: " + number_text(*mfu, "%g") + " must be in (0, 1]");
   if (seq_len && *seq_len <= 0)
     out.push_back("--seq-len: " + std::to_string(*seq_len) + " must be a positive count");
   positive("--network-gbps", network_gbps);
   if (pue && !(*pue >= 1 && std::isfinite(*pue)))
-    out.push_back("--pue: " + fmt("%g", *pue) + " must be at least 1");
+    out.push_back("--pue: " + number_text(*pue, "%g") + " must be at least 1");
   if (carbon_intensity && !(*carbon_intensity >= 0 && std::isfinite(*carbon_intensity))) {
-    out.push_back("--carbon-intensity: " + fmt("%g", *carbon_intensity) + " must be >= 0 gCO2eq/kWh");
+    out.push_back("--carbon-intensity: " + number_text(*carbon_intensity, "%g") + " must be >= 0 gCO2eq/kWh");
   }
   if (region && carbon_intensity) {
     out.push_back("--region and --carbon-intensity both set the grid intensity; give one");
@@ -149,13 +144,13 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     f.layout = modelled->layout;
     assume("mfu", f.mfu, "fraction of peak, 6ND over billed hours",
            "throughput model: best of " + std::to_string(modelled->evaluated) + " layouts (" +
-               modelled->layout + "), steady-state MFU " + fmt("%.3f", modelled->steady_mfu) +
+               modelled->layout + "), steady-state MFU " + number_text(modelled->steady_mfu, "%.3f") +
                " of model FLOPs, x goodput");
     assume("goodput", modelled->goodput, "fraction of billed time",
            "Llama 3 interruption rate x 10 min each, and the median billed/steady ratio of published runs");
     f.notes.push_back(
-        "layout: " + modelled->layout + fmt(" (steady-state MFU %.1f%%", 100 * modelled->steady_mfu) +
-        fmt(", goodput %.0f%%; scaleplan layout for the alternatives)", 100 * modelled->goodput));
+        "layout: " + modelled->layout + number_text(100 * modelled->steady_mfu, " (steady-state MFU %.1f%%") +
+        number_text(100 * modelled->goodput, ", goodput %.0f%%; scaleplan layout for the alternatives)"));
   } else if (acc.mfu_typical) {
     f.mfu = *acc.mfu_typical;
     assume("mfu", f.mfu, "fraction", acc.mfu_basis + "; evidence: " + acc.mfu_evidence);
@@ -279,7 +274,7 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   if (in.params > 0 && in.tokens > 0) {
     const double optimal = laws::compute_optimal_tokens(laws::preset(laws::kDefaultLaw), in.params);
     if (is_overtrained(in.tokens, optimal)) {
-      f.notes.push_back("the run trains on " + fmt("%.1f", in.tokens / optimal) +
+      f.notes.push_back("the run trains on " + number_text(in.tokens / optimal, "%.1f") +
                         "x the compute-optimal tokens (" + laws::kDefaultLaw +
                         "); the EPS lists runs far past the compute-optimal point among High examples");
     }

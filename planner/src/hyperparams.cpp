@@ -1,4 +1,5 @@
 #include "planner/hyperparams.h"
+#include "planner/number_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,12 +12,6 @@ namespace scaleplan::planner {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
-std::string sci(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2g", v);
-  return buf;
-}
 
 HyperparamLaw deepseek_llm() {
   HyperparamLaw l;
@@ -67,8 +62,8 @@ Hyperparams hyperparams_for(const HyperparamLaw& law, const hardware_db::ModelSh
   h.batch_tokens = law.batch_coefficient * std::pow(h.compute_flops, law.batch_exponent);
   h.in_fitted_range = h.compute_flops >= law.fitted_min_flops && h.compute_flops <= law.fitted_max_flops;
   if (!h.in_fitted_range) {
-    h.range_note = "outside the fitted range: C = M D = " + sci(h.compute_flops) + " FLOPs against " +
-                   sci(law.fitted_min_flops) + "-" + sci(law.fitted_max_flops) + " for " + law.name +
+    h.range_note = "outside the fitted range: C = M D = " + number_text(h.compute_flops, "%.2g") + " FLOPs against " +
+                   number_text(law.fitted_min_flops, "%.2g") + "-" + number_text(law.fitted_max_flops, "%.2g") + " for " + law.name +
                    "; learning rate and batch are extrapolated";
   }
   return h;

@@ -1,4 +1,5 @@
 #include "planner/plan.h"
+#include "planner/number_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,12 +13,6 @@ namespace {
 
 // The smallest model worth planning: 10M parameters, compute-optimal.
 constexpr double kSmallestSensibleParams = 1e7;
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
 
 ForecastInput base_input(const PlanRequest& r, const std::string& hardware) {
   ForecastInput in;
@@ -55,7 +50,7 @@ int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, doubl
   const int need = min_gpus_for_training(params, acc.memory_gb.value_or(0));
   if (r.gpus && *r.gpus < need) {
     throw PlanError("--gpus: " + std::to_string(*r.gpus) + " x " + acc.id +
-                    " cannot hold the training state of " + num(params) +
+                    " cannot hold the training state of " + number_text(params, "%.4g") +
                     " parameters (16 bytes/param + activations); it needs at least " + std::to_string(need));
   }
   return r.gpus.value_or(need);
@@ -70,11 +65,11 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
   in.gpus = 1;
   const double for_deadline = forecast(db, in).gpu_hours / (24.0 * deadline_days);
   if (for_deadline > kMaxGpus) {
-    throw PlanError("--deadline-days: " + num(deadline_days) + " days needs " + num(std::ceil(for_deadline)) +
+    throw PlanError("--deadline-days: " + number_text(deadline_days, "%.4g") + " days needs " + number_text(std::ceil(for_deadline), "%.4g") +
                     " x " + acc.id + ", more than the " + std::to_string(kMaxGpus) +
                     " any plan allows; pass a longer --deadline-days"
                     " (" +
-                    num(kDefaultDeadlineDays) + " when neither it nor --gpus is given)");
+                    number_text(kDefaultDeadlineDays, "%.4g") + " when neither it nor --gpus is given)");
   }
   in.gpus = std::max(need, whole_nodes(for_deadline));
   Forecast f = forecast(db, in);
@@ -88,10 +83,10 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
     f = forecast(db, in);
   }
   if (f.wall_days > deadline_days * (1 + 1e-9)) {
-    throw PlanError("--deadline-days: " + num(deadline_days) + " days cannot be met on " + acc.id +
+    throw PlanError("--deadline-days: " + number_text(deadline_days, "%.4g") + " days cannot be met on " + acc.id +
                     " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
-                    num(f.wall_days) + " days on " + std::to_string(f.gpus) + " GPUs (" +
-                    num(kDefaultDeadlineDays) +
+                    number_text(f.wall_days, "%.4g") + " days on " + std::to_string(f.gpus) + " GPUs (" +
+                    number_text(kDefaultDeadlineDays, "%.4g") +
                     " days is the default when neither --deadline-days nor --gpus is given)");
   }
   return f;
@@ -103,7 +98,7 @@ Forecast forecast_default_cluster(const hardware_db::Database& db, const Forecas
   f.assumptions.push_back({"deadline_days", kDefaultDeadlineDays, "days",
                            "assumed (no --gpus): the fewest whole nodes that finish in time"});
   f.notes.push_back(
-      "no --gpus: sized for a " + num(kDefaultDeadlineDays) +
+      "no --gpus: sized for a " + number_text(kDefaultDeadlineDays, "%.4g") +
       "-day run, the fewest whole nodes that finish in time (--gpus or --deadline-days in plan to change)");
   return f;
 }
@@ -208,9 +203,9 @@ double target_for_budget(const hardware_db::Database& db, const laws::Law& law, 
   if (r.max_params) hi = std::max(hi, laws::loss_floor(law, *r.max_params, r.unique_tokens) + 1e-6);
   const double least = budget_measure(r, plan_all(db, law, r, ids, hi).front());
   if (least > budget) {
-    throw PlanError("budget " + num(budget) + " " + unit + " is below the least sensible plan (a " +
-                    num(kSmallestSensibleParams) + "-parameter model, compute-optimal), which needs " +
-                    num(least) + " " + unit);
+    throw PlanError("budget " + number_text(budget, "%.4g") + " " + unit + " is below the least sensible plan (a " +
+                    number_text(kSmallestSensibleParams, "%.4g") + "-parameter model, compute-optimal), which needs " +
+                    number_text(least, "%.4g") + " " + unit);
   }
   double lo = laws::irreducible_loss(law);
   if (r.max_params) lo = std::max(lo, laws::loss_floor(law, *r.max_params, r.unique_tokens));
@@ -305,15 +300,15 @@ std::vector<std::string> PlanRequest::problems() const {
     out.push_back("--gpus and --deadline-days exclude each other: a deadline chooses the GPU count");
   if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
   if (!(experiment_overhead >= 1) || !std::isfinite(experiment_overhead)) {
-    out.push_back("--experiment-overhead: " + num(experiment_overhead) +
+    out.push_back("--experiment-overhead: " + number_text(experiment_overhead, "%.4g") +
                   " must be at least 1 (1 = the final run only)");
   }
   if (inference_tokens < 0) out.push_back("--inference-tokens: must be positive");
   if (!(inference_energy_factor > 0 && inference_energy_factor <= 1)) {
-    out.push_back("inference energy factor: " + num(inference_energy_factor) + " must be in (0, 1]");
+    out.push_back("inference energy factor: " + number_text(inference_energy_factor, "%.4g") + " must be in (0, 1]");
   }
   if (deadline_days && !(*deadline_days > 0 && std::isfinite(*deadline_days))) {
-    out.push_back("--deadline-days: " + num(*deadline_days) + " must be a positive number of days");
+    out.push_back("--deadline-days: " + number_text(*deadline_days, "%.4g") + " must be a positive number of days");
   }
   if (!inference_hardware.empty() && inference_tokens <= 0) {
     out.push_back("--inference-hardware needs --inference-tokens");

@@ -1,4 +1,5 @@
 #include "planner/recipe.h"
+#include "planner/number_text.h"
 
 #include <cmath>
 #include <cstdio>
@@ -13,12 +14,6 @@ using nlohmann::ordered_json;
 // A recipe rounds the law's batch to whole micro-batches per replica; past
 // this share the rounding is worth saying.
 constexpr double kBatchRoundingNote = 0.05;
-
-std::string num(double v, const char* f = "%.3g") {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 hardware_db::ModelShape recipe_shape(const hardware_db::Database& db, const RecipeRequest& r, Recipe& out) {
   if (!r.model) {
@@ -51,8 +46,8 @@ void add_notes(Recipe& out) {
   if (!out.hyperparams.range_note.empty()) out.notes.push_back(out.hyperparams.range_note);
   const double rounding = out.global_batch_tokens / out.batch_tokens_target - 1;
   if (std::abs(rounding) > kBatchRoundingNote) {
-    out.notes.push_back("global batch " + num(out.global_batch_tokens) + " tokens is " +
-                        num(100 * rounding, "%+.0f") + "% from the target " + num(out.batch_tokens_target) +
+    out.notes.push_back("global batch " + number_text(out.global_batch_tokens) + " tokens is " +
+                        number_text(100 * rounding, "%+.0f") + "% from the target " + number_text(out.batch_tokens_target) +
                         ": whole micro-batches on " + std::to_string(out.layout.data_parallel) +
                         " data-parallel replicas");
   }
@@ -85,7 +80,7 @@ std::vector<std::string> RecipeRequest::problems() const {
     out.push_back("--global-batch-tokens: must be a positive token count");
   }
   if (peak_lr && !(*peak_lr > 0 && *peak_lr < 1))
-    out.push_back("--lr: " + num(*peak_lr) + " must be in (0, 1)");
+    out.push_back("--lr: " + number_text(*peak_lr) + " must be in (0, 1)");
   return out;
 }
 
@@ -268,7 +263,7 @@ void arg(std::ostringstream& o, const std::string& name, const std::string& valu
   o << "\n";
 }
 
-std::string exact(double v) { return num(v, "%.6g"); }
+std::string exact(double v) { return number_text(v, "%.6g"); }
 
 void schedule_args(std::ostringstream& o, const Recipe& r) {
   arg(o, "lr", exact(r.peak_lr));
@@ -300,8 +295,8 @@ std::string megatron_args(const Recipe& r) {
   require_llama(s);
   const ParallelLayout& l = r.layout;
   std::ostringstream o;
-  o << "# Megatron-LM pretrain_gpt.py arguments for a " << num(s.params)
-    << "-parameter Llama-architecture model on " << num(r.tokens)
+  o << "# Megatron-LM pretrain_gpt.py arguments for a " << number_text(s.params)
+    << "-parameter Llama-architecture model on " << number_text(r.tokens)
     << " tokens (an estimate; plan.json has every assumption).\n"
     << "# Use: torchrun ... pretrain_gpt.py $(grep -v '^#' megatron-args.txt) --data-path ... "
        "--tokenizer-type ...\n"

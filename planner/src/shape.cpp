@@ -1,4 +1,5 @@
 #include "planner/shape.h"
+#include "planner/number_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -34,18 +35,6 @@ constexpr int kKvGroups = 8;
 constexpr double kUsualFfnRatioLow = 2, kUsualFfnRatioHigh = 5;
 
 // %.3g with the exponent as a user types it: 1.3e6, not 1.3e+06.
-std::string count_text(double n) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", n);
-  std::string t = buf;
-  if (const auto e = t.find("e+"); e != std::string::npos) {
-    size_t digits = e + 2;
-    while (digits + 1 < t.size() && t[digits] == '0') ++digits;
-    t = t.substr(0, e + 1) + t.substr(digits);
-  }
-  return t;
-}
-
 double per_layer_params(double d, double kv_width, double f, bool gated, int experts) {
   return 2 * d * d + 2 * d * kv_width + (gated ? 3.0 : 2.0) * d * f * experts + 2 * d;
 }
@@ -178,29 +167,29 @@ DerivedShape derive_shape(const ShapeRequest& r) {
 
   const double body = r.params - embedding_params(s) - s.hidden;
   if (body <= 0) {
-    throw PlanError("--params: " + count_text(r.params) + " is too small for a " + std::to_string(s.vocab) +
+    throw PlanError("--params: " + number_text(r.params) + " is too small for a " + std::to_string(s.vocab) +
                     "-token vocabulary at hidden size " + std::to_string(s.hidden) +
-                    ": the embeddings alone hold " + count_text(embedding_params(s)) +
+                    ": the embeddings alone hold " + number_text(embedding_params(s)) +
                     " (give a larger N, --vocab or --hidden)");
   }
   const double per_layer = per_layer_params(s.hidden, kv_width(s), s.ffn, true, 1);
   s.layers = r.layers.value_or(round_to(body / per_layer, layer_step(body / per_layer)));
   if (!r.ffn && fill_ffn(s, r.params) == 0) {
     throw PlanError("--layers: " + std::to_string(s.layers) + " layers of hidden size " +
-                    std::to_string(s.hidden) + " hold more than " + count_text(r.params) +
+                    std::to_string(s.hidden) + " hold more than " + number_text(r.params) +
                     " parameters before any MLP (give fewer --layers, "
                     "a smaller --hidden or a larger N)");
   }
   s.params = parameter_count(s);
   s.name = "derived " + std::to_string(s.layers) + " x " + std::to_string(s.hidden) + " shape";
   if (std::abs(s.params - r.params) > 0.02 * r.params) {
-    out.notes.push_back("the given parts hold " + count_text(s.params) + " parameters, " +
-                        count_text(100 * (s.params / r.params - 1)) + "% from the " + count_text(r.params) +
+    out.notes.push_back("the given parts hold " + number_text(s.params) + " parameters, " +
+                        number_text(100 * (s.params / r.params - 1)) + "% from the " + number_text(r.params) +
                         " asked for");
   }
   const double ratio = static_cast<double>(s.ffn) / s.hidden;
   if (ratio < kUsualFfnRatioLow || ratio > kUsualFfnRatioHigh) {
-    out.notes.push_back("MLP width " + std::to_string(s.ffn) + " is " + count_text(ratio) +
+    out.notes.push_back("MLP width " + std::to_string(s.ffn) + " is " + number_text(ratio) +
                         " x the hidden size; published models use 2.7-4 x");
   }
   return out;
