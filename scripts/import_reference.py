@@ -95,6 +95,10 @@ MAMF = {
     "a100-pcie-80gb": (0.822, "MAMF A100 PCIe 256.4 of 312 TFLOP/s"),
     "h100-sxm5-80gb": (0.71, "MSMF (sustained) H200 SXM 698.6-702.9 of 989 TFLOP/s, same GH100 die and 700 W "
                        "(MAMF burst H100 SXM 792.1)"),
+    # No GEMM measurement of the PCIe card; the same GH100 die at a lower
+    # power cap sustains no more of its (lower) peak than the SXM part.
+    "h100-pcie-80gb": (0.71, "no measurement of the PCIe card: the GH100 die's MSMF (H200 SXM 698.6-702.9 of 989 "
+                       "TFLOP/s), applied to its own lower peak"),
     "h200-sxm-141gb": (0.71, "MSMF (sustained) H200 SXM 698.6-702.9 of 989 TFLOP/s (MAMF burst 828)"),
     "b200": (0.64, "MSMF (sustained) B200 SXM 1426-1456 of 2250 TFLOP/s (MAMF burst 1745)"),
     "gb200": (0.64, "MSMF (sustained) B200 SXM 1426-1456 of 2250 TFLOP/s, same die (MAMF burst 1745)"),
