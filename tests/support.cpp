@@ -10,7 +10,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
+
+#include "laws/presets.h"
+#include "planner/shape.h"
 
 extern char** environ;
 
@@ -90,6 +94,32 @@ RunResult run_scaleplan_to(const std::vector<std::string>& args, const std::stri
 const hardware_db::Database& embedded_db() {
   static const auto kDb = hardware_db::Database::embedded();
   return kDb;
+}
+
+const laws::Law& default_law() {
+  static const laws::Law kLaw = laws::preset(laws::kDefaultLaw);
+  return kLaw;
+}
+
+hardware_db::ModelShape gpt_shape(int layers, int hidden, int heads, int vocab, int ffn, int kv_heads,
+                                  bool gated_mlp) {
+  hardware_db::ModelShape s;
+  s.id = "gpt";
+  s.layers = layers;
+  s.hidden = hidden;
+  s.heads = heads;
+  s.kv_heads = kv_heads ? kv_heads : heads;
+  s.ffn = ffn ? ffn : 4 * hidden;
+  s.vocab = vocab;
+  s.gated_mlp = gated_mlp;
+  s.params = planner::parameter_count(s);
+  return s;
+}
+
+std::string write_file(const std::filesystem::path& dir, const std::string& name, const std::string& text) {
+  const auto p = dir / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p.string();
 }
 
 void check_refusals(const std::vector<Refusal>& cases) {

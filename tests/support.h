@@ -7,11 +7,24 @@
 #include <vector>
 
 #include "hardware_db/database.h"
+#include "laws/law.h"
 
 namespace scaleplan::testing {
 
-// The embedded database, loaded once.
+// The embedded database, loaded once; db() is its short name in tests.
 const hardware_db::Database& embedded_db();
+inline const hardware_db::Database& db() { return embedded_db(); }
+
+// The default law (laws::kDefaultLaw), built once.
+const laws::Law& default_law();
+
+// A GPT-style shape (4h FFN unless given, kv heads = heads unless given)
+// with its parameter count from planner::parameter_count.
+hardware_db::ModelShape gpt_shape(int layers, int hidden, int heads, int vocab = 51200, int ffn = 0,
+                                  int kv_heads = 0, bool gated_mlp = false);
+
+// Writes `text` to dir/name and returns the path.
+std::string write_file(const std::filesystem::path& dir, const std::string& name, const std::string& text);
 
 // tests/data/<relative>: public files vendored with their source
 // (tests/data/SOURCES.md), so every test runs in a plain clone.

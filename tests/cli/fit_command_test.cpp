@@ -6,18 +6,14 @@
 
 #include "support.h"
 
+using scaleplan::testing::write_file;
+
 using Catch::Matchers::WithinRel;
 using nlohmann::json;
 using scaleplan::testing::run_scaleplan;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string write(const fs::path& dir, const std::string& name, const std::string& text) {
-  const auto p = dir / name;
-  std::ofstream(p, std::ios::binary) << text;
-  return p.string();
-}
 
 // 12 runs from a known law, as a CSV.
 std::string good_runs() {
@@ -35,7 +31,7 @@ std::string good_runs() {
 
 TEST_CASE("fit --output writes a law that tokens --law reads", "[cli]") {
   const auto dir = scaleplan::testing::temp_dir("fit-ok");
-  const std::string runs = write(dir, "runs.csv", good_runs());
+  const std::string runs = write_file(dir, "runs.csv", good_runs());
   const std::string law = (dir / "mine.json").string();
   auto r = run_scaleplan({"fit", runs, "--output", law, "--bootstrap", "100", "--seed", "3", "--json"});
   REQUIRE(r.exit_code == 0);
@@ -65,7 +61,7 @@ TEST_CASE("fit reads Epoch's Chinchilla extraction with no column mapping", "[cl
 
 TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli]") {
   const auto dir = scaleplan::testing::temp_dir("fit-bad");
-  const std::string good = write(dir, "good.csv", good_runs());
+  const std::string good = write_file(dir, "good.csv", good_runs());
   const std::string out = (dir / "law.json").string();
   std::string few = "params,tokens,loss\n";
   for (int i = 1; i <= 5; ++i) few += std::to_string(i) + "e9,2e10,3\n";
@@ -74,20 +70,20 @@ TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli
   std::ifstream before(good);
   const std::string good_before(std::istreambuf_iterator<char>(before), {});
   scaleplan::testing::check_refusals({
-      {{"fit", write(dir, "nocol.csv", "params,loss\n1,2\n"), "-o", out}, "columns found"},
-      {{"fit", write(dir, "cell.csv", "params,tokens,loss\n1e9,2e10,abc\n"), "-o", out}, "cell.csv:2:3"},
-      {{"fit", write(dir, "neg.csv", "params,tokens,loss\n-1e9,2e10,3\n"), "-o", out}, "positive"},
-      {{"fit", write(dir, "nan.csv", "params,tokens,loss\n1e9,nan,3\n"), "-o", out}, "nan.csv:2:2"},
-      {{"fit", write(dir, "empty.csv", ""), "-o", out}, "empty"},
-      {{"fit", write(dir, "header.csv", "params,tokens,loss\n"), "-o", out}, "0 usable points"},
-      {{"fit", write(dir, "dup.csv", "params,tokens,loss,Loss\n1,2,3,4\n"), "-o", out}, "duplicate"},
-      {{"fit", write(dir, "few.csv", few), "-o", out}, "at least 10"},
-      {{"fit", write(dir, "one.csv", one_size), "-o", out}, "same model size"},
+      {{"fit", write_file(dir, "nocol.csv", "params,loss\n1,2\n"), "-o", out}, "columns found"},
+      {{"fit", write_file(dir, "cell.csv", "params,tokens,loss\n1e9,2e10,abc\n"), "-o", out}, "cell.csv:2:3"},
+      {{"fit", write_file(dir, "neg.csv", "params,tokens,loss\n-1e9,2e10,3\n"), "-o", out}, "positive"},
+      {{"fit", write_file(dir, "nan.csv", "params,tokens,loss\n1e9,nan,3\n"), "-o", out}, "nan.csv:2:2"},
+      {{"fit", write_file(dir, "empty.csv", ""), "-o", out}, "empty"},
+      {{"fit", write_file(dir, "header.csv", "params,tokens,loss\n"), "-o", out}, "0 usable points"},
+      {{"fit", write_file(dir, "dup.csv", "params,tokens,loss,Loss\n1,2,3,4\n"), "-o", out}, "duplicate"},
+      {{"fit", write_file(dir, "few.csv", few), "-o", out}, "at least 10"},
+      {{"fit", write_file(dir, "one.csv", one_size), "-o", out}, "same model size"},
       {{"fit",
-        write(dir, "garbage.csv",
-              std::string("\x7f"
-                          "ELF\0\x01\x02",
-                          7)),
+        write_file(dir, "garbage.csv",
+                   std::string("\x7f"
+                               "ELF\0\x01\x02",
+                               7)),
         "-o", out},
        "garbage.csv"},
       {{"fit", good, "-o", good}, "input"},

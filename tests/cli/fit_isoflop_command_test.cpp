@@ -8,6 +8,8 @@
 
 #include "support.h"
 
+using scaleplan::testing::write_file;
+
 using Catch::Matchers::WithinRel;
 using nlohmann::json;
 using scaleplan::testing::check_refusals;
@@ -18,12 +20,6 @@ namespace {
 
 const std::string kLlama3 = std::string(SCALEPLAN_TEST_DATA) + "/isoflops_points.csv";
 const std::string kPorian = std::string(SCALEPLAN_TEST_DATA) + "/porian2024_isoflop_points.csv";
-
-std::string write(const fs::path& dir, const std::string& name, const std::string& text) {
-  const auto p = dir / name;
-  std::ofstream(p, std::ios::binary) << text;
-  return p.string();
-}
 
 }  // namespace
 
@@ -87,10 +83,10 @@ TEST_CASE("fit reports 5 significant figures by default and --digits on request"
 TEST_CASE("fit --method isoflop refuses data it cannot profile, writing nothing", "[cli]") {
   const auto dir = scaleplan::testing::temp_dir("isoflop-bad");
   const std::string one_budget =
-      write(dir, "one.csv", "flops,params,loss\n1e20,1e8,3.1\n1e20,3e8,3.0\n1e20,1e9,3.05\n");
-  const std::string edges = write(dir, "edges.csv",
-                                  "flops,params,loss\n1e20,1e8,3.3\n1e20,3e8,3.2\n1e20,1e9,3.1\n"
-                                  "1e21,1e8,3.2\n1e21,3e8,3.1\n1e21,1e9,3.0\n");
+      write_file(dir, "one.csv", "flops,params,loss\n1e20,1e8,3.1\n1e20,3e8,3.0\n1e20,1e9,3.05\n");
+  const std::string edges = write_file(dir, "edges.csv",
+                                       "flops,params,loss\n1e20,1e8,3.3\n1e20,3e8,3.2\n1e20,1e9,3.1\n"
+                                       "1e21,1e8,3.2\n1e21,3e8,3.1\n1e21,1e9,3.0\n");
   const std::string out = (dir / "never.json").string();
   check_refusals({
       {{"fit", one_budget, "--method", "isoflop", "--output", out}, "1 compute budget"},

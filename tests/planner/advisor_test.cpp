@@ -8,15 +8,12 @@
 #include "planner/plan.h"
 #include "support.h"
 
+using scaleplan::testing::default_law;
+
 using namespace scaleplan::planner;
 using scaleplan::testing::embedded_db;
 
 namespace {
-
-const scaleplan::laws::Law& law() {
-  static const auto l = scaleplan::laws::preset(scaleplan::laws::kDefaultLaw);
-  return l;
-}
 
 double objective(const Plan& p) { return p.best.energy_kwh; }
 
@@ -31,8 +28,8 @@ TEST_CASE(
     r.target_loss = target;
     r.hardware = {"all"};
     INFO("target " << target);
-    const Plan p = make_plan(embedded_db(), law(), r);
-    const Advice a = advise_plan(embedded_db(), law(), r, p, std::nullopt);
+    const Plan p = make_plan(embedded_db(), default_law(), r);
+    const Advice a = advise_plan(embedded_db(), default_law(), r, p, std::nullopt);
     for (const auto& rec : a.recommendations) {
       INFO(rec.title);
       CHECK(rec.kind != "hardware");  // every usable accelerator was ranked, the best chosen
@@ -54,12 +51,12 @@ TEST_CASE("a one-accelerator plan recommends another only when it beats the plan
     INFO(acc.id);
     Plan p;
     try {
-      p = make_plan(embedded_db(), law(), r);
+      p = make_plan(embedded_db(), default_law(), r);
     } catch (const PlanError& e) {
       CHECK_THAT(e.what(), Catch::Contains("cannot"));  // a stated bound, not a crash
       continue;
     }
-    const Advice a = advise_plan(embedded_db(), law(), r, p, std::nullopt);
+    const Advice a = advise_plan(embedded_db(), default_law(), r, p, std::nullopt);
     for (const auto& rec : a.recommendations) {
       INFO(rec.title);
       if (rec.category != Category::kSaving) continue;
@@ -67,7 +64,7 @@ TEST_CASE("a one-accelerator plan recommends another only when it beats the plan
       if (rec.kind == "hardware") {
         // The recommended accelerator, planned alone, ranks above this one.
         const std::string other = rec.title.substr(rec.title.rfind(' ') + 1);
-        CHECK(plan_option(embedded_db(), law(), r, other, p.target_loss).energy_kwh < objective(p));
+        CHECK(plan_option(embedded_db(), default_law(), r, other, p.target_loss).energy_kwh < objective(p));
         CHECK(rec.wall_days.value() <= kDefaultDeadlineDays * (1 + 1e-9));
       }
     }
@@ -79,11 +76,11 @@ TEST_CASE("offsets are co2_kg / 1000 tonnes for a 20 kt and a 2 t plan", "[plann
     PlanRequest r;
     r.budget_co2_kg = budget_kg;
     r.minimize = Objective::kCo2;
-    const Plan p = make_plan(embedded_db(), law(), r);
+    const Plan p = make_plan(embedded_db(), default_law(), r);
     INFO("budget " << budget_kg << " kg, plan " << p.best.co2_kg << " kg");
     CHECK(p.best.co2_kg <= budget_kg * 1.001);
     CHECK(p.best.co2_kg >= budget_kg * 0.9);
-    const Advice a = advise_plan(embedded_db(), law(), r, p, 25.0);
+    const Advice a = advise_plan(embedded_db(), default_law(), r, p, 25.0);
     REQUIRE(!a.recommendations.empty());
     const Recommendation& off = a.recommendations.back();
     REQUIRE(off.category == Category::kOffset);
@@ -97,8 +94,8 @@ TEST_CASE("8-bit AdamW is a memory measure with what it frees, never a 0% energy
           "[planner][advisor]") {
   PlanRequest r;
   r.target_params = 7e9;
-  const Plan p = make_plan(embedded_db(), law(), r);
-  const Advice a = advise_plan(embedded_db(), law(), r, p, std::nullopt);
+  const Plan p = make_plan(embedded_db(), default_law(), r);
+  const Advice a = advise_plan(embedded_db(), default_law(), r, p, std::nullopt);
   bool found = false;
   for (const auto& rec : a.recommendations) {
     if (rec.kind != "optimizer") continue;
@@ -114,8 +111,8 @@ TEST_CASE("8-bit AdamW is a memory measure with what it frees, never a 0% energy
 TEST_CASE("reusing an open model is costed as continued training, never zero", "[planner][advisor]") {
   PlanRequest r;
   r.target_params = 7e9;
-  const Plan p = make_plan(embedded_db(), law(), r);
-  const Advice a = advise_plan(embedded_db(), law(), r, p, std::nullopt);
+  const Plan p = make_plan(embedded_db(), default_law(), r);
+  const Advice a = advise_plan(embedded_db(), default_law(), r, p, std::nullopt);
   bool found = false;
   for (const auto& rec : a.recommendations) {
     if (rec.kind != "open-model") continue;
@@ -135,8 +132,8 @@ TEST_CASE("the region recommendation states the grid and the PUE change apart", 
   PlanRequest r;
   r.target_params = 7e9;
   r.minimize = Objective::kCo2;
-  const Plan p = make_plan(embedded_db(), law(), r);
-  const Advice a = advise_plan(embedded_db(), law(), r, p, std::nullopt);
+  const Plan p = make_plan(embedded_db(), default_law(), r);
+  const Advice a = advise_plan(embedded_db(), default_law(), r, p, std::nullopt);
   bool found = false;
   for (const auto& rec : a.recommendations) {
     if (rec.kind != "region") continue;

@@ -7,9 +7,9 @@
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;
 
-namespace {
+using scaleplan::testing::db;
 
-const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
+namespace {
 
 // A CodeCarbon 3.x header (38 columns) and rows written by hand.
 std::string v3_file(const std::string& rows) {

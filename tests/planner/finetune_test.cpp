@@ -9,9 +9,9 @@
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;
 
-namespace {
+using scaleplan::testing::db;
 
-const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
+namespace {
 
 FinetuneRequest request(const char* model, double tokens, const char* hw) {
   FinetuneRequest r;

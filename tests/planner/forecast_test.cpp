@@ -7,9 +7,9 @@
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;
 
-namespace {
+using scaleplan::testing::db;
 
-const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
+namespace {
 
 ForecastInput llama65b() {
   ForecastInput in;

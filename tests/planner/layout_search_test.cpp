@@ -8,25 +8,12 @@
 #include "planner/shape.h"
 #include "support.h"
 
+using scaleplan::testing::gpt_shape;
+
 using namespace scaleplan;
 using namespace scaleplan::planner;
 
 namespace {
-
-hardware_db::ModelShape gpt(int layers, int hidden, int heads, int vocab = 51200, int ffn = 0, int kv = 0,
-                            bool gated = false) {
-  hardware_db::ModelShape s;
-  s.id = "gpt";
-  s.layers = layers;
-  s.hidden = hidden;
-  s.heads = heads;
-  s.kv_heads = kv ? kv : heads;
-  s.ffn = ffn ? ffn : 4 * hidden;
-  s.vocab = vocab;
-  s.gated_mlp = gated;
-  s.params = parameter_count(s);
-  return s;
-}
 
 System accelerator_system(const char* id) { return system_for(testing::embedded_db().accelerator(id)); }
 
@@ -49,7 +36,7 @@ double best_mfu(const char* hardware, const hardware_db::ModelShape& shape, int 
 TEST_CASE("search: the layout chosen for 175B on 1,024 A100s fits and matches an exhaustive search",
           "[planner][search]") {
   const System sys = accelerator_system("a100-sxm4-80gb");
-  Workload w{gpt(96, 12288, 96), 2048, 1536, default_stack(sys)};
+  Workload w{gpt_shape(96, 12288, 96), 2048, 1536, default_stack(sys)};
   SearchOptions o;
   o.gpus = 1024;
   o.top = 1;
@@ -72,11 +59,11 @@ TEST_CASE("search: MFU within 5 points of MegaScale, Nemotron-4, Llama 3.1, Tiny
           "[planner][search]") {
   const auto& db = testing::embedded_db();
   // Jiang et al. 2024 (MegaScale), 175B on 12,288 GPUs, batch 6,144 x 2,048, TP 8, PP 8: 55.2%.
-  CHECK(best_mfu("a100-sxm4-80gb", gpt(96, 12288, 96), 2048, 6144, 12288, 8, 8) ==
+  CHECK(best_mfu("a100-sxm4-80gb", gpt_shape(96, 12288, 96), 2048, 6144, 12288, 8, 8) ==
         Approx(0.552).margin(0.05));
   // NVIDIA 2024, Nemotron-4 340B Table 2: TP 8, PP 12, seq 4,096; batch 768/1,536/2,304 on 1,536/3,072/6,144
   // H100.
-  const auto nemotron = gpt(96, 18432, 96, 256000, 73728, 8);
+  const auto nemotron = gpt_shape(96, 18432, 96, 256000, 73728, 8);
   CHECK(best_mfu("h100-sxm5-80gb", nemotron, 4096, 768, 1536, 8, 12) == Approx(0.424).margin(0.05));
   CHECK(best_mfu("h100-sxm5-80gb", nemotron, 4096, 1536, 3072, 8, 12) == Approx(0.423).margin(0.05));
   CHECK(best_mfu("h100-sxm5-80gb", nemotron, 4096, 2304, 6144, 8, 12) == Approx(0.410).margin(0.05));
@@ -88,7 +75,7 @@ TEST_CASE("search: MFU within 5 points of MegaScale, Nemotron-4, Llama 3.1, Tiny
   CHECK(best_mfu("a100-sxm4-40gb", db.model("tinyllama-1.1b"), 2048, 1024, 16) == Approx(0.56).margin(0.05));
   // Chowdhery et al. 2022 (PaLM), Table 3 and Sec. 4: 540B (118 layers of 18,432, 48 heads, multi-query,
   // SwiGLU MLP of 4d, 256k vocabulary) on 6,144 TPU v4 chips, 2,048 sequences of 2,048, no pipeline: 46.2%.
-  const auto palm = gpt(118, 18432, 48, 256000, 73728, 1, true);
+  const auto palm = gpt_shape(118, 18432, 48, 256000, 73728, 1, true);
   CHECK(best_mfu("tpu-v4", palm, 2048, 2048, 6144, {}, 1) == Approx(0.462).margin(0.05));
   CHECK(best_mfu("tpu-v4", palm, 2048, 2048, 6144) == Approx(0.462).margin(0.05));
 }
@@ -112,7 +99,7 @@ TEST_CASE("search: the default global batch is DeepSeek LLM's 0.292 C^0.3271 tok
 
 TEST_CASE("search: refuses layouts that cannot exist, naming the constraint", "[planner][search]") {
   const System sys = accelerator_system("h100-sxm5-80gb");
-  Workload w{gpt(80, 8192, 64), 4096, 512, default_stack(sys)};
+  Workload w{gpt_shape(80, 8192, 64), 4096, 512, default_stack(sys)};
   SearchOptions o;
   o.gpus = 64;
   o.tp = 16;
@@ -123,7 +110,7 @@ TEST_CASE("search: refuses layouts that cannot exist, naming the constraint", "[
   o.pp = 1;
   o.micro_batch = 128;
   CHECK_THROWS_WITH(search_layouts(sys, w, o), Catch::Contains("--global-batch-tokens"));
-  Workload odd{gpt(80, 8192, 64), 4096, 512, default_stack(sys)};
+  Workload odd{gpt_shape(80, 8192, 64), 4096, 512, default_stack(sys)};
   odd.shape.heads = odd.shape.kv_heads = 12;
   SearchOptions o2;
   o2.gpus = 64;
@@ -134,7 +121,7 @@ TEST_CASE("search: refuses layouts that cannot exist, naming the constraint", "[
 TEST_CASE("search: a model too large for the accelerators says how much memory the leanest layout needs",
           "[planner][search]") {
   const System sys = accelerator_system("a100-sxm4-40gb");
-  Workload w{gpt(128, 25600, 160), 2048, 64, default_stack(sys)};
+  Workload w{gpt_shape(128, 25600, 160), 2048, 64, default_stack(sys)};
   SearchOptions o;
   o.gpus = 8;
   const SearchResult r = search_layouts(sys, w, o);

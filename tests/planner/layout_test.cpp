@@ -7,23 +7,12 @@
 #include "planner/shape.h"
 #include "support.h"
 
+using scaleplan::testing::gpt_shape;
+
 using namespace scaleplan;
 using namespace scaleplan::planner;
 
 namespace {
-
-hardware_db::ModelShape gpt(int layers, int hidden, int heads) {
-  hardware_db::ModelShape s;
-  s.id = "gpt";
-  s.layers = layers;
-  s.hidden = hidden;
-  s.heads = s.kv_heads = heads;
-  s.ffn = 4 * hidden;
-  s.vocab = 51200;
-  s.gated_mlp = false;
-  s.params = parameter_count(s);
-  return s;
-}
 
 constexpr Stack kMegatron2022{false, false};
 
@@ -46,7 +35,7 @@ TEST_CASE("layout: Korthikanti et al. 2022 Table 5 iteration times within 15%", 
   const System sys = a100();
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    Workload w{gpt(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022};
+    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022};
     Layout l;
     l.tp = 8;
     l.pp = c.pp;
@@ -68,7 +57,7 @@ TEST_CASE("layout: Korthikanti et al. 2022 Table 5 iteration times within 15%", 
 // recompute the first stage holds s b h L x 34 / t bytes of activations.
 TEST_CASE("layout: activation memory follows Korthikanti's 34 s b h L / t", "[planner][layout]") {
   const System sys = a100();
-  Workload w{gpt(96, 12288, 96), 2048, 64, kMegatron2022};
+  Workload w{gpt_shape(96, 12288, 96), 2048, 64, kMegatron2022};
   Layout l;
   l.tp = 8;
   l.pp = 8;
@@ -102,7 +91,7 @@ TEST_CASE("layout: Narayanan et al. 2021 Table 1 per-GPU throughput within 15%",
   const System sys = a100();
   int within = 0;
   for (const Case& c : cases) {
-    Workload w{gpt(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022};
+    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022};
     SearchOptions o;
     o.gpus = c.gpus;
     o.tp = c.tp;

@@ -6,23 +6,18 @@
 #include "planner/plan.h"
 #include "support.h"
 
+using scaleplan::testing::default_law;
+
 using namespace scaleplan::planner;
 using scaleplan::testing::embedded_db;
 
-namespace {
-
-const scaleplan::laws::Law& law() {
-  static const auto l = scaleplan::laws::preset(scaleplan::laws::kDefaultLaw);
-  return l;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("a kWh budget holds every listed accelerator, each at its own best loss", "[planner][plan]") {
   PlanRequest r;
   r.budget_kwh = 100000;
   r.hardware = {"all"};
-  const Plan p = make_plan(embedded_db(), law(), r);
+  const Plan p = make_plan(embedded_db(), default_law(), r);
   CHECK(p.best.energy_kwh <= 100000 * 1.001);
   REQUIRE(p.alternatives.size() >= 3);
   for (const auto& a : p.alternatives) {
@@ -38,7 +33,7 @@ TEST_CASE("with inference the plan's total is training x overhead + inference, a
   r.target_loss = 2.1;
   r.inference_tokens = 2e12;
   r.experiment_overhead = 1.5;
-  const Plan p = make_plan(embedded_db(), law(), r);
+  const Plan p = make_plan(embedded_db(), default_law(), r);
   const PlanOption& b = p.best;
   REQUIRE(b.inference);
   CHECK(b.energy_kwh == Approx(b.training.energy_kwh * 1.5 + b.inference->energy_kwh));
@@ -46,7 +41,7 @@ TEST_CASE("with inference the plan's total is training x overhead + inference, a
   CHECK(b.experiments.energy_kwh == Approx(b.training.energy_kwh * 0.5));
   // Chinchilla in the same scope: its training at the plan's kWh per
   // training FLOP x overhead, plus 2 N T at the plan's kWh per serving FLOP.
-  const auto c = scaleplan::laws::min_compute_for_loss(law(), p.target_loss);
+  const auto c = scaleplan::laws::min_compute_for_loss(default_law(), p.target_loss);
   const double expected = c.flops * b.training.energy_kwh / b.training_flops * 1.5 +
                           2 * c.params * 2e12 * b.inference->energy_kwh / b.inference_flops;
   CHECK(p.chinchilla_energy_kwh == Approx(expected));
@@ -58,7 +53,7 @@ TEST_CASE("with no count or deadline a 7B plan on h100-sxm5-80gb finishes within
   PlanRequest r;
   r.target_params = 7e9;
   r.hardware = {"h100-sxm5-80gb"};
-  const Plan p = make_plan(embedded_db(), law(), r);
+  const Plan p = make_plan(embedded_db(), default_law(), r);
   CHECK(p.deadline_assumed);
   CHECK(*p.deadline_days == kDefaultDeadlineDays);
   CHECK(p.best.training.wall_days <= 30 * (1 + 1e-9));
@@ -80,6 +75,6 @@ TEST_CASE("a deadline no count can meet is refused with the fastest found", "[pl
   r.target_params = 70e9;
   r.hardware = {"a100-sxm4-80gb"};
   r.deadline_days = 0.01;
-  CHECK_THROWS_WITH(make_plan(embedded_db(), law(), r),
+  CHECK_THROWS_WITH(make_plan(embedded_db(), default_law(), r),
                     Catch::Contains("--deadline-days") && Catch::Contains("days"));
 }

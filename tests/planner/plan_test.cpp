@@ -9,11 +9,9 @@ using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;
 using scaleplan::laws::preset;
 
-namespace {
+using scaleplan::testing::db;
 
-const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("plan: on one accelerator without inference it is the least-compute point of the iso-loss curve",
           "[planner]") {

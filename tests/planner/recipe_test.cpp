@@ -7,17 +7,15 @@
 #include "planner/recipe.h"
 #include "support.h"
 
+using scaleplan::testing::default_law;
+
 using namespace scaleplan::planner;
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinRel;
 
-namespace {
+using scaleplan::testing::db;
 
-const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
-const scaleplan::laws::Law& law() {
-  static const scaleplan::laws::Law l = scaleplan::laws::preset("besiroglu2024");
-  return l;
-}
+namespace {
 
 RecipeRequest request(double params, double tokens, int gpus) {
   RecipeRequest r;
@@ -59,7 +57,7 @@ TEST_CASE("recipe: DeepSeek LLM 7B's shape on 512 H100s keeps batch, steps and l
   r.shape.kv_heads = 32;
   r.shape.ffn = 11008;
   r.shape.vocab = 102400;
-  const Recipe rec = make_recipe(db(), law(), r);
+  const Recipe rec = make_recipe(db(), default_law(), r);
   check_consistent(rec, 512, 80);
   CHECK_THAT(rec.shape.params, WithinRel(6.91e9, 0.002));
   CHECK_THAT(rec.peak_lr, WithinRel(4.2e-4, 0.10));
@@ -74,19 +72,19 @@ TEST_CASE("recipe: sizes from 125M to 70B give consistent recipes on their GPUs"
   for (auto [params, tokens, gpus] : {std::tuple{125e6, 2.5e9, 1}, std::tuple{1e9, 20e9, 8},
                                       std::tuple{7e9, 1.4e11, 64}, std::tuple{70e9, 1.4e12, 1024}}) {
     INFO(params);
-    const Recipe rec = make_recipe(db(), law(), request(params, tokens, gpus));
+    const Recipe rec = make_recipe(db(), default_law(), request(params, tokens, gpus));
     check_consistent(rec, gpus, 80);
     CHECK(rec.params == params);
     CHECK_THAT(rec.shape.params, WithinRel(params, 0.01));
     CHECK(rec.forecast.gpus == gpus);
     CHECK(rec.tokens_per_s > 0);
-    CHECK_THAT(rec.loss, WithinRel(scaleplan::laws::loss(law(), params, tokens), 1e-12));
+    CHECK_THAT(rec.loss, WithinRel(scaleplan::laws::loss(default_law(), params, tokens), 1e-12));
   }
 }
 
 TEST_CASE("recipe: a 70B model needs model parallelism, tensor parallelism within a node",
           "[planner][recipe]") {
-  const Recipe rec = make_recipe(db(), law(), request(70e9, 1.4e12, 1024));
+  const Recipe rec = make_recipe(db(), default_law(), request(70e9, 1.4e12, 1024));
   // 70B x 2 bytes of bf16 weights alone is 140 GB: no single GPU holds them.
   CHECK(rec.layout.tensor_parallel * rec.layout.pipeline_parallel >= 2);
   CHECK(rec.layout.tensor_parallel <= 8);
@@ -95,7 +93,7 @@ TEST_CASE("recipe: a 70B model needs model parallelism, tensor parallelism withi
 
 TEST_CASE("recipe: the layout is the fastest Megatron-runnable one the throughput model finds",
           "[planner][recipe]") {
-  const Recipe rec = make_recipe(db(), law(), request(70e9, 1.4e12, 1024));
+  const Recipe rec = make_recipe(db(), default_law(), request(70e9, 1.4e12, 1024));
   const System sys = system_for(db().accelerator("h100-sxm5-80gb"));
   Workload w;
   w.shape = rec.shape;
@@ -123,7 +121,7 @@ TEST_CASE("recipe: given batch and learning rate replace the law's", "[planner][
   r.global_batch_tokens = 1 << 20;
   r.peak_lr = 3e-4;
   r.schedule = Schedule::kCosine;
-  const Recipe rec = make_recipe(db(), law(), r);
+  const Recipe rec = make_recipe(db(), default_law(), r);
   CHECK(rec.global_batch_tokens ==
         1 << 20);  // 256 sequences of 4096: 8 replicas x micro-batch x accumulation
   CHECK(rec.peak_lr == 3e-4);
@@ -133,9 +131,9 @@ TEST_CASE("recipe: given batch and learning rate replace the law's", "[planner][
 
 TEST_CASE("recipe: a plan's GPU count too small for the layout is raised, with a note", "[planner][recipe]") {
   RecipeRequest r = request(70e9, 1.4e12, 8);
-  CHECK_THROWS_WITH(make_recipe(db(), law(), r), Contains("cannot hold"));
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), r), Contains("cannot hold"));
   r.raise_gpus_to_fit = true;
-  const Recipe rec = make_recipe(db(), law(), r);
+  const Recipe rec = make_recipe(db(), default_law(), r);
   CHECK(rec.forecast.gpus > 8);
   check_consistent(rec, rec.forecast.gpus, 80);
   CHECK_THAT(rec.notes.front(), Contains("8 GPUs cannot hold"));
@@ -144,24 +142,24 @@ TEST_CASE("recipe: a plan's GPU count too small for the layout is raised, with a
 TEST_CASE("recipe: impossible requests are refused by name", "[planner][recipe]") {
   RecipeRequest small_batch = request(125e6, 1e12, 1024);
   small_batch.global_batch_tokens = 4096.0 * 100;
-  CHECK_THROWS_WITH(make_recipe(db(), law(), small_batch),
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), small_batch),
                     Contains("fewer than one per data-parallel replica"));
   RecipeRequest heads = request(7e9, 1e11, 8);
   heads.shape.hidden = 4096;
   heads.shape.heads = 30;
-  CHECK_THROWS_WITH(make_recipe(db(), law(), heads), Contains("--heads: 30 heads do not divide"));
-  CHECK_THROWS_WITH(make_recipe(db(), law(), request(405e9, 1e12, 8)), Contains("cannot hold"));
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), heads), Contains("--heads: 30 heads do not divide"));
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), request(405e9, 1e12, 8)), Contains("cannot hold"));
   RecipeRequest both = request(7e9, 1e11, 8);
   both.model = "llama-2-7b";
-  CHECK_THROWS_WITH(make_recipe(db(), law(), both), Contains("--model"));
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), both), Contains("--model"));
   RecipeRequest preset = request(7e9, 1e11, 8);
   preset.hyperparams = "none";
-  CHECK_THROWS_WITH(make_recipe(db(), law(), preset), Contains("--hyperparams"));
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), preset), Contains("--hyperparams"));
 }
 
 TEST_CASE("recipe: the Hugging Face config and Megatron arguments describe the same shape",
           "[planner][recipe]") {
-  const Recipe rec = make_recipe(db(), law(), request(7e9, 1.4e11, 64));
+  const Recipe rec = make_recipe(db(), default_law(), request(7e9, 1.4e11, 64));
   const auto c = hf_llama_config(rec);
   CHECK(c["architectures"][0] == "LlamaForCausalLM");
   CHECK(c["num_hidden_layers"] == rec.shape.layers);
@@ -172,6 +170,6 @@ TEST_CASE("recipe: the Hugging Face config and Megatron arguments describe the s
   pythia.model = "pythia-1b";
   pythia.tokens = 3e11;
   pythia.gpus = 8;
-  const Recipe gelu = make_recipe(db(), law(), pythia);
+  const Recipe gelu = make_recipe(db(), default_law(), pythia);
   CHECK_THROWS_WITH(hf_llama_config(gelu), Contains("not a Llama architecture"));
 }

@@ -8,30 +8,17 @@
 #include "planner/transformer_flops.h"
 #include "support.h"
 
+using scaleplan::testing::gpt_shape;
+
 using namespace scaleplan;
 using namespace scaleplan::planner;
 
-namespace {
-
-hardware_db::ModelShape gpt(int layers, int hidden, int heads, int vocab = 51200) {
-  hardware_db::ModelShape s;
-  s.id = "gpt";
-  s.layers = layers;
-  s.hidden = hidden;
-  s.heads = s.kv_heads = heads;
-  s.ffn = 4 * hidden;
-  s.vocab = vocab;
-  s.gated_mlp = false;
-  s.params = parameter_count(s);
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("flops: model FLOPs per token are Korthikanti's 72 B s l h^2 (1 + s/6h + V/12lh) per token",
           "[planner][flops]") {
   for (auto [l, h, a] : {std::tuple{96, 12288, 96}, {48, 6144, 64}, {128, 25600, 160}}) {
-    const auto s = gpt(l, h, a);
+    const auto s = gpt_shape(l, h, a);
     const double seq = 2048, v = 51200;
     const double expected = 72.0 * l * h * h * (1 + seq / (6.0 * h) + v / (12.0 * l * h));
     CHECK(model_flops_per_token(s, 2048) == Approx(expected).epsilon(1e-9));
@@ -40,7 +27,7 @@ TEST_CASE("flops: model FLOPs per token are Korthikanti's 72 B s l h^2 (1 + s/6h
 
 TEST_CASE("flops: full recompute adds one forward pass, Narayanan's 96 B s l h^2 (1 + s/6h + V/16lh)",
           "[planner][flops]") {
-  const auto s = gpt(96, 12288, 96);
+  const auto s = gpt_shape(96, 12288, 96);
   const double seq = 2048, l = 96, h = 12288, v = 51200;
   const double expected = 96.0 * l * h * h * (1 + seq / (6 * h) + v / (16 * l * h));
   CHECK(hardware_flops_per_token(s, 2048, Recompute::kFull) == Approx(expected).epsilon(1e-9));
@@ -51,7 +38,7 @@ TEST_CASE("flops: full recompute adds one forward pass, Narayanan's 96 B s l h^2
 
 TEST_CASE("flops: the model FLOPs of GPT-3 175B at 2,048 tokens are 6N plus about 3% for attention",
           "[planner][flops]") {
-  const auto s = gpt(96, 12288, 96);
+  const auto s = gpt_shape(96, 12288, 96);
   CHECK(s.params == Approx(175e9).epsilon(0.01));
   const double ratio = model_flops_per_token(s, 2048) / (6 * s.params);
   CHECK(ratio == Approx(1 + 2048.0 / (6 * 12288)).epsilon(0.01));

@@ -18,7 +18,7 @@ using scaleplan::testing::RunResult;
 // In process, through the same entry point as the binary's main(): a few
 // hundred commands cost seconds rather than a process start each (which
 // the sanitizer build makes slow).
-RunResult run_scaleplan(const std::vector<std::string>& args) {
+RunResult run_in_process(const std::vector<std::string>& args) {
   std::ostringstream out, err;
   RunResult r;
   r.exit_code = scaleplan::cli::run(args, out, err);
@@ -98,7 +98,7 @@ TEST_CASE("property: random valid inputs print finite numbers in units, never na
       for (const auto& a : args) joined += a + " ";
       INFO(joined);
       ++ran;
-      const auto human = run_scaleplan(args);
+      const auto human = run_in_process(args);
       REQUIRE((human.exit_code == 0 || human.exit_code == 1));
       if (human.exit_code == 1) {
         CHECK(human.err_lines() == 1);  // a refusal of an impossible request, not a crash
@@ -110,7 +110,7 @@ TEST_CASE("property: random valid inputs print finite numbers in units, never na
       if (std::regex_search(human.out, m, bad_word)) FAIL_CHECK("human output holds '" << m.str() << "'");
       auto with_json = args;
       with_json.push_back("--json");
-      const auto js = run_scaleplan(with_json);
+      const auto js = run_in_process(with_json);
       REQUIRE(js.exit_code == 0);
       std::string where;
       const bool finite = numbers_finite(nlohmann::json::parse(js.out), where);
@@ -124,7 +124,7 @@ TEST_CASE("property: random valid inputs print finite numbers in units, never na
 
 TEST_CASE("property: a quantity typed as 7B round-trips exactly in JSON", "[reliability]") {
   const auto r =
-      run_scaleplan({"forecast", "--params", "7B", "--tokens", "1.4T", "--hardware", "h100", "--json"});
+      run_in_process({"forecast", "--params", "7B", "--tokens", "1.4T", "--hardware", "h100", "--json"});
   REQUIRE(r.exit_code == 0);
   const auto d = nlohmann::json::parse(r.out);
   CHECK(d["params"].get<double>() == 7e9);
