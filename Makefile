@@ -1,7 +1,7 @@
 # The two commands of the quick start: `make run` and `make test`.
 # Each installs what it needs. `make run` builds build/ (Release, GCC);
-# `make test` builds the product there and build-sanitize/ (clang, ASan +
-# UBSan, libFuzzer coverage), where the test programs and fuzzers run.
+# `make test` builds build-sanitize/ (clang, ASan + UBSan, libFuzzer
+# coverage), where every test runs.
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -18,7 +18,7 @@ PYTHON ?= $(shell command -v /usr/bin/python3 || command -v python3 || echo pyth
 NBCONVERT := $(shell command -v /usr/bin/jupyter-nbconvert || command -v jupyter-nbconvert || echo jupyter-nbconvert)
 
 .PHONY: all deps configure build product run test unit-test test-python test-browser sanitize-build test-sanitize fuzz \
-  test-notebooks notebooks bench format clean
+  test-notebooks notebooks bench format clean run-ctest run-fuzz run-python run-notebooks run-browser
 
 all: build
 
@@ -35,59 +35,83 @@ build: configure
 run: build
 	$(SCALEPLAN) plan --target-params 7B --hardware h100-sxm5-80gb
 
-# The whole suite: the unit and CLI tests under ASan + UBSan, the Python
-# module against the binary and every notebook headless on the Release
-# build, the page in a headless browser, and every fuzz target for
-# FUZZ_SECONDS on the sanitizer build.
-test: test-sanitize test-python test-browser test-notebooks fuzz
+# The whole suite, on one tree (build-sanitize/, clang with ASan + UBSan and
+# libFuzzer coverage): the test programs, the Python module's tests and the
+# notebooks (in a python with the sanitizer runtime preloaded), the page in
+# a headless browser against the sanitized server, and every fuzz target for
+# FUZZ_SECONDS; two at a time once the tree is built, each one's output
+# printed whole when it ends.
+test: sanitize-build
+	@scripts/install-deps.sh browser notebooks
+	@$(MAKE) --no-print-directory -j2 --output-sync=target run-ctest run-fuzz run-python run-notebooks run-browser
 
 # The suite on the Release build: seconds once built, for iterating.
 unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# The Release binary and Python module alone: make test runs the test
-# programs on the sanitizer build, so it does not compile them twice.
+# The Release binary and Python module alone.
 product: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target scaleplan $$(cmake --build $(BUILD_DIR) --target help | grep -qw _scaleplan && echo _scaleplan)
 
-# pytest exits 5 when it collects no test; that is no failure of ours.
-test-python: product
-	PYTHONPATH=$(CURDIR)/$(BUILD_DIR)/python SCALEPLAN=$(CURDIR)/$(SCALEPLAN) \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider python/tests || [ $$? -eq 5 ]
-
-# The page in Debian's chromium (headless), driven by playwright-core from
-# the lockfile; screenshots land in $(BUILD_DIR)/browser-test/.
-test-browser: product
-	@scripts/install-deps.sh browser
-	@cd tests/web/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null
-	node tests/web/browser/page_test.mjs $(CURDIR)/$(SCALEPLAN) $(CURDIR)/$(BUILD_DIR)/browser-test
-
-# One clang build serves the sanitizer suite and the fuzz targets.
-# -gline-tables-only: file:line in sanitizer reports at a fraction of -g's cost.
-sanitize-build: deps
-	@scripts/install-deps.sh fuzz
+# One clang build serves the sanitizer suite, the Python module's tests and
+# the fuzz targets. -gline-tables-only: file:line in sanitizer reports at a
+# fraction of -g's cost.
+sanitize-build:
+	@scripts/install-deps.sh python fuzz
 	@CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Sanitize \
 	  -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -gline-tables-only" -DSCALEPLAN_SANITIZE=ON -DSCALEPLAN_FUZZ=ON \
-	  -DSCALEPLAN_WARNINGS_AS_ERRORS=ON >/dev/null
+	  -DSCALEPLAN_WARNINGS_AS_ERRORS=ON -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
 	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
 
 test-sanitize: sanitize-build
+	@$(MAKE) --no-print-directory run-ctest
+test-python: sanitize-build
+	@$(MAKE) --no-print-directory run-python
+test-notebooks: sanitize-build
+	@scripts/install-deps.sh notebooks
+	@$(MAKE) --no-print-directory run-notebooks
+test-browser: sanitize-build
+	@scripts/install-deps.sh browser
+	@$(MAKE) --no-print-directory run-browser
+fuzz: sanitize-build
+	@$(MAKE) --no-print-directory run-fuzz
+
+# The steps of `make test` on a built tree (no build step of their own, so
+# that two of them can run at once).
+run-ctest:
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
 
-fuzz: sanitize-build
+run-fuzz:
 	scripts/run-fuzzers.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
+
+# Python under the sanitizers: clang's runtime preloaded (the module and the
+# binary it compares with link the same shared runtime); no leak report at
+# exit, where python frees nothing by design; a 1 MB quarantine, so that the
+# module's memory test measures the module rather than the freed memory ASan
+# holds back. pytest exits 5 when it collects no test; that is no failure.
+SANITIZED_PYTHON = LD_PRELOAD=$(shell clang++ -print-file-name=libclang_rt.asan-$$(uname -m).so) \
+  ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=1 \
+  PYTHONPATH=$(CURDIR)/$(SANITIZE_DIR)/python SCALEPLAN=$(CURDIR)/$(SANITIZE_DIR)/cli/scaleplan
+
+run-python:
+	$(SANITIZED_PYTHON) $(PYTHON) -m pytest -q -p no:cacheprovider python/tests || [ $$? -eq 5 ]
 
 # Checks every checked-in notebook carries its outputs (a code host shows
 # them), then executes each into a temporary folder (the checked-in copies
 # and their figures stay as they are); fails if a cell fails.
-test-notebooks: product
+run-notebooks:
 	@$(PYTHON) scripts/check_notebook_outputs.py notebooks/*.ipynb
-	@scripts/install-deps.sh notebooks
 	@tmp=$$(mktemp -d) && cd notebooks && for nb in *.ipynb; do \
 	  echo "notebook $$nb"; \
-	  PYTHONPATH=$(CURDIR)/$(BUILD_DIR)/python SCALEPLAN_FIGURES=$$tmp/figures $(NBCONVERT) --to notebook --execute \
+	  $(SANITIZED_PYTHON) SCALEPLAN_FIGURES=$$tmp/figures $(NBCONVERT) --to notebook --execute \
 	    --ExecutePreprocessor.timeout=600 --output-dir $$tmp "$$nb" >$$tmp/log 2>&1 || { tail -30 $$tmp/log; exit 1; }; \
 	done; rm -rf $$tmp
+
+# The page in Debian's chromium (headless), driven by playwright-core from
+# the lockfile; screenshots land in $(SANITIZE_DIR)/browser-test/.
+run-browser:
+	@cd tests/web/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	node tests/web/browser/page_test.mjs $(CURDIR)/$(SANITIZE_DIR)/cli/scaleplan $(CURDIR)/$(SANITIZE_DIR)/browser-test
 
 # Re-executes the notebooks in place, refreshing their outputs and figures.
 notebooks: build
