@@ -3,46 +3,22 @@
 // to the output, refresh them with
 //   UPDATE_GOLDEN=1 ctest -R golden   (then read every diff before committing)
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "support.h"
+#include "golden.h"
 
 namespace {
 
+using scaleplan::testing::check_against_golden;
+using scaleplan::testing::portable;
 using scaleplan::testing::run_scaleplan;
 using scaleplan::testing::test_data_path;
-
-std::string read_all(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The output with the machine-specific test-data folder replaced.
-std::string portable(std::string text) {
-  const std::string data = test_data_path("");
-  for (size_t at; (at = text.find(data)) != std::string::npos;) text.replace(at, data.size(), "<data>/");
-  return text;
-}
 
 void check_golden(const std::string& name, const std::vector<std::string>& args) {
   INFO(name);
   const auto r = run_scaleplan(args);
   REQUIRE(r.exit_code == 0);
   REQUIRE(r.err.empty());
-  const std::filesystem::path file = std::filesystem::path(SCALEPLAN_GOLDEN_DIR) / (name + ".txt");
-  const std::string got = portable(r.out);
-  if (const char* update = std::getenv("UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
-    std::ofstream(file, std::ios::binary) << got;
-    WARN("rewrote " << file.string());
-    return;
-  }
-  REQUIRE(std::filesystem::exists(file));
-  CHECK(got == read_all(file));
+  check_against_golden(name + ".txt", portable(r.out));
 }
 
 }  // namespace

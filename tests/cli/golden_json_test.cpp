@@ -1,0 +1,81 @@
+// Golden JSON: the --json document of one realistic case per command,
+// compared byte for byte with tests/cli/golden/<name>.json, so a renamed key
+// or a changed figure shows in review instead of reaching a script that
+// reads it. After a deliberate change, refresh them with
+//   UPDATE_GOLDEN=1 ctest -R golden   (then read every diff before committing)
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "golden.h"
+
+namespace {
+
+using scaleplan::testing::check_against_golden;
+using scaleplan::testing::portable;
+using scaleplan::testing::replace_all;
+using scaleplan::testing::run_scaleplan;
+using scaleplan::testing::temp_dir;
+using scaleplan::testing::test_data_path;
+
+// Runs `args` with --json; the document must parse, name its schema version
+// and match the golden file.
+std::string check_golden_json(const std::string& name, std::vector<std::string> args,
+                              const std::string& temp_folder = "") {
+  INFO(name);
+  args.emplace_back("--json");
+  const auto r = run_scaleplan(args);
+  REQUIRE(r.exit_code == 0);
+  REQUIRE(r.err.empty());
+  const auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  REQUIRE_FALSE(doc.is_discarded());
+  REQUIRE(doc.is_object());
+  CHECK(doc.contains("schema_version"));
+  std::string got = portable(r.out);
+  if (!temp_folder.empty()) replace_all(got, temp_folder, "<tmp>/");
+  check_against_golden(name + ".json", got);
+  return r.out;
+}
+
+}  // namespace
+
+TEST_CASE("golden: every command's JSON document matches its reviewed text", "[cli][golden]") {
+  check_golden_json("tokens", {"tokens", "--params", "7B"});
+  check_golden_json("loss", {"loss", "--params", "70B", "--tokens", "1.4T"});
+  check_golden_json("allocate", {"allocate", "--flops", "5.76e23"});
+  check_golden_json("laws", {"laws"});
+  check_golden_json("fit-parametric", {"fit", test_data_path("svg_extracted_data.csv"), "--max-loss", "3.44"});
+  check_golden_json("fit", {"fit", test_data_path("isoflops_points.csv"), "--method", "isoflop"});
+  check_golden_json("forecast",
+                    {"forecast", "--params", "65.2B", "--tokens", "1.4T", "--hardware", "a100", "--gpus", "2048"});
+  check_golden_json("hardware", {"hardware", "list"});
+  check_golden_json("hardware-show", {"hardware", "show", "h100"});
+  check_golden_json("regions", {"regions", "--search", "europe"});
+  check_golden_json("tier", {"tier", "--kwh", "1600", "--co2-kg", "600"});
+  check_golden_json("finetune", {"finetune", "--model", "llama-2-7b", "--tokens", "100M", "--hardware", "a100"});
+  check_golden_json("models", {"models"});
+  check_golden_json("recipe", {"recipe", "--params", "7B", "--tokens", "2T", "--hardware", "h100", "--gpus", "512"});
+  check_golden_json("layout", {"layout", "--params", "7B", "--hardware", "h100", "--gpus", "64"});
+}
+
+TEST_CASE("golden: plan's JSON carries its recommendations", "[cli][golden]") {
+  // A High-tier run, so the document lists recommendations and measures.
+  check_golden_json("plan", {"plan", "--target-params", "7B", "--hardware", "h100"});
+}
+
+TEST_CASE("golden: calibrate's JSON, alone and against a plan written by plan --json", "[cli][golden]") {
+  const std::string log = test_data_path("teenytinyllama/emissions-460m.csv");
+  const std::vector<std::string> calibrate = {"calibrate", log, "--params", "468239360", "--tokens", "9.8e9",
+                                              "--hardware", "a100-sxm4-40gb"};
+  check_golden_json("calibrate", calibrate);
+  // The plan for the logged run's model (TeenyTinyLlama 460m) on its GPU.
+  const std::string plan = check_golden_json("plan-460m", {"plan", "--target-params", "468239360", "--hardware",
+                                                           "a100-sxm4-40gb", "--gpus", "1", "--experiment-overhead",
+                                                           "3"});
+  const auto dir = temp_dir("golden-json");
+  const std::string plan_file = (dir / "plan.json").string();
+  std::ofstream(plan_file, std::ios::binary) << plan;
+  auto with_plan = calibrate;
+  with_plan.insert(with_plan.end(), {"--plan", plan_file});
+  check_golden_json("calibrate-plan", with_plan, dir.string() + "/");
+  std::filesystem::remove_all(dir);
+}
