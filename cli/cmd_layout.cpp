@@ -7,6 +7,7 @@
 #include "forecast_output.h"
 #include "laws/presets.h"
 #include "planner/throughput.h"
+#include "planner/throughput_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -62,41 +63,6 @@ std::string fixed(const char* f, double v) {
 
 std::string seconds(double s) { return s < 1 ? fixed("%.0f ms", s * 1e3) : fixed("%.2f s", s); }
 
-ordered_json layout_json(const planner::LayoutResult& r) {
-  const auto& l = r.layout;
-  const auto& t = r.time;
-  const auto& m = r.memory;
-  return {{"tp", l.tp},
-          {"pp", l.pp},
-          {"dp", l.dp},
-          {"micro_batch", l.micro_batch},
-          {"grad_accum", l.grad_accum},
-          {"virtual_stages", l.virtual_stages},
-          {"recompute", planner::recompute_name(l.recompute)},
-          {"zero_stage", l.zero_stage},
-          {"sequence_parallel", l.tp > 1},
-          {"step_s", t.step_s},
-          {"tokens_per_s", t.tokens_per_s},
-          {"mfu", t.mfu},
-          {"hfu", t.hfu},
-          {"time_s",
-           {{"compute", t.compute_s},
-            {"tp_comm", t.tp_comm_s},
-            {"pp_comm", t.pp_comm_s},
-            {"bubble", t.bubble_s},
-            {"dp_comm", t.dp_comm_s},
-            {"dp_exposed", t.dp_exposed_s},
-            {"optimizer", t.optimizer_s}}},
-          {"dp_overlapped_fraction", t.dp_overlapped_fraction()},
-          {"memory_gb_per_gpu", m.total_bytes() / 1e9},
-          {"memory_gb",
-           {{"weights", m.weights_bytes / 1e9},
-            {"gradients", m.gradients_bytes / 1e9},
-            {"optimizer", m.optimizer_bytes / 1e9},
-            {"activations", m.activations_bytes / 1e9},
-            {"overhead", m.overhead_bytes / 1e9}}}};
-}
-
 void run_layout(const LayoutOptions& o) {
   const planner::ThroughputRequest req = request_from(o);
   const auto db = hardware_db::Database::load(o.hardware_db);
@@ -105,35 +71,7 @@ void run_layout(const LayoutOptions& o) {
   const auto& sys = p.system;
 
   auto doc = new_document("layout");
-  doc["params"] = s.params;
-  doc["shape"] = {{"id", s.id},       {"layers", s.layers},       {"hidden", s.hidden},
-                  {"heads", s.heads}, {"kv_heads", s.kv_heads},   {"ffn", s.ffn},
-                  {"vocab", s.vocab}, {"gated_mlp", s.gated_mlp}, {"source", s.source}};
-  doc["seq_len"] = p.work.seq_len;
-  doc["hardware"] = sys.id;
-  doc["gpus"] = req.gpus;
-  doc["global_batch_tokens"] = p.global_batch_tokens;
-  doc["global_batch_source"] = p.batch_source;
-  doc["flops_per_token"] = {{"model", p.model_flops_per_token}, {"six_n", p.six_n_flops_per_token}};
-  doc["links_gbps"] = {
-      {"intra_node", sys.intra_bytes_per_s * 8 / 1e9},
-      {"inter_node", sys.inter_bytes_per_s * 8 / 1e9},
-      {"node_size", sys.node_size},
-      {"inter_node_source", req.network_gbps ? "given (--network-gbps)" : "hardware database"}};
-  doc["fused_attention"] = p.work.stack.fused_attention;
-  doc["layouts_evaluated"] = p.search.evaluated;
-  doc["layouts_fitting"] = p.search.fitting;
-  doc["layouts"] = ordered_json::array();
-  for (const auto& r : p.search.best) doc["layouts"].push_back(layout_json(r));
-  doc["tokens"] = p.tokens;
-  doc["tokens_source"] =
-      p.tokens_given ? "given (--tokens)" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")";
-  doc["goodput"] = {{"value", p.goodput.value}, {"low", p.goodput.low}, {"high", p.goodput.high}};
-  doc["steady_gpu_hours"] = p.steady_gpu_hours;
-  doc["billed_gpu_hours"] = p.billed_gpu_hours;
-  doc["billed_gpu_hours_range"] = {p.billed_gpu_hours_range.low, p.billed_gpu_hours_range.high};
-  doc["billed_mfu"] = p.billed_mfu;
-  doc["wall_days"] = p.billed_gpu_hours / req.gpus / 24;
+  doc.update(planner::throughput_json(p, req));
 
   Table t("Parallel layouts (estimate) for " + human_count(s.params) + " parameters on " +
           std::to_string(req.gpus) + " x " + sys.id);
