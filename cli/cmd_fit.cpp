@@ -14,6 +14,7 @@
 #include "laws/fit.h"
 #include "laws/fit_report.h"
 #include "laws/isoflop.h"
+#include "laws/isoflop_report.h"
 #include "laws/law_file.h"
 #include "laws/row_groups.h"
 #include "output.h"
@@ -214,19 +215,8 @@ GroupFit fit_group(const FitOptions& o, const laws::RowGroup& g, const laws::Col
       io.seed = o.seed;
       io.flops_per_token = o.flops_per_token;
       const laws::IsoflopResult fit = laws::fit_isoflop(data.runs, io);
-      laws::Law law = fit.law;
-      law.name = prov.law_name;
-      out.law_doc = laws::law_to_json(law);
-      out.law_doc["fit"] = {{"method", "isoflop"},
-                            {"data",
-                             {{"file", prov.input_path},
-                              {"sha256", prov.input_sha256},
-                              {"points_read", data.points_read},
-                              {"points_used", data.runs.size()}}},
-                            {"scaleplan_version", prov.scaleplan_version}};
-      out.report = laws::law_to_json(law);
-      out.report.erase("uncertainty");  // the replicates belong in the law file, not the report
-      out.report.update(isoflop_json(fit, data));
+      out.law_doc = laws::isoflop_law_document(fit, data, prov);
+      out.report = laws::isoflop_report(fit, data, prov);
       out.human = isoflop_human(fit, data, o.digits);
       out.estimates = fit.estimates;
     } else {
