@@ -63,18 +63,10 @@ std::string fixed(const char* f, double v) {
 
 std::string seconds(double s) { return s < 1 ? fixed("%.0f ms", s * 1e3) : fixed("%.2f s", s); }
 
-void run_layout(const LayoutOptions& o) {
-  const planner::ThroughputRequest req = request_from(o);
-  const auto db = hardware_db::Database::load(o.hardware_db);
-  const planner::ThroughputPlan p = planner::plan_throughput(db, req);
+// The shape, the batch, the FLOPs per token and the links, then one row per layout.
+void add_setup_rows(Table& t, const planner::ThroughputPlan& p, const planner::ThroughputRequest& req) {
   const auto& s = p.shape;
   const auto& sys = p.system;
-
-  auto doc = new_document("layout");
-  doc.update(planner::throughput_json(p, req));
-
-  Table t("Parallel layouts (estimate) for " + human_count(s.params) + " parameters on " +
-          std::to_string(req.gpus) + " x " + sys.id);
   t.row("shape", std::to_string(s.layers) + " layers x " + std::to_string(s.hidden),
         std::to_string(s.heads) + " heads (" + std::to_string(s.kv_heads) + " kv), FFN " +
             std::to_string(s.ffn) + ", vocab " + std::to_string(s.vocab) + "; " + s.source);
@@ -92,7 +84,10 @@ void run_layout(const LayoutOptions& o) {
               ", HFU " + fixed("%.1f%%", 100 * r.time.hfu) + ", " +
               fixed("%.1f GB/GPU", r.memory.total_bytes() / 1e9));
   }
-  const auto& b = p.search.best.front();
+}
+
+// Where the best layout's step time and memory go.
+void add_best_rows(Table& t, const planner::LayoutResult& b, const planner::System& sys) {
   const auto& bt = b.time;
   t.row("best: step time", seconds(bt.step_s),
         "compute " + seconds(bt.compute_s) + " and TP comm " + seconds(bt.tp_comm_s) + " (pipeline bubble " +
@@ -107,6 +102,10 @@ void run_layout(const LayoutOptions& o) {
             fixed(", activations %.1f", bm.activations_bytes / 1e9) +
             fixed(", runtime %.1f", bm.overhead_bytes / 1e9) + fixed(" of %.1f GB", sys.memory_bytes / 1e9) +
             fixed(" (%.0f GiB)", sys.memory_bytes / (1024.0 * 1024 * 1024)));
+}
+
+// The tokens, the goodput and the hours billed for them.
+void add_hours_rows(Table& t, const planner::ThroughputPlan& p, const planner::ThroughputRequest& req) {
   t.row("tokens", human_count(p.tokens),
         p.tokens_given ? "given" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")");
   t.row("goodput", fixed("%.0f%%", 100 * p.goodput.value),
@@ -119,6 +118,19 @@ void run_layout(const LayoutOptions& o) {
   t.row("billed MFU", fixed("%.1f%%", 100 * p.billed_mfu), "model FLOPs over peak x billed hours");
   t.line(std::to_string(p.search.evaluated) + " layouts evaluated, " + std::to_string(p.search.fitting) +
          " fit in memory" + (p.work.stack.fused_attention ? "" : "; no fused attention on this part"));
+}
+
+void run_layout(const LayoutOptions& o) {
+  const planner::ThroughputRequest req = request_from(o);
+  const auto db = hardware_db::Database::load(o.hardware_db);
+  const planner::ThroughputPlan p = planner::plan_throughput(db, req);
+  auto doc = new_document("layout");
+  doc.update(planner::throughput_json(p, req));
+  Table t("Parallel layouts (estimate) for " + human_count(p.shape.params) + " parameters on " +
+          std::to_string(req.gpus) + " x " + p.system.id);
+  add_setup_rows(t, p, req);
+  add_best_rows(t, p.search.best.front(), p.system);
+  add_hours_rows(t, p, req);
   emit(o.json, doc, t.render());
 }
 

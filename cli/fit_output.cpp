@@ -9,7 +9,6 @@
 
 namespace scaleplan::cli {
 
-using nlohmann::ordered_json;
 
 std::string sig(double value, int digits) {
   char buf[48];
