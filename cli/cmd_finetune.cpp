@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "forecast_output.h"
+#include "hardware_db/records_json.h"
 #include "planner/finetune.h"
 #include "planner/finetune_json.h"
 #include "units.h"
@@ -154,21 +155,7 @@ void setup_models(CLI::App& app) {
     doc["models"] = ordered_json::array();
     Table t("Open base models (" + std::to_string(db.models().size()) + ")");
     for (const auto& m : db.models()) {
-      doc["models"].push_back(
-          {{"id", m.id},
-           {"name", m.name},
-           {"params", m.params},
-           {"active_params", m.active_params ? ordered_json(*m.active_params) : ordered_json(nullptr)},
-           {"layers", m.layers},
-           {"hidden", m.hidden},
-           {"heads", m.heads},
-           {"kv_heads", m.kv_heads},
-           {"ffn", m.ffn},
-           {"vocab", m.vocab},
-           {"context", m.context},
-           {"training_tokens", m.training_tokens ? ordered_json(*m.training_tokens) : ordered_json(nullptr)},
-           {"licence", m.licence},
-           {"source", m.source}});
+      doc["models"].push_back(hardware_db::model_json(m));
       t.row(m.id, human_count(m.params),
             std::to_string(m.layers) + " layers x " + std::to_string(m.hidden) + ", " +
                 (m.training_tokens ? human_count(*m.training_tokens) + " tokens"
