@@ -60,9 +60,14 @@ TEST_CASE("golden: every command's JSON document matches its reviewed text", "[c
   check_golden_json("layout", {"layout", "--params", "7B", "--hardware", "h100", "--gpus", "64"});
 }
 
-TEST_CASE("golden: plan's JSON carries its recommendations", "[cli][golden]") {
+TEST_CASE("golden: plan's JSON carries its recommendations, scopes and alternatives", "[cli][golden]") {
   // A High-tier run, so the document lists recommendations and measures.
   check_golden_json("plan", {"plan", "--target-params", "7B", "--hardware", "h100"});
+  // A budget, two accelerators, experiments and serving: the document's
+  // budget, alternatives and per-scope blocks.
+  check_golden_json("plan-budget",
+                    {"plan", "--budget-kwh", "50000", "--hardware", "h100-sxm5-80gb,a100-sxm4-80gb",
+                     "--inference-tokens", "2T", "--experiment-overhead", "2"});
 }
 
 TEST_CASE("golden: calibrate's JSON, alone and against a plan written by plan --json", "[cli][golden]") {
