@@ -9,7 +9,6 @@
 
 namespace scaleplan::cli {
 
-
 std::string sig(double value, int digits) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*g", digits, value);
