@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "forecast_output.h"
 #include "laws/allocation.h"
+#include "laws/allocation_json.h"
 #include "output.h"
 #include "units.h"
 
@@ -23,15 +24,7 @@ void run_allocate(const AllocateOptions& o) {
 
   auto doc = new_document("allocate");
   add_law(doc, law);
-  doc["params"] = a.params;
-  doc["tokens"] = a.tokens;
-  if (unique) {
-    doc["unique_tokens"] = *unique;
-    doc["epochs"] = a.tokens / *unique;
-  }
-  doc["tokens_per_param"] = a.tokens / a.params;
-  doc["flops"] = a.flops;
-  doc["loss"] = a.loss;
+  doc.update(laws::allocation_json(a, unique));
 
   Table t("Compute-optimal allocation of " + short_number(flops) + " FLOPs");
   t.row("parameters", human_count(a.params));

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "forecast_output.h"
 #include "planner/calibrate.h"
+#include "planner/calibrate_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -20,19 +21,6 @@ struct CalibrateOptions {
   bool json = false;
 };
 
-ordered_json comparison_json(const planner::Comparison& c) {
-  return {{"source", c.label},
-          {"gpu_hours", c.gpu_hours},
-          {"energy_kwh", c.energy_kwh},
-          {"co2_kg", c.co2_kg},
-          {"co2_scope", "operational, like the log's"},
-          {"co2_embodied_kg", c.co2_embodied_kg},
-          {"error_pct",
-           {{"gpu_hours", c.gpu_hours_error_pct},
-            {"energy_kwh", c.energy_error_pct},
-            {"co2_kg", c.co2_error_pct}}}};
-}
-
 void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::Measured& m) {
   auto pct = [](double v) { return (v >= 0 ? "+" : "") + short_number(v) + "%"; };
   t.row("forecast from", c.label, "vs measured");
@@ -46,22 +34,37 @@ void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::
   t.row("  CO2eq embodied", human_co2_kg(c.co2_embodied_kg), "forecast only, not compared");
 }
 
+// --plan: the `plan --json` or `forecast --json` document to compare too.
+std::optional<nlohmann::json> read_plan_document(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("--plan: cannot open '" + path + "'");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  auto doc = nlohmann::json::parse(buf.str(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    throw InputError("--plan: '" + path + "' is not a JSON document from `plan --json` or `forecast --json`");
+  }
+  return doc;
+}
+
+void add_measured_rows(Table& t, const planner::Measured& m) {
+  t.row("GPU-hours", human_hours(m.gpu_hours));
+  t.row("GPU power", human_power_w(m.gpu_power_w),
+        short_number(100 * m.power_fraction) + "% of TDP (gpu_energy / GPU-hours)");
+  t.row("host overhead", short_number(100 * m.host_overhead) + "%", "(CPU + RAM) / GPU energy");
+  t.row("effective MFU", short_number(100 * m.mfu) + "%", "6ND / (GPU-seconds x peak)");
+  t.row("grid", short_number(m.grid_gco2_per_kwh) + " g/kWh", "emissions / energy");
+  t.row("PUE", short_number(m.pue), "as recorded");
+  t.row("energy", human_energy_kwh(m.energy_kwh));
+  t.row("CO2eq", human_co2_kg(m.co2_kg));
+}
+
 void run_calibrate(const CalibrateOptions& o) {
   const double params = parse_quantity(o.params, "--params");
   const double tokens = parse_quantity(o.tokens, "--tokens");
   if (o.output_given) check_output_path(o.output, {o.emissions, o.plan, o.hardware_db}, "--output");
-  std::optional<nlohmann::json> plan_doc;
-  if (!o.plan.empty()) {
-    std::ifstream in(o.plan, std::ios::binary);
-    if (!in) throw InputError("--plan: cannot open '" + o.plan + "'");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    plan_doc = nlohmann::json::parse(buf.str(), nullptr, false);
-    if (plan_doc->is_discarded() || !plan_doc->is_object()) {
-      throw InputError("--plan: '" + o.plan +
-                       "' is not a JSON document from `plan --json` or `forecast --json`");
-    }
-  }
+  const std::optional<nlohmann::json> plan_doc = read_plan_document(o.plan);
   const auto db = hardware_db::Database::load(o.hardware_db);
   const std::optional<std::string> run_id = o.run_id.empty() ? std::nullopt : std::optional(o.run_id);
   const planner::Calibration c =
@@ -77,38 +80,12 @@ void run_calibrate(const CalibrateOptions& o) {
     write_file_atomically(o.output, c.profile.dump(2) + "\n", {o.emissions, o.plan, o.hardware_db},
                           "--output");
   }
-
   auto doc = new_document("calibrate");
-  doc["run_id"] = m.run_id;
-  doc["rows"] = m.rows;
-  doc["gpu_count"] = m.gpu_count;
-  doc["gpu_model"] = m.gpu_model;
-  doc["duration_s"] = m.duration_s;
-  doc["gpu_hours"] = m.gpu_hours;
-  doc["gpu_power_w"] = m.gpu_power_w;
-  doc["power_fraction"] = m.power_fraction;
-  doc["host_overhead"] = m.host_overhead;
-  doc["mfu"] = m.mfu;
-  doc["grid_gco2_per_kwh"] = m.grid_gco2_per_kwh;
-  doc["pue"] = m.pue;
-  doc["energy_kwh"] = m.energy_kwh;
-  doc["co2_kg"] = m.co2_kg;
-  doc["forecast"] = comparison_json(c.defaults);
-  if (c.plan) doc["plan"] = comparison_json(*c.plan);
-  doc["profile"] = c.profile;
+  doc.update(planner::calibration_json(c));
   if (!o.output.empty()) doc["output"] = o.output;
-
   Table t("Measured run " + m.run_id + " (" + m.gpu_model + ", " + m.country_iso + "; " +
           std::to_string(m.rows) + (m.rows == 1 ? " row)" : " rows)"));
-  t.row("GPU-hours", human_hours(m.gpu_hours));
-  t.row("GPU power", human_power_w(m.gpu_power_w),
-        short_number(100 * m.power_fraction) + "% of TDP (gpu_energy / GPU-hours)");
-  t.row("host overhead", short_number(100 * m.host_overhead) + "%", "(CPU + RAM) / GPU energy");
-  t.row("effective MFU", short_number(100 * m.mfu) + "%", "6ND / (GPU-seconds x peak)");
-  t.row("grid", short_number(m.grid_gco2_per_kwh) + " g/kWh", "emissions / energy");
-  t.row("PUE", short_number(m.pue), "as recorded");
-  t.row("energy", human_energy_kwh(m.energy_kwh));
-  t.row("CO2eq", human_co2_kg(m.co2_kg));
+  add_measured_rows(t, m);
   add_comparison_rows(t, c.defaults, m);
   if (c.plan) add_comparison_rows(t, *c.plan, m);
   if (!o.output.empty())

@@ -5,7 +5,9 @@
 
 #include "commands.h"
 #include "forecast_output.h"
+#include "hardware_db/records_json.h"
 #include "planner/finetune.h"
+#include "planner/finetune_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -55,73 +57,48 @@ planner::FinetuneRequest request_from(const FinetuneOptions& o) {
   return r;
 }
 
-void run_finetune(const FinetuneOptions& o) {
-  const planner::FinetuneRequest req = request_from(o);
-  const auto db = hardware_db::Database::load(o.hardware_db);
-  const planner::FinetuneResult res = planner::plan_finetune(db, req);
-  const planner::Advice advice =
-      planner::advise_finetune(db, req, res, optional_quantity(o.offset_price, "--offset-price"));
+// One method's row: GPUs (or why it does not fit), memory, time, footprint.
+void add_method_row(Table& t, const planner::FinetuneRequest& req, const planner::MethodResult& m) {
+  const std::string fits = m.fits ? accelerator_noun(req.hardware, m.gpus) : "does not fit";
+  t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
+        short_number(m.memory.total_gb()) + " GB each, " + short_number(m.flops) + " FLOPs, " +
+            human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
+            human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " +
+            planner::tier_name(m.tier) +
+            (m.fits && m.config_changed ? "; to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
+                                              std::to_string(m.gradient_accumulation) + " accumulation" +
+                                              (m.recompute ? ", recompute" : "")
+                                        : "") +
+            (m.fits ? "" : "; " + m.why_not));
+}
 
-  auto doc = new_document("finetune");
-  doc["model"] = res.shape.id;
-  doc["params"] = res.shape.params;
-  doc["shape"] = {{"layers", res.shape.layers},     {"hidden", res.shape.hidden}, {"heads", res.shape.heads},
-                  {"kv_heads", res.shape.kv_heads}, {"ffn", res.shape.ffn},       {"vocab", res.shape.vocab},
-                  {"derived", res.shape_derived},   {"source", res.shape.source}};
-  doc["tokens"] = req.tokens;
-  doc["hardware"] = db.accelerator(req.hardware).id;
-  doc["optimizer"] = planner::optimizer_name(req.optimizer);
-  doc["mfu"] = req.mfu.value_or(planner::kFinetuneMfu);
-  doc["methods"] = ordered_json::array();
-  Table t("Fine-tuning " + res.shape.name + " (" + human_count(res.shape.params) + ") on " +
-          human_count(req.tokens) + " tokens, " + doc["hardware"].get<std::string>() + ", " +
-          planner::optimizer_name(req.optimizer) + " (estimates)");
-  for (const auto& m : res.methods) {
-    ordered_json j;
-    j["method"] = planner::method_name(m.method);
-    j["fits"] = m.fits;
-    j["gpus"] = m.gpus;
-    j["memory_gb_per_gpu"] = m.memory.total_gb();
-    j["configuration"] = {{"micro_batch", m.micro_batch},
-                          {"gradient_accumulation", m.gradient_accumulation},
-                          {"recompute", m.recompute},
-                          {"searched", m.config_changed}};
-    j["memory"] = {{"weights_gb", m.memory.weights_gb},
-                   {"gradients_gb", m.memory.gradients_gb},
-                   {"optimizer_gb", m.memory.optimizer_gb},
-                   {"activations_gb", m.memory.activations_gb},
-                   {"overhead_gb", m.memory.overhead_gb}};
-    j["trainable_params"] = m.trainable_params;
-    j["flops"] = m.flops;
-    j["gpu_hours"] = m.forecast.gpu_hours;
-    j["wall_days"] = m.forecast.wall_days;
-    j["energy_kwh"] = m.energy_kwh;
-    j["co2_kg"] = m.co2_kg;
-    j["eps_tier"] = planner::tier_name(m.tier);
-    j["cheapest"] = m.cheapest;
-    if (!m.fits) j["why_not"] = m.why_not;
-    doc["methods"].push_back(j);
-    const std::string fits = m.fits ? accelerator_noun(req.hardware, m.gpus) : "does not fit";
-    t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
-          short_number(m.memory.total_gb()) + " GB each, " + short_number(m.flops) + " FLOPs, " +
-              human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
-              human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " +
-              planner::tier_name(m.tier) +
-              (m.fits && m.config_changed ? "; to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
-                                                std::to_string(m.gradient_accumulation) + " accumulation" +
-                                                (m.recompute ? ", recompute" : "")
-                                          : "") +
-              (m.fits ? "" : "; " + m.why_not));
-  }
+void add_method_notes(Table& t, const planner::FinetuneRequest& req, const planner::FinetuneResult& res) {
   t.line(
       "* cheapest in energy among the methods that fit. QLoRA saves memory and GPUs, not energy per token:");
   t.line("  dequantising the 4-bit base makes each token ~1.45x slower than 16-bit LoRA.");
   t.line("MFU " + short_number(req.mfu.value_or(planner::kFinetuneMfu)) +
          " (short, padded fine-tuning batches; --mfu to override)" +
          (res.shape_derived ? "; shape derived from --params (Llama proportions)" : ""));
+}
+
+void run_finetune(const FinetuneOptions& o) {
+  const planner::FinetuneRequest req = request_from(o);
+  const auto db = hardware_db::Database::load(o.hardware_db);
+  const planner::FinetuneResult res = planner::plan_finetune(db, req);
+  const planner::Advice advice =
+      planner::advise_finetune(db, req, res, optional_quantity(o.offset_price, "--offset-price"));
+  const std::string hardware_id = db.accelerator(req.hardware).id;
+
+  auto doc = new_document("finetune");
+  doc.update(planner::finetune_json(req, res, hardware_id));
   doc["eps_measures"] = advice.measures;
-  doc["recommendations"] = advice_json(advice);
+  doc["recommendations"] = planner::advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
+  Table t("Fine-tuning " + res.shape.name + " (" + human_count(res.shape.params) + ") on " +
+          human_count(req.tokens) + " tokens, " + hardware_id + ", " +
+          planner::optimizer_name(req.optimizer) + " (estimates)");
+  for (const auto& m : res.methods) add_method_row(t, req, m);
+  add_method_notes(t, req, res);
   add_advice_rows(t, advice);
   emit(o.json, doc, t.render());
 }
@@ -178,21 +155,7 @@ void setup_models(CLI::App& app) {
     doc["models"] = ordered_json::array();
     Table t("Open base models (" + std::to_string(db.models().size()) + ")");
     for (const auto& m : db.models()) {
-      doc["models"].push_back(
-          {{"id", m.id},
-           {"name", m.name},
-           {"params", m.params},
-           {"active_params", m.active_params ? ordered_json(*m.active_params) : ordered_json(nullptr)},
-           {"layers", m.layers},
-           {"hidden", m.hidden},
-           {"heads", m.heads},
-           {"kv_heads", m.kv_heads},
-           {"ffn", m.ffn},
-           {"vocab", m.vocab},
-           {"context", m.context},
-           {"training_tokens", m.training_tokens ? ordered_json(*m.training_tokens) : ordered_json(nullptr)},
-           {"licence", m.licence},
-           {"source", m.source}});
+      doc["models"].push_back(hardware_db::model_json(m));
       t.row(m.id, human_count(m.params),
             std::to_string(m.layers) + " layers x " + std::to_string(m.hidden) + ", " +
                 (m.training_tokens ? human_count(*m.training_tokens) + " tokens"

@@ -14,6 +14,7 @@
 #include "laws/fit.h"
 #include "laws/fit_report.h"
 #include "laws/isoflop.h"
+#include "laws/isoflop_report.h"
 #include "laws/law_file.h"
 #include "laws/row_groups.h"
 #include "output.h"
@@ -214,19 +215,8 @@ GroupFit fit_group(const FitOptions& o, const laws::RowGroup& g, const laws::Col
       io.seed = o.seed;
       io.flops_per_token = o.flops_per_token;
       const laws::IsoflopResult fit = laws::fit_isoflop(data.runs, io);
-      laws::Law law = fit.law;
-      law.name = prov.law_name;
-      out.law_doc = laws::law_to_json(law);
-      out.law_doc["fit"] = {{"method", "isoflop"},
-                            {"data",
-                             {{"file", prov.input_path},
-                              {"sha256", prov.input_sha256},
-                              {"points_read", data.points_read},
-                              {"points_used", data.runs.size()}}},
-                            {"scaleplan_version", prov.scaleplan_version}};
-      out.report = laws::law_to_json(law);
-      out.report.erase("uncertainty");  // the replicates belong in the law file, not the report
-      out.report.update(isoflop_json(fit, data));
+      out.law_doc = laws::isoflop_law_document(fit, data, prov);
+      out.report = laws::isoflop_report(fit, data, prov);
       out.human = isoflop_human(fit, data, o.digits);
       out.estimates = fit.estimates;
     } else {
@@ -253,10 +243,9 @@ GroupFit fit_group(const FitOptions& o, const laws::RowGroup& g, const laws::Col
   return out;
 }
 
-void run_fit(const FitOptions& o) {
-  laws::RunsFilter filter;
-  filter.max_loss = optional_quantity(o.max_loss, "--max-loss");
-  filter.min_params = optional_quantity(o.min_params, "--min-params");
+// Refuses what the fit would refuse, before the file is read or anything
+// written: the method's options, the bootstrap count, --output, --digits.
+void check_options(const FitOptions& o) {
   if (o.method != "parametric" && o.method != "isoflop") {
     throw InputError("--method: '" + o.method + "' is not a fit method (expected parametric or isoflop)");
   }
@@ -286,31 +275,37 @@ void run_fit(const FitOptions& o) {
     throw InputError("--digits: " + std::to_string(o.digits) +
                      " is not between 1 and 17 significant figures");
   }
+}
+
+// One fit per group of rows (one group without --group-by).
+std::vector<GroupFit> fit_groups(const FitOptions& o) {
+  laws::RunsFilter filter;
+  filter.max_loss = optional_quantity(o.max_loss, "--max-loss");
+  filter.min_params = optional_quantity(o.min_params, "--min-params");
+  check_options(o);
   laws::ColumnMap columns = parse_columns(o.columns);
   columns.flops_per_token = o.flops_per_token;
   std::vector<laws::RowCondition> where;
   for (const std::string& w : o.where) where.push_back(laws::parse_condition(w, "--where"));
-
   const auto groups = laws::select_and_group(laws::read_csv_file(o.runs), where, o.group_by);
-  const bool several = groups.size() > 1;
   std::vector<GroupFit> fits;
-  for (const laws::RowGroup& g : groups) fits.push_back(fit_group(o, g, columns, filter, several));
+  for (const laws::RowGroup& g : groups) fits.push_back(fit_group(o, g, columns, filter, groups.size() > 1));
+  return fits;
+}
 
-  // Every group fitted before anything is written: a refusal writes nothing.
-  for (const GroupFit& f : fits) {
-    if (!f.output.empty()) write_file_atomically(f.output, f.law_doc.dump(2) + "\n", {o.runs}, "--output");
-  }
+void emit_one(const FitOptions& o, const GroupFit& fit) {
   auto doc = new_document("fit");
-  if (!several) {
-    doc.update(fits.front().report);
-    if (!o.output.empty()) doc["output"] = o.output;
-    std::string human = fits.front().human;
-    if (o.method == "isoflop" && !o.output.empty()) {
-      human += "law written to " + o.output + " (use it with --law " + o.output + ")\n";
-    }
-    emit(o.json, doc, human);
-    return;
+  doc.update(fit.report);
+  if (!o.output.empty()) doc["output"] = o.output;
+  std::string human = fit.human;
+  if (o.method == "isoflop" && !o.output.empty()) {
+    human += "law written to " + o.output + " (use it with --law " + o.output + ")\n";
   }
+  emit(o.json, doc, human);
+}
+
+void emit_groups(const FitOptions& o, const std::vector<GroupFit>& fits) {
+  auto doc = new_document("fit");
   doc["group_by"] = o.group_by;
   doc["groups"] = nlohmann::ordered_json::array();
   std::vector<GroupColumn> columns_out;
@@ -328,6 +323,19 @@ void run_fit(const FitOptions& o) {
     if (!f.output.empty()) human += "  law written to " + f.output + "\n";
   }
   emit(o.json, doc, human);
+}
+
+void run_fit(const FitOptions& o) {
+  const std::vector<GroupFit> fits = fit_groups(o);
+  // Every group fitted before anything is written: a refusal writes nothing.
+  for (const GroupFit& f : fits) {
+    if (!f.output.empty()) write_file_atomically(f.output, f.law_doc.dump(2) + "\n", {o.runs}, "--output");
+  }
+  if (fits.size() == 1) {
+    emit_one(o, fits.front());
+  } else {
+    emit_groups(o, fits);
+  }
 }
 
 }  // namespace

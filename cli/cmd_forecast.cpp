@@ -32,7 +32,7 @@ void run_forecast(const ForecastOptions& o) {
   auto doc = new_document("forecast");
   if (in.params > 0) doc["params"] = in.params;
   if (in.tokens > 0) doc["tokens"] = in.tokens;
-  doc.update(forecast_json(f));
+  doc.update(planner::forecast_json(f));
   std::string title = "Forecast (estimate) of training";
   if (in.params > 0 && in.tokens > 0) {
     title += " " + human_count(in.params) + " parameters on " + human_count(in.tokens) + " tokens";
@@ -45,7 +45,7 @@ void run_forecast(const ForecastOptions& o) {
   const planner::Advice advice =
       planner::advise_training(db, laws::preset(laws::kDefaultLaw), {in, f, 0, ""},
                                optional_quantity(o.offset_price, "--offset-price"));
-  doc["recommendations"] = advice_json(advice);
+  doc["recommendations"] = planner::advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   add_advice_rows(t, advice);
   emit(o.json, doc, t.render());

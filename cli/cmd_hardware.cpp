@@ -1,6 +1,7 @@
 // scaleplan hardware [list | show ID]: the accelerator database.
 #include "commands.h"
 #include "forecast_output.h"
+#include "hardware_db/records_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -8,36 +9,6 @@ namespace scaleplan::cli {
 namespace {
 
 using nlohmann::ordered_json;
-
-ordered_json opt(const std::optional<double>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); }
-
-ordered_json accelerator_json(const hardware_db::Accelerator& a) {
-  ordered_json j;
-  j["id"] = a.id;
-  j["name"] = a.name;
-  j["aliases"] = a.aliases;
-  j["vendor"] = a.vendor;
-  j["year"] = a.year;
-  j["peak_tflops"] = {{"bf16", opt(a.bf16_tflops)}, {"fp16", opt(a.fp16_tflops)}, {"fp8", opt(a.fp8_tflops)}};
-  j["memory_gb"] = opt(a.memory_gb);
-  j["bandwidth_tbps"] = opt(a.bandwidth_tbps);
-  j["tdp_w"] = opt(a.tdp_w);
-  j["mfu"] = {{"low", opt(a.mfu_low)},
-              {"typical", opt(a.mfu_typical)},
-              {"high", opt(a.mfu_high)},
-              {"evidence", a.mfu_evidence},
-              {"basis", a.mfu_basis}};
-  j["power_fraction"] = opt(a.power_fraction);
-  j["power_fraction_evidence"] = a.power_fraction_evidence;
-  j["host_overhead"] = opt(a.host_overhead);
-  j["embodied_kgco2e"] = opt(a.embodied_kgco2e);
-  j["embodied_basis"] = a.embodied_basis;
-  j["source"] = a.source;
-  j["confidence"] = a.confidence;
-  j["notes"] = a.notes;
-  j["origin"] = a.origin;
-  return j;
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -55,7 +26,7 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
   if (action == "show") {
     if (id.empty()) throw InputError("hardware show: expected an accelerator id, e.g. h100-sxm5-80gb");
     const auto& a = db.accelerator(id);
-    doc["accelerator"] = accelerator_json(a);
+    doc["accelerator"] = hardware_db::accelerator_json(a);
     Table t(a.name + " (" + a.id + ")");
     auto rate = [](const std::optional<double>& tflops) {
       return tflops ? human_flop_rate(*tflops * 1e12) : std::string("unknown");
@@ -80,7 +51,7 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
   Table t("Accelerators (" + std::to_string(db.accelerators().size()) +
           "), with the family names --hardware also takes; `scaleplan hardware show ID` for sources");
   for (const auto& a : db.accelerators()) {
-    doc["accelerators"].push_back(accelerator_json(a));
+    doc["accelerators"].push_back(hardware_db::accelerator_json(a));
     const auto peak = a.training_peak_tflops();
     t.row(a.id + (a.aliases.empty() ? "" : " (" + join(a.aliases) + ")"),
           peak ? human_flop_rate(*peak * 1e12) : "unknown",

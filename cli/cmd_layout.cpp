@@ -7,6 +7,7 @@
 #include "forecast_output.h"
 #include "laws/presets.h"
 #include "planner/throughput.h"
+#include "planner/throughput_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -62,81 +63,10 @@ std::string fixed(const char* f, double v) {
 
 std::string seconds(double s) { return s < 1 ? fixed("%.0f ms", s * 1e3) : fixed("%.2f s", s); }
 
-ordered_json layout_json(const planner::LayoutResult& r) {
-  const auto& l = r.layout;
-  const auto& t = r.time;
-  const auto& m = r.memory;
-  return {{"tp", l.tp},
-          {"pp", l.pp},
-          {"dp", l.dp},
-          {"micro_batch", l.micro_batch},
-          {"grad_accum", l.grad_accum},
-          {"virtual_stages", l.virtual_stages},
-          {"recompute", planner::recompute_name(l.recompute)},
-          {"zero_stage", l.zero_stage},
-          {"sequence_parallel", l.tp > 1},
-          {"step_s", t.step_s},
-          {"tokens_per_s", t.tokens_per_s},
-          {"mfu", t.mfu},
-          {"hfu", t.hfu},
-          {"time_s",
-           {{"compute", t.compute_s},
-            {"tp_comm", t.tp_comm_s},
-            {"pp_comm", t.pp_comm_s},
-            {"bubble", t.bubble_s},
-            {"dp_comm", t.dp_comm_s},
-            {"dp_exposed", t.dp_exposed_s},
-            {"optimizer", t.optimizer_s}}},
-          {"dp_overlapped_fraction", t.dp_overlapped_fraction()},
-          {"memory_gb_per_gpu", m.total_bytes() / 1e9},
-          {"memory_gb",
-           {{"weights", m.weights_bytes / 1e9},
-            {"gradients", m.gradients_bytes / 1e9},
-            {"optimizer", m.optimizer_bytes / 1e9},
-            {"activations", m.activations_bytes / 1e9},
-            {"overhead", m.overhead_bytes / 1e9}}}};
-}
-
-void run_layout(const LayoutOptions& o) {
-  const planner::ThroughputRequest req = request_from(o);
-  const auto db = hardware_db::Database::load(o.hardware_db);
-  const planner::ThroughputPlan p = planner::plan_throughput(db, req);
+// The shape, the batch, the FLOPs per token and the links, then one row per layout.
+void add_setup_rows(Table& t, const planner::ThroughputPlan& p, const planner::ThroughputRequest& req) {
   const auto& s = p.shape;
   const auto& sys = p.system;
-
-  auto doc = new_document("layout");
-  doc["params"] = s.params;
-  doc["shape"] = {{"id", s.id},       {"layers", s.layers},       {"hidden", s.hidden},
-                  {"heads", s.heads}, {"kv_heads", s.kv_heads},   {"ffn", s.ffn},
-                  {"vocab", s.vocab}, {"gated_mlp", s.gated_mlp}, {"source", s.source}};
-  doc["seq_len"] = p.work.seq_len;
-  doc["hardware"] = sys.id;
-  doc["gpus"] = req.gpus;
-  doc["global_batch_tokens"] = p.global_batch_tokens;
-  doc["global_batch_source"] = p.batch_source;
-  doc["flops_per_token"] = {{"model", p.model_flops_per_token}, {"six_n", p.six_n_flops_per_token}};
-  doc["links_gbps"] = {
-      {"intra_node", sys.intra_bytes_per_s * 8 / 1e9},
-      {"inter_node", sys.inter_bytes_per_s * 8 / 1e9},
-      {"node_size", sys.node_size},
-      {"inter_node_source", req.network_gbps ? "given (--network-gbps)" : "hardware database"}};
-  doc["fused_attention"] = p.work.stack.fused_attention;
-  doc["layouts_evaluated"] = p.search.evaluated;
-  doc["layouts_fitting"] = p.search.fitting;
-  doc["layouts"] = ordered_json::array();
-  for (const auto& r : p.search.best) doc["layouts"].push_back(layout_json(r));
-  doc["tokens"] = p.tokens;
-  doc["tokens_source"] =
-      p.tokens_given ? "given (--tokens)" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")";
-  doc["goodput"] = {{"value", p.goodput.value}, {"low", p.goodput.low}, {"high", p.goodput.high}};
-  doc["steady_gpu_hours"] = p.steady_gpu_hours;
-  doc["billed_gpu_hours"] = p.billed_gpu_hours;
-  doc["billed_gpu_hours_range"] = {p.billed_gpu_hours_range.low, p.billed_gpu_hours_range.high};
-  doc["billed_mfu"] = p.billed_mfu;
-  doc["wall_days"] = p.billed_gpu_hours / req.gpus / 24;
-
-  Table t("Parallel layouts (estimate) for " + human_count(s.params) + " parameters on " +
-          std::to_string(req.gpus) + " x " + sys.id);
   t.row("shape", std::to_string(s.layers) + " layers x " + std::to_string(s.hidden),
         std::to_string(s.heads) + " heads (" + std::to_string(s.kv_heads) + " kv), FFN " +
             std::to_string(s.ffn) + ", vocab " + std::to_string(s.vocab) + "; " + s.source);
@@ -154,7 +84,10 @@ void run_layout(const LayoutOptions& o) {
               ", HFU " + fixed("%.1f%%", 100 * r.time.hfu) + ", " +
               fixed("%.1f GB/GPU", r.memory.total_bytes() / 1e9));
   }
-  const auto& b = p.search.best.front();
+}
+
+// Where the best layout's step time and memory go.
+void add_best_rows(Table& t, const planner::LayoutResult& b, const planner::System& sys) {
   const auto& bt = b.time;
   t.row("best: step time", seconds(bt.step_s),
         "compute " + seconds(bt.compute_s) + " and TP comm " + seconds(bt.tp_comm_s) + " (pipeline bubble " +
@@ -169,6 +102,10 @@ void run_layout(const LayoutOptions& o) {
             fixed(", activations %.1f", bm.activations_bytes / 1e9) +
             fixed(", runtime %.1f", bm.overhead_bytes / 1e9) + fixed(" of %.1f GB", sys.memory_bytes / 1e9) +
             fixed(" (%.0f GiB)", sys.memory_bytes / (1024.0 * 1024 * 1024)));
+}
+
+// The tokens, the goodput and the hours billed for them.
+void add_hours_rows(Table& t, const planner::ThroughputPlan& p, const planner::ThroughputRequest& req) {
   t.row("tokens", human_count(p.tokens),
         p.tokens_given ? "given" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")");
   t.row("goodput", fixed("%.0f%%", 100 * p.goodput.value),
@@ -181,6 +118,19 @@ void run_layout(const LayoutOptions& o) {
   t.row("billed MFU", fixed("%.1f%%", 100 * p.billed_mfu), "model FLOPs over peak x billed hours");
   t.line(std::to_string(p.search.evaluated) + " layouts evaluated, " + std::to_string(p.search.fitting) +
          " fit in memory" + (p.work.stack.fused_attention ? "" : "; no fused attention on this part"));
+}
+
+void run_layout(const LayoutOptions& o) {
+  const planner::ThroughputRequest req = request_from(o);
+  const auto db = hardware_db::Database::load(o.hardware_db);
+  const planner::ThroughputPlan p = planner::plan_throughput(db, req);
+  auto doc = new_document("layout");
+  doc.update(planner::throughput_json(p, req));
+  Table t("Parallel layouts (estimate) for " + human_count(p.shape.params) + " parameters on " +
+          std::to_string(req.gpus) + " x " + p.system.id);
+  add_setup_rows(t, p, req);
+  add_best_rows(t, p.search.best.front(), p.system);
+  add_hours_rows(t, p, req);
   emit(o.json, doc, t.render());
 }
 

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "forecast_output.h"
 #include "planner/plan.h"
+#include "planner/plan_json.h"
 #include "recipe_output.h"
 #include "units.h"
 
@@ -92,104 +93,19 @@ planner::PlanRequest request_from(const PlanOptions& o) {
   return r;
 }
 
-ordered_json option_json(const planner::PlanOption& p) {
-  return {{"hardware", p.training.hardware_id},
-          {"params", p.params},
-          {"tokens", p.tokens},
-          {"loss", p.loss},
-          {"gpus", p.training.gpus},
-          {"wall_days", p.training.wall_days},
-          {"energy_kwh", p.energy_kwh},
-          {"co2_kg", p.co2_kg},
-          {"eps_tier", planner::tier_name(p.tier)}};
-}
-
-ordered_json footprint_json(const planner::Footprint& f, const std::string& covers) {
-  return {{"covers", covers},
-          {"energy_kwh", f.energy_kwh},
-          {"co2_kg", f.co2_kg},
-          {"co2_operational_kg", f.co2_operational_kg},
-          {"co2_embodied_kg", f.co2_embodied_kg}};
-}
-
 std::string footprint_text(const planner::Footprint& f) {
   return human_energy_kwh(f.energy_kwh) + ", " + human_co2_kg(f.co2_kg);
 }
 
-void run_plan(const PlanOptions& o) {
-  const planner::PlanRequest req = request_from(o);
-  if (auto p = req.problems(); !p.empty()) throw InputError(p.front());
-  const auto db = hardware_db::Database::load(o.hardware_db);
-  const laws::Law law = law_for(o.law, false);
-  const planner::Plan plan = planner::make_plan(db, law, req);
+std::string plan_title(const planner::Plan& plan, const planner::PlanRequest& req) {
+  return "Plan (estimate): loss " + short_number(plan.target_loss) + " at the least " +
+         (req.minimize == planner::Objective::kCo2 ? "CO2eq" : "energy") +
+         (plan.goal == "target_loss" ? "" : " within a budget of " + budget_text(plan.goal, plan.budget));
+}
+
+// Size, tokens and FLOPs of the best option, against Chinchilla's.
+void add_size_rows(Table& t, const planner::Plan& plan) {
   const planner::PlanOption& b = plan.best;
-  refuse_out_of_domain(plan, o);
-
-  auto doc = new_document("plan");
-  add_law(doc, law);
-  doc["goal"] = plan.goal;
-  if (plan.goal != "target_loss") doc["budget"] = plan.budget;
-  doc["target_loss"] = plan.target_loss;
-  doc["params"] = b.params;
-  doc["tokens"] = b.tokens;
-  doc["tokens_per_param"] = b.tokens / b.params;
-  if (plan.unique_tokens) {
-    doc["unique_tokens"] = *plan.unique_tokens;
-    doc["epochs"] = b.tokens / *plan.unique_tokens;
-  }
-  doc["loss"] = b.loss;
-  doc["flops"] = b.training_flops;
-  doc["inference_flops"] = b.inference_flops;
-  doc["total_flops"] = b.training_flops + b.inference_flops;
-  doc["hardware"] = b.training.hardware_id;
-  doc["gpus"] = b.training.gpus;
-  doc["wall_days"] = b.training.wall_days;
-  if (plan.deadline_days) {
-    doc["deadline_days"] = *plan.deadline_days;
-    doc["deadline_assumed"] = plan.deadline_assumed;
-  }
-  doc["gpu_hours"] = b.training.gpu_hours;
-  doc["experiment_overhead"] = plan.experiment_overhead;
-  doc["final_run_energy_kwh"] = b.training.energy_kwh;
-  doc["final_run_co2_kg"] = b.training.co2_kg;
-  doc["energy_kwh"] = b.energy_kwh;
-  doc["co2_kg"] = b.co2_kg;
-  doc["co2_operational_kg"] = b.total.co2_operational_kg;
-  doc["co2_embodied_kg"] = b.total.co2_embodied_kg;
-  doc["eps_tier"] = planner::tier_name(b.tier);
-  // One block per scope; energy_kwh and co2_kg above are the total's.
-  doc["training"] = forecast_json(b.training);
-  doc["training"]["covers"] = "the final training run";
-  doc["experiments"] =
-      footprint_json(b.experiments, "the runs before the final one: (experiment_overhead - 1) x it");
-  if (b.inference) {
-    doc["inference"] = forecast_json(*b.inference);
-    doc["inference"]["covers"] = "lifetime serving of the inference tokens";
-  } else {
-    doc["inference"] = footprint_json(b.serving, "no inference asked for");
-  }
-  doc["total"] = footprint_json(b.total, "training + experiments + inference");
-  doc["chinchilla_optimal"] = {
-      {"params", plan.chinchilla.params},
-      {"tokens", plan.chinchilla.tokens},
-      {"flops", plan.chinchilla.flops},
-      {"total_flops", plan.chinchilla.flops * plan.experiment_overhead +
-                          laws::inference_flops(plan.chinchilla.params, req.inference_tokens)},
-      {"energy_kwh", plan.chinchilla_energy_kwh},
-      {"covers", "training + experiments + inference, as the plan's total"}};
-  doc["alternatives"] = ordered_json::array();
-  for (const auto& a : plan.alternatives) doc["alternatives"].push_back(option_json(a));
-  doc["skipped_hardware"] = plan.skipped;
-  if (plan.params_ci) {
-    doc["intervals"] = {{"replicates_used", plan.replicates_used},
-                        {"params", {plan.params_ci->low, plan.params_ci->high}},
-                        {"tokens", {plan.tokens_ci->low, plan.tokens_ci->high}},
-                        {"energy_kwh", {plan.energy_ci->low, plan.energy_ci->high}}};
-  }
-
-  Table t("Plan (estimate): loss " + short_number(plan.target_loss) + " at the least " +
-          (req.minimize == planner::Objective::kCo2 ? "CO2eq" : "energy") +
-          (plan.goal == "target_loss" ? "" : " within a budget of " + budget_text(plan.goal, plan.budget)));
   t.row("parameters", human_count(b.params),
         plan.params_ci
             ? "95% [" + human_count(plan.params_ci->low) + ", " + human_count(plan.params_ci->high) + "]"
@@ -212,47 +128,73 @@ void run_plan(const PlanOptions& o) {
               ? "assumed (no --gpus or --deadline-days): the fewest whole nodes that finish in time"
               : "given: the fewest whole nodes that finish in time");
   }
-  add_forecast_rows(t, b.training);
-  if (scoped) {
-    // The rows above are the final run's; these say what each figure covers.
-    t.row("scope: final run", footprint_text(b.final_run), "the training run above");
-    if (plan.experiment_overhead > 1) {
-      t.row("scope: experiments", footprint_text(b.experiments),
-            "(x" + short_number(plan.experiment_overhead) + " - 1) x the final run");
-    }
-    if (b.inference) {
-      t.row("scope: inference", footprint_text(b.serving),
-            "on " + b.inference->hardware_id + ", same MFU as training assumed: an optimistic floor");
-    }
-    t.row("scope: total", footprint_text(b.total), "what the plan minimises and recommendations compare");
+}
+
+// The rows of the final run are its own; these say what each figure covers.
+void add_scope_rows(Table& t, const planner::Plan& plan) {
+  const planner::PlanOption& b = plan.best;
+  if (plan.experiment_overhead <= 1 && !b.inference) return;
+  t.row("scope: final run", footprint_text(b.final_run), "the training run above");
+  if (plan.experiment_overhead > 1) {
+    t.row("scope: experiments", footprint_text(b.experiments),
+          "(x" + short_number(plan.experiment_overhead) + " - 1) x the final run");
   }
-  if (!plan.alternatives.empty()) {
-    t.line(plan.goal == "target_loss"
-               ? "Alternatives (same loss, same GPU policy, total):"
-               : "Alternatives (each held to the budget: its best loss within it, total):");
+  if (b.inference) {
+    t.row("scope: inference", footprint_text(b.serving),
+          "on " + b.inference->hardware_id + ", same MFU as training assumed: an optimistic floor");
   }
+  t.row("scope: total", footprint_text(b.total), "what the plan minimises and recommendations compare");
+}
+
+void add_alternative_lines(Table& t, const planner::Plan& plan) {
+  if (plan.alternatives.empty()) return;
+  const bool target = plan.goal == "target_loss";
+  t.line(target ? "Alternatives (same loss, same GPU policy, total):"
+                : "Alternatives (each held to the budget: its best loss within it, total):");
   for (const auto& a : plan.alternatives) {
-    t.line("  " + a.training.hardware_id + ": " +
-           (plan.goal == "target_loss" ? "" : "loss " + short_number(a.loss) + ", ") +
+    t.line("  " + a.training.hardware_id + ": " + (target ? "" : "loss " + short_number(a.loss) + ", ") +
            human_energy_kwh(a.energy_kwh) + ", " + human_co2_kg(a.co2_kg) + ", " +
            planner::tier_name(a.tier) + ", " + accelerator_noun(a.training.hardware_id, a.training.gpus) +
            ", " + human_days(a.training.wall_days));
   }
+}
+
+// plan --emit: the recipe folder for the best option, and its rows.
+void add_emitted_recipe(const hardware_db::Database& db, const laws::Law& law,
+                        const planner::PlanRequest& req, const planner::Plan& plan, const PlanOptions& o,
+                        ordered_json& doc, Table& t) {
+  const planner::Recipe recipe =
+      emit_plan_folder(db, law, req, plan.best, doc, o.emit_dir, o.force, {o.hardware_db, o.law});
+  Table rows("Training recipe for this plan (estimate):");
+  add_recipe_rows(rows, recipe);
+  rows.line("wrote " + folder_name(o.emit_dir) + "/config.json, megatron-args.txt and plan.json");
+  const std::string text = rows.render();
+  t.line(text.substr(0, text.size() - 1));
+}
+
+void run_plan(const PlanOptions& o) {
+  const planner::PlanRequest req = request_from(o);
+  if (auto p = req.problems(); !p.empty()) throw InputError(p.front());
+  const auto db = hardware_db::Database::load(o.hardware_db);
+  const laws::Law law = law_for(o.law, false);
+  const planner::Plan plan = planner::make_plan(db, law, req);
+  refuse_out_of_domain(plan, o);
+
+  auto doc = new_document("plan");
+  add_law(doc, law);
+  doc.update(planner::plan_json(plan, req));
+  Table t(plan_title(plan, req));
+  add_size_rows(t, plan);
+  add_forecast_rows(t, plan.best.training);
+  add_scope_rows(t, plan);
+  add_alternative_lines(t, plan);
   const planner::Advice advice =
       planner::advise_plan(db, law, req, plan, optional_quantity(o.offset_price, "--offset-price"));
-  doc["recommendations"] = advice_json(advice);
+  doc["recommendations"] = planner::advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   add_advice_rows(t, advice);
   add_law(t, law);
-  if (!o.emit_dir.empty()) {
-    const planner::Recipe recipe =
-        emit_plan_folder(db, law, req, b, doc, o.emit_dir, o.force, {o.hardware_db, o.law});
-    Table rows("Training recipe for this plan (estimate):");
-    add_recipe_rows(rows, recipe);
-    rows.line("wrote " + folder_name(o.emit_dir) + "/config.json, megatron-args.txt and plan.json");
-    const std::string text = rows.render();
-    t.line(text.substr(0, text.size() - 1));
-  }
+  if (!o.emit_dir.empty()) add_emitted_recipe(db, law, req, plan, o, doc, t);
   emit(o.json, doc, t.render());
 }
 

@@ -68,7 +68,7 @@ void run_recipe(const RecipeOptions& o) {
   auto doc = new_document("recipe");
   doc["estimate"] = true;
   doc.update(planner::recipe_json(recipe));
-  doc["forecast"] = forecast_json(recipe.forecast);
+  doc["forecast"] = planner::forecast_json(recipe.forecast);
   add_law(doc, law);
   if (!o.emit.empty()) {
     doc["emitted"] = emitted_json(o.emit);

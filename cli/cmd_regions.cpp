@@ -1,23 +1,12 @@
 // scaleplan regions: grid carbon intensity by country and cloud region.
 #include "commands.h"
 #include "forecast_output.h"
+#include "hardware_db/records_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {
 
 namespace {
-
-const char* scope_name(hardware_db::GridScope s) {
-  switch (s) {
-    case hardware_db::GridScope::kWorld:
-      return "world";
-    case hardware_db::GridScope::kCountry:
-      return "country";
-    case hardware_db::GridScope::kCloudRegion:
-      return "cloud_region";
-  }
-  return "";
-}
 
 void run_regions(const std::string& search, const std::string& db_path, bool json) {
   const auto db = hardware_db::Database::load(db_path);
@@ -32,20 +21,7 @@ void run_regions(const std::string& search, const std::string& db_path, bool jso
   Table t("Grid carbon intensity (" + plural(static_cast<long long>(found.size()), "region", "regions") +
           "; * = data from before 2020)");
   for (const auto* g : found) {
-    nlohmann::ordered_json j;
-    j["id"] = g->id;
-    j["scope"] = scope_name(g->scope);
-    j["name"] = g->name;
-    if (!g->alpha2.empty()) j["alpha2"] = g->alpha2;
-    if (!g->alpha3.empty()) j["alpha3"] = g->alpha3;
-    if (!g->continent.empty()) j["continent"] = g->continent;
-    if (!g->aliases.empty()) j["aliases"] = g->aliases;
-    j["gco2_per_kwh"] = g->gco2_per_kwh;
-    j["year"] = g->year ? nlohmann::ordered_json(*g->year) : nlohmann::ordered_json(nullptr);
-    j["old"] = g->is_old();
-    j["basis"] = g->basis;
-    j["source"] = g->source;
-    doc["regions"].push_back(j);
+    doc["regions"].push_back(hardware_db::grid_json(*g));
     t.row(g->id + (g->is_old() ? " *" : ""), short_number(g->gco2_per_kwh) + " g/kWh",
           g->name + (g->continent.empty() ? "" : ", " + g->continent) + " (" +
               (g->year ? std::to_string(*g->year) : std::string("year unknown")) + ")");

@@ -9,8 +9,6 @@
 
 namespace scaleplan::cli {
 
-using nlohmann::ordered_json;
-
 std::string sig(double value, int digits) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*g", digits, value);
@@ -22,16 +20,6 @@ namespace {
 std::string interval(const laws::Estimate& e, int digits) {
   if (!std::isfinite(e.ci_low)) return "";
   return "95% [" + sig(e.ci_low, digits) + ", " + sig(e.ci_high, digits) + "]";
-}
-
-ordered_json estimate_json(const laws::Estimate& e) {
-  ordered_json j;
-  j["value"] = e.value;
-  if (std::isfinite(e.standard_error)) {
-    j["standard_error"] = e.standard_error;
-    j["ci95"] = {e.ci_low, e.ci_high};
-  }
-  return j;
 }
 
 }  // namespace
@@ -66,43 +54,6 @@ std::string isoflop_human(const laws::IsoflopResult& fit, const laws::RunsData& 
   }
   for (const auto& w : fit.warnings) t.line("warning: " + w);
   return t.render();
-}
-
-ordered_json isoflop_json(const laws::IsoflopResult& fit, const laws::RunsData& data) {
-  ordered_json doc;
-  doc["method"] = "isoflop";
-  ordered_json est;
-  for (const laws::Estimate& e : fit.estimates) est[e.name] = estimate_json(e);
-  doc["estimates"] = est;
-  ordered_json budgets = ordered_json::array();
-  for (const laws::BudgetFit& b : fit.budgets) {
-    ordered_json j;
-    j["flops"] = b.flops;
-    j["points"] = b.points;
-    j["points_fitted"] = b.points_fitted;
-    j["used"] = b.used;
-    if (b.used) {
-      j["parabola_ln_params"] = b.parabola;
-      j["params_opt"] = b.params_opt;
-      j["params_ci95"] = {b.params_ci_low, b.params_ci_high};
-      j["tokens_opt"] = b.tokens_opt;
-      j["tokens_ci95"] = {b.tokens_ci_low, b.tokens_ci_high};
-      j["loss_opt"] = b.loss_opt;
-    } else {
-      j["skipped_because"] = b.skipped_because;
-    }
-    budgets.push_back(j);
-  }
-  doc["budgets"] = budgets;
-  doc["budgets_used"] = fit.budgets_used;
-  doc["flops_per_token"] = fit.flops_per_token;
-  doc["rmse_log_params"] = fit.rmse_log_params;
-  doc["bootstrap_resamples"] = fit.bootstrap_resamples;
-  doc["bootstrap_failed"] = fit.bootstrap_failed;
-  doc["points_read"] = data.points_read;
-  doc["points_used"] = data.runs.size();
-  doc["warnings"] = fit.warnings;
-  return doc;
 }
 
 std::string side_by_side(const std::string& title, const std::vector<GroupColumn>& groups, int digits) {

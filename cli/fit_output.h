@@ -1,5 +1,6 @@
 #pragma once
-// Reports of `scaleplan fit`: the IsoFLOP fit as a table and JSON, numbers
+// Reports of `scaleplan fit`: the IsoFLOP fit as a table (its JSON is
+// laws/isoflop_report.h), numbers
 // to a chosen count of significant figures, and groups side by side.
 
 #include <nlohmann/json.hpp>
@@ -16,7 +17,6 @@ namespace scaleplan::cli {
 std::string sig(double value, int digits);
 
 std::string isoflop_human(const laws::IsoflopResult& fit, const laws::RunsData& data, int digits);
-nlohmann::ordered_json isoflop_json(const laws::IsoflopResult& fit, const laws::RunsData& data);
 
 // One column per group, one row per estimate (value and 95% interval).
 struct GroupColumn {

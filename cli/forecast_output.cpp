@@ -10,43 +10,6 @@ namespace scaleplan::cli {
 
 using nlohmann::ordered_json;
 
-ordered_json forecast_json(const planner::Forecast& f) {
-  ordered_json j;
-  j["estimate"] = true;
-  j["hardware"] = f.hardware_id;
-  j["hardware_name"] = f.hardware_name;
-  j["flops"] = f.flops;
-  j["gpus"] = f.gpus;
-  j["mfu"] = f.mfu;
-  j["layout"] = f.layout;  // "" when the MFU is flat or given
-  j["gpu_hours"] = f.gpu_hours;
-  j["wall_days"] = f.wall_days;
-  j["accounting"] = planner::accounting_name(f.accounting);
-  j["power_w_per_gpu"] = f.power_w;
-  j["host_overhead"] = f.host_overhead;
-  j["pue"] = f.pue;
-  j["grid"] = f.grid_id;
-  j["grid_gco2_per_kwh"] = f.gco2_per_kwh;
-  j["energy_kwh"] = f.energy_kwh;
-  j["co2_kg"] = f.co2_kg;
-  j["co2_operational_kg"] = f.co2_operational_kg;
-  j["co2_embodied_kg"] = f.co2_embodied_kg;
-  j["eps_tier"] = planner::tier_name(f.tier);
-  j["eps_tier_scope"] = f.tier_operational_only ? "operational" : "total";
-  j["eps_measures"] = planner::eps_measures(f.tier);
-  j["range"] = {{"gpu_hours", {f.gpu_hours_range.low, f.gpu_hours_range.high}},
-                {"energy_kwh", {f.energy_range.low, f.energy_range.high}},
-                {"co2_kg", {f.co2_range.low, f.co2_range.high}}};
-  j["car_km_equivalent"] = f.car_km;
-  ordered_json a = ordered_json::array();
-  for (const auto& x : f.assumptions) {
-    a.push_back({{"name", x.name}, {"value", x.value}, {"unit", x.unit}, {"source", x.source}});
-  }
-  j["assumptions"] = a;
-  j["notes"] = f.notes;
-  return j;
-}
-
 void add_forecast_rows(Table& t, const planner::Forecast& f) {
   const double tier_co2 = f.tier_operational_only ? f.co2_operational_kg : f.co2_kg;
   const std::string accelerators = accelerator_noun(f.hardware_id, f.gpus);
@@ -72,36 +35,6 @@ void add_forecast_rows(Table& t, const planner::Forecast& f) {
   t.line("EPS measures for this tier: " + measures);
   for (const auto& n : f.notes) t.line("note: " + n);
   t.line("These are estimates; every assumption and its source is in --json (\"assumptions\").");
-}
-
-ordered_json advice_json(const planner::Advice& a) {
-  ordered_json out = ordered_json::array();
-  for (const auto& r : a.recommendations) {
-    ordered_json j;
-    j["category"] = planner::category_name(r.category);
-    j["kind"] = r.kind;
-    j["title"] = r.title;
-    j["why"] = r.why;
-    j["scope"] = a.scope;
-    j["energy_kwh"] = r.energy_kwh;
-    j["co2_kg"] = r.co2_kg;
-    j["eps_tier"] = planner::tier_name(r.tier);
-    if (r.category == planner::Category::kSaving) {
-      j["energy_saving_pct"] = r.energy_saving_pct;
-      j["co2_saving_pct"] = r.co2_saving_pct;
-      j["objective_saving_pct"] = r.objective_saving_pct;
-    }
-    if (r.gpus) j["gpus"] = *r.gpus;
-    if (r.wall_days) j["wall_days"] = *r.wall_days;
-    if (r.state_gb_per_gpu) j["state_gb_per_gpu"] = *r.state_gb_per_gpu;
-    if (r.freed_gb_per_gpu) j["freed_gb_per_gpu"] = *r.freed_gb_per_gpu;
-    if (!r.enables.empty()) j["enables"] = r.enables;
-    if (r.offset_tonnes) j["offset_tonnes"] = *r.offset_tonnes;
-    if (r.offset_credits) j["offset_credits"] = *r.offset_credits;
-    if (r.offset_cost) j["offset_cost"] = *r.offset_cost;
-    out.push_back(j);
-  }
-  return out;
 }
 
 void add_advice_rows(Table& t, const planner::Advice& a) {
@@ -192,7 +125,7 @@ void add_optional_forecast(const ForecastFlags& flags, double params, double tok
   in.tokens = tokens;
   const auto db = hardware_db::Database::load(flags.hardware_db);
   const planner::Forecast f = checked_forecast(db, in, flags);
-  doc["forecast"] = forecast_json(f);
+  doc["forecast"] = planner::forecast_json(f);
   t.line("");
   t.line("Forecast (estimate) on " + f.hardware_name + ":");
   Table rows("");

@@ -1,20 +1,21 @@
 #pragma once
-// The forecast as JSON and as table rows; shared by forecast, tokens,
-// allocate and plan.
+// The forecast as table rows (its JSON is planner/forecast_json.h); shared
+// by forecast, tokens, allocate and plan.
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "output.h"
 #include "planner/advisor.h"
+#include "planner/advisor_json.h"
 #include "planner/forecast.h"
+#include "planner/forecast_json.h"
 
 namespace scaleplan::cli {
 
-nlohmann::ordered_json forecast_json(const planner::Forecast& f);
 void add_forecast_rows(Table& t, const planner::Forecast& f);
-// The advisor's output: EPS measures and, for High, the recomputed alternatives.
-nlohmann::ordered_json advice_json(const planner::Advice& a);
+// The advisor's output (its JSON is planner/advisor_json.h): EPS measures
+// and, for High, the recomputed alternatives.
 void add_advice_rows(Table& t, const planner::Advice& a);
 
 // Options every command that forecasts takes.

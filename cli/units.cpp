@@ -17,16 +17,14 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-}  // namespace
-
-double parse_quantity(std::string_view text, std::string_view field) {
-  std::string_view s = text;
+std::string_view trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  if (s.empty()) bad(field, text, "is empty");
-  if (s.size() > 64) bad(field, text.substr(0, 64), "is too long");
+  return s;
+}
 
-  // Underscores group digits (1_000_000) and stand only between digits.
+// Underscores group digits (1_000_000) and stand only between digits.
+std::string without_grouping(std::string_view s, std::string_view field, std::string_view text) {
   std::string digits;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] != '_') {
@@ -37,6 +35,27 @@ double parse_quantity(std::string_view text, std::string_view field) {
       bad(field, text, "has a misplaced '_'");
     }
   }
+  return digits;
+}
+
+// The SI multiplier a suffix stands for (B for billions, as model sizes are written).
+double suffix_scale(std::string_view suffix, std::string_view field, std::string_view text) {
+  if (suffix.empty()) return 1;
+  if (suffix == "k" || suffix == "K") return 1e3;
+  if (suffix == "M") return 1e6;
+  if (suffix == "B" || suffix == "G") return 1e9;
+  if (suffix == "T") return 1e12;
+  if (suffix == "P") return 1e15;
+  bad(field, text, "has an unknown suffix '" + std::string(suffix) + "' (known: k, M, B, G, T, P)");
+}
+
+}  // namespace
+
+double parse_quantity(std::string_view text, std::string_view field) {
+  const std::string_view s = trimmed(text);
+  if (s.empty()) bad(field, text, "is empty");
+  if (s.size() > 64) bad(field, text.substr(0, 64), "is too long");
+  const std::string digits = without_grouping(s, field, text);
 
   double value = 0;
   const char* begin = digits.data();
@@ -44,25 +63,7 @@ double parse_quantity(std::string_view text, std::string_view field) {
   auto [ptr, ec] = std::from_chars(begin, end, value);
   if (ec == std::errc::result_out_of_range) bad(field, text, "is out of range");
   if (ec != std::errc() || ptr == begin) bad(field, text, "is not a number");
-
-  const std::string_view suffix(ptr, end - ptr);
-  double scale = 1;
-  if (suffix.empty()) {
-    scale = 1;
-  } else if (suffix == "k" || suffix == "K") {
-    scale = 1e3;
-  } else if (suffix == "M") {
-    scale = 1e6;
-  } else if (suffix == "B" || suffix == "G") {
-    scale = 1e9;
-  } else if (suffix == "T") {
-    scale = 1e12;
-  } else if (suffix == "P") {
-    scale = 1e15;
-  } else {
-    bad(field, text, "has an unknown suffix '" + std::string(suffix) + "' (known: k, M, B, G, T, P)");
-  }
-  value *= scale;
+  value *= suffix_scale(std::string_view(ptr, end - ptr), field, text);
   if (!std::isfinite(value)) bad(field, text, "is not finite");
   const Domain* d = domain_of(field);
   if (d != nullptr && d->low == 0 && value == 0) return 0;

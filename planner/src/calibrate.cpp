@@ -7,6 +7,7 @@
 #include "laws/allocation.h"
 #include "laws/csv.h"
 #include "laws/law.h"
+#include "planner/plan_json.h"
 
 namespace scaleplan::planner {
 
@@ -124,25 +125,13 @@ Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::strin
 }
 
 Comparison read_run_figures(const nlohmann::json& doc, const std::string& label) {
-  // A plan's total covers experiments and inference; the log measured one run.
-  const auto training = doc.find("training");
-  const bool is_plan = training != doc.end() && training->is_object() &&
-                       (doc.value("command", "") == "plan" || doc.contains("total"));
-  const nlohmann::json& run = is_plan ? *training : doc;
-  auto get = [&](const char* key) {
-    auto it = run.find(key);
-    if (it == run.end() || !it->is_number()) {
-      throw PlanError("--plan: " + label + " has no number '" + (is_plan ? "training." : "") + key +
-                      "'; expected a `plan --json` or `forecast --json` document");
-    }
-    return it->get<double>();
-  };
+  const FinalRunFigures f = read_final_run(doc, label);
   Comparison c;
-  c.label = label + (is_plan ? " (its final training run)" : "");
-  c.gpu_hours = get("gpu_hours");
-  c.energy_kwh = get("energy_kwh");
-  c.co2_kg = get("co2_operational_kg");
-  c.co2_embodied_kg = get("co2_embodied_kg");
+  c.label = label + (f.from_plan ? " (its final training run)" : "");
+  c.gpu_hours = f.gpu_hours;
+  c.energy_kwh = f.energy_kwh;
+  c.co2_kg = f.co2_operational_kg;
+  c.co2_embodied_kg = f.co2_embodied_kg;
   return c;
 }
 

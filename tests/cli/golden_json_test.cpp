@@ -43,34 +43,42 @@ TEST_CASE("golden: every command's JSON document matches its reviewed text", "[c
   check_golden_json("loss", {"loss", "--params", "70B", "--tokens", "1.4T"});
   check_golden_json("allocate", {"allocate", "--flops", "5.76e23"});
   check_golden_json("laws", {"laws"});
-  check_golden_json("fit-parametric", {"fit", test_data_path("svg_extracted_data.csv"), "--max-loss", "3.44"});
+  check_golden_json("fit-parametric",
+                    {"fit", test_data_path("svg_extracted_data.csv"), "--max-loss", "3.44"});
   check_golden_json("fit", {"fit", test_data_path("isoflops_points.csv"), "--method", "isoflop"});
-  check_golden_json("forecast",
-                    {"forecast", "--params", "65.2B", "--tokens", "1.4T", "--hardware", "a100", "--gpus", "2048"});
+  check_golden_json("forecast", {"forecast", "--params", "65.2B", "--tokens", "1.4T", "--hardware", "a100",
+                                 "--gpus", "2048"});
   check_golden_json("hardware", {"hardware", "list"});
   check_golden_json("hardware-show", {"hardware", "show", "h100"});
   check_golden_json("regions", {"regions", "--search", "europe"});
   check_golden_json("tier", {"tier", "--kwh", "1600", "--co2-kg", "600"});
-  check_golden_json("finetune", {"finetune", "--model", "llama-2-7b", "--tokens", "100M", "--hardware", "a100"});
+  check_golden_json("finetune",
+                    {"finetune", "--model", "llama-2-7b", "--tokens", "100M", "--hardware", "a100"});
   check_golden_json("models", {"models"});
-  check_golden_json("recipe", {"recipe", "--params", "7B", "--tokens", "2T", "--hardware", "h100", "--gpus", "512"});
+  check_golden_json("recipe",
+                    {"recipe", "--params", "7B", "--tokens", "2T", "--hardware", "h100", "--gpus", "512"});
   check_golden_json("layout", {"layout", "--params", "7B", "--hardware", "h100", "--gpus", "64"});
 }
 
-TEST_CASE("golden: plan's JSON carries its recommendations", "[cli][golden]") {
+TEST_CASE("golden: plan's JSON carries its recommendations, scopes and alternatives", "[cli][golden]") {
   // A High-tier run, so the document lists recommendations and measures.
   check_golden_json("plan", {"plan", "--target-params", "7B", "--hardware", "h100"});
+  // A budget, two accelerators, experiments and serving: the document's
+  // budget, alternatives and per-scope blocks.
+  check_golden_json("plan-budget",
+                    {"plan", "--budget-kwh", "50000", "--hardware", "h100-sxm5-80gb,a100-sxm4-80gb",
+                     "--inference-tokens", "2T", "--experiment-overhead", "2"});
 }
 
 TEST_CASE("golden: calibrate's JSON, alone and against a plan written by plan --json", "[cli][golden]") {
   const std::string log = test_data_path("teenytinyllama/emissions-460m.csv");
-  const std::vector<std::string> calibrate = {"calibrate", log, "--params", "468239360", "--tokens", "9.8e9",
-                                              "--hardware", "a100-sxm4-40gb"};
+  const std::vector<std::string> calibrate = {"calibrate", log,     "--params",   "468239360",
+                                              "--tokens",  "9.8e9", "--hardware", "a100-sxm4-40gb"};
   check_golden_json("calibrate", calibrate);
   // The plan for the logged run's model (TeenyTinyLlama 460m) on its GPU.
-  const std::string plan = check_golden_json("plan-460m", {"plan", "--target-params", "468239360", "--hardware",
-                                                           "a100-sxm4-40gb", "--gpus", "1", "--experiment-overhead",
-                                                           "3"});
+  const std::string plan =
+      check_golden_json("plan-460m", {"plan", "--target-params", "468239360", "--hardware", "a100-sxm4-40gb",
+                                      "--gpus", "1", "--experiment-overhead", "3"});
   const auto dir = temp_dir("golden-json");
   const std::string plan_file = (dir / "plan.json").string();
   std::ofstream(plan_file, std::ios::binary) << plan;

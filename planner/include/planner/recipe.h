@@ -76,7 +76,8 @@ struct Recipe {
 
 Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const RecipeRequest& request);
 
-// The recipe as one JSON object (SI units), every assumption with it.
+// The recipe as one JSON object (SI units), every assumption with it
+// (planner/src/recipe_json.cpp).
 nlohmann::ordered_json recipe_json(const Recipe& recipe);
 
 // Files a trainer reads.
