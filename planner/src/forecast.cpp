@@ -19,13 +19,10 @@ constexpr double kDefaultPowerFraction = 0.8;
 // Host (CPU + RAM) energy per unit of GPU energy: 22% in TeenyTinyLlama's
 // CodeCarbon logs (Correa et al. 2024; one A100 workstation).
 constexpr double kDefaultHostOverhead = 0.22;
-// Embodied carbon amortisation of the BLOOM study (Luccioni et al. 2023):
-// 150 kg per GPU where no LCA exists, 2,500 kg per 8-GPU server, 6-year
-// lifetime at 85% utilisation.
-constexpr double kAssumedGpuEmbodiedKg = 150;
-constexpr double kServerEmbodiedKgPerGpu = 2500.0 / kGpusPerNode;
-constexpr double kLifetimeHours = 6 * 365.25 * 24;
-constexpr double kUtilisation = 0.85;
+// The BLOOM server's share per accelerator, and the hours in its lifetime
+// (constants in forecast.h).
+constexpr double kServerEmbodiedKgPerGpu = kServerEmbodiedKg / kGpusPerNode;
+constexpr double kLifetimeHours = kHardwareLifetimeYears * 365.25 * 24;
 // An average passenger car emits about 400 g CO2 per mile = 248.5 g/km
 // (US EPA, "Greenhouse Gas Emissions from a Typical Passenger Vehicle", 2023).
 constexpr double kCarKgPerKm = 0.2485;
@@ -82,6 +79,14 @@ std::vector<std::string> ForecastInput::problems() const {
     out.push_back("--region and --carbon-intensity both set the grid intensity; give one");
   }
   return out;
+}
+
+double extrapolated_kwh(double flops, double ref_energy_kwh, double ref_flops) {
+  return flops * (ref_energy_kwh / ref_flops);
+}
+
+double embodied_kg_per_gpu_hour(double gpu_embodied_kg) {
+  return (gpu_embodied_kg + kServerEmbodiedKgPerGpu) / (kLifetimeHours * kHardwareUtilisation);
 }
 
 int whole_nodes(double gpus) {
@@ -243,16 +248,15 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   // Energy and carbon; everything scales with GPU-hours.
   const double kwh_per_gpu_hour = f.power_w * (1 + f.host_overhead) * f.pue / 1000.0;
   const double embodied_per_gpu = acc.embodied_kgco2e.value_or(kAssumedGpuEmbodiedKg);
-  const double embodied_per_hour =
-      (embodied_per_gpu + kServerEmbodiedKgPerGpu) / (kLifetimeHours * kUtilisation);
+  const double embodied_per_hour = embodied_kg_per_gpu_hour(embodied_per_gpu);
   assume("embodied_kgco2e_per_gpu", embodied_per_gpu, "kgCO2eq",
          acc.embodied_kgco2e
              ? acc.embodied_basis
              : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
   assume("embodied_server_kgco2e_per_gpu", kServerEmbodiedKgPerGpu, "kgCO2eq",
          "2,500 kg per 8-GPU server (Luccioni et al. 2023, BLOOM)");
-  assume("hardware_lifetime_years", 6, "years", "Luccioni et al. 2023 (BLOOM)");
-  assume("hardware_utilisation", kUtilisation, "fraction", "Luccioni et al. 2023 (BLOOM)");
+  assume("hardware_lifetime_years", kHardwareLifetimeYears, "years", "Luccioni et al. 2023 (BLOOM)");
+  assume("hardware_utilisation", kHardwareUtilisation, "fraction", "Luccioni et al. 2023 (BLOOM)");
 
   auto energy_at = [&](double hours) { return hours * kwh_per_gpu_hour; };
   auto co2_op_at = [&](double hours) { return energy_at(hours) * f.gco2_per_kwh / 1000.0; };

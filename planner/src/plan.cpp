@@ -236,17 +236,19 @@ std::optional<Interval> percentile_interval(std::vector<double> v) {
 void add_intervals(Plan& p, const laws::Law& law, const PlanRequest& r, double extra) {
   if (!law.uncertainty || law.uncertainty->replicates.empty()) return;
   std::vector<double> n, d, e;
-  const double train_kwh_per_flop =
-      p.best.training.energy_kwh * r.experiment_overhead / p.best.training_flops;
-  const double inf_kwh_per_flop =
-      p.best.inference ? p.best.inference->energy_kwh / p.best.inference_flops : 0;
+  const double train_kwh = p.best.training.energy_kwh * r.experiment_overhead;
+  auto inference_kwh = [&](double params) {
+    if (!p.best.inference) return 0.0;
+    const double flops = laws::inference_flops(params, r.inference_tokens);
+    return extrapolated_kwh(flops, p.best.inference->energy_kwh, p.best.inference_flops);
+  };
   for (const auto& rep : law.uncertainty->replicates) {
     const laws::Law l = laws::with_replicate(law, rep);
     try {
       const auto a = laws::min_cost_for_loss(l, p.target_loss, extra, r.max_params, r.unique_tokens);
       n.push_back(a.params);
       d.push_back(a.tokens);
-      e.push_back(a.flops * train_kwh_per_flop + 2 * a.params * r.inference_tokens * inf_kwh_per_flop);
+      e.push_back(extrapolated_kwh(a.flops, train_kwh, p.best.training_flops) + inference_kwh(a.params));
     } catch (const laws::LawError&) {
       // this replicate cannot reach the target: left out of the interval
     }
@@ -374,11 +376,12 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
   // The compute-optimal model for the same loss, in the same scope: its
   // training x overhead + inference, at the best plan's cost per FLOP.
   plan.chinchilla = laws::min_compute_for_loss(law, plan.target_loss, r.unique_tokens);
-  const double train_kwh_per_flop = plan.best.training.energy_kwh / plan.best.training_flops;
-  plan.chinchilla_energy_kwh = plan.chinchilla.flops * train_kwh_per_flop * r.experiment_overhead;
+  plan.chinchilla_energy_kwh =
+      extrapolated_kwh(plan.chinchilla.flops, plan.best.training.energy_kwh, plan.best.training_flops) *
+      r.experiment_overhead;
   if (plan.best.inference) {
-    plan.chinchilla_energy_kwh += laws::inference_flops(plan.chinchilla.params, r.inference_tokens) *
-                                  plan.best.serving.energy_kwh / plan.best.inference_flops;
+    plan.chinchilla_energy_kwh += extrapolated_kwh(laws::inference_flops(plan.chinchilla.params, r.inference_tokens),
+                                                   plan.best.serving.energy_kwh, plan.best.inference_flops);
   }
   const double extra = inference_extra_per_param(db, r, plan.best.training.hardware_id);
   add_intervals(plan, law, r, extra);

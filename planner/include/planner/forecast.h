@@ -94,6 +94,27 @@ inline double mfu_from_hours(double flops, double peak_flops_per_s, double gpu_h
   return flops / (peak_flops_per_s * gpu_hours * 3600.0);
 }
 
+// The energy of `flops` on the setup of a run already forecast, which was
+// charged `ref_energy_kwh` for `ref_flops`: at a fixed accelerator, cluster,
+// MFU, power and PUE every term of the energy model above is linear in the
+// FLOPs, so a plan prices another model size at its reference's kWh per
+// FLOP. `ref_flops` is what the energy is charged to (unquantised inference
+// FLOPs for quantised serving, say).
+double extrapolated_kwh(double flops, double ref_energy_kwh, double ref_flops);
+
+// Embodied carbon amortisation of the BLOOM study (Luccioni et al. 2023,
+// "Estimating the carbon footprint of BLOOM", JMLR 24(253), embodied
+// emissions): 150 kg per GPU where no LCA exists, 2,500 kg per 8-GPU server
+// (HPE Apollo 6500), a 6-year lifetime at 85% utilisation.
+inline constexpr double kAssumedGpuEmbodiedKg = 150;
+inline constexpr double kServerEmbodiedKg = 2500;
+inline constexpr double kHardwareLifetimeYears = 6;
+inline constexpr double kHardwareUtilisation = 0.85;
+// Embodied CO2eq per accelerator-hour: the accelerator's own manufacturing
+// CO2eq plus its share of the server's, over the hours it is used in its
+// lifetime. Independent of the grid.
+double embodied_kg_per_gpu_hour(double gpu_embodied_kg);
+
 // Mixed-precision AdamW keeps 16 bytes per parameter: bf16 weights and
 // gradients (2 + 2) and fp32 master weights, momentum and variance (12)
 // (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1).
