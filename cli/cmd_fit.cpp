@@ -286,7 +286,7 @@ std::vector<GroupFit> fit_groups(const FitOptions& o) {
   laws::ColumnMap columns = parse_columns(o.columns);
   columns.flops_per_token = o.flops_per_token;
   std::vector<laws::RowCondition> where;
-  for (const std::string& w : o.where) where.push_back(laws::parse_condition(w, "--where"));
+  for (const std::string& w : o.where) where.push_back(laws::parse_condition(w, "where"));
   const auto groups = laws::select_and_group(laws::read_csv_file(o.runs), where, o.group_by);
   std::vector<GroupFit> fits;
   for (const laws::RowGroup& g : groups) fits.push_back(fit_group(o, g, columns, filter, groups.size() > 1));

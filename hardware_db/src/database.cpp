@@ -372,6 +372,14 @@ const Accelerator& Database::accelerator(const std::string& id, const char* fiel
                   "'" + id + "' is not a known accelerator" + hint(id, ids, "scaleplan hardware list"));
 }
 
+const Accelerator* Database::find_accelerator(const std::string& id) const {
+  const std::string want = lower(id);
+  for (const Accelerator& a : accelerators_) {
+    if (lower(a.id) == want) return &a;
+  }
+  return nullptr;
+}
+
 const GridRegion& Database::region(const std::string& query) const {
   const std::string want = lower(query);
   for (const GridRegion& g : grids_) {

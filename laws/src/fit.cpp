@@ -419,7 +419,7 @@ const char* estimator_name(Estimator e) { return e == Estimator::kHuber ? "huber
 Estimator estimator_from_name(const std::string& name) {
   if (name == "huber") return Estimator::kHuber;
   if (name == "huber-mle") return Estimator::kHuberMle;
-  throw LawError("--estimator: '" + name + "' is not an estimator (expected huber or huber-mle)");
+  throw LawError(Field{"estimator"}, "'" + name + "' is not an estimator (expected huber or huber-mle)");
 }
 
 std::vector<std::string> FitOptions::problems() const {

@@ -90,7 +90,7 @@ const Law& preset(const std::string& name) {
   for (const Law& law : presets()) {
     valid += (valid.empty() ? "" : ", ") + law.name;
   }
-  throw LawError("--law: '" + name + "' is not a known law (expected one of " + valid +
+  throw LawError(Field{"law"}, "'" + name + "' is not a known law (expected one of " + valid +
                  ", or a law JSON file)");
 }
 

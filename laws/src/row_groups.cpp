@@ -9,7 +9,7 @@ namespace scaleplan::laws {
 
 namespace {
 
-int column_or_throw(const CsvTable& t, const std::string& name, const std::string& flag) {
+int column_or_throw(const CsvTable& t, const std::string& name, const std::string& field) {
   for (size_t i = 0; i < t.header.size(); ++i) {
     if (t.header[i] == name) return static_cast<int>(i);
   }
@@ -17,7 +17,7 @@ int column_or_throw(const CsvTable& t, const std::string& name, const std::strin
   if (i >= 0) return i;
   std::string found;
   for (const auto& h : t.header) found += (found.empty() ? "'" : ", '") + h + "'";
-  throw LawError(flag + ": " + t.origin + " has no column '" + name + "' (columns found: " + found + ")");
+  throw LawError(Field{field}, t.origin + " has no column '" + name + "' (columns found: " + found + ")");
 }
 
 bool as_number(const std::string& s, double& v) {
@@ -34,10 +34,10 @@ bool same_value(const std::string& cell, const std::string& want) {
 
 }  // namespace
 
-RowCondition parse_condition(const std::string& text, const std::string& flag) {
+RowCondition parse_condition(const std::string& text, const std::string& field) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw LawError(flag + ": '" + text + "' is not COLUMN=VALUE");
+    throw LawError(Field{field}, "'" + text + "' is not COLUMN=VALUE");
   }
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
@@ -45,8 +45,8 @@ RowCondition parse_condition(const std::string& text, const std::string& flag) {
 std::vector<RowGroup> select_and_group(const CsvTable& t, const std::vector<RowCondition>& where,
                                        const std::vector<std::string>& group_by) {
   std::vector<int> where_cols, group_cols;
-  for (const RowCondition& c : where) where_cols.push_back(column_or_throw(t, c.column, "--where"));
-  for (const std::string& g : group_by) group_cols.push_back(column_or_throw(t, g, "--group-by"));
+  for (const RowCondition& c : where) where_cols.push_back(column_or_throw(t, c.column, "where"));
+  for (const std::string& g : group_by) group_cols.push_back(column_or_throw(t, g, "group_by"));
 
   std::vector<RowGroup> out;
   std::map<std::string, size_t> index;
@@ -69,7 +69,7 @@ std::vector<RowGroup> select_and_group(const CsvTable& t, const std::vector<RowC
   if (out.empty()) {
     std::string conds;
     for (const RowCondition& c : where) conds += (conds.empty() ? "" : " and ") + c.column + "=" + c.value;
-    throw LawError("--where: " + conds + " selects none of the " + std::to_string(t.rows.size()) +
+    throw LawError(Field{"where"}, conds + " selects none of the " + std::to_string(t.rows.size()) +
                    " rows of " + t.origin + "; expected at least one matching row");
   }
   return out;

@@ -51,7 +51,7 @@ RunsData load_runs(const CsvTable& t, const ColumnMap& columns, const RunsFilter
   }
   const double k = columns.flops_per_token;
   if (!(k > 0) || !std::isfinite(k)) {
-    throw LawError("--flops-per-token: " + std::to_string(k) + " is not a positive number");
+    throw LawError(Field{"flops_per_token"}, std::to_string(k) + " is not a positive number");
   }
 
   RunsData out;

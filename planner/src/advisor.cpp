@@ -204,7 +204,7 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, 
                  f);
     if (r) r->gpus = gpus;
   } catch (const PlanError& e) {
-    c.skip(title, e.what());
+    c.skip(title, e.detail());
   }
 }
 
@@ -360,7 +360,7 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
         PlanOption o = plan_option(db, law, r, acc.id, plan.target_loss);
         if (!best_other || objective_of(r, o) < objective_of(r, *best_other)) best_other = o;
       } catch (const PlanError& e) {
-        c.skip("train on " + acc.id, e.what());
+        c.skip("train on " + acc.id, e.detail());
       }
     }
     if (best_other) {
@@ -388,7 +388,7 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
         rec->state_gb_per_gpu = state_gb(o.params, kAdamWBytesPerParam, o.training.gpus);
       }
     } catch (const PlanError& e) {
-      c.skip(title, e.what());
+      c.skip(title, e.detail());
     }
   };
 
@@ -446,7 +446,7 @@ Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& r
       }
       on_fit(res);
     } catch (const PlanError& e) {
-      c.skip(title, e.what());
+      c.skip(title, e.detail());
     }
   };
   for (Method alt : {Method::kLora, Method::kQlora}) {

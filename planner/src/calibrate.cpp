@@ -71,7 +71,7 @@ Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::strin
   }
   if (t.rows.empty()) throw PlanError(path + ": no rows after the header");
   if (run_id && runs.count(*run_id) == 0) {
-    throw PlanError("--run-id: '" + *run_id + "' is not in " + path + " (" + std::to_string(runs.size()) +
+    throw PlanError(Field{"run_id"}, "'" + *run_id + "' is not in " + path + " (" + std::to_string(runs.size()) +
                     " runs)");
   }
   if (!run_id && runs.size() > 1 && models.size() > 1) {

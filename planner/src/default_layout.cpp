@@ -47,7 +47,7 @@ ParallelLayout to_parallel_layout(const System& sys, const LayoutResult& r, long
 }  // namespace
 
 ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutRequest& r) {
-  if (r.gpus <= 0) throw PlanError("--gpus: " + std::to_string(r.gpus) + " must be a positive count");
+  if (r.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(r.gpus) + " must be a positive count");
   const System sys = system_for(acc);
   Workload w;
   w.shape = r.shape;
@@ -71,7 +71,7 @@ ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutR
                     " sequences is fewer than one per data-parallel replica on every layout of " +
                     std::to_string(r.gpus) + " GPUs; use fewer --gpus or a larger --global-batch-tokens");
   }
-  throw PlanError("--gpus: " + std::to_string(r.gpus) + " x " + acc.id + " cannot hold the model: " +
+  throw PlanError(Field{"gpus"}, std::to_string(r.gpus) + " x " + acc.id + " cannot hold the model: " +
                   (found.why_none.empty() ? "no layout with equal pipeline stages fits" : found.why_none) +
                   "; use more GPUs");
 }
@@ -97,7 +97,7 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
       }
     }
   }
-  throw PlanError("--gpus: no count up to " + std::to_string(kMaxSearchedGpus) + " x " + acc.id + " (" +
+  throw PlanError(Field{"gpus"}, "no count up to " + std::to_string(kMaxSearchedGpus) + " x " + acc.id + " (" +
                   number_text(sys.memory_bytes / 1e9, "%.0f GB") + ") holds the model");
 }
 

@@ -58,14 +58,14 @@ Method method_from_name(const std::string& s) {
   for (Method m : {Method::kFull, Method::kLora, Method::kQlora}) {
     if (s == method_name(m)) return m;
   }
-  throw PlanError("--methods: '" + s + "' is not a method (expected full, lora or qlora)");
+  throw PlanError(Field{"methods"}, "'" + s + "' is not a method (expected full, lora or qlora)");
 }
 
 Optimizer optimizer_from_name(const std::string& s) {
   for (Optimizer o : {Optimizer::kAdamW, Optimizer::kAdamW8bit, Optimizer::kAdafactor, Optimizer::kSgd}) {
     if (s == optimizer_name(o)) return o;
   }
-  throw PlanError("--optimizer: '" + s +
+  throw PlanError(Field{"optimizer"}, "'" + s +
                   "' is not an optimizer (expected adamw, adamw-8bit, adafactor or sgd)");
 }
 
@@ -134,11 +134,11 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
   }
   out.shape_derived = !r.model;
   if (r.lora_rank > out.shape.hidden) {
-    throw PlanError("--lora-rank: " + std::to_string(r.lora_rank) + " is larger than the hidden size " +
+    throw PlanError(Field{"lora_rank"}, std::to_string(r.lora_rank) + " is larger than the hidden size " +
                     std::to_string(out.shape.hidden) + " of " + out.shape.id);
   }
   const auto& acc = db.accelerator(r.hardware);
-  if (!acc.memory_gb) throw PlanError("--hardware: the database has no memory size for " + acc.id);
+  if (!acc.memory_gb) throw PlanError(Field{"hardware"}, "the database has no memory size for " + acc.id);
   const double usable_gb = *acc.memory_gb;
   const double flop_params = out.shape.active_params.value_or(out.shape.params);
   const double na = lora_params(out.shape, r.lora_rank);

@@ -43,11 +43,10 @@ const hardware_db::PuePreset* provider_pue(const hardware_db::Database& db, cons
 // the model.
 bool calibrated_mfu(const hardware_db::Accelerator& acc) {
   if (acc.origin == "embedded") return false;
-  try {
-    return hardware_db::Database::embedded().accelerator(acc.id).mfu_typical != acc.mfu_typical;
-  } catch (const hardware_db::DataError&) {
-    return acc.mfu_typical.has_value();  // a part of the user's own
-  }
+  const hardware_db::Database embedded = hardware_db::Database::embedded();
+  const hardware_db::Accelerator* same = embedded.find_accelerator(acc.id);
+  if (same == nullptr) return acc.mfu_typical.has_value();  // a part of the user's own
+  return same->mfu_typical != acc.mfu_typical;
 }
 
 }  // namespace
@@ -128,7 +127,7 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     f.gpus = *in.gpus;
   } else {
     if (!acc.memory_gb)
-      throw PlanError("--gpus: the database has no memory size for " + acc.id + "; pass --gpus");
+      throw PlanError(Field{"gpus"}, "the database has no memory size for " + acc.id + "; pass --gpus");
     f.gpus = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
     assume("gpus", f.gpus, "accelerators",
            "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
@@ -160,7 +159,7 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     f.mfu = *acc.mfu_typical;
     assume("mfu", f.mfu, "fraction", acc.mfu_basis + "; evidence: " + acc.mfu_evidence);
   } else if (!in.gpu_hours) {
-    throw PlanError("--mfu: the database has no MFU for " + acc.id + "; pass --mfu (e.g. 0.35)");
+    throw PlanError(Field{"mfu"}, "the database has no MFU for " + acc.id + "; pass --mfu (e.g. 0.35)");
   }
   double mfu_low = in.mfu ? *in.mfu : acc.mfu_low.value_or(f.mfu);
   double mfu_high = in.mfu ? *in.mfu : acc.mfu_high.value_or(f.mfu);
@@ -187,7 +186,7 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
     assume("power_w", f.power_w, "W per accelerator", "given (--power-w)");
   } else {
     if (!acc.tdp_w) {
-      throw PlanError("--power-w: the database has no TDP for " + acc.id +
+      throw PlanError(Field{"power_w"}, "the database has no TDP for " + acc.id +
                       " (not published); pass --power-w");
     }
     f.power_w = *acc.tdp_w;

@@ -44,7 +44,7 @@ const HyperparamLaw& hyperparam_preset(const std::string& name) {
     if (l.name == name) return l;
     known += (known.empty() ? "" : ", ") + l.name;
   }
-  throw PlanError("--hyperparams: '" + name + "' is not a hyperparameter preset (expected " + known + ")");
+  throw PlanError(Field{"hyperparams"}, "'" + name + "' is not a hyperparameter preset (expected " + known + ")");
 }
 
 double non_embedding_flops_per_token(const hardware_db::ModelShape& s, int seq_len) {
@@ -85,7 +85,7 @@ Schedule schedule_from_name(const std::string& name) {
   for (Schedule s : {Schedule::kMultiStep, Schedule::kCosine, Schedule::kWsd}) {
     if (name == schedule_name(s)) return s;
   }
-  throw PlanError("--schedule: '" + name + "' is not a schedule (expected multi-step, cosine or wsd)");
+  throw PlanError(Field{"schedule"}, "'" + name + "' is not a schedule (expected multi-step, cosine or wsd)");
 }
 
 ScheduleSpec schedule_for(Schedule kind, long long total_steps) {

@@ -57,7 +57,7 @@ std::vector<T> pinned_or(std::optional<T> pin, std::vector<T> all) {
 // Every layout of the space in a fixed order; `prune` stops growing the
 // micro-batch once one no longer fits (memory grows with it).
 SearchResult search(const System& sys, const Workload& w, const SearchOptions& o, bool prune) {
-  if (o.gpus <= 0) throw PlanError("--gpus: " + std::to_string(o.gpus) + " must be a positive count");
+  if (o.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " must be a positive count");
   const auto& m = w.shape;
   std::vector<int> tps;
   for (int t = 1; t <= std::min(sys.node_size, m.heads); t *= 2) tps.push_back(t);
@@ -77,7 +77,7 @@ SearchResult search(const System& sys, const Workload& w, const SearchOptions& o
     probe.micro_batch = o.micro_batch.value_or(1);
     probe.zero_stage = o.zero_stage.value_or(1);
     if (o.gpus % (probe.tp * probe.pp) != 0) {
-      throw PlanError("--gpus: " + std::to_string(o.gpus) +
+      throw PlanError(Field{"gpus"}, std::to_string(o.gpus) +
                       " is not a multiple of TP x PP = " + std::to_string(probe.tp * probe.pp));
     }
     // The batch constraint needs the whole layout; the others hold alone.

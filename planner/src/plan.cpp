@@ -49,7 +49,7 @@ double inference_extra_per_param(const hardware_db::Database& db, const PlanRequ
 int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, double params) {
   const int need = min_gpus_for_training(params, acc.memory_gb.value_or(0));
   if (r.gpus && *r.gpus < need) {
-    throw PlanError("--gpus: " + std::to_string(*r.gpus) + " x " + acc.id +
+    throw PlanError(Field{"gpus"}, std::to_string(*r.gpus) + " x " + acc.id +
                     " cannot hold the training state of " + number_text(params, "%.4g") +
                     " parameters (16 bytes/param + activations); it needs at least " + std::to_string(need));
   }
@@ -65,7 +65,7 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
   in.gpus = 1;
   const double for_deadline = forecast(db, in).gpu_hours / (24.0 * deadline_days);
   if (for_deadline > kMaxGpus) {
-    throw PlanError("--deadline-days: " + number_text(deadline_days, "%.4g") + " days needs " + number_text(std::ceil(for_deadline), "%.4g") +
+    throw PlanError(Field{"deadline_days"}, number_text(deadline_days, "%.4g") + " days needs " + number_text(std::ceil(for_deadline), "%.4g") +
                     " x " + acc.id + ", more than the " + std::to_string(kMaxGpus) +
                     " any plan allows; pass a longer --deadline-days"
                     " (" +
@@ -83,7 +83,7 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
     f = forecast(db, in);
   }
   if (f.wall_days > deadline_days * (1 + 1e-9)) {
-    throw PlanError("--deadline-days: " + number_text(deadline_days, "%.4g") + " days cannot be met on " + acc.id +
+    throw PlanError(Field{"deadline_days"}, number_text(deadline_days, "%.4g") + " days cannot be met on " + acc.id +
                     " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
                     number_text(f.wall_days, "%.4g") + " days on " + std::to_string(f.gpus) + " GPUs (" +
                     number_text(kDefaultDeadlineDays, "%.4g") +
@@ -172,16 +172,16 @@ std::vector<std::string> candidates(const hardware_db::Database& db, const PlanR
 std::vector<PlanOption> plan_all(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
                                  const std::vector<std::string>& ids, double target) {
   std::vector<PlanOption> out;
-  std::string first_error;
+  std::optional<PlanError> first_error;
   for (const auto& id : ids) {
     try {
       out.push_back(plan_on(db, law, r, id, target));
     } catch (const PlanError& e) {
       if (ids.size() == 1) throw;
-      if (first_error.empty()) first_error = e.what();
+      if (!first_error) first_error = e;
     }
   }
-  if (out.empty()) throw PlanError(first_error);
+  if (out.empty()) throw first_error ? *first_error : PlanError(Field{"hardware"}, "no accelerator to plan on");
   std::stable_sort(out.begin(), out.end(), [&](const PlanOption& x, const PlanOption& y) {
     return objective(r, x) < objective(r, y);
   });
@@ -346,7 +346,7 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
   if (!r.target_loss && !r.target_params) {
     plan.goal = r.budget_kwh ? "budget_kwh" : r.budget_co2_kg ? "budget_co2_kg" : "budget_flops";
     plan.budget = r.budget_kwh ? *r.budget_kwh : r.budget_co2_kg ? *r.budget_co2_kg : *r.budget_flops;
-    if (!(plan.budget > 0)) throw PlanError("--" + plan.goal.substr(0) + ": must be positive");
+    if (!(plan.budget > 0)) throw PlanError(Field{plan.goal}, "must be positive");
     PlanRequest rr = r;
     if (r.budget_co2_kg) rr.minimize = Objective::kCo2;
     plan.target_loss = target_for_budget(db, law, rr, ids, plan.budget, unit);
@@ -366,7 +366,7 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
         const double target = target_for_budget(db, law, rr, {id}, plan.budget, unit);
         plan.alternatives.push_back(plan_on(db, law, r, id, target));
       } catch (const PlanError& e) {
-        plan.skipped.push_back(id + " (" + e.what() + ")");
+        plan.skipped.push_back(id + " (" + e.detail() + ")");
       }
     }
     std::stable_sort(plan.alternatives.begin(), plan.alternatives.end(),

@@ -120,7 +120,7 @@ FinalRunFigures read_final_run(const nlohmann::json& doc, const std::string& lab
   auto get = [&](const char* key) {
     auto it = run.find(key);
     if (it == run.end() || !it->is_number()) {
-      throw PlanError("--plan: " + label + " has no number '" + (f.from_plan ? "training." : "") + key +
+      throw PlanError(Field{"plan"}, label + " has no number '" + (f.from_plan ? "training." : "") + key +
                       "'; expected a `plan --json` or `forecast --json` document");
     }
     return it->get<double>();

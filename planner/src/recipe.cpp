@@ -98,7 +98,7 @@ Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const 
   out.batch_tokens_target = r.global_batch_tokens.value_or(out.hyperparams.batch_tokens);
 
   const hardware_db::Accelerator& acc = db.accelerator(r.hardware);
-  if (!acc.memory_gb) throw PlanError("--hardware: the database has no memory size for " + acc.id);
+  if (!acc.memory_gb) throw PlanError(Field{"hardware"}, "the database has no memory size for " + acc.id);
   LayoutRequest lr;
   lr.shape = out.shape;
   lr.seq_len = out.seq_len;
@@ -137,7 +137,7 @@ namespace {
 // no faithful config in that format.
 void require_llama(const hardware_db::ModelShape& s) {
   if (!s.gated_mlp || s.experts > 1) {
-    throw PlanError("--emit: " + s.id + " is not a Llama architecture (" +
+    throw PlanError(Field{"emit"}, s.id + " is not a Llama architecture (" +
                     (s.experts > 1 ? "mixture of experts" : "two-matrix GELU MLP") +
                     "); config.json and megatron-args.txt describe LlamaForCausalLM");
   }

@@ -9,15 +9,15 @@
 namespace scaleplan::planner {
 
 ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& r) {
-  if (r.gpus <= 0) throw PlanError("--gpus: " + std::to_string(r.gpus) + " must be a positive count");
+  if (r.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(r.gpus) + " must be a positive count");
   if (r.seq_len <= 0)
-    throw PlanError("--seq-len: " + std::to_string(r.seq_len) + " must be a positive count");
-  if (r.tokens && !(*r.tokens > 0 && std::isfinite(*r.tokens))) throw PlanError("--tokens: must be positive");
+    throw PlanError(Field{"seq_len"}, std::to_string(r.seq_len) + " must be a positive count");
+  if (r.tokens && !(*r.tokens > 0 && std::isfinite(*r.tokens))) throw PlanError(Field{"tokens"}, "must be positive");
   if (r.global_batch_tokens && !(*r.global_batch_tokens > 0 && std::isfinite(*r.global_batch_tokens))) {
-    throw PlanError("--global-batch-tokens: must be positive");
+    throw PlanError(Field{"global_batch_tokens"}, "must be positive");
   }
   if (r.network_gbps && !(*r.network_gbps > 0 && std::isfinite(*r.network_gbps))) {
-    throw PlanError("--network-gbps: must be positive (Gbit/s per accelerator)");
+    throw PlanError(Field{"network_gbps"}, "must be positive (Gbit/s per accelerator)");
   }
   ThroughputPlan p;
   p.shape = resolve_shape(db, r.shape);
@@ -41,7 +41,7 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
   SearchOptions o = r.pins;
   o.gpus = r.gpus;
   p.search = search_layouts(p.system, p.work, o);
-  if (p.search.best.empty()) throw PlanError("--gpus: " + p.search.why_none + " (try more accelerators)");
+  if (p.search.best.empty()) throw PlanError(Field{"gpus"}, p.search.why_none + " (try more accelerators)");
 
   const StepTime& best = p.search.best.front().time;
   p.goodput = goodput_for(r.gpus);
@@ -77,7 +77,7 @@ std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const s
     m.evaluated = p.search.evaluated;
     return m;
   } catch (const PlanError& e) {
-    if (why_not) *why_not = e.what();
+    if (why_not) *why_not = e.detail();
     return std::nullopt;
   }
 }

@@ -24,7 +24,7 @@ Recompute recompute_from_name(const std::string& name) {
   if (name == "none") return Recompute::kNone;
   if (name == "selective") return Recompute::kSelective;
   if (name == "full") return Recompute::kFull;
-  throw PlanError("--recompute: '" + name + "' is not none, selective or full");
+  throw PlanError(Field{"recompute"}, "'" + name + "' is not none, selective or full");
 }
 
 double block_params(const hardware_db::ModelShape& m) {
@@ -72,7 +72,7 @@ namespace {
 hardware_db::ModelShape catalogue_shape(const hardware_db::Database& db, const ShapeQuery& r) {
   hardware_db::ModelShape s = db.model(*r.model);
   if (s.experts > 1) {
-    throw PlanError("--model: " + s.id +
+    throw PlanError(Field{"model"}, s.id +
                     " is a mixture of experts; the layout model covers dense transformers");
   }
   const bool overridden = r.layers || r.hidden || r.heads || r.kv_heads || r.ffn || r.vocab || r.gated_mlp;
@@ -105,7 +105,7 @@ hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const Sha
     const double d = *r.hidden;
     request.params = 12.0 * *r.layers * d * d + 2.0 * r.vocab.value_or(kDefaultVocab) * d;
   } else {
-    throw PlanError("--params (or --model, or --layers and --hidden) is required");
+    throw PlanError(Field{"params"}, "the model size is required (or a catalogue model, or its layers and hidden size)");
   }
   hardware_db::ModelShape s = derive_shape(request).shape;
   if (r.gated_mlp) s.gated_mlp = *r.gated_mlp;

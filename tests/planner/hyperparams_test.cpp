@@ -88,7 +88,7 @@ TEST_CASE("hyperparams: warmup never takes more than a tenth of a short run", "[
 }
 
 TEST_CASE("hyperparams: unknown presets and schedules are refused by option name", "[planner][hyperparams]") {
-  CHECK_THROWS_WITH(hyperparam_preset("kaplan"), Contains("--hyperparams: 'kaplan'"));
-  CHECK_THROWS_WITH(schedule_from_name("linear"), Contains("--schedule: 'linear'"));
+  CHECK_THROWS_WITH(hyperparam_preset("kaplan"), Catch::StartsWith("hyperparams: 'kaplan'"));
+  CHECK_THROWS_WITH(schedule_from_name("linear"), Catch::StartsWith("schedule: 'linear'"));
   CHECK(schedule_from_name("wsd") == Schedule::kWsd);
 }

@@ -147,14 +147,14 @@ TEST_CASE("recipe: impossible requests are refused by name", "[planner][recipe]"
   RecipeRequest heads = request(7e9, 1e11, 8);
   heads.shape.hidden = 4096;
   heads.shape.heads = 30;
-  CHECK_THROWS_WITH(make_recipe(db(), default_law(), heads), Contains("--heads: 30 heads do not divide"));
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), heads), Catch::StartsWith("heads: 30 heads do not divide"));
   CHECK_THROWS_WITH(make_recipe(db(), default_law(), request(405e9, 1e12, 8)), Contains("cannot hold"));
   RecipeRequest both = request(7e9, 1e11, 8);
   both.model = "llama-2-7b";
   CHECK_THROWS_WITH(make_recipe(db(), default_law(), both), Contains("--model"));
   RecipeRequest preset = request(7e9, 1e11, 8);
   preset.hyperparams = "none";
-  CHECK_THROWS_WITH(make_recipe(db(), default_law(), preset), Contains("--hyperparams"));
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), preset), Catch::StartsWith("hyperparams: "));
 }
 
 TEST_CASE("recipe: the Hugging Face config and Megatron arguments describe the same shape",

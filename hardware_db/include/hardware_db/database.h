@@ -114,6 +114,8 @@ class Database {
   // `field`, with the candidates when the name is ambiguous and "did you
   // mean" (same family or prefix first, then edit distance) otherwise.
   const Accelerator& accelerator(const std::string& id, const char* field = "hardware") const;
+  // The accelerator with exactly this id (case-insensitive), or nullptr.
+  const Accelerator* find_accelerator(const std::string& id) const;
   // An id, ISO alpha-2 or alpha-3 code, country name or provider:region.
   const GridRegion& region(const std::string& query) const;
   const GridRegion& world() const { return region("world"); }

@@ -17,8 +17,8 @@ struct RowCondition {
   std::string column, value;
 };
 
-// "COL=VALUE"; throws LawError naming `flag` when it is not that shape.
-RowCondition parse_condition(const std::string& text, const std::string& flag);
+// "COL=VALUE"; throws LawError in `field` when it is not that shape.
+RowCondition parse_condition(const std::string& text, const std::string& field);
 
 struct RowGroup {
   std::string label;  // "col=value, col=value"; "" without grouping

@@ -1,0 +1,87 @@
+// Libraries name the input a problem is in as a field ("inference_hardware");
+// only the CLI knows the flag the user typed (--inference-hardware).
+#include <catch2/catch.hpp>
+
+#include <functional>
+
+#include "support.h"
+
+#include "laws/presets.h"
+#include "planner/plan.h"
+#include "planner/shape.h"
+
+using namespace scaleplan;
+using scaleplan::testing::embedded_db;
+using scaleplan::testing::run_scaleplan;
+
+namespace {
+
+// The error `call` throws, as the base type every module's errors share.
+struct Thrown {
+  std::string field, detail, what;
+};
+Thrown thrown_by(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const Error& e) {
+    return {e.field(), e.detail(), e.what()};
+  }
+  FAIL("no scaleplan::Error thrown");
+  return {};
+}
+
+planner::PlanRequest seven_billion() {
+  planner::PlanRequest r;
+  r.target_params = 7e9;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a bad inference accelerator is an error in the inference_hardware field", "[errors]") {
+  planner::PlanRequest r = seven_billion();
+  r.inference_tokens = 1e12;
+  r.inference_hardware = "zzz";
+  const Thrown e = thrown_by([&] { planner::make_plan(embedded_db(), laws::preset("besiroglu2024"), r); });
+  CHECK(e.field == "inference_hardware");
+  CHECK(e.detail.rfind("'zzz' is not a known accelerator", 0) == 0);
+  CHECK(e.what == "inference_hardware: " + e.detail);
+}
+
+TEST_CASE("planner and laws errors carry the field and never a flag", "[errors]") {
+  planner::PlanRequest too_few = seven_billion();
+  too_few.target_params = 70e9;
+  too_few.gpus = 8;
+  const Thrown gpus = thrown_by([&] { planner::make_plan(embedded_db(), laws::preset("besiroglu2024"), too_few); });
+  CHECK(gpus.field == "gpus");
+  CHECK(gpus.detail.find("cannot hold the training state") != std::string::npos);
+
+  planner::ShapeRequest heads;
+  heads.params = 7e9;
+  heads.hidden = 4096;
+  heads.heads = 30;
+  const Thrown shape = thrown_by([&] { planner::derive_shape(heads); });
+  CHECK(shape.field == "heads");
+
+  const Thrown law = thrown_by([] { laws::preset("no-such-law"); });
+  CHECK(law.field == "law");
+
+  for (const Thrown& e : {gpus, shape, law}) CHECK(e.what.find("--") == std::string::npos);
+}
+
+TEST_CASE("the CLI shows a library field as the flag the user typed", "[errors]") {
+  const auto inference = run_scaleplan(
+      {"plan", "--target-params", "7B", "--inference-tokens", "1T", "--inference-hardware", "zzz"});
+  CHECK(inference.exit_code == 1);
+  CHECK(inference.out.empty());
+  CHECK(inference.err.rfind("scaleplan: error: --inference-hardware: 'zzz' is not a known accelerator", 0) == 0);
+
+  const auto gpus = run_scaleplan({"plan", "--target-params", "70B", "--hardware", "h100", "--gpus", "8"});
+  CHECK(gpus.exit_code == 1);
+  CHECK(gpus.err.rfind("scaleplan: error: --gpus: 8 x h100-sxm5-80gb cannot hold", 0) == 0);
+
+  const auto where = run_scaleplan({"fit", scaleplan::testing::test_data_path("isoflops_points.csv"), "--method",
+                                    "isoflop", "--group-by", "no_such_column"});
+  CHECK(where.exit_code == 1);
+  CHECK(where.err.rfind("scaleplan: error: --group-by: ", 0) == 0);
+}
