@@ -443,44 +443,34 @@ std::vector<std::array<double, 5>> hoffmann_start_grid() {
   return grid;
 }
 
-FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
-  if (auto p = options.problems(); !p.empty()) throw LawError(p.front());
-  check_identifiable(runs);
-  const std::vector<Point> points = to_points(runs);
-  const double delta = options.huber_delta;
-  const int threads = detail::resolve_threads(options.threads);
+namespace {
 
-  FitResult r;
-  r.estimator = options.estimator;
-  r.huber_delta = delta;
-  double best_x[6] = {0, 0, 0, 0, 0, 0};
+// Besiroglu et al.'s maximum-likelihood fit, from Hoffmann et al.'s
+// unrounded estimate.
+void fit_mle(const std::vector<Point>& points, double delta, FitResult& r, double* best_x) {
+  const std::array<double, 6> start = {std::log(406.401), std::log(410.723), std::log(1.69337),
+                                       0.33917084,        0.2849083,         0.0};
+  const MleOutcome o = solve_mle(points, delta, start);
+  if (!o.usable) throw LawError("fit: the huber-mle estimator did not converge (" + o.message + ")");
+  std::copy(o.x.begin(), o.x.end(), best_x);
+  r.sigma = o.x[kSigma];
+  r.log_likelihood = -o.nll;
+  r.starts = 1;
+  r.starts_run = 1;
+  r.starts_at_best = 1;
+  r.search_points = static_cast<int>(points.size());
+  r.iterations = o.iterations;
+  r.stop_reason = o.message;
+  r.converged = true;
+}
 
-  if (options.estimator == Estimator::kHuber) {
-    fit_grid(points, options, threads, r, best_x);
-  } else {
-    // Besiroglu et al. start from Hoffmann et al.'s unrounded estimate.
-    const std::array<double, 6> start = {std::log(406.401), std::log(410.723), std::log(1.69337),
-                                         0.33917084,        0.2849083,         0.0};
-    const MleOutcome o = solve_mle(points, delta, start);
-    if (!o.usable) throw LawError("fit: the huber-mle estimator did not converge (" + o.message + ")");
-    std::copy(o.x.begin(), o.x.end(), best_x);
-    r.sigma = o.x[kSigma];
-    r.log_likelihood = -o.nll;
-    r.starts = 1;
-    r.starts_run = 1;
-    r.starts_at_best = 1;
-    r.search_points = static_cast<int>(points.size());
-    r.iterations = o.iterations;
-    r.stop_reason = o.message;
-    r.converged = true;
-  }
-
+// The law at the best point, its Huber cost and log residuals.
+void set_fitted_law(const std::vector<Point>& points, double delta, const double* best_x, FitResult& r) {
   const auto p = to_law_order(best_x);
   r.law.name = "fit";
   r.law.form = Form::kChinchilla;
   r.law.E = p[0], r.law.A = p[1], r.law.B = p[2], r.law.alpha = p[3], r.law.beta = p[4];
-  r.cost =
-      detail::HuberObjective(points, delta).cost({best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]});
+  r.cost = detail::HuberObjective(points, delta).cost({best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]});
   double ss = 0;
   for (const Point& pt : points) {
     const double res = lse_residual(best_x, pt);
@@ -491,38 +481,63 @@ FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
   if (!(r.law.alpha > 0) || !(r.law.beta > 0)) {
     r.warnings.push_back("a fitted exponent is not positive: the data do not show loss falling with N and D");
   }
+}
 
-  if (options.bootstrap > 0) {
-    std::vector<std::array<double, 5>> reps(options.bootstrap);
-    std::vector<char> ok(options.bootstrap, 0);
-    const std::array<double, 5> start5 = {best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]};
-    const std::array<double, 6> start6 = {best_x[0], best_x[1], best_x[2], best_x[3], best_x[4], best_x[5]};
-    detail::parallel_for(
-        options.bootstrap, threads,
-        [&](int k, int) {
-          const auto sample = resample(points, options.seed, k);
-          if (options.estimator == Estimator::kHuber) {
-            const auto o = solve_huber(detail::HuberObjective(sample, delta), start5);
-            ok[k] = o.usable;
-            reps[k] = to_law_order(o.x.data());
-          } else {
-            const auto o = solve_mle(sample, delta, start6);
-            ok[k] = o.usable;
-            reps[k] = to_law_order(o.x.data());
-          }
-        },
-        [&](int done) {
-          if (options.progress) options.progress("bootstrap", done, options.bootstrap);
-        });
-    r.bootstrap_resamples = options.bootstrap;
-    for (int k = 0; k < options.bootstrap; ++k) {
-      if (ok[k]) {
-        r.replicates.push_back(reps[k]);
-      } else {
-        ++r.bootstrap_failed;
-      }
+// Refits on resampled points from the best fit, in parallel; keeps the
+// replicates that converged.
+void bootstrap(const std::vector<Point>& points, const FitOptions& options, int threads, const double* best_x,
+               FitResult& r) {
+  const double delta = options.huber_delta;
+  std::vector<std::array<double, 5>> reps(options.bootstrap);
+  std::vector<char> ok(options.bootstrap, 0);
+  const std::array<double, 5> start5 = {best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]};
+  const std::array<double, 6> start6 = {best_x[0], best_x[1], best_x[2], best_x[3], best_x[4], best_x[5]};
+  detail::parallel_for(
+      options.bootstrap, threads,
+      [&](int k, int) {
+        const auto sample = resample(points, options.seed, k);
+        if (options.estimator == Estimator::kHuber) {
+          const auto o = solve_huber(detail::HuberObjective(sample, delta), start5);
+          ok[k] = o.usable;
+          reps[k] = to_law_order(o.x.data());
+        } else {
+          const auto o = solve_mle(sample, delta, start6);
+          ok[k] = o.usable;
+          reps[k] = to_law_order(o.x.data());
+        }
+      },
+      [&](int done) {
+        if (options.progress) options.progress("bootstrap", done, options.bootstrap);
+      });
+  r.bootstrap_resamples = options.bootstrap;
+  for (int k = 0; k < options.bootstrap; ++k) {
+    if (ok[k]) {
+      r.replicates.push_back(reps[k]);
+    } else {
+      ++r.bootstrap_failed;
     }
   }
+}
+
+}  // namespace
+
+FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
+  if (auto p = options.problems(); !p.empty()) throw LawError(p.front());
+  check_identifiable(runs);
+  const std::vector<Point> points = to_points(runs);
+  const int threads = detail::resolve_threads(options.threads);
+
+  FitResult r;
+  r.estimator = options.estimator;
+  r.huber_delta = options.huber_delta;
+  double best_x[6] = {0, 0, 0, 0, 0, 0};
+  if (options.estimator == Estimator::kHuber) {
+    fit_grid(points, options, threads, r, best_x);
+  } else {
+    fit_mle(points, options.huber_delta, r, best_x);
+  }
+  set_fitted_law(points, options.huber_delta, best_x, r);
+  if (options.bootstrap > 0) bootstrap(points, options, threads, best_x, r);
   summarise(r);
   return r;
 }

@@ -82,6 +82,31 @@ LmStatus abandon_status(const Matrix5& jtj, const Vector5& g, const Vector5& sca
   return gap <= kJoinBand ? LmStatus::kJoinedIncumbent : LmStatus::kWorseThanIncumbent;
 }
 
+// J^T J and the descent direction in the scaled coordinates.
+inline void scale_normal_equations(const Vector5& scaling, const Matrix5& jtj_raw, const Vector5& jtr_raw,
+                                   Matrix5& jtj, Vector5& g) {
+  jtj = scaling.asDiagonal() * jtj_raw * scaling.asDiagonal();
+  g = -(scaling.asDiagonal() * jtr_raw);
+}
+
+// TinySolver's convergence tests on the gradient and the cost; kIterations
+// when neither holds.
+inline LmStatus converged_status(const Vector5& g, double cost, const LmOptions& options) {
+  constexpr double kCostThreshold = std::numeric_limits<double>::epsilon();
+  if (g.cwiseAbs().maxCoeff() < options.gradient_tolerance) return LmStatus::kGradient;
+  if (cost < kCostThreshold) return LmStatus::kCostTiny;
+  return LmStatus::kIterations;
+}
+
+// The step of the damped normal equations, in scaled coordinates, with
+// TinySolver's clamp on the diagonal.
+inline Vector5 damped_step(const Matrix5& jtj, const Vector5& g, double u, Eigen::LDLT<Matrix5>& ldlt) {
+  Matrix5 regularised = jtj;
+  for (int i = 0; i < 5; ++i) regularised(i, i) += u * std::clamp(jtj(i, i), 1e-6, 1e32);
+  ldlt.compute(regularised);
+  return ldlt.solve(g);
+}
+
 }  // namespace
 
 // Ceres' TinySolver (tiny_solver.h, Levenberg-Marquardt with Nielsen's
@@ -90,13 +115,12 @@ LmStatus abandon_status(const Matrix5& jtj, const Vector5& g, const Vector5& sca
 // the step is accepted.
 LmOutcome solve_lm(const HuberObjective& objective, const Params& start, const LmOptions& options) {
   using Vector = Vector5;
-  constexpr double kCostThreshold = std::numeric_limits<double>::epsilon();
   LmOutcome out;
   Eigen::Map<Vector> x(out.x.data());
   x = Eigen::Map<const Vector>(start.data());
 
-  Matrix5 jtj_raw;
-  Vector jtr_raw;
+  Matrix5 jtj_raw, jtj;
+  Vector jtr_raw, g;
   double cost = objective.normal_equations(out.x, &jtj_raw, &jtr_raw);
   out.cost = cost;
   if (!std::isfinite(cost)) {
@@ -104,71 +128,42 @@ LmOutcome solve_lm(const HuberObjective& objective, const Params& start, const L
     return out;
   }
   const Vector scaling = (1.0 + jtj_raw.diagonal().array().sqrt()).inverse().matrix();
-  Matrix5 jtj = scaling.asDiagonal() * jtj_raw * scaling.asDiagonal();
-  Vector g = -(scaling.asDiagonal() * jtr_raw);
-  if (g.cwiseAbs().maxCoeff() < options.gradient_tolerance) {
-    out.status = LmStatus::kGradient;
-    return out;
-  }
-  if (cost < kCostThreshold) {
-    out.status = LmStatus::kCostTiny;
-    return out;
-  }
+  scale_normal_equations(scaling, jtj_raw, jtr_raw, jtj, g);
+  if (out.status = converged_status(g, cost, options); out.status != LmStatus::kIterations) return out;
 
   double u = 1.0 / 1e4, v = 2;  // 1 / initial trust-region radius
   Eigen::LDLT<Matrix5> ldlt;
   Params x_new;
-  Matrix5 jtj_new;
-  Vector jtr_new;
-  out.status = LmStatus::kIterations;
   for (out.iterations = 1; out.iterations < options.max_iterations; ++out.iterations) {
-    Matrix5 regularised = jtj;
-    for (int i = 0; i < 5; ++i) regularised(i, i) += u * std::clamp(jtj(i, i), 1e-6, 1e32);
-    ldlt.compute(regularised);
-    const Vector step = ldlt.solve(g);
+    const Vector step = damped_step(jtj, g, u, ldlt);
     const Vector dx = scaling.asDiagonal() * step;
     if (dx.norm() < options.parameter_tolerance * (x.norm() + options.parameter_tolerance)) {
       out.status = LmStatus::kParameter;
       break;
     }
     Eigen::Map<Vector>(x_new.data()) = x + dx;
-    const double cost_new = objective.normal_equations(x_new, &jtj_new, &jtr_new);
+    const double cost_new = objective.normal_equations(x_new, &jtj_raw, &jtr_raw);
     const double cost_change = 2 * (cost - cost_new);
-    const double model_change = step.dot(2 * g - jtj * step);
-    const double rho = cost_change / model_change;  // NaN for a non-finite trial: rejected
+    const double rho = cost_change / step.dot(2 * g - jtj * step);  // NaN for a non-finite trial: rejected
     if (rho > 0) {
       out.x = x_new;
       out.cost = cost = cost_new;
-      if (std::fabs(cost_change) < options.function_tolerance) {
-        out.status = LmStatus::kFunction;
-        break;
-      }
-      jtj = scaling.asDiagonal() * jtj_new * scaling.asDiagonal();
-      g = -(scaling.asDiagonal() * jtr_new);
-      if (g.cwiseAbs().maxCoeff() < options.gradient_tolerance) {
-        out.status = LmStatus::kGradient;
-        break;
-      }
-      if (cost < kCostThreshold) {
-        out.status = LmStatus::kCostTiny;
-        break;
-      }
-      if (const LmStatus stop = abandon_status(jtj, g, scaling, x, cost, options);
-          stop != LmStatus::kIterations) {
-        out.status = stop;
-        break;
-      }
-      const double t = 2 * rho - 1;
-      u *= std::max(1 / 3.0, 1 - t * t * t);
-      v = 2;
-    } else {
-      if (std::fabs(cost_change) < options.function_tolerance) {
-        out.status = LmStatus::kFunction;
-        break;
-      }
+    }
+    if (std::fabs(cost_change) < options.function_tolerance) {
+      out.status = LmStatus::kFunction;
+      break;
+    }
+    if (!(rho > 0)) {
       u *= v;
       v *= 2;
+      continue;
     }
+    scale_normal_equations(scaling, jtj_raw, jtr_raw, jtj, g);
+    if (out.status = converged_status(g, cost, options); out.status != LmStatus::kIterations) break;
+    if (out.status = abandon_status(jtj, g, scaling, x, cost, options); out.status != LmStatus::kIterations) break;
+    const double t = 2 * rho - 1;
+    u *= std::max(1 / 3.0, 1 - t * t * t);
+    v = 2;
   }
   return out;
 }

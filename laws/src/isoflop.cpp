@@ -232,20 +232,34 @@ const Estimate& IsoflopResult::estimate(const std::string& name) const {
   throw LawError("no estimate named '" + name + "'");
 }
 
-IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& options) {
-  if (auto p = options.problems(); !p.empty()) throw LawError(p.front());
-  const auto groups = group_by_budget(runs, options.budget_tolerance);
-  if (groups.size() < 2) {
-    throw LawError("isoflop fit: the runs hold " + std::to_string(groups.size()) + " compute budget" +
-                   (groups.size() == 1 ? "" : "s") +
-                   "; expected runs at 3 or more budgets (check --budget-tolerance)");
-  }
-  IsoflopResult res;
-  res.flops_per_token = options.flops_per_token;
+namespace {
+
+using Budgets = std::vector<std::vector<const Run*>>;
+// The compute budgets the derived estimates are reported at.
+constexpr double kAtFlops[] = {1e21, 1e23, 1e25};
+constexpr const char* kAtNames[] = {"1e21", "1e23", "1e25"};
+
+// The budgets whose parabola has an interior minimum: each one's FLOPs,
+// optimal N and loss, its row in the budget table, and its fitted points.
+struct UsedBudgets {
+  std::vector<double> c, n, l;
+  std::vector<size_t> index;
+  std::vector<std::vector<Point>> points;
+};
+
+// Bootstrap replicates: per used budget (N*, D*), and of the frontier's
+// seven estimates and the nine derived at kAtFlops.
+struct Replicates {
+  std::vector<std::vector<double>> budget_n, budget_d;
+  std::vector<std::vector<double>> frontier = std::vector<std::vector<double>>(7);
+  std::vector<std::vector<double>> derived = std::vector<std::vector<double>>(9);
+};
+
+// One parabola per budget, in log N, near its lowest loss; fills the budget
+// table and returns the budgets used.
+UsedBudgets fit_budgets(const Budgets& groups, const IsoflopOptions& options, IsoflopResult& res) {
   const double k = options.flops_per_token;
-  std::vector<double> used_c, used_n, used_l;
-  std::vector<size_t> used_index;  // group index of each used budget
-  std::vector<std::vector<Point>> used_points;
+  UsedBudgets used;
   for (const auto& g : groups) {
     BudgetFit b;
     double log_sum = 0;
@@ -256,46 +270,50 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
     b.points_fitted = static_cast<int>(pts.size());
     double x_opt = 0;
     if (pts.size() < 3) {
-      b.skipped_because =
-          "fewer than 3 points" + std::string(options.window_decades > 0 ? " in the window" : "");
+      b.skipped_because = "fewer than 3 points" + std::string(options.window_decades > 0 ? " in the window" : "");
     } else if (vertex(pts, b.parabola, x_opt, b.skipped_because)) {
       b.used = true;
       b.params_opt = b.params_ci_low = b.params_ci_high = std::exp(x_opt);
       b.tokens_opt = b.tokens_ci_low = b.tokens_ci_high = b.flops / (k * b.params_opt);
       b.loss_opt = eval(b.parabola, x_opt);
-      used_c.push_back(b.flops), used_n.push_back(b.params_opt), used_l.push_back(b.loss_opt);
-      used_index.push_back(res.budgets.size());
-      used_points.push_back(pts);
+      used.c.push_back(b.flops), used.n.push_back(b.params_opt), used.l.push_back(b.loss_opt);
+      used.index.push_back(res.budgets.size());
+      used.points.push_back(pts);
     }
     res.budgets.push_back(b);
   }
-  res.budgets_used = static_cast<int>(used_c.size());
-  if (used_c.empty()) {
+  return used;
+}
+
+// The frontier through the used budgets' minima; refuses too few of them.
+Frontier fit_used_frontier(const UsedBudgets& used, const Budgets& groups, size_t runs, IsoflopResult& res) {
+  if (used.c.empty()) {
     throw LawError(
         "isoflop fit: no compute budget has 3 or more points around an interior minimum (" +
         std::to_string(groups.size()) + " budgets; first one: " + res.budgets.front().skipped_because +
         "); expected each profile to span sizes on both sides of its lowest loss" +
-        (groups.size() * 3 > runs.size() ? " (runs at scattered FLOPs: bin them with --budget-tolerance 0.3)"
-                                         : ""));
+        (groups.size() * 3 > runs ? " (runs at scattered FLOPs: bin them with --budget-tolerance 0.3)" : ""));
   }
   Frontier f;
-  if (!fit_frontier(used_c, used_n, used_l, f)) {
-    throw LawError("isoflop fit: " + std::to_string(used_c.size()) + " of " + std::to_string(groups.size()) +
+  if (!fit_frontier(used.c, used.n, used.l, f)) {
+    throw LawError("isoflop fit: " + std::to_string(used.c.size()) + " of " + std::to_string(groups.size()) +
                    " budgets have 3 or more points around an interior minimum; expected at least 3 with a "
                    "frontier N*(C) = a C^b, 0 < b < 1, and L*(C) falling with C");
   }
-  res.rmse_log_params = f.rmse;
+  return f;
+}
 
-  // Bootstrap: resample each used budget's points, refit its vertex, then the frontier.
+// Bootstrap: resample each used budget's points, refit its vertex, then the frontier.
+Replicates bootstrap(const UsedBudgets& used, const IsoflopOptions& options, IsoflopResult& res) {
+  const double k = options.flops_per_token;
   std::mt19937_64 rng(options.seed);
-  std::vector<std::vector<double>> budget_n(used_c.size()), budget_d(used_c.size());
-  std::vector<std::vector<double>> reps_frontier(7);
-  std::vector<std::vector<double>> reps_derived(9);
-  const double kAt[] = {1e21, 1e23, 1e25};
+  Replicates reps;
+  reps.budget_n.resize(used.c.size());
+  reps.budget_d.resize(used.c.size());
   for (int r = 0; r < options.bootstrap; ++r) {
     std::vector<double> c, n, l;
-    for (size_t j = 0; j < used_points.size(); ++j) {
-      const auto& pts = used_points[j];
+    for (size_t j = 0; j < used.points.size(); ++j) {
+      const auto& pts = used.points[j];
       std::uniform_int_distribution<size_t> pick(0, pts.size() - 1);
       std::vector<Point> sample;
       for (size_t i = 0; i < pts.size(); ++i) sample.push_back(pts[pick(rng)]);
@@ -303,9 +321,9 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
       double x_opt = 0;
       std::string why;
       if (!vertex(sample, par, x_opt, why)) continue;
-      c.push_back(used_c[j]), n.push_back(std::exp(x_opt)), l.push_back(eval(par, x_opt));
-      budget_n[j].push_back(n.back());
-      budget_d[j].push_back(used_c[j] / (k * n.back()));
+      c.push_back(used.c[j]), n.push_back(std::exp(x_opt)), l.push_back(eval(par, x_opt));
+      reps.budget_n[j].push_back(n.back());
+      reps.budget_d[j].push_back(used.c[j] / (k * n.back()));
     }
     Frontier fr;
     if (!fit_frontier(c, n, l, fr)) {
@@ -314,67 +332,101 @@ IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& op
     }
     res.replicates.push_back({fr.loss.E, fr.loss.A, fr.loss.alpha, fr.a, fr.b});
     const double vals[] = {fr.a, fr.b, 1 / (k * fr.a), 1 - fr.b, fr.loss.E, fr.loss.A, fr.loss.alpha};
-    for (int i = 0; i < 7; ++i) reps_frontier[i].push_back(vals[i]);
+    for (int i = 0; i < 7; ++i) reps.frontier[i].push_back(vals[i]);
     for (int i = 0; i < 3; ++i) {
-      const double np = fr.a * std::pow(kAt[i], fr.b), dp = kAt[i] / (k * np);
-      reps_derived[3 * i].push_back(np), reps_derived[3 * i + 1].push_back(dp);
-      reps_derived[3 * i + 2].push_back(dp / np);
+      const double np = fr.a * std::pow(kAtFlops[i], fr.b), dp = kAtFlops[i] / (k * np);
+      reps.derived[3 * i].push_back(np), reps.derived[3 * i + 1].push_back(dp);
+      reps.derived[3 * i + 2].push_back(dp / np);
     }
   }
   res.bootstrap_resamples = options.bootstrap;
-  for (size_t j = 0; j < used_index.size(); ++j) {
-    BudgetFit& b = res.budgets[used_index[j]];
+  return reps;
+}
+
+// Each used budget's 95% interval of N* and D* from its replicates.
+void set_budget_intervals(const UsedBudgets& used, const Replicates& reps, IsoflopResult& res) {
+  for (size_t j = 0; j < used.index.size(); ++j) {
+    BudgetFit& b = res.budgets[used.index[j]];
     if (b.points_fitted <= 3) {
       // Three points fit a parabola exactly: every resample that fits at all
       // is the same three, so the bootstrap would claim a certainty it lacks.
       b.params_ci_low = b.params_ci_high = b.tokens_ci_low = b.tokens_ci_high = NAN;
       continue;
     }
-    if (budget_n[j].size() < 2) continue;
-    b.params_ci_low = percentile(budget_n[j], 0.025), b.params_ci_high = percentile(budget_n[j], 0.975);
-    b.tokens_ci_low = percentile(budget_d[j], 0.025), b.tokens_ci_high = percentile(budget_d[j], 0.975);
+    if (reps.budget_n[j].size() < 2) continue;
+    b.params_ci_low = percentile(reps.budget_n[j], 0.025), b.params_ci_high = percentile(reps.budget_n[j], 0.975);
+    b.tokens_ci_low = percentile(reps.budget_d[j], 0.025), b.tokens_ci_high = percentile(reps.budget_d[j], 0.975);
   }
+}
 
+// The frontier's estimates, then N*, D* and D*/N* at kAtFlops.
+void add_estimates(const Frontier& f, double k, const Replicates& reps, IsoflopResult& res) {
   const char* const kNames[] = {"N_coef", "N_exponent", "D_coef", "D_exponent", "E", "A", "alpha"};
   const double values[] = {f.a, f.b, 1 / (k * f.a), 1 - f.b, f.loss.E, f.loss.A, f.loss.alpha};
-  for (int i = 0; i < 7; ++i) res.estimates.push_back(spread(kNames[i], values[i], reps_frontier[i]));
-  const char* const kAtNames[] = {"1e21", "1e23", "1e25"};
+  for (int i = 0; i < 7; ++i) res.estimates.push_back(spread(kNames[i], values[i], reps.frontier[i]));
   for (int i = 0; i < 3; ++i) {
-    const double np = f.a * std::pow(kAt[i], f.b), dp = kAt[i] / (k * np);
-    res.estimates.push_back(spread(std::string("N* at ") + kAtNames[i], np, reps_derived[3 * i]));
-    res.estimates.push_back(spread(std::string("D* at ") + kAtNames[i], dp, reps_derived[3 * i + 1]));
-    res.estimates.push_back(spread(std::string("D*/N* at ") + kAtNames[i], dp / np, reps_derived[3 * i + 2]));
+    const double np = f.a * std::pow(kAtFlops[i], f.b), dp = kAtFlops[i] / (k * np);
+    res.estimates.push_back(spread(std::string("N* at ") + kAtNames[i], np, reps.derived[3 * i]));
+    res.estimates.push_back(spread(std::string("D* at ") + kAtNames[i], dp, reps.derived[3 * i + 1]));
+    res.estimates.push_back(spread(std::string("D*/N* at ") + kAtNames[i], dp / np, reps.derived[3 * i + 2]));
   }
+}
 
-  if (res.budgets_used < static_cast<int>(groups.size())) {
-    res.warnings.push_back(std::to_string(groups.size() - res.budgets_used) + " of " +
-                           std::to_string(groups.size()) + " budgets skipped (see the budget table)");
+void add_warnings(size_t budgets, const IsoflopOptions& options, IsoflopResult& res) {
+  if (res.budgets_used < static_cast<int>(budgets)) {
+    res.warnings.push_back(std::to_string(budgets - res.budgets_used) + " of " + std::to_string(budgets) +
+                           " budgets skipped (see the budget table)");
   }
   if (options.bootstrap > 0 && res.bootstrap_failed > options.bootstrap / 10) {
     res.warnings.push_back(std::to_string(res.bootstrap_failed) + " of " + std::to_string(options.bootstrap) +
                            " bootstrap replicates had too few valid minima; intervals are optimistic");
   }
+}
 
+// The fitted law: the frontier, its range, and the bootstrap's
+// uncertainty of E, A, alpha and the N* coefficient and exponent.
+void set_law(const Frontier& f, double k, const UsedBudgets& used, IsoflopResult& res) {
   Law& law = res.law;
   law.form = Form::kIsoflop;
   law.n_coef = f.a, law.n_exponent = f.b, law.flops_per_token = k;
   law.E = f.loss.E, law.A = f.loss.A, law.alpha = f.loss.alpha;
-  law.citation =
-      "IsoFLOP profiles (Hoffmann et al. 2022 approach 2) fitted with scaleplan fit --method isoflop";
-  law.caveat = "Knows the compute-optimal frontier only, between " + num(used_c.front()) + " and " +
-               num(used_c.back()) +
+  law.citation = "IsoFLOP profiles (Hoffmann et al. 2022 approach 2) fitted with scaleplan fit --method isoflop";
+  law.caveat = "Knows the compute-optimal frontier only, between " + num(used.c.front()) + " and " +
+               num(used.c.back()) +
                " FLOPs; extrapolation beyond is an estimate. Losses are in the units of the input's loss "
                "column, and unknown for (N, D) off the frontier.";
-  if (!res.replicates.empty()) {
-    Uncertainty u;
-    for (int i : {4, 5, 6, 0, 1}) {
-      const Estimate& e = res.estimates[i];
-      u.standard_errors.emplace_back(e.name, e.standard_error);
-      u.ci95.emplace_back(e.name, std::make_pair(e.ci_low, e.ci_high));
-    }
-    for (const auto& rep : res.replicates) u.replicates.emplace_back(rep.begin(), rep.end());
-    law.uncertainty = std::move(u);
+  if (res.replicates.empty()) return;
+  Uncertainty u;
+  for (int i : {4, 5, 6, 0, 1}) {
+    const Estimate& e = res.estimates[i];
+    u.standard_errors.emplace_back(e.name, e.standard_error);
+    u.ci95.emplace_back(e.name, std::make_pair(e.ci_low, e.ci_high));
   }
+  for (const auto& rep : res.replicates) u.replicates.emplace_back(rep.begin(), rep.end());
+  law.uncertainty = std::move(u);
+}
+
+}  // namespace
+
+IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& options) {
+  if (auto p = options.problems(); !p.empty()) throw LawError(p.front());
+  const Budgets groups = group_by_budget(runs, options.budget_tolerance);
+  if (groups.size() < 2) {
+    throw LawError("isoflop fit: the runs hold " + std::to_string(groups.size()) + " compute budget" +
+                   (groups.size() == 1 ? "" : "s") +
+                   "; expected runs at 3 or more budgets (check --budget-tolerance)");
+  }
+  IsoflopResult res;
+  res.flops_per_token = options.flops_per_token;
+  const UsedBudgets used = fit_budgets(groups, options, res);
+  res.budgets_used = static_cast<int>(used.c.size());
+  const Frontier f = fit_used_frontier(used, groups, runs.size(), res);
+  res.rmse_log_params = f.rmse;
+  const Replicates reps = bootstrap(used, options, res);
+  set_budget_intervals(used, reps, res);
+  add_estimates(f, options.flops_per_token, reps, res);
+  add_warnings(groups.size(), options, res);
+  set_law(f, options.flops_per_token, used, res);
   return res;
 }
 

@@ -80,6 +80,57 @@ void read_uncertainty(const json& u, const std::string& origin, Law& law) {
   law.uncertainty = std::move(out);
 }
 
+// The form named by 'form'.
+Form read_form(const json& doc, const std::string& origin) {
+  auto form = doc.find("form");
+  if (form == doc.end()) fail(origin, "missing key 'form'");
+  if (!form->is_string()) fail(origin, "'form' is " + form->dump() + ", expected a string");
+  try {
+    return form_from_name(form->get<std::string>());
+  } catch (const LawError& e) {
+    fail(origin, e.what());  // the message again, naming the file
+  }
+}
+
+// The parameters of the law's form, under 'parameters'.
+void read_parameters(const json& doc, const std::string& origin, Law& law) {
+  auto params = doc.find("parameters");
+  if (params == doc.end()) fail(origin, "missing key 'parameters'");
+  if (!params->is_object()) fail(origin, "'parameters' is not an object");
+  auto at = [&](const char* key) { return number_at(*params, key, origin, "parameters."); };
+  if (law.form == Form::kIsoflop) {
+    law.n_coef = at("N_coef");
+    law.n_exponent = at("N_exponent");
+    if (params->contains("flops_per_token")) law.flops_per_token = at("flops_per_token");
+    law.E = at("E");
+    law.A = at("A");
+    law.alpha = at("alpha");
+  } else if (law.form == Form::kKaplan) {
+    law.n_c = at("N_c");
+    law.d_c = at("D_c");
+    law.alpha_n = at("alpha_N");
+    law.alpha_d = at("alpha_D");
+  } else {
+    law.E = at("E");
+    law.A = at("A");
+    law.B = at("B");
+    law.alpha = at("alpha");
+    law.beta = at("beta");
+    if (law.form == Form::kDataConstrained) {
+      law.r_d_star = at("R_D_star");
+      law.r_n_star = at("R_N_star");
+    }
+  }
+}
+
+// An optional string; empty when absent.
+std::string text_at(const json& doc, const char* key, const std::string& origin) {
+  auto it = doc.find(key);
+  if (it == doc.end()) return "";
+  if (!it->is_string()) fail(origin, std::string("'") + key + "' is not a string");
+  return it->get<std::string>();
+}
+
 }  // namespace
 
 Law law_from_json(const json& doc, const std::string& origin) {
@@ -90,55 +141,13 @@ Law law_from_json(const json& doc, const std::string& origin) {
     }
   }
   Law law;
-  auto form = doc.find("form");
-  if (form == doc.end()) fail(origin, "missing key 'form'");
-  if (!form->is_string()) fail(origin, "'form' is " + form->dump() + ", expected a string");
-  try {
-    law.form = form_from_name(form->get<std::string>());
-  } catch (const LawError& e) {
-    fail(origin, e.what());
-  }
-  auto params = doc.find("parameters");
-  if (params == doc.end()) fail(origin, "missing key 'parameters'");
-  if (!params->is_object()) fail(origin, "'parameters' is not an object");
-  const std::string p = "parameters.";
-  if (law.form == Form::kIsoflop) {
-    law.n_coef = number_at(*params, "N_coef", origin, p);
-    law.n_exponent = number_at(*params, "N_exponent", origin, p);
-    if (params->contains("flops_per_token")) {
-      law.flops_per_token = number_at(*params, "flops_per_token", origin, p);
-    }
-    law.E = number_at(*params, "E", origin, p);
-    law.A = number_at(*params, "A", origin, p);
-    law.alpha = number_at(*params, "alpha", origin, p);
-  } else if (law.form == Form::kKaplan) {
-    law.n_c = number_at(*params, "N_c", origin, p);
-    law.d_c = number_at(*params, "D_c", origin, p);
-    law.alpha_n = number_at(*params, "alpha_N", origin, p);
-    law.alpha_d = number_at(*params, "alpha_D", origin, p);
-  } else {
-    law.E = number_at(*params, "E", origin, p);
-    law.A = number_at(*params, "A", origin, p);
-    law.B = number_at(*params, "B", origin, p);
-    law.alpha = number_at(*params, "alpha", origin, p);
-    law.beta = number_at(*params, "beta", origin, p);
-    if (law.form == Form::kDataConstrained) {
-      law.r_d_star = number_at(*params, "R_D_star", origin, p);
-      law.r_n_star = number_at(*params, "R_N_star", origin, p);
-    }
-  }
-  auto text = [&](const char* key) -> std::string {
-    auto it = doc.find(key);
-    if (it == doc.end()) return "";
-    if (!it->is_string()) fail(origin, std::string("'") + key + "' is not a string");
-    return it->get<std::string>();
-  };
-  law.name = text("name");
+  law.form = read_form(doc, origin);
+  read_parameters(doc, origin, law);
+  law.name = text_at(doc, "name", origin);
   if (law.name.empty()) law.name = std::filesystem::path(origin).stem().string();
-  law.citation = text("citation");
-  law.caveat = text("caveat");
+  law.citation = text_at(doc, "citation", origin);
+  law.caveat = text_at(doc, "caveat", origin);
   if (auto u = doc.find("uncertainty"); u != doc.end()) read_uncertainty(*u, origin, law);
-
   if (auto problems = law.problems(); !problems.empty()) {
     fail(origin, "parameters." + problems.front());
   }

@@ -52,75 +52,97 @@ Measured read_codecarbon(const std::string& path, const std::optional<std::strin
   return read_codecarbon(t, run_id);
 }
 
-Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::string>& run_id) {
-  const std::string& path = t.origin;
+namespace {
+
+void check_columns(const laws::CsvTable& t) {
   std::string missing;
   for (const char* c : kRequired) {
     if (t.find_column({c}) < 0) missing += (missing.empty() ? "" : ", ") + std::string(c);
   }
   if (!missing.empty()) {
-    throw PlanError(path + ": not a CodeCarbon emissions.csv: missing column(s) " + missing);
+    throw PlanError(t.origin + ": not a CodeCarbon emissions.csv: missing column(s) " + missing);
   }
-  const int c_run = t.find_column({"run_id"}), c_model = t.find_column({"gpu_model"}),
-            c_country = t.find_column({"country_iso_code"}), c_pue = t.find_column({"pue"});
-  Measured m;
+}
+
+// The run to read: the one asked for, the only one, or all of them on one
+// kind of GPU (summed); the name it is reported under.
+std::string choose_run(const laws::CsvTable& t, const std::optional<std::string>& run_id) {
+  const int c_run = t.find_column({"run_id"}), c_model = t.find_column({"gpu_model"});
   std::set<std::string> runs, models;
   for (size_t r = 0; r < t.rows.size(); ++r) {
     runs.insert(t.rows[r][c_run]);
     if (c_model >= 0) models.insert(t.rows[r][c_model]);
   }
-  if (t.rows.empty()) throw PlanError(path + ": no rows after the header");
+  if (t.rows.empty()) throw PlanError(t.origin + ": no rows after the header");
   if (run_id && runs.count(*run_id) == 0) {
-    throw PlanError(Field{"run_id"}, "'" + *run_id + "' is not in " + path + " (" + std::to_string(runs.size()) +
-                    " runs)");
+    throw PlanError(Field{"run_id"}, "'" + *run_id + "' is not in " + t.origin + " (" +
+                                         std::to_string(runs.size()) + " runs)");
   }
   if (!run_id && runs.size() > 1 && models.size() > 1) {
-    throw PlanError(path + ": " + std::to_string(runs.size()) +
+    throw PlanError(t.origin + ": " + std::to_string(runs.size()) +
                     " runs on different hardware; choose one with --run-id");
   }
-  m.run_id = run_id             ? *run_id
-             : runs.size() == 1 ? *runs.begin()
-                                : "(" + std::to_string(runs.size()) + " runs summed)";
-  try {
-    double pue_weighted = 0;
-    for (size_t r = 0; r < t.rows.size(); ++r) {
-      if (run_id && t.rows[r][c_run] != *run_id) continue;
-      auto col = [&](const char* name) { return t.number(r, t.find_column({name})); };
-      ++m.rows;
-      m.duration_s += col("duration");
-      m.energy_kwh += col("energy_consumed");
-      m.gpu_energy_kwh += col("gpu_energy");
-      m.cpu_energy_kwh += col("cpu_energy");
-      m.ram_energy_kwh += col("ram_energy");
-      m.co2_kg += col("emissions");
-      // Checked before the conversion: a count beyond int is UB, not a count.
-      const double gpu_count = col("gpu_count");
-      if (!(gpu_count >= 0 && gpu_count <= kMaxLoggedGpus)) {
-        throw PlanError(path + ": gpu_count is " + std::to_string(gpu_count) + " in row " +
-                        std::to_string(r + 2) + "; expected a count from 0 to " +
-                        std::to_string(kMaxLoggedGpus));
-      }
-      m.gpu_count = std::max(m.gpu_count, static_cast<int>(gpu_count));
-      pue_weighted += (c_pue >= 0 ? t.number(r, c_pue) : 1.0) * col("energy_consumed");
-      if (c_model >= 0) m.gpu_model = t.rows[r][c_model];
-      if (c_country >= 0) m.country_iso = t.rows[r][c_country];
+  if (run_id) return *run_id;
+  return runs.size() == 1 ? *runs.begin() : "(" + std::to_string(runs.size()) + " runs summed)";
+}
+
+// Sums the run's rows: durations, energies and CO2; the largest GPU count;
+// the energy-weighted PUE.
+void sum_rows(const laws::CsvTable& t, const std::optional<std::string>& run_id, Measured& m) {
+  const int c_run = t.find_column({"run_id"}), c_model = t.find_column({"gpu_model"}),
+            c_country = t.find_column({"country_iso_code"}), c_pue = t.find_column({"pue"});
+  double pue_weighted = 0;
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    if (run_id && t.rows[r][c_run] != *run_id) continue;
+    auto col = [&](const char* name) { return t.number(r, t.find_column({name})); };
+    ++m.rows;
+    m.duration_s += col("duration");
+    m.energy_kwh += col("energy_consumed");
+    m.gpu_energy_kwh += col("gpu_energy");
+    m.cpu_energy_kwh += col("cpu_energy");
+    m.ram_energy_kwh += col("ram_energy");
+    m.co2_kg += col("emissions");
+    // Checked before the conversion: a count beyond int is UB, not a count.
+    const double gpu_count = col("gpu_count");
+    if (!(gpu_count >= 0 && gpu_count <= kMaxLoggedGpus)) {
+      throw PlanError(t.origin + ": gpu_count is " + std::to_string(gpu_count) + " in row " + std::to_string(r + 2) +
+                      "; expected a count from 0 to " + std::to_string(kMaxLoggedGpus));
     }
-    m.pue = m.energy_kwh > 0 ? pue_weighted / m.energy_kwh : 1.0;
-  } catch (const laws::LawError& e) {
-    throw PlanError(e.what());
+    m.gpu_count = std::max(m.gpu_count, static_cast<int>(gpu_count));
+    pue_weighted += (c_pue >= 0 ? t.number(r, c_pue) : 1.0) * col("energy_consumed");
+    if (c_model >= 0) m.gpu_model = t.rows[r][c_model];
+    if (c_country >= 0) m.country_iso = t.rows[r][c_country];
   }
+  m.pue = m.energy_kwh > 0 ? pue_weighted / m.energy_kwh : 1.0;
+}
+
+// Refuses a run that used no time or energy; derives GPU-hours, power,
+// host overhead and grid intensity.
+void derive(const std::string& path, Measured& m) {
   if (!(m.duration_s > 0))
-    throw PlanError(path + ": duration is " + std::to_string(m.duration_s) +
-                    " s; expected a positive duration");
+    throw PlanError(path + ": duration is " + std::to_string(m.duration_s) + " s; expected a positive duration");
   if (!(m.energy_kwh > 0) || !(m.gpu_energy_kwh > 0)) {
-    throw PlanError(path +
-                    ": energy_consumed or gpu_energy is zero; expected a run that used energy on its GPUs");
+    throw PlanError(path + ": energy_consumed or gpu_energy is zero; expected a run that used energy on its GPUs");
   }
   if (m.gpu_count <= 0) throw PlanError(path + ": gpu_count is 0; expected a GPU run");
   m.gpu_hours = m.duration_s * m.gpu_count / 3600.0;
   m.gpu_power_w = m.gpu_energy_kwh * 1000.0 / m.gpu_hours;
   m.host_overhead = (m.cpu_energy_kwh + m.ram_energy_kwh) / m.gpu_energy_kwh;
   m.grid_gco2_per_kwh = m.co2_kg * 1000.0 / m.energy_kwh;
+}
+
+}  // namespace
+
+Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::string>& run_id) {
+  check_columns(t);
+  Measured m;
+  m.run_id = choose_run(t, run_id);
+  try {
+    sum_rows(t, run_id, m);
+  } catch (const laws::LawError& e) {
+    throw PlanError(e.what());  // a bad cell: the CSV reader's message names file, row and column
+  }
+  derive(t.origin, m);
   return m;
 }
 

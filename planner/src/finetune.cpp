@@ -121,107 +121,109 @@ Memory finetune_memory(const hardware_db::ModelShape& m, Method method, Optimize
   return mem;
 }
 
-FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& r) {
-  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
-  FinetuneResult out;
-  if (r.model) {
-    out.shape = db.model(*r.model);
-  } else {
-    ShapeRequest shape;
-    shape.params = *r.params;
-    shape.seq_len = r.seq_len;
-    out.shape = derive_shape(shape).shape;
-  }
-  out.shape_derived = !r.model;
-  if (r.lora_rank > out.shape.hidden) {
-    throw PlanError(Field{"lora_rank"}, std::to_string(r.lora_rank) + " is larger than the hidden size " +
-                    std::to_string(out.shape.hidden) + " of " + out.shape.id);
-  }
-  const auto& acc = db.accelerator(r.hardware);
-  if (!acc.memory_gb) throw PlanError(Field{"hardware"}, "the database has no memory size for " + acc.id);
-  const double usable_gb = *acc.memory_gb;
-  const double flop_params = out.shape.active_params.value_or(out.shape.params);
-  const double na = lora_params(out.shape, r.lora_rank);
+namespace {
 
-  for (Method method : r.methods) {
-    MethodResult mr;
-    mr.method = method;
-    mr.trainable_params = method == Method::kFull ? out.shape.params : na;
-    // Candidate configurations, the request's own first.
-    struct Config {
-      int micro_batch;
-      bool recompute;
-    };
-    std::vector<Config> configs;
-    for (bool rc : {r.recompute, true}) {
-      if (rc != r.recompute && !r.search_recompute) continue;
-      if (!configs.empty() && rc == configs.front().recompute) continue;
-      for (int mb = r.micro_batch; mb >= 1; mb = r.search_micro_batch ? mb / 2 : 0)
-        configs.push_back({mb, rc});
-    }
-    auto per_token_flops = [&](bool rc) {
-      return method == Method::kFull ? (rc ? 8 : 6) * flop_params
-                                     : (rc ? 6 * flop_params + 8 * na : 4 * flop_params + 6 * na);
-    };
-    double smallest_gb = HUGE_VAL;
-    Config smallest{r.micro_batch, r.recompute};
-    int smallest_gpus = 1;
-    for (const Config& cfg : configs) {
-      auto mem_at = [&](int g) {
-        return finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len, cfg.micro_batch,
-                               cfg.recompute, g);
-      };
-      int g = r.gpus.value_or(1);
-      Memory mem = mem_at(g);
-      for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_count(g))
-        mem = mem_at(next_count(g));
-      if (mem.total_gb() < smallest_gb) {
-        smallest_gb = mem.total_gb();
-        smallest = cfg;
-        smallest_gpus = g;
-      }
-      if (mem.total_gb() > usable_gb) continue;
-      const bool better = !mr.fits || per_token_flops(cfg.recompute) < per_token_flops(mr.recompute) ||
-                          (per_token_flops(cfg.recompute) == per_token_flops(mr.recompute) && g < mr.gpus);
-      if (better) {
-        mr.fits = true;
-        mr.gpus = g;
-        mr.memory = mem;
-        mr.micro_batch = cfg.micro_batch;
-        mr.recompute = cfg.recompute;
-      }
-    }
-    if (!mr.fits) {
-      mr.gpus = smallest_gpus;
-      mr.micro_batch = smallest.micro_batch;
-      mr.recompute = smallest.recompute;
-      mr.memory = finetune_memory(out.shape, method, r.optimizer, r.lora_rank, r.seq_len,
-                                  smallest.micro_batch, smallest.recompute, smallest_gpus);
-      mr.why_not = "needs at least " + number_text(smallest_gb) +
-                   " GB per GPU (micro-batch " + std::to_string(smallest.micro_batch) +
-                   (smallest.recompute ? ", recompute" : "") + ", " + std::to_string(smallest_gpus) +
-                   " GPUs); " + acc.id + " has " + number_text(usable_gb) + " GB";
-    }
-    mr.gradient_accumulation = std::max(1, r.micro_batch / std::max(1, mr.micro_batch));
-    mr.config_changed = mr.micro_batch != r.micro_batch || mr.recompute != r.recompute;
-    const double per_token = per_token_flops(mr.recompute);
-    mr.flops = per_token * r.tokens;
-    ForecastInput in;
-    in.flops = mr.flops;
-    in.hardware = acc.id;
-    in.gpus = std::max(1, mr.gpus);
-    const double mfu = r.mfu.value_or(kFinetuneMfu);
-    in.mfu = method == Method::kQlora ? mfu / kQloraSlowdown : mfu;  // dequantisation time
-    in.region = r.region;
-    in.carbon_intensity = r.carbon_intensity;
-    in.pue = r.pue;
-    in.power_w = r.power_w;
-    mr.forecast = forecast(db, in);
-    mr.energy_kwh = mr.forecast.energy_kwh;
-    mr.co2_kg = mr.forecast.co2_kg;
-    mr.tier = mr.forecast.tier;
-    out.methods.push_back(mr);
+// A configuration tried for one method: micro-batch and recomputation.
+struct Config {
+  int micro_batch;
+  bool recompute;
+};
+
+// The catalogue model, else a shape derived from the parameter count.
+hardware_db::ModelShape finetune_shape(const hardware_db::Database& db, const FinetuneRequest& r) {
+  if (r.model) return db.model(*r.model);
+  ShapeRequest shape;
+  shape.params = *r.params;
+  shape.seq_len = r.seq_len;
+  return derive_shape(shape).shape;
+}
+
+// Candidate configurations, the request's own first; then smaller
+// micro-batches and recomputation where the request allows the search.
+std::vector<Config> candidate_configs(const FinetuneRequest& r) {
+  std::vector<Config> configs;
+  for (bool rc : {r.recompute, true}) {
+    if (rc != r.recompute && !r.search_recompute) continue;
+    if (!configs.empty() && rc == configs.front().recompute) continue;
+    for (int mb = r.micro_batch; mb >= 1; mb = r.search_micro_batch ? mb / 2 : 0) configs.push_back({mb, rc});
   }
+  return configs;
+}
+
+// FLOPs per token: full fine-tuning 6N; LoRA/QLoRA 4N (forward and
+// activation gradients, no weight gradients for the frozen base) + 6 per
+// adapter parameter; recomputation repeats the forward (+2 each).
+double per_token_flops(Method method, bool recompute, double flop_params, double adapter_params) {
+  if (method == Method::kFull) return (recompute ? 8 : 6) * flop_params;
+  return recompute ? 6 * flop_params + 8 * adapter_params : 4 * flop_params + 6 * adapter_params;
+}
+
+// The configuration with the fewest FLOPs per token (then the fewest GPUs)
+// that fits; else the one needing the least memory, with why it does not fit.
+void choose_config(const FinetuneRequest& r, const hardware_db::ModelShape& shape, const std::string& acc_id,
+                   double usable_gb, double flop_params, double na, MethodResult& mr) {
+  auto flops_of = [&](bool rc) { return per_token_flops(mr.method, rc, flop_params, na); };
+  double smallest_gb = HUGE_VAL;
+  Config smallest{r.micro_batch, r.recompute};
+  int smallest_gpus = 1;
+  for (const Config& cfg : candidate_configs(r)) {
+    auto mem_at = [&](int g) {
+      return finetune_memory(shape, mr.method, r.optimizer, r.lora_rank, r.seq_len, cfg.micro_batch, cfg.recompute, g);
+    };
+    int g = r.gpus.value_or(1);
+    Memory mem = mem_at(g);
+    for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_count(g)) mem = mem_at(next_count(g));
+    if (mem.total_gb() < smallest_gb) {
+      smallest_gb = mem.total_gb();
+      smallest = cfg;
+      smallest_gpus = g;
+    }
+    if (mem.total_gb() > usable_gb) continue;
+    const bool better = !mr.fits || flops_of(cfg.recompute) < flops_of(mr.recompute) ||
+                        (flops_of(cfg.recompute) == flops_of(mr.recompute) && g < mr.gpus);
+    if (better) {
+      mr.fits = true;
+      mr.gpus = g;
+      mr.memory = mem;
+      mr.micro_batch = cfg.micro_batch;
+      mr.recompute = cfg.recompute;
+    }
+  }
+  if (mr.fits) return;
+  mr.gpus = smallest_gpus;
+  mr.micro_batch = smallest.micro_batch;
+  mr.recompute = smallest.recompute;
+  mr.memory = finetune_memory(shape, mr.method, r.optimizer, r.lora_rank, r.seq_len, smallest.micro_batch,
+                              smallest.recompute, smallest_gpus);
+  mr.why_not = "needs at least " + number_text(smallest_gb) + " GB per GPU (micro-batch " +
+               std::to_string(smallest.micro_batch) + (smallest.recompute ? ", recompute" : "") + ", " +
+               std::to_string(smallest_gpus) + " GPUs); " + acc_id + " has " + number_text(usable_gb) + " GB";
+}
+
+// Time, energy and carbon of the chosen configuration.
+void cost_method(const hardware_db::Database& db, const FinetuneRequest& r, const std::string& acc_id,
+                 double per_token, MethodResult& mr) {
+  mr.gradient_accumulation = std::max(1, r.micro_batch / std::max(1, mr.micro_batch));
+  mr.config_changed = mr.micro_batch != r.micro_batch || mr.recompute != r.recompute;
+  mr.flops = per_token * r.tokens;
+  ForecastInput in;
+  in.flops = mr.flops;
+  in.hardware = acc_id;
+  in.gpus = std::max(1, mr.gpus);
+  const double mfu = r.mfu.value_or(kFinetuneMfu);
+  in.mfu = mr.method == Method::kQlora ? mfu / kQloraSlowdown : mfu;  // dequantisation time
+  in.region = r.region;
+  in.carbon_intensity = r.carbon_intensity;
+  in.pue = r.pue;
+  in.power_w = r.power_w;
+  mr.forecast = forecast(db, in);
+  mr.energy_kwh = mr.forecast.energy_kwh;
+  mr.co2_kg = mr.forecast.co2_kg;
+  mr.tier = mr.forecast.tier;
+}
+
+// Marks the least-energy method that fits; none fitting is an error.
+void mark_cheapest(FinetuneResult& out, const std::string& acc_id) {
   int best = -1;
   for (size_t i = 0; i < out.methods.size(); ++i) {
     if (out.methods[i].fits && (best < 0 || out.methods[i].energy_kwh < out.methods[best].energy_kwh)) {
@@ -229,10 +231,36 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
     }
   }
   if (best < 0) {
-    throw PlanError("no method fits " + out.shape.id + " on any count of " + acc.id + " (" +
+    throw PlanError("no method fits " + out.shape.id + " on any count of " + acc_id + " (" +
                     out.methods.front().why_not + ")");
   }
   out.methods[best].cheapest = true;
+}
+
+}  // namespace
+
+FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& r) {
+  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
+  FinetuneResult out;
+  out.shape = finetune_shape(db, r);
+  out.shape_derived = !r.model;
+  if (r.lora_rank > out.shape.hidden) {
+    throw PlanError(Field{"lora_rank"}, std::to_string(r.lora_rank) + " is larger than the hidden size " +
+                                            std::to_string(out.shape.hidden) + " of " + out.shape.id);
+  }
+  const auto& acc = db.accelerator(r.hardware);
+  if (!acc.memory_gb) throw PlanError(Field{"hardware"}, "the database has no memory size for " + acc.id);
+  const double flop_params = out.shape.active_params.value_or(out.shape.params);
+  const double na = lora_params(out.shape, r.lora_rank);
+  for (Method method : r.methods) {
+    MethodResult mr;
+    mr.method = method;
+    mr.trainable_params = method == Method::kFull ? out.shape.params : na;
+    choose_config(r, out.shape, acc.id, *acc.memory_gb, flop_params, na, mr);
+    cost_method(db, r, acc.id, per_token_flops(method, mr.recompute, flop_params, na), mr);
+    out.methods.push_back(mr);
+  }
+  mark_cheapest(out, acc.id);
   return out;
 }
 

@@ -204,13 +204,11 @@ void schedule_args(std::ostringstream& o, const Recipe& r) {
   }
 }
 
-}  // namespace
-
-std::string megatron_args(const Recipe& r) {
+// The comment block: what the file is, how to use it, the batch
+// arithmetic, and the restarts a multi-step schedule needs.
+void header_comments(std::ostringstream& o, const Recipe& r) {
   const hardware_db::ModelShape& s = r.shape;
-  require_llama(s);
   const ParallelLayout& l = r.layout;
-  std::ostringstream o;
   o << "# Megatron-LM pretrain_gpt.py arguments for a " << number_text(s.params)
     << "-parameter Llama-architecture model on " << number_text(r.tokens)
     << " tokens (an estimate; plan.json has every assumption).\n"
@@ -227,6 +225,11 @@ std::string megatron_args(const Recipe& r) {
         << " --override-opt_param-scheduler\n";
     }
   }
+}
+
+// The model's dimensions, sequence length, batch and steps.
+void shape_args(std::ostringstream& o, const Recipe& r) {
+  const hardware_db::ModelShape& s = r.shape;
   arg(o, "num-layers", std::to_string(s.layers));
   arg(o, "hidden-size", std::to_string(s.hidden));
   arg(o, "ffn-hidden-size", std::to_string(s.ffn));
@@ -237,23 +240,21 @@ std::string megatron_args(const Recipe& r) {
   }
   arg(o, "seq-length", std::to_string(r.seq_len));
   arg(o, "max-position-embeddings", std::to_string(r.seq_len));
-  arg(o, "micro-batch-size", std::to_string(l.micro_batch));
-  arg(o, "global-batch-size", std::to_string(l.global_batch_sequences));
+  arg(o, "micro-batch-size", std::to_string(r.layout.micro_batch));
+  arg(o, "global-batch-size", std::to_string(r.layout.global_batch_sequences));
   arg(o, "train-iters", std::to_string(r.steps));
-  schedule_args(o, r);
-  arg(o, "weight-decay", exact(r.law.weight_decay));
-  arg(o, "adam-beta1", exact(r.law.adam_beta1));
-  arg(o, "adam-beta2", exact(r.law.adam_beta2));
-  arg(o, "adam-eps", exact(r.law.adam_eps));
-  arg(o, "clip-grad", exact(r.law.grad_clip));
-  arg(o, "init-method-std", exact(kInitStd));
+}
+
+// Tensor, pipeline and data parallelism, and recomputation.
+void parallel_args(std::ostringstream& o, const Recipe& r) {
+  const ParallelLayout& l = r.layout;
   arg(o, "tensor-model-parallel-size", std::to_string(l.tensor_parallel));
   arg(o, "pipeline-model-parallel-size", std::to_string(l.pipeline_parallel));
   if (l.sequence_parallel) arg(o, "sequence-parallel");
   arg(o, "use-distributed-optimizer");
   if (l.virtual_stages > 1) {
     arg(o, "num-layers-per-virtual-pipeline-stage",
-        std::to_string(s.layers / (l.pipeline_parallel * l.virtual_stages)));
+        std::to_string(r.shape.layers / (l.pipeline_parallel * l.virtual_stages)));
   }
   if (l.recompute == Recompute::kFull) {
     arg(o, "recompute-granularity", "full");
@@ -262,6 +263,10 @@ std::string megatron_args(const Recipe& r) {
   } else if (l.recompute == Recompute::kSelective) {
     arg(o, "recompute-activations");
   }
+}
+
+// The Llama architecture: bf16, SwiGLU, RMSNorm, RoPE, no biases or dropout.
+void llama_args(std::ostringstream& o, const Recipe& r) {
   arg(o, "bf16");
   arg(o, "swiglu");
   arg(o, "normalization", "RMSNorm");
@@ -269,9 +274,27 @@ std::string megatron_args(const Recipe& r) {
   arg(o, "position-embedding-type", "rope");
   arg(o, "rotary-base", exact(kRopeTheta));
   arg(o, "disable-bias-linear");
-  if (!s.tied_embeddings) arg(o, "untie-embeddings-and-output-weights");
+  if (!r.shape.tied_embeddings) arg(o, "untie-embeddings-and-output-weights");
   arg(o, "attention-dropout", "0.0");
   arg(o, "hidden-dropout", "0.0");
+}
+
+}  // namespace
+
+std::string megatron_args(const Recipe& r) {
+  require_llama(r.shape);
+  std::ostringstream o;
+  header_comments(o, r);
+  shape_args(o, r);
+  schedule_args(o, r);
+  arg(o, "weight-decay", exact(r.law.weight_decay));
+  arg(o, "adam-beta1", exact(r.law.adam_beta1));
+  arg(o, "adam-beta2", exact(r.law.adam_beta2));
+  arg(o, "adam-eps", exact(r.law.adam_eps));
+  arg(o, "clip-grad", exact(r.law.grad_clip));
+  arg(o, "init-method-std", exact(kInitStd));
+  parallel_args(o, r);
+  llama_args(o, r);
   return o.str();
 }
 
