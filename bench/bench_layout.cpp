@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "laws/csv.h"
+#include "../tests/billed_runs.h"
 #include "planner/throughput.h"
 
 namespace {
@@ -60,27 +60,14 @@ void bench_layout() {
 // tests/data/billed_runs.csv: each run's best layout on its published GPU
 // count and sequence length, a shape from N, the default batch, goodput.
 void bench_billed_runs() {
-  using namespace scaleplan::planner;
   const auto db = scaleplan::hardware_db::Database::embedded();
-  const auto t = scaleplan::laws::read_csv_file(std::string(SCALEPLAN_TEST_DATA) + "/billed_runs.csv");
-  const int run = t.find_column({"run"}), params = t.find_column({"params"}),
-            tokens = t.find_column({"tokens"}), hardware = t.find_column({"hardware"}),
-            gpus = t.find_column({"gpus"}), seq = t.find_column({"seq_len"}),
-            hours = t.find_column({"gpu_hours"});
   std::vector<double> errors;
   std::printf("| run | accelerators | published GPU-h | modelled GPU-h | ratio |\n|---|---|---|---|---|\n");
-  for (size_t i = 0; i < t.rows.size(); ++i) {
-    ThroughputRequest r;
-    r.shape.params = t.number(i, params);
-    r.tokens = t.number(i, tokens);
-    r.hardware = t.rows[i][hardware];
-    r.gpus = static_cast<int>(t.number(i, gpus));
-    r.seq_len = static_cast<int>(t.number(i, seq));
-    const ThroughputPlan p = plan_throughput(db, r);
-    const double modelled = p.billed_gpu_hours * t.number(i, params) / p.shape.params;
-    const double published = t.number(i, hours);
-    std::printf("| %s | %d x %s | %.3g | %.3g | x%.2f |\n", t.rows[i][run].c_str(), r.gpus,
-                r.hardware.c_str(), published, modelled, modelled / published);
+  for (const scaleplan::testing::BilledRun& run : scaleplan::testing::read_billed_runs()) {
+    const double modelled = scaleplan::testing::modelled_gpu_hours(db, run);
+    const double published = run.gpu_hours;
+    std::printf("| %s | %d x %s | %.3g | %.3g | x%.2f |\n", run.run.c_str(), run.gpus, run.hardware.c_str(),
+                published, modelled, modelled / published);
     errors.push_back(std::max(modelled / published, published / modelled));
   }
   std::sort(errors.begin(), errors.end());

@@ -6,12 +6,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "laws/csv.h"
-#include "planner/throughput.h"
+#include "billed_runs.h"
 #include "support.h"
 
 using namespace scaleplan;
-using namespace scaleplan::planner;
 
 namespace {
 
@@ -22,23 +20,9 @@ struct Outcome {
 };
 
 std::vector<Outcome> billed_outcomes() {
-  const auto t = laws::read_csv_file(std::string(SCALEPLAN_TEST_DATA) + "/billed_runs.csv");
-  const int run = t.find_column({"run"}), params = t.find_column({"params"}),
-            tokens = t.find_column({"tokens"}), hardware = t.find_column({"hardware"}),
-            gpus = t.find_column({"gpus"}), seq = t.find_column({"seq_len"}),
-            hours = t.find_column({"gpu_hours"});
   std::vector<Outcome> out;
-  for (size_t i = 0; i < t.rows.size(); ++i) {
-    ThroughputRequest r;
-    r.shape.params = t.number(i, params);
-    r.tokens = t.number(i, tokens);
-    r.hardware = t.rows[i][hardware];
-    r.gpus = static_cast<int>(t.number(i, gpus));
-    r.seq_len = static_cast<int>(t.number(i, seq));
-    const ThroughputPlan p = plan_throughput(testing::embedded_db(), r);
-    // The derived shape holds N to a few percent; hours scale with it.
-    const double modelled = p.billed_gpu_hours * t.number(i, params) / p.shape.params;
-    out.push_back({t.rows[i][run], modelled, t.number(i, hours)});
+  for (const testing::BilledRun& run : testing::read_billed_runs()) {
+    out.push_back({run.run, testing::modelled_gpu_hours(testing::embedded_db(), run), run.gpu_hours});
   }
   return out;
 }
