@@ -84,7 +84,7 @@ int parse_and_run(CLI::App& app, std::vector<std::string> args, std::ostream& ou
   } catch (const CLI::ParseError& e) {
     return fail(err, 1, e.what());
   } catch (const Error& e) {
-    return fail(err, 1, e.field().empty() ? e.what() : flag_for(e.field()) + ": " + e.detail());
+    return fail(err, 1, user_message(e));
   } catch (const std::exception& e) {
     return fail(err, 2, std::string("internal error: ") + e.what());
   }
@@ -119,6 +119,10 @@ std::string value_text(const std::string& key, const nlohmann::json& v) {
 }
 
 }  // namespace
+
+std::string user_message(const Error& e) {
+  return e.field().empty() ? e.what() : flag_for(e.field()) + ": " + e.detail();
+}
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CLI::App app{"scaleplan — size a language model, its tokens, hardware, energy and carbon", "scaleplan"};

@@ -10,7 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scaleplan/error.h"
+
 namespace scaleplan::cli {
+
+// A library error as the CLI words it: its field shown as the flag the
+// user typed ("inference_hardware: ..." -> "--inference-hardware: ...").
+std::string user_message(const Error& e);
 
 // Runs `scaleplan args...` (args without the program name). Results go to
 // `out`, the one-line error (and help text) to `err`. Returns the exit

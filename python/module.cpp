@@ -137,7 +137,7 @@ Array loss_array(const Array& params, const Array& tokens, const std::string& la
     law = scaleplan::cli::law_for(law_name.empty() ? scaleplan::laws::kDefaultLaw : law_name,
                                   unique_tokens.has_value());
   } catch (const scaleplan::laws::LawError& e) {
-    throw py::value_error(e.what());
+    throw py::value_error(scaleplan::cli::user_message(e));
   }
   const double* p = params.data();
   const double* d = tokens.data();

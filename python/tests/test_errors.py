@@ -38,6 +38,12 @@ def test_a_human_number_the_cli_cannot_read_raises_its_message():
     assert str(e.value) == cli_error("tokens", "--params", "7X")
 
 
+def test_an_unknown_law_in_an_array_sweep_raises_the_clis_message():
+    with pytest.raises(ValueError) as e:
+        scaleplan.loss(params=[7e9, 1e9], tokens=[1.4e12, 2e10], law="nope")
+    assert str(e.value) == cli_error("loss", "--params", "7B", "--tokens", "1.4T", "--law", "nope")
+
+
 @pytest.mark.parametrize("value", [[1, 2], (1e9,), {"a": 1}, object()])
 def test_a_list_dict_or_object_where_one_value_is_required_names_the_option(value):
     with pytest.raises(ValueError, match=r"^--params: expected"):
