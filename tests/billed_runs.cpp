@@ -7,13 +7,15 @@ namespace scaleplan::testing {
 
 std::vector<BilledRun> read_billed_runs() {
   const auto t = laws::read_csv_file(std::string(SCALEPLAN_TEST_DATA) + "/billed_runs.csv");
-  const int run = t.find_column({"run"}), params = t.find_column({"params"}), tokens = t.find_column({"tokens"}),
-            hardware = t.find_column({"hardware"}), gpus = t.find_column({"gpus"}),
-            seq = t.find_column({"seq_len"}), hours = t.find_column({"gpu_hours"});
+  const int run = t.find_column({"run"}), params = t.find_column({"params"}),
+            tokens = t.find_column({"tokens"}), hardware = t.find_column({"hardware"}),
+            gpus = t.find_column({"gpus"}), seq = t.find_column({"seq_len"}),
+            hours = t.find_column({"gpu_hours"});
   std::vector<BilledRun> out;
   for (size_t i = 0; i < t.rows.size(); ++i) {
     out.push_back({t.rows[i][run], t.rows[i][hardware], t.number(i, params), t.number(i, tokens),
-                   static_cast<int>(t.number(i, gpus)), static_cast<int>(t.number(i, seq)), t.number(i, hours)});
+                   static_cast<int>(t.number(i, gpus)), static_cast<int>(t.number(i, seq)),
+                   t.number(i, hours)});
   }
   return out;
 }

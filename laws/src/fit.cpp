@@ -470,7 +470,8 @@ void set_fitted_law(const std::vector<Point>& points, double delta, const double
   r.law.name = "fit";
   r.law.form = Form::kChinchilla;
   r.law.E = p[0], r.law.A = p[1], r.law.B = p[2], r.law.alpha = p[3], r.law.beta = p[4];
-  r.cost = detail::HuberObjective(points, delta).cost({best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]});
+  r.cost =
+      detail::HuberObjective(points, delta).cost({best_x[0], best_x[1], best_x[2], best_x[3], best_x[4]});
   double ss = 0;
   for (const Point& pt : points) {
     const double res = lse_residual(best_x, pt);

@@ -160,7 +160,8 @@ LmOutcome solve_lm(const HuberObjective& objective, const Params& start, const L
     }
     scale_normal_equations(scaling, jtj_raw, jtr_raw, jtj, g);
     if (out.status = converged_status(g, cost, options); out.status != LmStatus::kIterations) break;
-    if (out.status = abandon_status(jtj, g, scaling, x, cost, options); out.status != LmStatus::kIterations) break;
+    if (out.status = abandon_status(jtj, g, scaling, x, cost, options); out.status != LmStatus::kIterations)
+      break;
     const double t = 2 * rho - 1;
     u *= std::max(1 / 3.0, 1 - t * t * t);
     v = 2;

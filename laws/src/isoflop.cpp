@@ -270,7 +270,8 @@ UsedBudgets fit_budgets(const Budgets& groups, const IsoflopOptions& options, Is
     b.points_fitted = static_cast<int>(pts.size());
     double x_opt = 0;
     if (pts.size() < 3) {
-      b.skipped_because = "fewer than 3 points" + std::string(options.window_decades > 0 ? " in the window" : "");
+      b.skipped_because =
+          "fewer than 3 points" + std::string(options.window_decades > 0 ? " in the window" : "");
     } else if (vertex(pts, b.parabola, x_opt, b.skipped_because)) {
       b.used = true;
       b.params_opt = b.params_ci_low = b.params_ci_high = std::exp(x_opt);
@@ -354,8 +355,10 @@ void set_budget_intervals(const UsedBudgets& used, const Replicates& reps, Isofl
       continue;
     }
     if (reps.budget_n[j].size() < 2) continue;
-    b.params_ci_low = percentile(reps.budget_n[j], 0.025), b.params_ci_high = percentile(reps.budget_n[j], 0.975);
-    b.tokens_ci_low = percentile(reps.budget_d[j], 0.025), b.tokens_ci_high = percentile(reps.budget_d[j], 0.975);
+    b.params_ci_low = percentile(reps.budget_n[j], 0.025),
+    b.params_ci_high = percentile(reps.budget_n[j], 0.975);
+    b.tokens_ci_low = percentile(reps.budget_d[j], 0.025),
+    b.tokens_ci_high = percentile(reps.budget_d[j], 0.975);
   }
 }
 
@@ -390,7 +393,8 @@ void set_law(const Frontier& f, double k, const UsedBudgets& used, IsoflopResult
   law.form = Form::kIsoflop;
   law.n_coef = f.a, law.n_exponent = f.b, law.flops_per_token = k;
   law.E = f.loss.E, law.A = f.loss.A, law.alpha = f.loss.alpha;
-  law.citation = "IsoFLOP profiles (Hoffmann et al. 2022 approach 2) fitted with scaleplan fit --method isoflop";
+  law.citation =
+      "IsoFLOP profiles (Hoffmann et al. 2022 approach 2) fitted with scaleplan fit --method isoflop";
   law.caveat = "Knows the compute-optimal frontier only, between " + num(used.c.front()) + " and " +
                num(used.c.back()) +
                " FLOPs; extrapolation beyond is an estimate. Losses are in the units of the input's loss "

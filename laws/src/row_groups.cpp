@@ -70,7 +70,7 @@ std::vector<RowGroup> select_and_group(const CsvTable& t, const std::vector<RowC
     std::string conds;
     for (const RowCondition& c : where) conds += (conds.empty() ? "" : " and ") + c.column + "=" + c.value;
     throw LawError(Field{"where"}, conds + " selects none of the " + std::to_string(t.rows.size()) +
-                   " rows of " + t.origin + "; expected at least one matching row");
+                                       " rows of " + t.origin + "; expected at least one matching row");
   }
   return out;
 }

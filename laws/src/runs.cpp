@@ -36,7 +36,8 @@ Columns locate_columns(const CsvTable& t, const ColumnMap& columns) {
   Columns c;
   c.n = locate(t, columns.params, {"params", "N", "model_size", "Model Size", "parameters", "n_params"});
   c.d = locate(t, columns.tokens, {"tokens", "D", "training_tokens", "n_tokens"});
-  c.c = locate(t, columns.flops, {"flops", "C", "Training FLOP", "training_flops", "compute", "compute_budget"});
+  c.c = locate(t, columns.flops,
+               {"flops", "C", "Training FLOP", "training_flops", "compute", "compute_budget"});
   c.l = locate(t, columns.loss, {"loss", "final_loss", "eval_loss", "validation_loss"});
   if (c.l < 0) {
     throw LawError(t.origin + ": no loss column (columns found: " + columns_found(t) +
@@ -46,8 +47,8 @@ Columns locate_columns(const CsvTable& t, const ColumnMap& columns) {
     throw LawError(t.origin +
                    ": needs two of a model-size (params, N, model_size), tokens (tokens, D, "
                    "training_tokens) and FLOPs (flops, C, compute_budget) column, found " +
-                   std::to_string(3 - (c.n < 0) - (c.d < 0) - (c.c < 0)) + " (columns found: " + columns_found(t) +
-                   "); name them or map them with --columns");
+                   std::to_string(3 - (c.n < 0) - (c.d < 0) - (c.c < 0)) +
+                   " (columns found: " + columns_found(t) + "); name them or map them with --columns");
   }
   return c;
 }

@@ -105,8 +105,9 @@ void sum_rows(const laws::CsvTable& t, const std::optional<std::string>& run_id,
     // Checked before the conversion: a count beyond int is UB, not a count.
     const double gpu_count = col("gpu_count");
     if (!(gpu_count >= 0 && gpu_count <= kMaxLoggedGpus)) {
-      throw PlanError(t.origin + ": gpu_count is " + std::to_string(gpu_count) + " in row " + std::to_string(r + 2) +
-                      "; expected a count from 0 to " + std::to_string(kMaxLoggedGpus));
+      throw PlanError(t.origin + ": gpu_count is " + std::to_string(gpu_count) + " in row " +
+                      std::to_string(r + 2) + "; expected a count from 0 to " +
+                      std::to_string(kMaxLoggedGpus));
     }
     m.gpu_count = std::max(m.gpu_count, static_cast<int>(gpu_count));
     pue_weighted += (c_pue >= 0 ? t.number(r, c_pue) : 1.0) * col("energy_consumed");
@@ -120,9 +121,11 @@ void sum_rows(const laws::CsvTable& t, const std::optional<std::string>& run_id,
 // host overhead and grid intensity.
 void derive(const std::string& path, Measured& m) {
   if (!(m.duration_s > 0))
-    throw PlanError(path + ": duration is " + std::to_string(m.duration_s) + " s; expected a positive duration");
+    throw PlanError(path + ": duration is " + std::to_string(m.duration_s) +
+                    " s; expected a positive duration");
   if (!(m.energy_kwh > 0) || !(m.gpu_energy_kwh > 0)) {
-    throw PlanError(path + ": energy_consumed or gpu_energy is zero; expected a run that used energy on its GPUs");
+    throw PlanError(path +
+                    ": energy_consumed or gpu_energy is zero; expected a run that used energy on its GPUs");
   }
   if (m.gpu_count <= 0) throw PlanError(path + ": gpu_count is 0; expected a GPU run");
   m.gpu_hours = m.duration_s * m.gpu_count / 3600.0;

@@ -72,8 +72,9 @@ ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutR
                     std::to_string(r.gpus) + " GPUs; use fewer --gpus or a larger --global-batch-tokens");
   }
   throw PlanError(Field{"gpus"}, std::to_string(r.gpus) + " x " + acc.id + " cannot hold the model: " +
-                  (found.why_none.empty() ? "no layout with equal pipeline stages fits" : found.why_none) +
-                  "; use more GPUs");
+                                     (found.why_none.empty() ? "no layout with equal pipeline stages fits"
+                                                             : found.why_none) +
+                                     "; use more GPUs");
 }
 
 int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_db::ModelShape& shape,
@@ -97,8 +98,9 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
       }
     }
   }
-  throw PlanError(Field{"gpus"}, "no count up to " + std::to_string(kMaxSearchedGpus) + " x " + acc.id + " (" +
-                  number_text(sys.memory_bytes / 1e9, "%.0f GB") + ") holds the model");
+  throw PlanError(Field{"gpus"}, "no count up to " + std::to_string(kMaxSearchedGpus) + " x " + acc.id +
+                                     " (" + number_text(sys.memory_bytes / 1e9, "%.0f GB") +
+                                     ") holds the model");
 }
 
 }  // namespace scaleplan::planner

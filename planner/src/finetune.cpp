@@ -65,8 +65,8 @@ Optimizer optimizer_from_name(const std::string& s) {
   for (Optimizer o : {Optimizer::kAdamW, Optimizer::kAdamW8bit, Optimizer::kAdafactor, Optimizer::kSgd}) {
     if (s == optimizer_name(o)) return o;
   }
-  throw PlanError(Field{"optimizer"}, "'" + s +
-                  "' is not an optimizer (expected adamw, adamw-8bit, adafactor or sgd)");
+  throw PlanError(Field{"optimizer"},
+                  "'" + s + "' is not an optimizer (expected adamw, adamw-8bit, adafactor or sgd)");
 }
 
 std::vector<std::string> FinetuneRequest::problems() const {
@@ -168,11 +168,13 @@ void choose_config(const FinetuneRequest& r, const hardware_db::ModelShape& shap
   int smallest_gpus = 1;
   for (const Config& cfg : candidate_configs(r)) {
     auto mem_at = [&](int g) {
-      return finetune_memory(shape, mr.method, r.optimizer, r.lora_rank, r.seq_len, cfg.micro_batch, cfg.recompute, g);
+      return finetune_memory(shape, mr.method, r.optimizer, r.lora_rank, r.seq_len, cfg.micro_batch,
+                             cfg.recompute, g);
     };
     int g = r.gpus.value_or(1);
     Memory mem = mem_at(g);
-    for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_count(g)) mem = mem_at(next_count(g));
+    for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_count(g))
+      mem = mem_at(next_count(g));
     if (mem.total_gb() < smallest_gb) {
       smallest_gb = mem.total_gb();
       smallest = cfg;

@@ -80,8 +80,8 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const hard
 
 // Utilisation: the user's, else the modelled, else the database's
 // (forecasting billed hours). Sets f.mfu; returns its low..high band.
-Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator& acc, const ForecastInput& in,
-                 Forecast& f) {
+Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
+                 const ForecastInput& in, Forecast& f) {
   const std::optional<ModelledMfu> modelled = model_mfu(db, acc, in, f);
   if (in.mfu) {
     f.mfu = *in.mfu;
@@ -92,8 +92,9 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
     f.mfu = modelled->mfu;
     f.layout = modelled->layout;
     assume(f, "mfu", f.mfu, "fraction of peak, 6ND over billed hours",
-           "throughput model: best of " + std::to_string(modelled->evaluated) + " layouts (" + modelled->layout +
-               "), steady-state MFU " + number_text(modelled->steady_mfu, "%.3f") + " of model FLOPs, x goodput");
+           "throughput model: best of " + std::to_string(modelled->evaluated) + " layouts (" +
+               modelled->layout + "), steady-state MFU " + number_text(modelled->steady_mfu, "%.3f") +
+               " of model FLOPs, x goodput");
     assume(f, "goodput", modelled->goodput, "fraction of billed time",
            "Llama 3 interruption rate x 10 min each, and the median billed/steady ratio of published runs");
     f.notes.push_back(
@@ -131,7 +132,8 @@ void choose_power(const hardware_db::Accelerator& acc, const ForecastInput& in, 
     assume(f, "power_w", f.power_w, "W per accelerator", "given (--power-w)");
   } else {
     if (!acc.tdp_w) {
-      throw PlanError(Field{"power_w"}, "the database has no TDP for " + acc.id + " (not published); pass --power-w");
+      throw PlanError(Field{"power_w"},
+                      "the database has no TDP for " + acc.id + " (not published); pass --power-w");
     }
     f.power_w = *acc.tdp_w;
     assume(f, "tdp_w", *acc.tdp_w, "W", acc.source);
@@ -147,15 +149,17 @@ void choose_power(const hardware_db::Accelerator& acc, const ForecastInput& in, 
   if (in.accounting == Accounting::kFacility) {
     f.host_overhead = acc.host_overhead.value_or(kDefaultHostOverhead);
     assume(f, "host_overhead", f.host_overhead, "of GPU energy",
-           acc.host_overhead ? acc.host_overhead_evidence
-                             : "CPU + RAM energy / GPU energy in TeenyTinyLlama's CodeCarbon logs (Correa et al. "
-                               "2024, one A100 workstation)");
+           acc.host_overhead
+               ? acc.host_overhead_evidence
+               : "CPU + RAM energy / GPU energy in TeenyTinyLlama's CodeCarbon logs (Correa et al. "
+                 "2024, one A100 workstation)");
   }
 }
 
 // The grid's intensity: the user's, else the region's (world by default).
 // Returns the region, or nullptr for a given intensity.
-const hardware_db::GridRegion* choose_grid(const hardware_db::Database& db, const ForecastInput& in, Forecast& f) {
+const hardware_db::GridRegion* choose_grid(const hardware_db::Database& db, const ForecastInput& in,
+                                           Forecast& f) {
   if (in.carbon_intensity) {
     f.gco2_per_kwh = *in.carbon_intensity;
     f.grid_id = "custom";
@@ -190,7 +194,8 @@ void choose_pue(const hardware_db::Database& db, const ForecastInput& in, const 
     assume(f, "pue", f.pue, "ratio", "given (--pue)");
     return;
   }
-  const hardware_db::PuePreset* p = grid && !grid->provider.empty() ? provider_pue(db, grid->provider) : nullptr;
+  const hardware_db::PuePreset* p =
+      grid && !grid->provider.empty() ? provider_pue(db, grid->provider) : nullptr;
   if (p == nullptr) p = &db.pue("industry-average");
   f.pue = p->pue;
   assume(f, "pue", f.pue, "ratio", p->operator_name + " " + p->year + ": " + p->source);
@@ -202,8 +207,9 @@ void add_energy_and_carbon(const hardware_db::Accelerator& acc, Forecast& f) {
   const double embodied_per_gpu = acc.embodied_kgco2e.value_or(kAssumedGpuEmbodiedKg);
   const double embodied_per_hour = embodied_kg_per_gpu_hour(embodied_per_gpu);
   assume(f, "embodied_kgco2e_per_gpu", embodied_per_gpu, "kgCO2eq",
-         acc.embodied_kgco2e ? acc.embodied_basis
-                             : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
+         acc.embodied_kgco2e
+             ? acc.embodied_basis
+             : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
   assume(f, "embodied_server_kgco2e_per_gpu", kServerEmbodiedKgPerGpu, "kgCO2eq",
          "2,500 kg per 8-GPU server (Luccioni et al. 2023, BLOOM)");
   assume(f, "hardware_lifetime_years", kHardwareLifetimeYears, "years", "Luccioni et al. 2023 (BLOOM)");
@@ -255,7 +261,8 @@ std::vector<std::string> ForecastInput::problems() const {
   positive("--gpu-hours", gpu_hours);
   positive("--power-w", power_w);
   if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
-  if (mfu && !(*mfu > 0 && *mfu <= 1)) out.push_back("--mfu: " + number_text(*mfu, "%g") + " must be in (0, 1]");
+  if (mfu && !(*mfu > 0 && *mfu <= 1))
+    out.push_back("--mfu: " + number_text(*mfu, "%g") + " must be in (0, 1]");
   if (seq_len && *seq_len <= 0)
     out.push_back("--seq-len: " + std::to_string(*seq_len) + " must be a positive count");
   positive("--network-gbps", network_gbps);

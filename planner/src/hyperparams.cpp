@@ -44,7 +44,8 @@ const HyperparamLaw& hyperparam_preset(const std::string& name) {
     if (l.name == name) return l;
     known += (known.empty() ? "" : ", ") + l.name;
   }
-  throw PlanError(Field{"hyperparams"}, "'" + name + "' is not a hyperparameter preset (expected " + known + ")");
+  throw PlanError(Field{"hyperparams"},
+                  "'" + name + "' is not a hyperparameter preset (expected " + known + ")");
 }
 
 double non_embedding_flops_per_token(const hardware_db::ModelShape& s, int seq_len) {

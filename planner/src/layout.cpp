@@ -114,7 +114,7 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
 System system_for(const hardware_db::Accelerator& acc, std::optional<double> network_gbps) {
   auto missing = [&](const char* what) {
     return PlanError(Field{"hardware"}, "the database has no " + std::string(what) + " for " + acc.id +
-                     "; add it with --hardware-db FILE");
+                                            "; add it with --hardware-db FILE");
   };
   if (!acc.memory_gb) throw missing("memory size");
   if (!acc.bandwidth_tbps) throw missing("memory bandwidth");

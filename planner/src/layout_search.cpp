@@ -77,8 +77,8 @@ SearchResult search(const System& sys, const Workload& w, const SearchOptions& o
     probe.micro_batch = o.micro_batch.value_or(1);
     probe.zero_stage = o.zero_stage.value_or(1);
     if (o.gpus % (probe.tp * probe.pp) != 0) {
-      throw PlanError(Field{"gpus"}, std::to_string(o.gpus) +
-                      " is not a multiple of TP x PP = " + std::to_string(probe.tp * probe.pp));
+      throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " is not a multiple of TP x PP = " +
+                                         std::to_string(probe.tp * probe.pp));
     }
     // The batch constraint needs the whole layout; the others hold alone.
     Workload probe_work = w;

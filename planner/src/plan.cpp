@@ -50,8 +50,9 @@ int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, doubl
   const int need = min_gpus_for_training(params, acc.memory_gb.value_or(0));
   if (r.gpus && *r.gpus < need) {
     throw PlanError(Field{"gpus"}, std::to_string(*r.gpus) + " x " + acc.id +
-                    " cannot hold the training state of " + number_text(params, "%.4g") +
-                    " parameters (16 bytes/param + activations); it needs at least " + std::to_string(need));
+                                       " cannot hold the training state of " + number_text(params, "%.4g") +
+                                       " parameters (16 bytes/param + activations); it needs at least " +
+                                       std::to_string(need));
   }
   return r.gpus.value_or(need);
 }
@@ -65,11 +66,13 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
   in.gpus = 1;
   const double for_deadline = forecast(db, in).gpu_hours / (24.0 * deadline_days);
   if (for_deadline > kMaxGpus) {
-    throw PlanError(Field{"deadline_days"}, number_text(deadline_days, "%.4g") + " days needs " + number_text(std::ceil(for_deadline), "%.4g") +
-                    " x " + acc.id + ", more than the " + std::to_string(kMaxGpus) +
-                    " any plan allows; pass a longer --deadline-days"
-                    " (" +
-                    number_text(kDefaultDeadlineDays, "%.4g") + " when neither it nor --gpus is given)");
+    throw PlanError(Field{"deadline_days"}, number_text(deadline_days, "%.4g") + " days needs " +
+                                                number_text(std::ceil(for_deadline), "%.4g") + " x " +
+                                                acc.id + ", more than the " + std::to_string(kMaxGpus) +
+                                                " any plan allows; pass a longer --deadline-days"
+                                                " (" +
+                                                number_text(kDefaultDeadlineDays, "%.4g") +
+                                                " when neither it nor --gpus is given)");
   }
   in.gpus = std::max(need, whole_nodes(for_deadline));
   Forecast f = forecast(db, in);
@@ -83,11 +86,12 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
     f = forecast(db, in);
   }
   if (f.wall_days > deadline_days * (1 + 1e-9)) {
-    throw PlanError(Field{"deadline_days"}, number_text(deadline_days, "%.4g") + " days cannot be met on " + acc.id +
-                    " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
-                    number_text(f.wall_days, "%.4g") + " days on " + std::to_string(f.gpus) + " GPUs (" +
-                    number_text(kDefaultDeadlineDays, "%.4g") +
-                    " days is the default when neither --deadline-days nor --gpus is given)");
+    throw PlanError(Field{"deadline_days"},
+                    number_text(deadline_days, "%.4g") + " days cannot be met on " + acc.id +
+                        " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
+                        number_text(f.wall_days, "%.4g") + " days on " + std::to_string(f.gpus) + " GPUs (" +
+                        number_text(kDefaultDeadlineDays, "%.4g") +
+                        " days is the default when neither --deadline-days nor --gpus is given)");
   }
   return f;
 }
@@ -181,7 +185,8 @@ std::vector<PlanOption> plan_all(const hardware_db::Database& db, const laws::La
       if (!first_error) first_error = e;
     }
   }
-  if (out.empty()) throw first_error ? *first_error : PlanError(Field{"hardware"}, "no accelerator to plan on");
+  if (out.empty())
+    throw first_error ? *first_error : PlanError(Field{"hardware"}, "no accelerator to plan on");
   std::stable_sort(out.begin(), out.end(), [&](const PlanOption& x, const PlanOption& y) {
     return objective(r, x) < objective(r, y);
   });
@@ -380,8 +385,9 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
       extrapolated_kwh(plan.chinchilla.flops, plan.best.training.energy_kwh, plan.best.training_flops) *
       r.experiment_overhead;
   if (plan.best.inference) {
-    plan.chinchilla_energy_kwh += extrapolated_kwh(laws::inference_flops(plan.chinchilla.params, r.inference_tokens),
-                                                   plan.best.serving.energy_kwh, plan.best.inference_flops);
+    plan.chinchilla_energy_kwh +=
+        extrapolated_kwh(laws::inference_flops(plan.chinchilla.params, r.inference_tokens),
+                         plan.best.serving.energy_kwh, plan.best.inference_flops);
   }
   const double extra = inference_extra_per_param(db, r, plan.best.training.hardware_id);
   add_intervals(plan, law, r, extra);

@@ -138,8 +138,8 @@ namespace {
 void require_llama(const hardware_db::ModelShape& s) {
   if (!s.gated_mlp || s.experts > 1) {
     throw PlanError(Field{"emit"}, s.id + " is not a Llama architecture (" +
-                    (s.experts > 1 ? "mixture of experts" : "two-matrix GELU MLP") +
-                    "); config.json and megatron-args.txt describe LlamaForCausalLM");
+                                       (s.experts > 1 ? "mixture of experts" : "two-matrix GELU MLP") +
+                                       "); config.json and megatron-args.txt describe LlamaForCausalLM");
   }
 }
 

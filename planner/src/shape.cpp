@@ -74,8 +74,9 @@ int derive_heads(const ShapeRequest& r, int hidden) {
   for (int head_dim = head_dim_for(hidden); head_dim >= 8; head_dim /= 2) {
     if (hidden % head_dim == 0) return hidden / head_dim;
   }
-  throw PlanError(Field{"hidden"}, std::to_string(hidden) +
-                  " is not a multiple of 8, so no usual head size divides it (give --heads)");
+  throw PlanError(
+      Field{"hidden"},
+      std::to_string(hidden) + " is not a multiple of 8, so no usual head size divides it (give --heads)");
 }
 
 int derive_kv_heads(const ShapeRequest& r, int heads) {
@@ -139,12 +140,13 @@ void check_shape(const hardware_db::ModelShape& s) {
   positive(s.vocab, "--vocab");
   if (s.hidden % s.heads != 0) {
     throw PlanError(Field{"heads"}, std::to_string(s.heads) + " heads do not divide the hidden size " +
-                    std::to_string(s.hidden) + " (expected a divisor, e.g. " +
-                    std::to_string(std::max(1, s.hidden / 128)) + " heads of 128)");
+                                        std::to_string(s.hidden) + " (expected a divisor, e.g. " +
+                                        std::to_string(std::max(1, s.hidden / 128)) + " heads of 128)");
   }
   if (s.heads % s.kv_heads != 0) {
     throw PlanError(Field{"kv_heads"}, std::to_string(s.kv_heads) + " K/V groups do not divide the " +
-                    std::to_string(s.heads) + " attention heads (expected a divisor of the heads)");
+                                           std::to_string(s.heads) +
+                                           " attention heads (expected a divisor of the heads)");
   }
 }
 
@@ -167,18 +169,20 @@ DerivedShape derive_shape(const ShapeRequest& r) {
 
   const double body = r.params - embedding_params(s) - s.hidden;
   if (body <= 0) {
-    throw PlanError(Field{"params"}, number_text(r.params) + " is too small for a " + std::to_string(s.vocab) +
-                    "-token vocabulary at hidden size " + std::to_string(s.hidden) +
-                    ": the embeddings alone hold " + number_text(embedding_params(s)) +
-                    " (give a larger N, --vocab or --hidden)");
+    throw PlanError(Field{"params"}, number_text(r.params) + " is too small for a " +
+                                         std::to_string(s.vocab) + "-token vocabulary at hidden size " +
+                                         std::to_string(s.hidden) + ": the embeddings alone hold " +
+                                         number_text(embedding_params(s)) +
+                                         " (give a larger N, --vocab or --hidden)");
   }
   const double per_layer = per_layer_params(s.hidden, kv_width(s), s.ffn, true, 1);
   s.layers = r.layers.value_or(round_to(body / per_layer, layer_step(body / per_layer)));
   if (!r.ffn && fill_ffn(s, r.params) == 0) {
     throw PlanError(Field{"layers"}, std::to_string(s.layers) + " layers of hidden size " +
-                    std::to_string(s.hidden) + " hold more than " + number_text(r.params) +
-                    " parameters before any MLP (give fewer --layers, "
-                    "a smaller --hidden or a larger N)");
+                                         std::to_string(s.hidden) + " hold more than " +
+                                         number_text(r.params) +
+                                         " parameters before any MLP (give fewer --layers, "
+                                         "a smaller --hidden or a larger N)");
   }
   s.params = parameter_count(s);
   s.name = "derived " + std::to_string(s.layers) + " x " + std::to_string(s.hidden) + " shape";

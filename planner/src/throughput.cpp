@@ -12,7 +12,8 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
   if (r.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(r.gpus) + " must be a positive count");
   if (r.seq_len <= 0)
     throw PlanError(Field{"seq_len"}, std::to_string(r.seq_len) + " must be a positive count");
-  if (r.tokens && !(*r.tokens > 0 && std::isfinite(*r.tokens))) throw PlanError(Field{"tokens"}, "must be positive");
+  if (r.tokens && !(*r.tokens > 0 && std::isfinite(*r.tokens)))
+    throw PlanError(Field{"tokens"}, "must be positive");
   if (r.global_batch_tokens && !(*r.global_batch_tokens > 0 && std::isfinite(*r.global_batch_tokens))) {
     throw PlanError(Field{"global_batch_tokens"}, "must be positive");
   }

@@ -72,8 +72,8 @@ namespace {
 hardware_db::ModelShape catalogue_shape(const hardware_db::Database& db, const ShapeQuery& r) {
   hardware_db::ModelShape s = db.model(*r.model);
   if (s.experts > 1) {
-    throw PlanError(Field{"model"}, s.id +
-                    " is a mixture of experts; the layout model covers dense transformers");
+    throw PlanError(Field{"model"},
+                    s.id + " is a mixture of experts; the layout model covers dense transformers");
   }
   const bool overridden = r.layers || r.hidden || r.heads || r.kv_heads || r.ffn || r.vocab || r.gated_mlp;
   if (!overridden) return s;
@@ -105,7 +105,8 @@ hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const Sha
     const double d = *r.hidden;
     request.params = 12.0 * *r.layers * d * d + 2.0 * r.vocab.value_or(kDefaultVocab) * d;
   } else {
-    throw PlanError(Field{"params"}, "the model size is required (or a catalogue model, or its layers and hidden size)");
+    throw PlanError(Field{"params"},
+                    "the model size is required (or a catalogue model, or its layers and hidden size)");
   }
   hardware_db::ModelShape s = derive_shape(request).shape;
   if (r.gated_mlp) s.gated_mlp = *r.gated_mlp;

@@ -26,7 +26,8 @@ ForecastInput fixed_cluster(double flops) {
 
 }  // namespace
 
-TEST_CASE("embodied carbon per GPU-hour amortises BLOOM's 3.64 t of GPUs and 7.57 t of servers", "[planner]") {
+TEST_CASE("embodied carbon per GPU-hour amortises BLOOM's 3.64 t of GPUs and 7.57 t of servers",
+          "[planner]") {
   // Luccioni et al. 2023, embodied emissions: 150 kg per GPU and 2,500 kg
   // per 8-GPU server over 6 years at 85% use.
   const double servers_only = embodied_kg_per_gpu_hour(0) * kBloomGpuHours;
@@ -35,7 +36,8 @@ TEST_CASE("embodied carbon per GPU-hour amortises BLOOM's 3.64 t of GPUs and 7.5
   CHECK_THAT(with_gpus - servers_only, WithinRel(3.64e3, 0.01));
 }
 
-TEST_CASE("a forecast's embodied carbon is its GPU-hours at the per-hour rate, whatever the grid", "[planner]") {
+TEST_CASE("a forecast's embodied carbon is its GPU-hours at the per-hour rate, whatever the grid",
+          "[planner]") {
   ForecastInput clean = fixed_cluster(1e22);
   clean.region.reset();
   clean.carbon_intensity = 0;

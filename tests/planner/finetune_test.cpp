@@ -93,7 +93,8 @@ TEST_CASE("finetune: bad requests are refused by name", "[planner]") {
   r.lora_rank = 0;
   CHECK_THROWS_WITH(plan_finetune(db(), r), Catch::Contains("--lora-rank"));
   r.lora_rank = 100000;
-  CHECK_THROWS_WITH(plan_finetune(db(), r), Catch::StartsWith("lora_rank: ") && Catch::Contains("hidden size"));
+  CHECK_THROWS_WITH(plan_finetune(db(), r),
+                    Catch::StartsWith("lora_rank: ") && Catch::Contains("hidden size"));
   CHECK_THROWS_WITH(plan_finetune(db(), request("llama-9", 1e8, "a100-sxm4-80gb")),
                     Catch::Contains("model: 'llama-9'"));
   FinetuneRequest huge = request("llama-3.1-405b", 1e8, "l4");

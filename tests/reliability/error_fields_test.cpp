@@ -52,7 +52,8 @@ TEST_CASE("planner and laws errors carry the field and never a flag", "[errors]"
   planner::PlanRequest too_few = seven_billion();
   too_few.target_params = 70e9;
   too_few.gpus = 8;
-  const Thrown gpus = thrown_by([&] { planner::make_plan(embedded_db(), laws::preset("besiroglu2024"), too_few); });
+  const Thrown gpus =
+      thrown_by([&] { planner::make_plan(embedded_db(), laws::preset("besiroglu2024"), too_few); });
   CHECK(gpus.field == "gpus");
   CHECK(gpus.detail.find("cannot hold the training state") != std::string::npos);
 
@@ -74,14 +75,15 @@ TEST_CASE("the CLI shows a library field as the flag the user typed", "[errors]"
       {"plan", "--target-params", "7B", "--inference-tokens", "1T", "--inference-hardware", "zzz"});
   CHECK(inference.exit_code == 1);
   CHECK(inference.out.empty());
-  CHECK(inference.err.rfind("scaleplan: error: --inference-hardware: 'zzz' is not a known accelerator", 0) == 0);
+  CHECK(inference.err.rfind("scaleplan: error: --inference-hardware: 'zzz' is not a known accelerator", 0) ==
+        0);
 
   const auto gpus = run_scaleplan({"plan", "--target-params", "70B", "--hardware", "h100", "--gpus", "8"});
   CHECK(gpus.exit_code == 1);
   CHECK(gpus.err.rfind("scaleplan: error: --gpus: 8 x h100-sxm5-80gb cannot hold", 0) == 0);
 
-  const auto where = run_scaleplan({"fit", scaleplan::testing::test_data_path("isoflops_points.csv"), "--method",
-                                    "isoflop", "--group-by", "no_such_column"});
+  const auto where = run_scaleplan({"fit", scaleplan::testing::test_data_path("isoflops_points.csv"),
+                                    "--method", "isoflop", "--group-by", "no_such_column"});
   CHECK(where.exit_code == 1);
   CHECK(where.err.rfind("scaleplan: error: --group-by: ", 0) == 0);
 }
