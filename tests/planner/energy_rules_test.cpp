@@ -7,9 +7,9 @@
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;
 
-namespace {
+using scaleplan::testing::db;
 
-const scaleplan::hardware_db::Database& db() { return scaleplan::testing::embedded_db(); }
+namespace {
 
 // BLOOM's final run (Luccioni et al. 2023): 384 A100s for 118 days.
 constexpr double kBloomGpuHours = 384 * 118 * 24.0;

@@ -10,7 +10,6 @@
 #include "planner/plan.h"
 #include "planner/shape.h"
 
-using namespace scaleplan;
 using scaleplan::testing::embedded_db;
 using scaleplan::testing::run_scaleplan;
 
@@ -23,15 +22,15 @@ struct Thrown {
 Thrown thrown_by(const std::function<void()>& call) {
   try {
     call();
-  } catch (const Error& e) {
+  } catch (const scaleplan::Error& e) {
     return {e.field(), e.detail(), e.what()};
   }
   FAIL("no scaleplan::Error thrown");
   return {};
 }
 
-planner::PlanRequest seven_billion() {
-  planner::PlanRequest r;
+scaleplan::planner::PlanRequest seven_billion() {
+  scaleplan::planner::PlanRequest r;
   r.target_params = 7e9;
   return r;
 }
@@ -39,32 +38,34 @@ planner::PlanRequest seven_billion() {
 }  // namespace
 
 TEST_CASE("a bad inference accelerator is an error in the inference_hardware field", "[errors]") {
-  planner::PlanRequest r = seven_billion();
+  scaleplan::planner::PlanRequest r = seven_billion();
   r.inference_tokens = 1e12;
   r.inference_hardware = "zzz";
-  const Thrown e = thrown_by([&] { planner::make_plan(embedded_db(), laws::preset("besiroglu2024"), r); });
+  const Thrown e = thrown_by(
+      [&] { scaleplan::planner::make_plan(embedded_db(), scaleplan::laws::preset("besiroglu2024"), r); });
   CHECK(e.field == "inference_hardware");
   CHECK(e.detail.rfind("'zzz' is not a known accelerator", 0) == 0);
   CHECK(e.what == "inference_hardware: " + e.detail);
 }
 
 TEST_CASE("planner and laws errors carry the field and never a flag", "[errors]") {
-  planner::PlanRequest too_few = seven_billion();
+  scaleplan::planner::PlanRequest too_few = seven_billion();
   too_few.target_params = 70e9;
   too_few.gpus = 8;
-  const Thrown gpus =
-      thrown_by([&] { planner::make_plan(embedded_db(), laws::preset("besiroglu2024"), too_few); });
+  const Thrown gpus = thrown_by([&] {
+    scaleplan::planner::make_plan(embedded_db(), scaleplan::laws::preset("besiroglu2024"), too_few);
+  });
   CHECK(gpus.field == "gpus");
   CHECK(gpus.detail.find("cannot hold the training state") != std::string::npos);
 
-  planner::ShapeRequest heads;
+  scaleplan::planner::ShapeRequest heads;
   heads.params = 7e9;
   heads.hidden = 4096;
   heads.heads = 30;
-  const Thrown shape = thrown_by([&] { planner::derive_shape(heads); });
+  const Thrown shape = thrown_by([&] { scaleplan::planner::derive_shape(heads); });
   CHECK(shape.field == "heads");
 
-  const Thrown law = thrown_by([] { laws::preset("no-such-law"); });
+  const Thrown law = thrown_by([] { scaleplan::laws::preset("no-such-law"); });
   CHECK(law.field == "law");
 
   for (const Thrown& e : {gpus, shape, law}) CHECK(e.what.find("--") == std::string::npos);
