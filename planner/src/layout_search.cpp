@@ -35,12 +35,19 @@ struct Collector {
   LayoutResult leanest;
   bool any = false;
 
-  void add(const LayoutResult& r) {
+  // The step time a layout must beat to rank; none while the ranking has room.
+  double bar_s() const {
+    return result.best.size() == top ? result.best.back().time.step_s : HUGE_VAL;
+  }
+
+  // `timed`: r.time is computed; a layout left untimed cannot rank.
+  void add(const LayoutResult& r, bool timed) {
     ++result.evaluated;
     if (!any || r.memory.total_bytes() < leanest.memory.total_bytes()) leanest = r;
     any = true;
     if (!r.fits) return;
     ++result.fitting;
+    if (!timed) return;
     auto& best = result.best;
     if (best.size() == top && !better(r, best.back())) return;
     best.insert(std::upper_bound(best.begin(), best.end(), r, better), r);
@@ -92,6 +99,7 @@ SearchResult search(const System& sys, const Workload& w, const SearchOptions& o
   }
 
   Collector c{std::max<size_t>(1, o.top), {}, {}, false};
+  LayoutEvaluator evaluator(sys, w);
   for (int tp : tps) {
     for (int pp = 1; pp <= m.layers; ++pp) {
       if (o.pp && pp != *o.pp) continue;
@@ -100,7 +108,7 @@ SearchResult search(const System& sys, const Workload& w, const SearchOptions& o
       base.tp = tp;
       base.pp = pp;
       base.dp = o.gpus / (tp * pp);
-      if (!layout_problem(sys, w, base).empty()) continue;
+      if (!layout_valid(sys, w, base)) continue;
       std::vector<int> chunks = {1};
       if (pp > 1) chunks = {1, 2, 4};
       if (o.virtual_stages) chunks = {*o.virtual_stages};
@@ -116,10 +124,14 @@ SearchResult search(const System& sys, const Workload& w, const SearchOptions& o
               const double accumulation = std::ceil(w.global_batch_seqs / (static_cast<double>(l.dp) * b));
               if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
               l.grad_accum = static_cast<int>(accumulation);
-              if (!layout_problem(sys, w, l).empty()) break;  // larger micro-batches fail too
+              if (!layout_valid(sys, w, l)) break;  // larger micro-batches fail too
               if (v > 1 && l.grad_accum < pp) continue;
-              const LayoutResult r = evaluate_layout(sys, w, l);
-              c.add(r);
+              // Only a fitting layout can rank, and only one whose floor
+              // is not above the bar (a tie on time ranks by memory).
+              LayoutResult r = evaluator.measure(l);
+              const bool timed = r.fits && !(evaluator.step_floor_s(l) > c.bar_s());
+              if (timed) evaluator.time(r);
+              c.add(r, timed);
               if (prune && !r.fits) break;
             }
           }
