@@ -350,6 +350,11 @@ const Record& find_by_id(const std::vector<Record>& records, const std::string& 
 }  // namespace
 
 const Accelerator& Database::accelerator(const std::string& id, const char* field) const {
+  // Ids are unique ignoring case, so an exact match is the one the loop
+  // below would find; planners look ids up by the thousand per plan.
+  for (const Accelerator& a : accelerators_) {
+    if (a.id == id) return a;
+  }
   const std::string want = lower(id);
   std::vector<const Accelerator*> by_alias, by_prefix;
   for (const Accelerator& a : accelerators_) {

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "laws/allocation.h"
+#include "planner/throughput.h"
 
 namespace scaleplan::planner {
 
@@ -340,6 +341,7 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
   a.tier = b.tier;
   a.measures = eps_measures(b.tier);
   if (b.tier != EpsTier::kHigh) return a;
+  const ThroughputMemo memo;  // the re-plans below repeat the baseline's layout searches
   const PlanRequest r = effective_request(request);
   const bool co2 = r.minimize == Objective::kCo2;
   a.objective = co2 ? "CO2eq" : "energy";

@@ -1,6 +1,7 @@
 #include "planner/layout.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 
@@ -326,15 +327,26 @@ LayoutEvaluator::LayoutEvaluator(const System& system, const Workload& work)
 
 const MicroBatchTime& LayoutEvaluator::micro_batch(const Layout& l) {
   if (l.tp != cached_tp_ || l.pp != cached_pp_) {
-    cache_.clear();
+    std::fill(&filled_[0][0], &filled_[0][0] + 3 * kPowerSlots, false);
+    others_.clear();
     cached_tp_ = l.tp;
     cached_pp_ = l.pp;
   }
-  for (const Cached& c : cache_) {
+  const int rc = static_cast<int>(l.recompute);
+  const unsigned b = static_cast<unsigned>(l.micro_batch);
+  if (b > 0 && (b & (b - 1)) == 0 && b < (1u << kPowerSlots)) {
+    const int slot = std::countr_zero(b);
+    if (!filled_[rc][slot]) {
+      by_power_[rc][slot] = micro_batch_time(sys_, work_, l);
+      filled_[rc][slot] = true;
+    }
+    return by_power_[rc][slot];
+  }
+  for (const Cached& c : others_) {
     if (c.micro_batch == l.micro_batch && c.recompute == l.recompute) return c.time;
   }
-  cache_.push_back({l.micro_batch, l.recompute, micro_batch_time(sys_, work_, l)});
-  return cache_.back().time;
+  others_.push_back({l.micro_batch, l.recompute, micro_batch_time(sys_, work_, l)});
+  return others_.back().time;
 }
 
 LayoutResult LayoutEvaluator::measure(const Layout& l) const {

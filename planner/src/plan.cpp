@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "laws/presets.h"
+#include "planner/throughput.h"
 
 namespace scaleplan::planner {
 
@@ -321,6 +322,7 @@ std::vector<std::string> PlanRequest::problems() const {
 
 Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& given) {
   if (auto p = given.problems(); !p.empty()) throw PlanError(p.front());
+  const ThroughputMemo memo;  // the candidates and budget bisection repeat layout searches
   const laws::Law law = given.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
   const PlanRequest r = effective_request(given);
   Plan plan;

@@ -8,6 +8,50 @@
 
 namespace scaleplan::planner {
 
+struct ThroughputMemo::Store {
+  struct MfuAnswer {
+    const hardware_db::Database* db;
+    std::string hardware;
+    double params, tokens;
+    int gpus, seq_len;
+    std::optional<double> network_gbps;
+    std::optional<ModelledMfu> mfu;
+    std::string why_not;
+  };
+  std::vector<MfuAnswer> mfu;
+  std::vector<std::pair<double, hardware_db::ModelShape>> shapes;  // by parameter count
+};
+
+namespace {
+
+thread_local ThroughputMemo::Store* memo = nullptr;
+
+// A shape given by its parameter count alone is derived from it alone
+// (shape.h): the memo keys it on that count.
+hardware_db::ModelShape shape_of(const hardware_db::Database& db, const ShapeQuery& q) {
+  const bool by_params = q.params && !q.model && !q.layers && !q.hidden && !q.heads && !q.kv_heads && !q.ffn &&
+                         !q.vocab && !q.gated_mlp;
+  if (!memo || !by_params) return resolve_shape(db, q);
+  for (const auto& [params, shape] : memo->shapes) {
+    if (params == *q.params) return shape;
+  }
+  hardware_db::ModelShape shape = resolve_shape(db, q);
+  memo->shapes.emplace_back(*q.params, shape);
+  return shape;
+}
+
+}  // namespace
+
+ThroughputMemo::ThroughputMemo() {
+  if (memo) return;
+  store_ = std::make_unique<Store>();
+  memo = store_.get();
+}
+
+ThroughputMemo::~ThroughputMemo() {
+  if (store_) memo = nullptr;
+}
+
 ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& r) {
   if (r.gpus <= 0) throw PlanError("--gpus: " + std::to_string(r.gpus) + " must be a positive count");
   if (r.seq_len <= 0)
@@ -20,7 +64,7 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
     throw PlanError("--network-gbps: must be positive (Gbit/s per accelerator)");
   }
   ThroughputPlan p;
-  p.shape = resolve_shape(db, r.shape);
+  p.shape = shape_of(db, r.shape);
   p.system = system_for(db.accelerator(r.hardware), r.network_gbps);
   const double n = p.shape.params;
   p.tokens_given = r.tokens.has_value();
@@ -52,9 +96,11 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
   return p;
 }
 
-std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
-                                        double params, double tokens, int gpus, int seq_len,
-                                        std::optional<double> network_gbps, std::string* why_not) {
+namespace {
+
+std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std::string& hardware, double params,
+                                     double tokens, int gpus, int seq_len, std::optional<double> network_gbps,
+                                     std::string* why_not) {
   ThroughputRequest r;
   r.shape.params = params;
   r.tokens = tokens;
@@ -80,6 +126,26 @@ std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const s
     if (why_not) *why_not = e.what();
     return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
+                                        double params, double tokens, int gpus, int seq_len,
+                                        std::optional<double> network_gbps, std::string* why_not) {
+  if (!memo) return model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, why_not);
+  for (const auto& a : memo->mfu) {
+    if (a.db == &db && a.hardware == hardware && a.params == params && a.tokens == tokens && a.gpus == gpus &&
+        a.seq_len == seq_len && a.network_gbps == network_gbps) {
+      if (why_not && !a.mfu) *why_not = a.why_not;
+      return a.mfu;
+    }
+  }
+  std::string why;
+  auto mfu = model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, &why);
+  if (why_not && !mfu) *why_not = why;
+  memo->mfu.push_back({&db, hardware, params, tokens, gpus, seq_len, network_gbps, mfu, why});
+  return mfu;
 }
 
 }  // namespace scaleplan::planner

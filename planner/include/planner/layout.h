@@ -203,12 +203,15 @@ class LayoutEvaluator {
     Recompute recompute;
     detail::MicroBatchTime time;
   };
+  static constexpr int kPowerSlots = 8;  // micro-batches 1, 2, 4 ... 128: a slot each
   const System& sys_;
   const Workload& work_;
   double block_params_, activation_coefficient_, model_flops_per_token_;
   double hardware_flops_per_token_[3];  // by Recompute
   int cached_tp_ = 0, cached_pp_ = 0;   // the TP x PP the cache holds
-  std::vector<Cached> cache_;
+  bool filled_[3][kPowerSlots] = {};    // by Recompute and log2 of the micro-batch
+  detail::MicroBatchTime by_power_[3][kPowerSlots];
+  std::vector<Cached> others_;  // micro-batches that are no power of two
 };
 
 }  // namespace scaleplan::planner
