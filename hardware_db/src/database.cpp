@@ -23,6 +23,15 @@ std::string lower(std::string s) {
   return s;
 }
 
+// lower(s) == want, for a `want` already lower-case, without a copy.
+bool lower_equals(const std::string& s, const std::string& want) {
+  if (s.size() != want.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (static_cast<char>(std::tolower(static_cast<unsigned char>(s[i]))) != want[i]) return false;
+  }
+  return true;
+}
+
 // Reads typed fields of one record; errors name origin, record and key.
 class Fields {
  public:
@@ -380,13 +389,13 @@ const Accelerator& Database::accelerator(const std::string& id, const char* fiel
 const GridRegion& Database::region(const std::string& query) const {
   const std::string want = lower(query);
   for (const GridRegion& g : grids_) {
-    if (lower(g.id) == want || (!g.alpha2.empty() && lower(g.alpha2) == want) ||
-        (!g.alpha3.empty() && lower(g.alpha3) == want) ||
-        (g.scope != GridScope::kCloudRegion && lower(g.name) == want)) {
+    if (lower_equals(g.id, want) || (!g.alpha2.empty() && lower_equals(g.alpha2, want)) ||
+        (!g.alpha3.empty() && lower_equals(g.alpha3, want)) ||
+        (g.scope != GridScope::kCloudRegion && lower_equals(g.name, want))) {
       return g;
     }
     for (const std::string& a : g.aliases) {
-      if (lower(a) == want) return g;
+      if (lower_equals(a, want)) return g;
     }
   }
   std::vector<std::string> names;
