@@ -281,8 +281,9 @@ PlanRequest effective_request(const PlanRequest& r) {
 
 PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& r,
                        const std::string& hardware, double target_loss) {
-  const laws::Law law = r.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
-  return plan_on(db, law, effective_request(r), hardware, target_loss);
+  // The advisor re-plans a dozen times per plan: no copy of the law unless it changes.
+  if (!r.unique_tokens) return plan_on(db, law_in, effective_request(r), hardware, target_loss);
+  return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss);
 }
 
 std::vector<std::string> PlanRequest::problems() const {
