@@ -209,11 +209,11 @@ std::string layout_problem(const System& sys, const Workload& w, const Layout& l
 
 namespace {
 
-// The memory of a layout, given the workload's block weights and
-// activation coefficient.
-LayoutMemory memory_of(const Workload& w, const Layout& l, double block, double c) {
+// The memory of a layout, given its stage's weights (stage_params) and the
+// workload's activation coefficient.
+LayoutMemory memory_of(const Workload& w, const Layout& l, double p, double c) {
   const auto& m = w.shape;
-  const double p = stage_params(w, l, block), d = l.dp, t = l.tp;
+  const double d = l.dp, t = l.tp;
   LayoutMemory mem;
   mem.weights_bytes = 2 * p / (l.zero_stage >= 3 ? d : 1);
   mem.gradients_bytes = 2 * p / (l.zero_stage >= 2 ? d : 1);
@@ -247,9 +247,10 @@ LayoutMemory memory_of(const Workload& w, const Layout& l, double block, double 
 // and the pipeline bubble.
 double step_slots(const Layout& l) { return l.grad_accum + (l.pp - 1.0) / l.virtual_stages; }
 
-// The step time of a layout from its micro-batch time and the workload's
-// block weights and FLOPs per token (model, and hardware at l.recompute).
-StepTime time_of(const System& sys, const Workload& w, const Layout& l, const MicroBatchTime& mb, double block,
+// The step time of a layout from its micro-batch time, its stage's weights
+// (stage_params) and the workload's FLOPs per token (model, and hardware at
+// l.recompute).
+StepTime time_of(const System& sys, const Workload& w, const Layout& l, const MicroBatchTime& mb, double p,
                  double model_flops, double hardware_flops) {
   StepTime st;
   const double stage = mb.compute_s + mb.tp_comm_s;
@@ -267,7 +268,6 @@ StepTime time_of(const System& sys, const Workload& w, const Layout& l, const Mi
   // Data parallel: reduce-scatter gradients, all-gather weights (ZeRO
   // >= 1; plain all-reduce is the same volume), hidden behind the last
   // backward and the first forward; ZeRO-3 regathers per micro-batch.
-  const double p = stage_params(w, l, block);
   const double bw = dp_bytes_per_s(sys, l);
   const double buckets = std::ceil(p / std::max(kBucketElements, kBucketElementsPerReplica * l.dp));
   const double ring_latency = l.dp > 1 ? (l.dp - 1) * kRingHopLatencyS : 0;
@@ -298,11 +298,11 @@ StepTime time_of(const System& sys, const Workload& w, const Layout& l, const Mi
 }  // namespace
 
 LayoutMemory layout_memory(const System&, const Workload& w, const Layout& l) {
-  return memory_of(w, l, block_params(w.shape), activation_coefficient(w.shape));
+  return memory_of(w, l, stage_params(w, l, block_params(w.shape)), activation_coefficient(w.shape));
 }
 
 StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
-  return time_of(sys, w, l, micro_batch_time(sys, w, l), block_params(w.shape),
+  return time_of(sys, w, l, micro_batch_time(sys, w, l), stage_params(w, l, block_params(w.shape)),
                  model_flops_per_token(w.shape, w.seq_len), hardware_flops_per_token(w.shape, w.seq_len, l.recompute));
 }
 
@@ -325,13 +325,17 @@ LayoutEvaluator::LayoutEvaluator(const System& system, const Workload& work)
     hardware_flops_per_token_[static_cast<int>(r)] = hardware_flops_per_token(work.shape, work.seq_len, r);
 }
 
+void LayoutEvaluator::at_base(const Layout& l) {
+  if (l.tp == cached_tp_ && l.pp == cached_pp_) return;
+  std::fill(&filled_[0][0], &filled_[0][0] + 3 * kPowerSlots, false);
+  others_.clear();
+  cached_tp_ = l.tp;
+  cached_pp_ = l.pp;
+  stage_params_ = stage_params(work_, l, block_params_);
+}
+
 const MicroBatchTime& LayoutEvaluator::micro_batch(const Layout& l) {
-  if (l.tp != cached_tp_ || l.pp != cached_pp_) {
-    std::fill(&filled_[0][0], &filled_[0][0] + 3 * kPowerSlots, false);
-    others_.clear();
-    cached_tp_ = l.tp;
-    cached_pp_ = l.pp;
-  }
+  at_base(l);
   const int rc = static_cast<int>(l.recompute);
   const unsigned b = static_cast<unsigned>(l.micro_batch);
   if (b > 0 && (b & (b - 1)) == 0 && b < (1u << kPowerSlots)) {
@@ -349,10 +353,11 @@ const MicroBatchTime& LayoutEvaluator::micro_batch(const Layout& l) {
   return others_.back().time;
 }
 
-LayoutResult LayoutEvaluator::measure(const Layout& l) const {
+LayoutResult LayoutEvaluator::measure(const Layout& l) {
+  at_base(l);
   LayoutResult r;
   r.layout = l;
-  r.memory = memory_of(work_, l, block_params_, activation_coefficient_);
+  r.memory = memory_of(work_, l, stage_params_, activation_coefficient_);
   r.fits = r.memory.total_bytes() <= sys_.memory_bytes;
   return r;
 }
@@ -368,7 +373,8 @@ double LayoutEvaluator::step_floor_s(const Layout& l) {
 
 void LayoutEvaluator::time(LayoutResult& r) {
   const Layout& l = r.layout;
-  r.time = time_of(sys_, work_, l, micro_batch(l), block_params_, model_flops_per_token_,
+  const MicroBatchTime& mb = micro_batch(l);
+  r.time = time_of(sys_, work_, l, mb, stage_params_, model_flops_per_token_,
                    hardware_flops_per_token_[static_cast<int>(l.recompute)]);
 }
 

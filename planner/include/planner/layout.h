@@ -188,7 +188,7 @@ class LayoutEvaluator {
   LayoutEvaluator(const System& system, const Workload& work);
   LayoutResult evaluate(const Layout& layout);
   // The layout, its memory and whether it fits; the time left at zero.
-  LayoutResult measure(const Layout& layout) const;
+  LayoutResult measure(const Layout& layout);
   // Fills in r.time, as evaluate would.
   void time(LayoutResult& r);
   // A lower bound of time(r).step_s, for a fraction of its work: a search
@@ -196,6 +196,7 @@ class LayoutEvaluator {
   double step_floor_s(const Layout& layout);
 
  private:
+  void at_base(const Layout& layout);  // a new TP x PP empties the caches
   const detail::MicroBatchTime& micro_batch(const Layout& layout);
 
   struct Cached {
@@ -208,7 +209,8 @@ class LayoutEvaluator {
   const Workload& work_;
   double block_params_, activation_coefficient_, model_flops_per_token_;
   double hardware_flops_per_token_[3];  // by Recompute
-  int cached_tp_ = 0, cached_pp_ = 0;   // the TP x PP the cache holds
+  int cached_tp_ = 0, cached_pp_ = 0;   // the TP x PP the caches hold
+  double stage_params_ = 0;             // stage_params at that TP x PP
   bool filled_[3][kPowerSlots] = {};    // by Recompute and log2 of the micro-batch
   detail::MicroBatchTime by_power_[3][kPowerSlots];
   std::vector<Cached> others_;  // micro-batches that are no power of two
