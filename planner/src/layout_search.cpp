@@ -116,6 +116,9 @@ class Search {
  private:
   // Every chunking, recomputation and ZeRO stage of one TP x PP x DP.
   void search_base(Layout l) {
+    // Micro-batches per step and replica, for each micro-batch size.
+    accumulations_.clear();
+    for (int b : micro_) accumulations_.push_back(std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b)));
     std::vector<int> chunks = {1};
     if (l.pp > 1) chunks = {1, 2, 4};
     if (o_.virtual_stages) chunks = {*o_.virtual_stages};
@@ -132,9 +135,9 @@ class Search {
   }
 
   void grow_micro_batch(Layout l) {
-    for (int b : micro_) {
-      l.micro_batch = b;
-      const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
+    for (size_t i = 0; i < micro_.size(); ++i) {
+      l.micro_batch = micro_[i];
+      const double accumulation = accumulations_[i];
       if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
       l.grad_accum = static_cast<int>(accumulation);
       if (!layout_valid(sys_, w_, l)) break;  // larger micro-batches fail too
@@ -169,6 +172,7 @@ class Search {
   const SearchOptions& o_;
   bool prune_;
   std::vector<int> tps_, micro_, zeros_;
+  std::vector<double> accumulations_;  // by micro_, at the current DP
   std::vector<Recompute> recomputes_;
   Collector c_;
   LayoutEvaluator evaluator_;
