@@ -1,6 +1,8 @@
 #include "planner/throughput.h"
 
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "laws/allocation.h"
 #include "laws/presets.h"
@@ -8,18 +10,17 @@
 
 namespace scaleplan::planner {
 
+// Ordered maps: a budget plan bisects on the loss and asks thousands of
+// questions. Keys are finite numbers only (NaN has no place in an order).
 struct ThroughputMemo::Store {
+  using MfuQuestion = std::tuple<const hardware_db::Database*, std::string, double, double, int, int,
+                                 std::optional<double>>;
   struct MfuAnswer {
-    const hardware_db::Database* db;
-    std::string hardware;
-    double params, tokens;
-    int gpus, seq_len;
-    std::optional<double> network_gbps;
     std::optional<ModelledMfu> mfu;
     std::string why_not;
   };
-  std::vector<MfuAnswer> mfu;
-  std::vector<std::pair<double, hardware_db::ModelShape>> shapes;  // by parameter count
+  std::map<MfuQuestion, MfuAnswer> mfu;
+  std::map<double, hardware_db::ModelShape> shapes;  // by parameter count
 };
 
 namespace {
@@ -31,12 +32,10 @@ thread_local ThroughputMemo::Store* memo = nullptr;
 hardware_db::ModelShape shape_of(const hardware_db::Database& db, const ShapeQuery& q) {
   const bool by_params = q.params && !q.model && !q.layers && !q.hidden && !q.heads && !q.kv_heads && !q.ffn &&
                          !q.vocab && !q.gated_mlp;
-  if (!memo || !by_params) return resolve_shape(db, q);
-  for (const auto& [params, shape] : memo->shapes) {
-    if (params == *q.params) return shape;
-  }
+  if (!memo || !by_params || !std::isfinite(*q.params)) return resolve_shape(db, q);
+  if (auto it = memo->shapes.find(*q.params); it != memo->shapes.end()) return it->second;
   hardware_db::ModelShape shape = resolve_shape(db, q);
-  memo->shapes.emplace_back(*q.params, shape);
+  memo->shapes.emplace(*q.params, shape);
   return shape;
 }
 
@@ -133,19 +132,17 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std:
 std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
                                         double params, double tokens, int gpus, int seq_len,
                                         std::optional<double> network_gbps, std::string* why_not) {
-  if (!memo) return model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, why_not);
-  for (const auto& a : memo->mfu) {
-    if (a.db == &db && a.hardware == hardware && a.params == params && a.tokens == tokens && a.gpus == gpus &&
-        a.seq_len == seq_len && a.network_gbps == network_gbps) {
-      if (why_not && !a.mfu) *why_not = a.why_not;
-      return a.mfu;
-    }
+  const bool finite = std::isfinite(params) && std::isfinite(tokens) && std::isfinite(network_gbps.value_or(0));
+  if (!memo || !finite) return model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, why_not);
+  ThroughputMemo::Store::MfuQuestion question{&db, hardware, params, tokens, gpus, seq_len, network_gbps};
+  auto it = memo->mfu.find(question);
+  if (it == memo->mfu.end()) {
+    ThroughputMemo::Store::MfuAnswer answer;
+    answer.mfu = model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, &answer.why_not);
+    it = memo->mfu.emplace(std::move(question), std::move(answer)).first;
   }
-  std::string why;
-  auto mfu = model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, &why);
-  if (why_not && !mfu) *why_not = why;
-  memo->mfu.push_back({&db, hardware, params, tokens, gpus, seq_len, network_gbps, mfu, why});
-  return mfu;
+  if (why_not && !it->second.mfu) *why_not = it->second.why_not;
+  return it->second.mfu;
 }
 
 }  // namespace scaleplan::planner
