@@ -14,6 +14,7 @@
 #include "laws/fit.h"
 #include "laws/presets.h"
 #include "laws/runs.h"
+#include "planner/advisor.h"
 #include "planner/plan.h"
 
 using namespace scaleplan::laws;
@@ -66,6 +67,38 @@ void bench_fit() {
 
 }  // namespace
 
+namespace {
+
+// What `plan` computes: the plan and its recommendations (each one the
+// plan re-planned with one change), for the serve bench's five requests.
+void bench_plan_with_advice(const scaleplan::hardware_db::Database& db, const Law& law) {
+  using scaleplan::planner::PlanRequest;
+  std::vector<PlanRequest> requests(5);
+  requests[0].target_params = 7e9;
+  requests[1].target_params = 1e9;
+  requests[1].hardware = {"a100-sxm4-80gb"};
+  requests[2].target_loss = 2.2;
+  requests[3].target_params = 13e9;
+  requests[3].hardware = {"b200"};
+  requests[3].region = "FR";
+  requests[4].target_params = 3e9;
+  requests[4].hardware = {"mi300x"};
+  requests[4].inference_tokens = 1e12;
+  int n = 0;
+  double sink = 0;
+  const auto t0 = Clock::now();
+  const double cpu0 = cpu_seconds();
+  while (seconds_since(t0) < 1.0) {
+    const PlanRequest& r = requests[n++ % requests.size()];
+    const auto plan = scaleplan::planner::make_plan(db, law, r);
+    sink += scaleplan::planner::advise_plan(db, law, r, plan, std::nullopt).recommendations.size();
+  }
+  std::printf("plan + recommendations (5 requests in turn): %.0f plans/s in-process, %.3f CPU ms each (%d plans, checksum %.0f)\n",
+              n / seconds_since(t0), 1e3 * (cpu_seconds() - cpu0) / n, n, sink);
+}
+
+}  // namespace
+
 void bench_plan() {
   const auto db = scaleplan::hardware_db::Database::embedded();
   const Law& law = preset("besiroglu2024");
@@ -91,6 +124,7 @@ void bench_plan() {
     ++n;
   }
   std::printf("plan --hardware all: %.0f plans/s in-process\n", n / seconds_since(t0));
+  bench_plan_with_advice(db, law);
 }
 
 void bench_large_inputs() {

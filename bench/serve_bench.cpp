@@ -1,8 +1,10 @@
 // `make bench`: the HTTP API under load, from a second process on loopback.
-// Starts `scaleplan serve --port 0`, sends POST /api/v1/plan (a 7B-quality
-// plan) from a few keep-alive clients until COUNT requests or SECONDS have
-// passed, and prints requests/s, latency percentiles, errors and the
-// server's resident memory after a warm-up and at the end.
+// Starts `scaleplan serve --port 0`, sends POST /api/v1/plan from a few
+// keep-alive clients, cycling over a handful of distinct plans (targets,
+// accelerators, regions, serving) so the figure is no artefact of one input,
+// until COUNT requests or SECONDS have passed, and prints requests/s,
+// latency percentiles, errors and the server's resident memory after a
+// warm-up and at the end.
 // Usage: scaleplan_serve_bench [COUNT=100000] [SECONDS=60] [CLIENTS=4]
 #include <httplib.h>
 #include <signal.h>
@@ -69,16 +71,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "serve bench: the server did not start\n");
     return 1;
   }
-  const std::string body = R"({"target_params": "7B", "hardware": "h100-sxm5-80gb"})";
+  // Each request takes the next body; every one is answered 200.
+  const std::vector<std::string> bodies = {
+      R"({"target_params": "7B", "hardware": "h100-sxm5-80gb"})",
+      R"({"target_params": "1B", "hardware": "a100-sxm4-80gb"})",
+      R"({"target_loss": 2.2, "hardware": "h100"})",
+      R"({"target_params": "13B", "hardware": "b200", "region": "FR"})",
+      R"({"target_params": "3B", "hardware": "mi300x", "inference_tokens": "1T"})",
+  };
   auto client_loop = [&](long n, double limit_s, std::vector<double>* latencies_ms, std::atomic<long>* errors,
                          std::atomic<long>* next) {
     httplib::Client c("127.0.0.1", server.port);
     c.set_keep_alive(true);
     c.set_tcp_nodelay(true);
     const auto stop_at = Clock::now() + std::chrono::duration<double>(limit_s);
-    while ((*next)++ < n && Clock::now() < stop_at) {
+    for (long i; (i = (*next)++) < n && Clock::now() < stop_at;) {
       const auto t0 = Clock::now();
-      auto res = c.Post("/api/v1/plan", body, "application/json");
+      auto res = c.Post("/api/v1/plan", bodies[static_cast<size_t>(i) % bodies.size()], "application/json");
       latencies_ms->push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       if (!res || res->status != 200) ++*errors;
     }
@@ -110,8 +119,8 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) {
     return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<size_t>(p * lat.size()))];
   };
-  std::printf("serve: POST /api/v1/plan (7B target, h100), %d keep-alive clients, %u hardware threads\n",
-              clients, std::thread::hardware_concurrency());
+  std::printf("serve: POST /api/v1/plan (%zu distinct plans in turn), %d keep-alive clients, %u hardware threads\n",
+              bodies.size(), clients, std::thread::hardware_concurrency());
   std::printf("  %zu requests in %.1f s: %.0f requests/s, %ld errors (+%ld in 1,000 warm-up)\n", lat.size(),
               elapsed_s, lat.size() / elapsed_s, errors, warm_errors);
   std::printf("  latency p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", pct(0.50), pct(0.99),

@@ -23,6 +23,15 @@ std::string lower(std::string s) {
   return s;
 }
 
+// lower(s) == want, for a `want` already lower-case, without a copy.
+bool lower_equals(const std::string& s, const std::string& want) {
+  if (s.size() != want.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (static_cast<char>(std::tolower(static_cast<unsigned char>(s[i]))) != want[i]) return false;
+  }
+  return true;
+}
+
 // Reads typed fields of one record; errors name origin, record and key.
 class Fields {
  public:
@@ -350,6 +359,11 @@ const Record& find_by_id(const std::vector<Record>& records, const std::string& 
 }  // namespace
 
 const Accelerator& Database::accelerator(const std::string& id, const char* field) const {
+  // Ids are unique ignoring case, so an exact match is the one the loop
+  // below would find; planners look ids up by the thousand per plan.
+  for (const Accelerator& a : accelerators_) {
+    if (a.id == id) return a;
+  }
   const std::string want = lower(id);
   std::vector<const Accelerator*> by_alias, by_prefix;
   for (const Accelerator& a : accelerators_) {
@@ -383,13 +397,13 @@ const Accelerator* Database::find_accelerator(const std::string& id) const {
 const GridRegion& Database::region(const std::string& query) const {
   const std::string want = lower(query);
   for (const GridRegion& g : grids_) {
-    if (lower(g.id) == want || (!g.alpha2.empty() && lower(g.alpha2) == want) ||
-        (!g.alpha3.empty() && lower(g.alpha3) == want) ||
-        (g.scope != GridScope::kCloudRegion && lower(g.name) == want)) {
+    if (lower_equals(g.id, want) || (!g.alpha2.empty() && lower_equals(g.alpha2, want)) ||
+        (!g.alpha3.empty() && lower_equals(g.alpha3, want)) ||
+        (g.scope != GridScope::kCloudRegion && lower_equals(g.name, want))) {
       return g;
     }
     for (const std::string& a : g.aliases) {
-      if (lower(a) == want) return g;
+      if (lower_equals(a, want)) return g;
     }
   }
   std::vector<std::string> names;

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "laws/allocation.h"
+#include "planner/throughput.h"
 
 namespace scaleplan::planner {
 
@@ -230,6 +231,114 @@ const char* category_name(Category c) {
   return "";
 }
 
+namespace {
+
+// Lifetime serving of a run's model, trained `like` this, at `factor` of
+// the energy per token.
+Footprint serving_of(const hardware_db::Database& db, const TrainingRun& run, const ForecastInput& like,
+                     double params, double factor) {
+  if (run.inference_tokens <= 0) return {};
+  ForecastInput inf;
+  inf.hardware = run.inference_hardware.empty() ? like.hardware : run.inference_hardware;
+  inf.flops = laws::inference_flops(params, run.inference_tokens) * factor;
+  inf.gpus = 1;
+  inf.region = like.region;
+  inf.carbon_intensity = like.carbon_intensity;
+  inf.pue = like.pue;
+  return footprint_of(forecast(db, inf));
+}
+
+// A training run and the collector of its advice.
+struct RunAdvice {
+  const hardware_db::Database& db;
+  const laws::Law& law;
+  const TrainingRun& run;
+  Collector& c;
+
+  Footprint serving(const ForecastInput& like, double params, double factor) const {
+    return serving_of(db, run, like, params, factor);
+  }
+};
+
+// Another accelerator under the same GPU policy: the given count where it
+// holds the model, else the fewest that do.
+void other_hardware(const RunAdvice& x) {
+  const ForecastInput& in0 = x.run.input;
+  std::optional<Forecast> best_hw;
+  for (const auto& acc : x.db.accelerators()) {
+    if (!usable(acc) || acc.id == x.run.forecast.hardware_id) continue;
+    ForecastInput in = in0;
+    in.hardware = acc.id;
+    const int need = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
+    in.gpus = in0.gpus ? std::max(*in0.gpus, need) : need;
+    in.mfu.reset();
+    in.power_w.reset();
+    in.gpu_hours.reset();
+    const Forecast g = forecast(x.db, in);
+    if (!best_hw || g.energy_kwh < best_hw->energy_kwh) best_hw = g;
+  }
+  if (!best_hw) return;
+  ForecastInput like = in0;
+  like.hardware = best_hw->hardware_id;
+  auto* r = x.c.saving("hardware", "train on " + best_hw->hardware_id,
+                       "the least energy of the database's accelerators for this run, on " +
+                           std::to_string(best_hw->gpus) + " GPUs (" + number_text(best_hw->wall_days) + " days)",
+                       footprint_of(*best_hw) + x.serving(like, in0.params, 1));
+  if (r) {
+    r->gpus = best_hw->gpus;
+    r->wall_days = best_hw->wall_days;
+    r->state_gb_per_gpu = state_gb(in0.params, kAdamWBytesPerParam, best_hw->gpus);
+  }
+}
+
+// The cleanest grid: the run and its serving recomputed there.
+void cleaner_grid(const RunAdvice& x) {
+  const ForecastInput& in0 = x.run.input;
+  const auto* g = cleanest_grid(x.db);
+  if (!g || in0.carbon_intensity || in0.region == g->id) return;
+  ForecastInput in = in0;
+  in.region = g->id;
+  const Forecast h = forecast(x.db, in);
+  x.c.saving("region", "train in " + g->name + " (" + g->id + ")", region_why(x.run.forecast, h),
+             footprint_of(h) + x.serving(in, in0.params, 1));
+}
+
+// Over-training: the same loss for less compute, when nothing is served.
+void compute_optimal(const RunAdvice& x) {
+  const ForecastInput& in0 = x.run.input;
+  if (!(in0.params > 0 && in0.tokens > 0 && x.run.inference_tokens <= 0)) return;
+  const double optimal = laws::compute_optimal_tokens(x.law, in0.params);
+  if (!is_overtrained(in0.tokens, optimal)) return;
+  const auto alt = laws::min_compute_for_loss(x.law, laws::loss(x.law, in0.params, in0.tokens));
+  ForecastInput in = in0;
+  in.params = alt.params;
+  in.tokens = alt.tokens;
+  in.gpus.reset();
+  in.gpu_hours.reset();
+  x.c.saving("over-training",
+             "reach the same loss compute-optimally: " + number_text(alt.params / 1e9) + "B params on " +
+                 number_text(alt.tokens / 1e9) + "B tokens",
+             "the run trains " + number_text(in0.tokens / optimal, "%.1f") +
+                 "x past the compute-optimal tokens under " + x.law.name + "; worth it only if inference dominates",
+             footprint_of(forecast(x.db, in)));
+}
+
+// Quantised serving of the run's model.
+void quantised_serving(const RunAdvice& x) {
+  if (x.run.inference_tokens <= 0) return;
+  const ForecastInput& in0 = x.run.input;
+  const bool int4 = in0.params >= kInt4MinParams;
+  const double factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
+  x.c.saving("quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights",
+             int4 ? "weight-only 4-bit cuts inference energy per token to ~0.40x (Husom et al. 2025); "
+                    "+0.1-0.4 perplexity"
+                  : "int8 cuts energy per token to ~0.45x; below 3B params measured 4-bit energy can go up "
+                    "(Husom et al. 2025)",
+             footprint_of(x.run.forecast) + x.serving(in0, in0.params, factor));
+}
+
+}  // namespace
+
 Advice advise_training(const hardware_db::Database& db, const laws::Law& law, const TrainingRun& run,
                        std::optional<double> offset_price) {
   Advice a;
@@ -238,100 +347,101 @@ Advice advise_training(const hardware_db::Database& db, const laws::Law& law, co
   a.measures = eps_measures(f.tier);
   if (f.tier != EpsTier::kHigh) return a;
   const ForecastInput& in0 = run.input;
-  const Grid grid{in0.region, in0.carbon_intensity, in0.pue};
-  auto serving = [&](const ForecastInput& like, double params, double factor) -> Footprint {
-    if (run.inference_tokens <= 0) return {};
-    ForecastInput inf;
-    inf.hardware = run.inference_hardware.empty() ? like.hardware : run.inference_hardware;
-    inf.flops = laws::inference_flops(params, run.inference_tokens) * factor;
-    inf.gpus = 1;
-    inf.region = like.region;
-    inf.carbon_intensity = like.carbon_intensity;
-    inf.pue = like.pue;
-    return footprint_of(forecast(db, inf));
-  };
-  const Footprint base = footprint_of(f) + serving(in0, in0.params, 1);
   a.scope = run.inference_tokens > 0 ? "this training run + lifetime inference" : "this training run";
-  Collector c(a, base, false);
-
-  // Another accelerator under the same GPU policy: the given count where it
-  // holds the model, else the fewest that do.
-  std::optional<Forecast> best_hw;
-  for (const auto& acc : db.accelerators()) {
-    if (!usable(acc) || acc.id == f.hardware_id) continue;
-    ForecastInput in = in0;
-    in.hardware = acc.id;
-    const int need = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
-    in.gpus = in0.gpus ? std::max(*in0.gpus, need) : need;
-    in.mfu.reset();
-    in.power_w.reset();
-    in.gpu_hours.reset();
-    const Forecast g = forecast(db, in);
-    if (!best_hw || g.energy_kwh < best_hw->energy_kwh) best_hw = g;
-  }
-  if (best_hw) {
-    ForecastInput like = in0;
-    like.hardware = best_hw->hardware_id;
-    auto* r = c.saving("hardware", "train on " + best_hw->hardware_id,
-                       "the least energy of the database's accelerators for this run, on " +
-                           std::to_string(best_hw->gpus) + " GPUs (" + number_text(best_hw->wall_days) + " days)",
-                       footprint_of(*best_hw) + serving(like, in0.params, 1));
-    if (r) {
-      r->gpus = best_hw->gpus;
-      r->wall_days = best_hw->wall_days;
-      r->state_gb_per_gpu = state_gb(in0.params, kAdamWBytesPerParam, best_hw->gpus);
-    }
-  }
-
-  // The cleanest grid: the run and its serving recomputed there.
-  if (const auto* g = cleanest_grid(db); g && !in0.carbon_intensity && in0.region != g->id) {
-    ForecastInput in = in0;
-    in.region = g->id;
-    const Forecast h = forecast(db, in);
-    c.saving("region", "train in " + g->name + " (" + g->id + ")", region_why(f, h),
-             footprint_of(h) + serving(in, in0.params, 1));
-  }
-
-  // Over-training: the same loss for less compute, when nothing is served.
-  if (in0.params > 0 && in0.tokens > 0 && run.inference_tokens <= 0) {
-    const double optimal = laws::compute_optimal_tokens(law, in0.params);
-    if (is_overtrained(in0.tokens, optimal)) {
-      const auto alt = laws::min_compute_for_loss(law, laws::loss(law, in0.params, in0.tokens));
-      ForecastInput in = in0;
-      in.params = alt.params;
-      in.tokens = alt.tokens;
-      in.gpus.reset();
-      in.gpu_hours.reset();
-      c.saving("over-training",
-               "reach the same loss compute-optimally: " + number_text(alt.params / 1e9) + "B params on " +
-                   number_text(alt.tokens / 1e9) + "B tokens",
-               "the run trains " + number_text(in0.tokens / optimal, "%.1f") +
-                   "x past the compute-optimal tokens under " + law.name +
-                   "; worth it only if inference dominates",
-               footprint_of(forecast(db, in)));
-    }
-  }
-
-  // Quantised serving.
-  if (run.inference_tokens > 0) {
-    const bool int4 = in0.params >= kInt4MinParams;
-    const double factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
-    c.saving("quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights",
-             int4 ? "weight-only 4-bit cuts inference energy per token to ~0.40x (Husom et al. 2025); "
-                    "+0.1-0.4 perplexity"
-                  : "int8 cuts energy per token to ~0.45x; below 3B params measured 4-bit energy can go up "
-                    "(Husom et al. 2025)",
-             footprint_of(f) + serving(in0, in0.params, factor));
-  }
-
+  Collector c(a, footprint_of(f) + serving_of(db, run, in0, in0.params, 1), false);
+  const RunAdvice x{db, law, run, c};
+  other_hardware(x);
+  cleaner_grid(x);
+  compute_optimal(x);
+  quantised_serving(x);
   if (in0.params > 0 && in0.tokens > 0) {
-    reuse(db, law, c, laws::loss(law, in0.params, in0.tokens), f.hardware_id, grid, run.inference_tokens,
-          run.inference_hardware);
+    reuse(db, law, c, laws::loss(law, in0.params, in0.tokens), f.hardware_id,
+          Grid{in0.region, in0.carbon_intensity, in0.pue}, run.inference_tokens, run.inference_hardware);
   }
   lean_optimizer(db, a, in0.params, f.hardware_id, f.gpus);
   c.finish(offset_price);
   return a;
 }
+
+namespace {
+
+// A plan, its effective request and the collector of its advice.
+struct PlanAdvice {
+  const hardware_db::Database& db;
+  const laws::Law& law;
+  const PlanRequest& r;
+  const Plan& plan;
+  Collector& c;
+  const std::string& objective;
+};
+
+// Another accelerator, only among those the plan did not rank: the ranked
+// ones are all worse than the choice by construction.
+void unranked_hardware(const PlanAdvice& x) {
+  const PlanRequest& r = x.r;
+  if (r.hardware.size() == 1 && r.hardware[0] == "all") return;
+  std::optional<PlanOption> best_other;
+  for (const auto& acc : x.db.accelerators()) {
+    if (!usable(acc) || std::find(r.hardware.begin(), r.hardware.end(), acc.id) != r.hardware.end()) continue;
+    try {
+      PlanOption o = plan_option(x.db, x.law, r, acc.id, x.plan.target_loss);
+      if (!best_other || objective_of(r, o) < objective_of(r, *best_other)) best_other = o;
+    } catch (const PlanError& e) {
+      x.c.skip("train on " + acc.id, e.detail());
+    }
+  }
+  if (!best_other) return;
+  const auto& t = best_other->training;
+  if (auto* rec = x.c.saving("hardware", "train on " + t.hardware_id,
+                             "the least " + x.objective +
+                                 " of the accelerators not in --hardware, re-planned for the "
+                                 "same loss and GPU policy: " +
+                                 std::to_string(t.gpus) + " GPUs, " + number_text(t.wall_days) + " days",
+                             best_other->total)) {
+    rec->gpus = t.gpus;
+    rec->wall_days = t.wall_days;
+    rec->state_gb_per_gpu = state_gb(best_other->params, kAdamWBytesPerParam, t.gpus);
+  }
+}
+
+// The plan re-planned on its accelerator with one change (`rr`).
+void replan(const PlanAdvice& x, const std::string& kind, const std::string& title, const PlanRequest& rr,
+            const std::function<std::string(const PlanOption&)>& why) {
+  try {
+    const PlanOption o = plan_option(x.db, x.law, rr, x.plan.best.training.hardware_id, x.plan.target_loss);
+    if (auto* rec = x.c.saving(kind, title, why(o), o.total)) {
+      rec->gpus = o.training.gpus;
+      rec->wall_days = o.training.wall_days;
+      rec->state_gb_per_gpu = state_gb(o.params, kAdamWBytesPerParam, o.training.gpus);
+    }
+  } catch (const PlanError& e) {
+    x.c.skip(title, e.detail());
+  }
+}
+
+void plan_in_cleanest_grid(const PlanAdvice& x) {
+  const auto* g = cleanest_grid(x.db);
+  if (!g || x.r.carbon_intensity || x.r.region == g->id) return;
+  PlanRequest rr = x.r;
+  rr.region = g->id;
+  replan(x, "region", "train in " + g->name + " (" + g->id + ")", rr,
+         [&](const PlanOption& o) { return region_why(x.plan.best.training, o.training); });
+}
+
+void plan_quantised_serving(const PlanAdvice& x) {
+  if (x.r.inference_tokens <= 0) return;
+  const bool int4 = x.plan.best.params >= kInt4MinParams;
+  PlanRequest rr = x.r;
+  rr.inference_energy_factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
+  replan(x, "quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
+         [&](const PlanOption& o) {
+           return std::string(int4 ? "weight-only 4-bit: ~0.40x" : "int8: ~0.45x") +
+                  " inference energy per token (Husom et al. 2025); re-planned: " + number_text(o.params / 1e9) +
+                  "B params on " + number_text(o.tokens / 1e9) + "B tokens";
+         });
+}
+
+}  // namespace
 
 Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
                    const Plan& plan, std::optional<double> offset_price) {
@@ -340,83 +450,117 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
   a.tier = b.tier;
   a.measures = eps_measures(b.tier);
   if (b.tier != EpsTier::kHigh) return a;
+  const ThroughputMemo memo;  // the re-plans below repeat the baseline's layout searches
   const PlanRequest r = effective_request(request);
   const bool co2 = r.minimize == Objective::kCo2;
   a.objective = co2 ? "CO2eq" : "energy";
   a.scope = std::string("the final run") + (r.experiment_overhead > 1 ? " x experiment overhead" : "") +
             (r.inference_tokens > 0 ? " + lifetime inference" : "");
   Collector c(a, b.total, co2);
-  const std::string hw = b.training.hardware_id;
-
-  // Another accelerator, only among those the plan did not rank: the ranked
-  // ones are all worse than the choice by construction.
-  const bool all = r.hardware.size() == 1 && r.hardware[0] == "all";
-  if (!all) {
-    std::optional<PlanOption> best_other;
-    for (const auto& acc : db.accelerators()) {
-      if (!usable(acc) || std::find(r.hardware.begin(), r.hardware.end(), acc.id) != r.hardware.end())
-        continue;
-      try {
-        PlanOption o = plan_option(db, law, r, acc.id, plan.target_loss);
-        if (!best_other || objective_of(r, o) < objective_of(r, *best_other)) best_other = o;
-      } catch (const PlanError& e) {
-        c.skip("train on " + acc.id, e.detail());
-      }
-    }
-    if (best_other) {
-      const auto& t = best_other->training;
-      if (auto* rec = c.saving("hardware", "train on " + t.hardware_id,
-                               "the least " + a.objective +
-                                   " of the accelerators not in --hardware, re-planned for the "
-                                   "same loss and GPU policy: " +
-                                   std::to_string(t.gpus) + " GPUs, " + number_text(t.wall_days) + " days",
-                               best_other->total)) {
-        rec->gpus = t.gpus;
-        rec->wall_days = t.wall_days;
-        rec->state_gb_per_gpu = state_gb(best_other->params, kAdamWBytesPerParam, t.gpus);
-      }
-    }
-  }
-
-  auto replan = [&](const std::string& kind, const std::string& title, const PlanRequest& rr,
-                    const std::function<std::string(const PlanOption&)>& why) {
-    try {
-      const PlanOption o = plan_option(db, law, rr, hw, plan.target_loss);
-      if (auto* rec = c.saving(kind, title, why(o), o.total)) {
-        rec->gpus = o.training.gpus;
-        rec->wall_days = o.training.wall_days;
-        rec->state_gb_per_gpu = state_gb(o.params, kAdamWBytesPerParam, o.training.gpus);
-      }
-    } catch (const PlanError& e) {
-      c.skip(title, e.detail());
-    }
-  };
-
-  if (const auto* g = cleanest_grid(db); g && !r.carbon_intensity && r.region != g->id) {
-    PlanRequest rr = r;
-    rr.region = g->id;
-    replan("region", "train in " + g->name + " (" + g->id + ")", rr,
-           [&](const PlanOption& o) { return region_why(b.training, o.training); });
-  }
-
-  if (r.inference_tokens > 0) {
-    const bool int4 = b.params >= kInt4MinParams;
-    PlanRequest rr = r;
-    rr.inference_energy_factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
-    replan("quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
-           [&](const PlanOption& o) {
-             return std::string(int4 ? "weight-only 4-bit: ~0.40x" : "int8: ~0.45x") +
-                    " inference energy per token (Husom et al. 2025); re-planned: " + number_text(o.params / 1e9) +
-                    "B params on " + number_text(o.tokens / 1e9) + "B tokens";
-           });
-  }
-
+  const PlanAdvice x{db, law, r, plan, c, a.objective};
+  unranked_hardware(x);
+  plan_in_cleanest_grid(x);
+  plan_quantised_serving(x);
+  const std::string& hw = b.training.hardware_id;
   reuse(db, law, c, plan.target_loss, hw, {r.region, r.carbon_intensity, r.pue}, r.inference_tokens,
         r.inference_hardware);
   lean_optimizer(db, a, b.params, hw, b.training.gpus);
   c.finish(offset_price);
   return a;
 }
+
+namespace {
+
+// A fine-tuning run, the method chosen and the collector of its advice.
+struct FinetuneAdvice {
+  const hardware_db::Database& db;
+  const FinetuneRequest& request;
+  const MethodResult& chosen;
+  Advice& a;
+  Collector& c;
+
+  // Plans `r`; when its method fits, hands the result to `on_fit`, else
+  // says why it was not listed.
+  template <class OnFit>
+  void with(const FinetuneRequest& r, const std::string& title, OnFit&& on_fit) const {
+    try {
+      const auto res = plan_finetune(db, r).methods.front();
+      if (!res.fits) {
+        c.skip(title, res.why_not);
+        return;
+      }
+      on_fit(res);
+    } catch (const PlanError& e) {
+      c.skip(title, e.detail());
+    }
+  }
+};
+
+void other_methods(const FinetuneAdvice& x) {
+  for (Method alt : {Method::kLora, Method::kQlora}) {
+    if (alt == x.chosen.method) continue;
+    FinetuneRequest r = x.request;
+    r.methods = {alt};
+    const std::string title =
+        std::string("fine-tune with ") + method_name(alt) + " instead of " + method_name(x.chosen.method);
+    x.with(r, title, [&](const MethodResult& res) {
+      auto* rec = x.c.saving("method", title,
+                             alt == Method::kLora
+                                 ? "no weight gradients for the frozen base: ~2/3 of the FLOPs per token"
+                                 : "4-bit base weights need fewer GPUs; dequantisation makes each token "
+                                   "~1.45x slower than LoRA",
+                             footprint_of(res.forecast));
+      if (rec) {
+        rec->gpus = res.gpus;
+        rec->wall_days = res.forecast.wall_days;
+        rec->state_gb_per_gpu = res.memory.total_gb();
+      }
+    });
+  }
+}
+
+// A leaner optimizer: a memory measure.
+Recommendation optimizer_measure(const MethodResult& chosen, Optimizer o, const MethodResult& res) {
+  Recommendation rec;
+  rec.category = Category::kMemory;
+  rec.kind = "optimizer";
+  rec.title = std::string("use ") + optimizer_name(o);
+  rec.gpus = res.gpus;
+  rec.freed_gb_per_gpu = chosen.memory.optimizer_gb - res.memory.optimizer_gb * res.gpus / chosen.gpus;
+  rec.state_gb_per_gpu = res.memory.total_gb();
+  rec.enables = res.gpus < chosen.gpus ? "fits on " + std::to_string(res.gpus) + " instead of " +
+                                             std::to_string(chosen.gpus) + " GPUs"
+                                       : "headroom for larger micro-batches on the same " +
+                                             std::to_string(res.gpus) + " GPUs";
+  rec.why = "optimizer state " + number_text(chosen.memory.optimizer_gb) + " -> " +
+            number_text(res.memory.optimizer_gb) + " GB per GPU; compute is unchanged, so energy does not move";
+  return rec;
+}
+
+void leaner_optimizers(const FinetuneAdvice& x) {
+  for (Optimizer o : {Optimizer::kAdamW8bit, Optimizer::kAdafactor}) {
+    if (o == x.request.optimizer || x.chosen.method == Method::kQlora) continue;  // QLoRA pages its state out
+    FinetuneRequest r = x.request;
+    r.methods = {x.chosen.method};
+    r.optimizer = o;
+    x.with(r, std::string("use ") + optimizer_name(o),
+           [&](const MethodResult& res) { x.a.recommendations.push_back(optimizer_measure(x.chosen, o, res)); });
+  }
+}
+
+void finetune_in_cleanest_grid(const FinetuneAdvice& x) {
+  const auto* g = cleanest_grid(x.db);
+  if (!g || x.request.carbon_intensity || x.request.region == g->id) return;
+  FinetuneRequest r = x.request;
+  r.methods = {x.chosen.method};
+  r.region = g->id;
+  const std::string title = "fine-tune in " + g->name + " (" + g->id + ")";
+  x.with(r, title, [&](const MethodResult& res) {
+    x.c.saving("region", title, region_why(x.chosen.forecast, res.forecast), footprint_of(res.forecast));
+  });
+}
+
+}  // namespace
 
 Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& request,
                        const FinetuneResult& result, std::optional<double> offset_price) {
@@ -434,72 +578,11 @@ Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& r
   a.measures = eps_measures(a.tier);
   a.scope = "this fine-tuning run";
   if (a.tier != EpsTier::kHigh) return a;
-  const Footprint base = footprint_of(chosen->forecast);
-  Collector c(a, base, false);
-
-  auto with = [&](const FinetuneRequest& r, const std::string& title, auto&& on_fit) {
-    try {
-      const auto res = plan_finetune(db, r).methods.front();
-      if (!res.fits) {
-        c.skip(title, res.why_not);
-        return;
-      }
-      on_fit(res);
-    } catch (const PlanError& e) {
-      c.skip(title, e.detail());
-    }
-  };
-  for (Method alt : {Method::kLora, Method::kQlora}) {
-    if (alt == chosen->method) continue;
-    FinetuneRequest r = request;
-    r.methods = {alt};
-    const std::string title =
-        std::string("fine-tune with ") + method_name(alt) + " instead of " + method_name(chosen->method);
-    with(r, title, [&](const MethodResult& res) {
-      auto* rec = c.saving("method", title,
-                           alt == Method::kLora
-                               ? "no weight gradients for the frozen base: ~2/3 of the FLOPs per token"
-                               : "4-bit base weights need fewer GPUs; dequantisation makes each token "
-                                 "~1.45x slower than LoRA",
-                           footprint_of(res.forecast));
-      if (rec) {
-        rec->gpus = res.gpus;
-        rec->wall_days = res.forecast.wall_days;
-        rec->state_gb_per_gpu = res.memory.total_gb();
-      }
-    });
-  }
-  for (Optimizer o : {Optimizer::kAdamW8bit, Optimizer::kAdafactor}) {
-    if (o == request.optimizer || chosen->method == Method::kQlora) continue;  // QLoRA pages its state out
-    FinetuneRequest r = request;
-    r.methods = {chosen->method};
-    r.optimizer = o;
-    with(r, std::string("use ") + optimizer_name(o), [&](const MethodResult& res) {
-      Recommendation rec;
-      rec.category = Category::kMemory;
-      rec.kind = "optimizer";
-      rec.title = std::string("use ") + optimizer_name(o);
-      rec.gpus = res.gpus;
-      rec.freed_gb_per_gpu = chosen->memory.optimizer_gb - res.memory.optimizer_gb * res.gpus / chosen->gpus;
-      rec.state_gb_per_gpu = res.memory.total_gb();
-      rec.enables = res.gpus < chosen->gpus ? "fits on " + std::to_string(res.gpus) + " instead of " +
-                                                  std::to_string(chosen->gpus) + " GPUs"
-                                            : "headroom for larger micro-batches on the same " +
-                                                  std::to_string(res.gpus) + " GPUs";
-      rec.why = "optimizer state " + number_text(chosen->memory.optimizer_gb) + " -> " +
-                number_text(res.memory.optimizer_gb) + " GB per GPU; compute is unchanged, so energy does not move";
-      a.recommendations.push_back(rec);
-    });
-  }
-  if (const auto* g = cleanest_grid(db); g && !request.carbon_intensity && request.region != g->id) {
-    FinetuneRequest r = request;
-    r.methods = {chosen->method};
-    r.region = g->id;
-    const std::string title = "fine-tune in " + g->name + " (" + g->id + ")";
-    with(r, title, [&](const MethodResult& res) {
-      c.saving("region", title, region_why(chosen->forecast, res.forecast), footprint_of(res.forecast));
-    });
-  }
+  Collector c(a, footprint_of(chosen->forecast), false);
+  const FinetuneAdvice x{db, request, *chosen, a, c};
+  other_methods(x);
+  leaner_optimizers(x);
+  finetune_in_cleanest_grid(x);
   c.finish(offset_price);
   return a;
 }

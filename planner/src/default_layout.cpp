@@ -93,7 +93,7 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
         l.tp = tp, l.pp = pp, l.dp = g / (tp * pp);
         l.recompute = Recompute::kFull;
         l.zero_stage = kMegatronZeroStage;
-        if (layout_problem(sys, w, l).empty() && layout_memory(sys, w, l).total_bytes() <= sys.memory_bytes)
+        if (layout_valid(sys, w, l) && layout_memory(sys, w, l).total_bytes() <= sys.memory_bytes)
           return g;
       }
     }

@@ -1,6 +1,7 @@
 #include "planner/layout.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 
@@ -41,10 +42,11 @@ double all_reduce_s(double bytes, int group, double bytes_per_s) {
 }
 
 // Weights held by the busiest stage per TP rank (before ZeRO sharding):
-// its blocks, plus an embedding or output matrix (both without PP).
-double stage_params(const Workload& w, const Layout& l) {
+// its blocks (`block` weights each), plus an embedding or output matrix
+// (both without PP).
+double stage_params(const Workload& w, const Layout& l, double block) {
   const double embed = static_cast<double>(w.shape.vocab) * w.shape.hidden * (l.pp == 1 ? 2 : 1);
-  return (layers_per_stage(w, l) * block_params(w.shape) + embed) / l.tp;
+  return (layers_per_stage(w, l) * block + embed) / l.tp;
 }
 
 // Bandwidth the DP collectives see: the scale-up link while the group stays
@@ -60,9 +62,7 @@ double pp_bytes_per_s(const System& sys, const Layout& l) {
   return l.tp * l.dp < sys.node_size ? sys.intra_bytes_per_s : sys.inter_bytes_per_s;
 }
 
-struct MicroBatchTime {
-  double compute_s = 0, tp_comm_s = 0, backward_s = 0, forward_s = 0;
-};
+using detail::MicroBatchTime;
 
 // One micro-batch, forward and backward, through the busiest stage (all
 // its v chunks).
@@ -148,48 +148,77 @@ std::string Layout::describe() const {
   return buf;
 }
 
+namespace {
+
+// The constraints a layout can break, in the order they are checked.
+enum class Fault { kNone, kDegree, kTpNode, kTpHeads, kTpKvHeads, kPpLayers, kVirtualStages, kZero, kBatch };
+
+Fault fault_of(const System& sys, const Workload& w, const Layout& l) {
+  const auto& m = w.shape;
+  if (l.tp < 1 || l.pp < 1 || l.dp < 1 || l.micro_batch < 1 || l.grad_accum < 1 || l.virtual_stages < 1)
+    return Fault::kDegree;
+  if (l.tp > sys.node_size) return Fault::kTpNode;
+  if (m.heads % l.tp != 0) return Fault::kTpHeads;
+  if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0) return Fault::kTpKvHeads;
+  if (l.pp > m.layers) return Fault::kPpLayers;
+  if (l.virtual_stages > 1 && (l.pp == 1 || layers_per_stage(w, l) % l.virtual_stages != 0))
+    return Fault::kVirtualStages;
+  if (l.zero_stage < 0 || l.zero_stage > 3) return Fault::kZero;
+  if (w.global_batch_seqs < static_cast<double>(l.dp) * l.micro_batch) return Fault::kBatch;
+  return Fault::kNone;
+}
+
+}  // namespace
+
+bool layout_valid(const System& sys, const Workload& w, const Layout& l) {
+  return fault_of(sys, w, l) == Fault::kNone;
+}
+
 std::string layout_problem(const System& sys, const Workload& w, const Layout& l) {
   const auto& m = w.shape;
   auto n = [](double v) { return std::to_string(static_cast<long long>(v)); };
-  if (l.tp < 1 || l.pp < 1 || l.dp < 1 || l.micro_batch < 1 || l.grad_accum < 1 || l.virtual_stages < 1) {
-    return "--tp/--pp/--micro-batch: every degree must be at least 1";
+  switch (fault_of(sys, w, l)) {
+    case Fault::kNone:
+      return "";
+    case Fault::kDegree:
+      return "--tp/--pp/--micro-batch: every degree must be at least 1";
+    case Fault::kTpNode:
+      return "--tp: " + n(l.tp) + " is beyond one node of " + n(sys.node_size) + " " + sys.id +
+             " (tensor parallelism needs the scale-up link)";
+    case Fault::kTpHeads:
+      return "--tp: " + n(l.tp) + " does not divide the " + n(m.heads) + " attention heads";
+    case Fault::kTpKvHeads:
+      return "--tp: " + n(l.tp) + " does not divide the " + n(m.kv_heads) + " kv heads";
+    case Fault::kPpLayers:
+      return "--pp: " + n(l.pp) + " stages for " + n(m.layers) + " layers";
+    case Fault::kVirtualStages:
+      return "--virtual-stages: " + n(l.virtual_stages) + " chunks need PP > 1 and divide the " +
+             n(layers_per_stage(w, l)) + " layers per stage";
+    case Fault::kZero:
+      return "--zero: " + n(l.zero_stage) + " is not 0, 1, 2 or 3";
+    case Fault::kBatch:
+      break;
   }
-  if (l.tp > sys.node_size) {
-    return "--tp: " + n(l.tp) + " is beyond one node of " + n(sys.node_size) + " " + sys.id +
-           " (tensor parallelism needs the scale-up link)";
-  }
-  if (m.heads % l.tp != 0)
-    return "--tp: " + n(l.tp) + " does not divide the " + n(m.heads) + " attention heads";
-  if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0) {
-    return "--tp: " + n(l.tp) + " does not divide the " + n(m.kv_heads) + " kv heads";
-  }
-  if (l.pp > m.layers) return "--pp: " + n(l.pp) + " stages for " + n(m.layers) + " layers";
-  if (l.virtual_stages > 1 && (l.pp == 1 || layers_per_stage(w, l) % l.virtual_stages != 0)) {
-    return "--virtual-stages: " + n(l.virtual_stages) + " chunks need PP > 1 and divide the " +
-           n(layers_per_stage(w, l)) + " layers per stage";
-  }
-  if (l.zero_stage < 0 || l.zero_stage > 3) return "--zero: " + n(l.zero_stage) + " is not 0, 1, 2 or 3";
-  if (w.global_batch_seqs < static_cast<double>(l.dp) * l.micro_batch) {
-    char buf[200];
-    std::snprintf(
-        buf, sizeof buf,
-        "--global-batch-tokens: %.0f sequences per step are fewer than one micro-batch of %d on each "
-        "of %d data-parallel replicas",
-        w.global_batch_seqs, l.micro_batch, l.dp);
-    return buf;
-  }
-  return "";
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "--global-batch-tokens: %.0f sequences per step are fewer than one micro-batch of %d on each "
+                "of %d data-parallel replicas",
+                w.global_batch_seqs, l.micro_batch, l.dp);
+  return buf;
 }
 
-LayoutMemory layout_memory(const System& sys, const Workload& w, const Layout& l) {
+namespace {
+
+// The memory of a layout, given its stage's weights (stage_params) and the
+// workload's activation coefficient.
+LayoutMemory memory_of(const Workload& w, const Layout& l, double p, double c) {
   const auto& m = w.shape;
-  const double p = stage_params(w, l), d = l.dp, t = l.tp;
+  const double d = l.dp, t = l.tp;
   LayoutMemory mem;
   mem.weights_bytes = 2 * p / (l.zero_stage >= 3 ? d : 1);
   mem.gradients_bytes = 2 * p / (l.zero_stage >= 2 ? d : 1);
   mem.optimizer_bytes = 12 * p / (l.zero_stage >= 1 ? d : 1);
   const double sbh = static_cast<double>(w.seq_len) * l.micro_batch * m.hidden;
-  const double c = activation_coefficient(m);
   double per_layer = 0;
   switch (l.recompute) {
     case Recompute::kNone:
@@ -211,20 +240,26 @@ LayoutMemory layout_memory(const System& sys, const Workload& w, const Layout& l
   const double last = (l.pp == 1 ? first : per_layer * layers) + logits;
   mem.activations_bytes = std::max(first, last);
   mem.overhead_bytes = kRuntimeOverheadBytes;
-  (void)sys;
   return mem;
 }
 
-StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
+// Micro-batch slots of a step on the busiest stage: its own micro-batches
+// and the pipeline bubble.
+double step_slots(const Layout& l) { return l.grad_accum + (l.pp - 1.0) / l.virtual_stages; }
+
+// The step time of a layout from its micro-batch time, its stage's weights
+// (stage_params) and the workload's FLOPs per token (model, and hardware at
+// l.recompute).
+StepTime time_of(const System& sys, const Workload& w, const Layout& l, const MicroBatchTime& mb, double p,
+                 double model_flops, double hardware_flops) {
   StepTime st;
-  const MicroBatchTime mb = micro_batch_time(sys, w, l);
   const double stage = mb.compute_s + mb.tp_comm_s;
   const double bubble_stages = (l.pp - 1.0) / l.virtual_stages;
   const double p2p_bytes =
       static_cast<double>(w.seq_len) * l.micro_batch * w.shape.hidden * kBf16Bytes / l.tp;
   const double p2p =
       l.pp > 1 ? 2.0 * l.virtual_stages * p2p_bytes / (pp_bytes_per_s(sys, l) * kLinkEfficiency) : 0;
-  const double slots = l.grad_accum + bubble_stages;
+  const double slots = step_slots(l);
   st.compute_s = slots * mb.compute_s;
   st.tp_comm_s = slots * mb.tp_comm_s;
   st.pp_comm_s = slots * p2p;
@@ -233,7 +268,6 @@ StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
   // Data parallel: reduce-scatter gradients, all-gather weights (ZeRO
   // >= 1; plain all-reduce is the same volume), hidden behind the last
   // backward and the first forward; ZeRO-3 regathers per micro-batch.
-  const double p = stage_params(w, l);
   const double bw = dp_bytes_per_s(sys, l);
   const double buckets = std::ceil(p / std::max(kBucketElements, kBucketElementsPerReplica * l.dp));
   const double ring_latency = l.dp > 1 ? (l.dp - 1) * kRingHopLatencyS : 0;
@@ -256,9 +290,20 @@ StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
   const double tokens = w.global_batch_seqs * w.seq_len;
   st.tokens_per_s = tokens / st.step_s;
   const double per_gpu = st.tokens_per_s / l.gpus();
-  st.mfu = model_flops_per_token(w.shape, w.seq_len) * per_gpu / sys.peak_flops;
-  st.hfu = hardware_flops_per_token(w.shape, w.seq_len, l.recompute) * per_gpu / sys.peak_flops;
+  st.mfu = model_flops * per_gpu / sys.peak_flops;
+  st.hfu = hardware_flops * per_gpu / sys.peak_flops;
   return st;
+}
+
+}  // namespace
+
+LayoutMemory layout_memory(const System&, const Workload& w, const Layout& l) {
+  return memory_of(w, l, stage_params(w, l, block_params(w.shape)), activation_coefficient(w.shape));
+}
+
+StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
+  return time_of(sys, w, l, micro_batch_time(sys, w, l), stage_params(w, l, block_params(w.shape)),
+                 model_flops_per_token(w.shape, w.seq_len), hardware_flops_per_token(w.shape, w.seq_len, l.recompute));
 }
 
 LayoutResult evaluate_layout(const System& sys, const Workload& w, const Layout& l) {
@@ -267,6 +312,75 @@ LayoutResult evaluate_layout(const System& sys, const Workload& w, const Layout&
   r.memory = layout_memory(sys, w, l);
   r.fits = r.memory.total_bytes() <= sys.memory_bytes;
   r.time = step_time(sys, w, l);
+  return r;
+}
+
+LayoutEvaluator::LayoutEvaluator(const System& system, const Workload& work)
+    : sys_(system),
+      work_(work),
+      block_params_(block_params(work.shape)),
+      activation_coefficient_(activation_coefficient(work.shape)),
+      model_flops_per_token_(model_flops_per_token(work.shape, work.seq_len)) {
+  for (Recompute r : {Recompute::kNone, Recompute::kSelective, Recompute::kFull})
+    hardware_flops_per_token_[static_cast<int>(r)] = hardware_flops_per_token(work.shape, work.seq_len, r);
+}
+
+void LayoutEvaluator::at_base(const Layout& l) {
+  if (l.tp == cached_tp_ && l.pp == cached_pp_) return;
+  std::fill(&filled_[0][0], &filled_[0][0] + 3 * kPowerSlots, false);
+  others_.clear();
+  cached_tp_ = l.tp;
+  cached_pp_ = l.pp;
+  stage_params_ = stage_params(work_, l, block_params_);
+}
+
+const MicroBatchTime& LayoutEvaluator::micro_batch(const Layout& l) {
+  at_base(l);
+  const int rc = static_cast<int>(l.recompute);
+  const unsigned b = static_cast<unsigned>(l.micro_batch);
+  if (b > 0 && (b & (b - 1)) == 0 && b < (1u << kPowerSlots)) {
+    const int slot = std::countr_zero(b);
+    if (!filled_[rc][slot]) {
+      by_power_[rc][slot] = micro_batch_time(sys_, work_, l);
+      filled_[rc][slot] = true;
+    }
+    return by_power_[rc][slot];
+  }
+  for (const Cached& c : others_) {
+    if (c.micro_batch == l.micro_batch && c.recompute == l.recompute) return c.time;
+  }
+  others_.push_back({l.micro_batch, l.recompute, micro_batch_time(sys_, work_, l)});
+  return others_.back().time;
+}
+
+LayoutResult LayoutEvaluator::measure(const Layout& l) {
+  at_base(l);
+  LayoutResult r;
+  r.layout = l;
+  r.memory = memory_of(work_, l, stage_params_, activation_coefficient_);
+  r.fits = r.memory.total_bytes() <= sys_.memory_bytes;
+  return r;
+}
+
+// time_of sums compute, TP, PP, exposed DP and optimizer time in that
+// order, all >= 0; rounding never makes a sum of non-negative doubles
+// smaller than its first terms, so this holds bit for bit.
+double LayoutEvaluator::step_floor_s(const Layout& l) {
+  const MicroBatchTime& mb = micro_batch(l);
+  const double slots = step_slots(l);
+  return slots * mb.compute_s + slots * mb.tp_comm_s;
+}
+
+void LayoutEvaluator::time(LayoutResult& r) {
+  const Layout& l = r.layout;
+  const MicroBatchTime& mb = micro_batch(l);
+  r.time = time_of(sys_, work_, l, mb, stage_params_, model_flops_per_token_,
+                   hardware_flops_per_token_[static_cast<int>(l.recompute)]);
+}
+
+LayoutResult LayoutEvaluator::evaluate(const Layout& l) {
+  LayoutResult r = measure(l);
+  time(r);
   return r;
 }
 

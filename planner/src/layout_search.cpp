@@ -35,12 +35,19 @@ struct Collector {
   LayoutResult leanest;
   bool any = false;
 
-  void add(const LayoutResult& r) {
+  // The step time a layout must beat to rank; none while the ranking has room.
+  double bar_s() const {
+    return result.best.size() == top ? result.best.back().time.step_s : HUGE_VAL;
+  }
+
+  // `timed`: r.time is computed; a layout left untimed cannot rank.
+  void add(const LayoutResult& r, bool timed) {
     ++result.evaluated;
     if (!any || r.memory.total_bytes() < leanest.memory.total_bytes()) leanest = r;
     any = true;
     if (!r.fits) return;
     ++result.fitting;
+    if (!timed) return;
     auto& best = result.best;
     if (best.size() == top && !better(r, best.back())) return;
     best.insert(std::upper_bound(best.begin(), best.end(), r, better), r);
@@ -54,92 +61,127 @@ std::vector<T> pinned_or(std::optional<T> pin, std::vector<T> all) {
   return all;
 }
 
+// A pinned dimension that cannot work is the user's mistake: say which.
+void check_pins(const System& sys, const Workload& w, const SearchOptions& o) {
+  if (!(o.tp || o.pp || o.micro_batch || o.virtual_stages || o.zero_stage)) return;
+  Layout probe;
+  probe.tp = o.tp.value_or(1);
+  probe.pp = o.pp.value_or(1);
+  probe.micro_batch = o.micro_batch.value_or(1);
+  probe.zero_stage = o.zero_stage.value_or(1);
+  if (o.gpus % (probe.tp * probe.pp) != 0) {
+    throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " is not a multiple of TP x PP = " +
+                                       std::to_string(probe.tp * probe.pp));
+  }
+  // The batch constraint needs the whole layout; the others hold alone.
+  Workload probe_work = w;
+  if (o.tp && o.pp) {
+    probe.dp = o.gpus / (probe.tp * probe.pp);
+  } else {
+    probe_work.global_batch_seqs = std::max(w.global_batch_seqs, static_cast<double>(probe.micro_batch));
+  }
+  if (o.virtual_stages) probe.virtual_stages = *o.virtual_stages;
+  if (std::string why = layout_problem(sys, probe_work, probe); !why.empty()) throw PlanError(why);
+}
+
 // Every layout of the space in a fixed order; `prune` stops growing the
 // micro-batch once one no longer fits (memory grows with it).
-SearchResult search(const System& sys, const Workload& w, const SearchOptions& o, bool prune) {
-  if (o.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " must be a positive count");
-  const auto& m = w.shape;
-  std::vector<int> tps;
-  for (int t = 1; t <= std::min(sys.node_size, m.heads); t *= 2) tps.push_back(t);
-  std::vector<int> micro;
-  for (int b = 1; b <= kMaxMicroBatch; b *= 2) micro.push_back(b);
-  const std::vector<int> zeros = pinned_or<int>(o.zero_stage, {0, 1, 2, 3});
-  const std::vector<Recompute> recomputes =
-      pinned_or<Recompute>(o.recompute, {std::begin(kRecomputes), std::end(kRecomputes)});
-  if (o.tp) tps = {*o.tp};
-  if (o.micro_batch) micro = {*o.micro_batch};
-
-  // A pinned dimension that cannot work is the user's mistake: say which.
-  if (o.tp || o.pp || o.micro_batch || o.virtual_stages || o.zero_stage) {
-    Layout probe;
-    probe.tp = o.tp.value_or(1);
-    probe.pp = o.pp.value_or(1);
-    probe.micro_batch = o.micro_batch.value_or(1);
-    probe.zero_stage = o.zero_stage.value_or(1);
-    if (o.gpus % (probe.tp * probe.pp) != 0) {
-      throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " is not a multiple of TP x PP = " +
-                                         std::to_string(probe.tp * probe.pp));
-    }
-    // The batch constraint needs the whole layout; the others hold alone.
-    Workload probe_work = w;
-    if (o.tp && o.pp) {
-      probe.dp = o.gpus / (probe.tp * probe.pp);
-    } else {
-      probe_work.global_batch_seqs = std::max(w.global_batch_seqs, static_cast<double>(probe.micro_batch));
-    }
-    if (o.virtual_stages) probe.virtual_stages = *o.virtual_stages;
-    if (std::string why = layout_problem(sys, probe_work, probe); !why.empty()) throw PlanError(why);
+class Search {
+ public:
+  Search(const System& sys, const Workload& w, const SearchOptions& o, bool prune)
+      : sys_(sys), w_(w), o_(o), prune_(prune), c_{std::max<size_t>(1, o.top), {}, {}, false}, evaluator_(sys, w) {
+    for (int t = 1; t <= std::min(sys.node_size, w.shape.heads); t *= 2) tps_.push_back(t);
+    for (int b = 1; b <= kMaxMicroBatch; b *= 2) micro_.push_back(b);
+    zeros_ = pinned_or<int>(o.zero_stage, {0, 1, 2, 3});
+    recomputes_ = pinned_or<Recompute>(o.recompute, {std::begin(kRecomputes), std::end(kRecomputes)});
+    if (o.tp) tps_ = {*o.tp};
+    if (o.micro_batch) micro_ = {*o.micro_batch};
   }
 
-  Collector c{std::max<size_t>(1, o.top), {}, {}, false};
-  for (int tp : tps) {
-    for (int pp = 1; pp <= m.layers; ++pp) {
-      if (o.pp && pp != *o.pp) continue;
-      if (o.gpus % (tp * pp) != 0) continue;
-      Layout base;
-      base.tp = tp;
-      base.pp = pp;
-      base.dp = o.gpus / (tp * pp);
-      if (!layout_problem(sys, w, base).empty()) continue;
-      std::vector<int> chunks = {1};
-      if (pp > 1) chunks = {1, 2, 4};
-      if (o.virtual_stages) chunks = {*o.virtual_stages};
-      for (int v : chunks) {
-        for (Recompute rc : recomputes) {
-          for (int zero : zeros) {
-            for (int b : micro) {
-              Layout l = base;
-              l.virtual_stages = v;
-              l.recompute = rc;
-              l.zero_stage = zero;
-              l.micro_batch = b;
-              const double accumulation = std::ceil(w.global_batch_seqs / (static_cast<double>(l.dp) * b));
-              if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
-              l.grad_accum = static_cast<int>(accumulation);
-              if (!layout_problem(sys, w, l).empty()) break;  // larger micro-batches fail too
-              if (v > 1 && l.grad_accum < pp) continue;
-              const LayoutResult r = evaluate_layout(sys, w, l);
-              c.add(r);
-              if (prune && !r.fits) break;
-            }
-          }
+  SearchResult run() {
+    for (int tp : tps_) {
+      for (int pp = 1; pp <= w_.shape.layers; ++pp) {
+        if (o_.pp && pp != *o_.pp) continue;
+        if (o_.gpus % (tp * pp) != 0) continue;
+        Layout base;
+        base.tp = tp;
+        base.pp = pp;
+        base.dp = o_.gpus / (tp * pp);
+        if (layout_valid(sys_, w_, base)) search_base(base);
+      }
+    }
+    return result();
+  }
+
+ private:
+  // Every chunking, recomputation and ZeRO stage of one TP x PP x DP.
+  void search_base(Layout l) {
+    // Micro-batches per step and replica, for each micro-batch size.
+    accumulations_.clear();
+    for (int b : micro_) accumulations_.push_back(std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b)));
+    std::vector<int> chunks = {1};
+    if (l.pp > 1) chunks = {1, 2, 4};
+    if (o_.virtual_stages) chunks = {*o_.virtual_stages};
+    for (int v : chunks) {
+      for (Recompute rc : recomputes_) {
+        for (int zero : zeros_) {
+          l.virtual_stages = v;
+          l.recompute = rc;
+          l.zero_stage = zero;
+          grow_micro_batch(l);
         }
       }
     }
   }
-  SearchResult out = std::move(c.result);
-  if (out.best.empty()) {
-    if (!c.any) {
-      out.why_none = "no layout of " + std::to_string(o.gpus) + " accelerators matches the constraints";
-    } else {
-      char buf[200];
-      std::snprintf(
-          buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
-          c.leanest.layout.describe().c_str(), c.leanest.memory.total_bytes() / 1e9, sys.memory_bytes / 1e9);
-      out.why_none = buf;
+
+  void grow_micro_batch(Layout l) {
+    for (size_t i = 0; i < micro_.size(); ++i) {
+      l.micro_batch = micro_[i];
+      const double accumulation = accumulations_[i];
+      if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
+      l.grad_accum = static_cast<int>(accumulation);
+      if (!layout_valid(sys_, w_, l)) break;  // larger micro-batches fail too
+      if (l.virtual_stages > 1 && l.grad_accum < l.pp) continue;
+      // Only a fitting layout can rank, and only one whose floor is not
+      // above the bar (a tie on time ranks by memory).
+      LayoutResult r = evaluator_.measure(l);
+      const bool timed = r.fits && !(evaluator_.step_floor_s(l) > c_.bar_s());
+      if (timed) evaluator_.time(r);
+      c_.add(r, timed);
+      if (prune_ && !r.fits) break;
     }
   }
-  return out;
+
+  SearchResult result() {
+    SearchResult out = std::move(c_.result);
+    if (!out.best.empty()) return out;
+    if (!c_.any) {
+      out.why_none = "no layout of " + std::to_string(o_.gpus) + " accelerators matches the constraints";
+      return out;
+    }
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
+                  c_.leanest.layout.describe().c_str(), c_.leanest.memory.total_bytes() / 1e9,
+                  sys_.memory_bytes / 1e9);
+    out.why_none = buf;
+    return out;
+  }
+
+  const System& sys_;
+  const Workload& w_;
+  const SearchOptions& o_;
+  bool prune_;
+  std::vector<int> tps_, micro_, zeros_;
+  std::vector<double> accumulations_;  // by micro_, at the current DP
+  std::vector<Recompute> recomputes_;
+  Collector c_;
+  LayoutEvaluator evaluator_;
+};
+
+SearchResult search(const System& sys, const Workload& w, const SearchOptions& o, bool prune) {
+  if (o.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " must be a positive count");
+  check_pins(sys, w, o);
+  return Search(sys, w, o, prune).run();
 }
 
 }  // namespace

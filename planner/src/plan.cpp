@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "laws/presets.h"
+#include "planner/throughput.h"
 
 namespace scaleplan::planner {
 
@@ -287,8 +288,9 @@ PlanRequest effective_request(const PlanRequest& r) {
 
 PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& r,
                        const std::string& hardware, double target_loss) {
-  const laws::Law law = r.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
-  return plan_on(db, law, effective_request(r), hardware, target_loss);
+  // The advisor re-plans a dozen times per plan: no copy of the law unless it changes.
+  if (!r.unique_tokens) return plan_on(db, law_in, effective_request(r), hardware, target_loss);
+  return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss);
 }
 
 std::vector<std::string> PlanRequest::problems() const {
@@ -326,8 +328,57 @@ std::vector<std::string> PlanRequest::problems() const {
   return out;
 }
 
+namespace {
+
+const char* budget_unit(const PlanRequest& r) {
+  return r.budget_kwh ? "kWh" : r.budget_co2_kg ? "kg CO2eq" : "FLOPs";
+}
+
+// The plan's goal and the loss it aims at: given, the compute-optimal loss
+// of the target size, or the lowest loss the budget buys.
+void set_target(Plan& plan, const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
+                const std::vector<std::string>& ids) {
+  if (r.target_loss) {
+    plan.goal = "target_loss";
+    plan.target_loss = *r.target_loss;
+  } else if (r.target_params) {
+    plan.goal = "target_loss";
+    plan.target_loss = laws::loss(law, *r.target_params, laws::compute_optimal_tokens(law, *r.target_params));
+  }
+  if (!r.target_loss && !r.target_params) {
+    plan.goal = r.budget_kwh ? "budget_kwh" : r.budget_co2_kg ? "budget_co2_kg" : "budget_flops";
+    plan.budget = r.budget_kwh ? *r.budget_kwh : r.budget_co2_kg ? *r.budget_co2_kg : *r.budget_flops;
+    if (!(plan.budget > 0)) throw PlanError(Field{plan.goal}, "must be positive");
+    PlanRequest rr = r;
+    if (r.budget_co2_kg) rr.minimize = Objective::kCo2;
+    plan.target_loss = target_for_budget(db, law, rr, ids, plan.budget, budget_unit(r));
+  }
+}
+
+// Each accelerator other than the best is held to the budget: its own best
+// loss within it; the alternatives by loss.
+void hold_to_budget(Plan& plan, const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
+                    const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    if (id == plan.best.training.hardware_id) continue;
+    PlanRequest rr = r;
+    if (r.budget_co2_kg) rr.minimize = Objective::kCo2;
+    try {
+      const double target = target_for_budget(db, law, rr, {id}, plan.budget, budget_unit(r));
+      plan.alternatives.push_back(plan_on(db, law, r, id, target));
+    } catch (const PlanError& e) {
+      plan.skipped.push_back(id + " (" + e.detail() + ")");
+    }
+  }
+  std::stable_sort(plan.alternatives.begin(), plan.alternatives.end(),
+                   [](const PlanOption& x, const PlanOption& y) { return x.loss < y.loss; });
+}
+
+}  // namespace
+
 Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& given) {
   if (auto p = given.problems(); !p.empty()) throw PlanError(p.front());
+  const ThroughputMemo memo;  // the candidates and budget bisection repeat layout searches
   const laws::Law law = given.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
   const PlanRequest r = effective_request(given);
   Plan plan;
@@ -340,42 +391,13 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
   if (!r.inference_hardware.empty())
     db.accelerator(r.inference_hardware, "inference_hardware");  // unknown ids throw
 
-  if (r.target_loss) {
-    plan.goal = "target_loss";
-    plan.target_loss = *r.target_loss;
-  } else if (r.target_params) {
-    plan.goal = "target_loss";
-    plan.target_loss = laws::loss(law, *r.target_params, laws::compute_optimal_tokens(law, *r.target_params));
-  }
-  const char* unit = r.budget_kwh ? "kWh" : r.budget_co2_kg ? "kg CO2eq" : "FLOPs";
-  if (!r.target_loss && !r.target_params) {
-    plan.goal = r.budget_kwh ? "budget_kwh" : r.budget_co2_kg ? "budget_co2_kg" : "budget_flops";
-    plan.budget = r.budget_kwh ? *r.budget_kwh : r.budget_co2_kg ? *r.budget_co2_kg : *r.budget_flops;
-    if (!(plan.budget > 0)) throw PlanError(Field{plan.goal}, "must be positive");
-    PlanRequest rr = r;
-    if (r.budget_co2_kg) rr.minimize = Objective::kCo2;
-    plan.target_loss = target_for_budget(db, law, rr, ids, plan.budget, unit);
-  }
-
+  set_target(plan, db, law, r, ids);
   auto options = plan_all(db, law, r, ids, plan.target_loss);
   plan.best = options.front();
   if (plan.goal == "target_loss") {
     plan.alternatives.assign(options.begin() + 1, options.end());
   } else {
-    // Each accelerator is held to the budget: its own best loss within it.
-    for (const auto& id : ids) {
-      if (id == plan.best.training.hardware_id) continue;
-      PlanRequest rr = r;
-      if (r.budget_co2_kg) rr.minimize = Objective::kCo2;
-      try {
-        const double target = target_for_budget(db, law, rr, {id}, plan.budget, unit);
-        plan.alternatives.push_back(plan_on(db, law, r, id, target));
-      } catch (const PlanError& e) {
-        plan.skipped.push_back(id + " (" + e.detail() + ")");
-      }
-    }
-    std::stable_sort(plan.alternatives.begin(), plan.alternatives.end(),
-                     [](const PlanOption& x, const PlanOption& y) { return x.loss < y.loss; });
+    hold_to_budget(plan, db, law, r, ids);
   }
 
   // The compute-optimal model for the same loss, in the same scope: its

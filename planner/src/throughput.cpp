@@ -1,12 +1,55 @@
 #include "planner/throughput.h"
 
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "laws/allocation.h"
 #include "laws/presets.h"
 #include "planner/forecast.h"
 
 namespace scaleplan::planner {
+
+// Ordered maps: a budget plan bisects on the loss and asks thousands of
+// questions. Keys are finite numbers only (NaN has no place in an order).
+struct ThroughputMemo::Store {
+  using MfuQuestion = std::tuple<const hardware_db::Database*, std::string, double, double, int, int,
+                                 std::optional<double>>;
+  struct MfuAnswer {
+    std::optional<ModelledMfu> mfu;
+    std::string why_not;
+  };
+  std::map<MfuQuestion, MfuAnswer> mfu;
+  std::map<double, hardware_db::ModelShape> shapes;  // by parameter count
+};
+
+namespace {
+
+thread_local ThroughputMemo::Store* memo = nullptr;
+
+// A shape given by its parameter count alone is derived from it alone
+// (shape.h): the memo keys it on that count.
+hardware_db::ModelShape shape_of(const hardware_db::Database& db, const ShapeQuery& q) {
+  const bool by_params = q.params && !q.model && !q.layers && !q.hidden && !q.heads && !q.kv_heads && !q.ffn &&
+                         !q.vocab && !q.gated_mlp;
+  if (!memo || !by_params || !std::isfinite(*q.params)) return resolve_shape(db, q);
+  if (auto it = memo->shapes.find(*q.params); it != memo->shapes.end()) return it->second;
+  hardware_db::ModelShape shape = resolve_shape(db, q);
+  memo->shapes.emplace(*q.params, shape);
+  return shape;
+}
+
+}  // namespace
+
+ThroughputMemo::ThroughputMemo() {
+  if (memo) return;
+  store_ = std::make_unique<Store>();
+  memo = store_.get();
+}
+
+ThroughputMemo::~ThroughputMemo() {
+  if (store_) memo = nullptr;
+}
 
 ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& r) {
   if (r.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(r.gpus) + " must be a positive count");
@@ -21,7 +64,7 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
     throw PlanError(Field{"network_gbps"}, "must be positive (Gbit/s per accelerator)");
   }
   ThroughputPlan p;
-  p.shape = resolve_shape(db, r.shape);
+  p.shape = shape_of(db, r.shape);
   p.system = system_for(db.accelerator(r.hardware), r.network_gbps);
   const double n = p.shape.params;
   p.tokens_given = r.tokens.has_value();
@@ -53,9 +96,11 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
   return p;
 }
 
-std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
-                                        double params, double tokens, int gpus, int seq_len,
-                                        std::optional<double> network_gbps, std::string* why_not) {
+namespace {
+
+std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std::string& hardware, double params,
+                                     double tokens, int gpus, int seq_len, std::optional<double> network_gbps,
+                                     std::string* why_not) {
   ThroughputRequest r;
   r.shape.params = params;
   r.tokens = tokens;
@@ -81,6 +126,24 @@ std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const s
     if (why_not) *why_not = e.detail();
     return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
+                                        double params, double tokens, int gpus, int seq_len,
+                                        std::optional<double> network_gbps, std::string* why_not) {
+  const bool finite = std::isfinite(params) && std::isfinite(tokens) && std::isfinite(network_gbps.value_or(0));
+  if (!memo || !finite) return model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, why_not);
+  ThroughputMemo::Store::MfuQuestion question{&db, hardware, params, tokens, gpus, seq_len, network_gbps};
+  auto it = memo->mfu.find(question);
+  if (it == memo->mfu.end()) {
+    ThroughputMemo::Store::MfuAnswer answer;
+    answer.mfu = model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, &answer.why_not);
+    it = memo->mfu.emplace(std::move(question), std::move(answer)).first;
+  }
+  if (why_not && !it->second.mfu) *why_not = it->second.why_not;
+  return it->second.mfu;
 }
 
 }  // namespace scaleplan::planner

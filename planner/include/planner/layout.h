@@ -167,4 +167,53 @@ LayoutResult evaluate_layout(const System& system, const Workload& work, const L
 // a global batch smaller than one micro-batch per replica, ...).
 std::string layout_problem(const System& system, const Workload& work, const Layout& layout);
 
+// The same test without building the message: a search rejects thousands
+// of layouts and reads none of the reasons.
+bool layout_valid(const System& system, const Workload& work, const Layout& layout);
+
+namespace detail {
+// One micro-batch, forward and backward, through the busiest stage.
+struct MicroBatchTime {
+  double compute_s = 0, tp_comm_s = 0, backward_s = 0, forward_s = 0;
+};
+}  // namespace detail
+
+// Evaluates many layouts of one workload, as a search does: what depends on
+// the workload alone is computed once, and a micro-batch's time once per
+// TP, PP, micro-batch and recomputation (ZeRO and interleaving leave it as
+// it is). Its figures are evaluate_layout's, bit for bit. Holds references
+// to `system` and `work`; one per search, not shared between threads.
+class LayoutEvaluator {
+ public:
+  LayoutEvaluator(const System& system, const Workload& work);
+  LayoutResult evaluate(const Layout& layout);
+  // The layout, its memory and whether it fits; the time left at zero.
+  LayoutResult measure(const Layout& layout);
+  // Fills in r.time, as evaluate would.
+  void time(LayoutResult& r);
+  // A lower bound of time(r).step_s, for a fraction of its work: a search
+  // skips the time of layouts that cannot rank.
+  double step_floor_s(const Layout& layout);
+
+ private:
+  void at_base(const Layout& layout);  // a new TP x PP empties the caches
+  const detail::MicroBatchTime& micro_batch(const Layout& layout);
+
+  struct Cached {
+    int micro_batch;
+    Recompute recompute;
+    detail::MicroBatchTime time;
+  };
+  static constexpr int kPowerSlots = 8;  // micro-batches 1, 2, 4 ... 128: a slot each
+  const System& sys_;
+  const Workload& work_;
+  double block_params_, activation_coefficient_, model_flops_per_token_;
+  double hardware_flops_per_token_[3];  // by Recompute
+  int cached_tp_ = 0, cached_pp_ = 0;   // the TP x PP the caches hold
+  double stage_params_ = 0;             // stage_params at that TP x PP
+  bool filled_[3][kPowerSlots] = {};    // by Recompute and log2 of the micro-batch
+  detail::MicroBatchTime by_power_[3][kPowerSlots];
+  std::vector<Cached> others_;  // micro-batches that are no power of two
+};
+
 }  // namespace scaleplan::planner

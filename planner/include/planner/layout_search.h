@@ -57,7 +57,7 @@ struct SearchOptions {
 
 struct SearchResult {
   std::vector<LayoutResult> best;  // fitting layouts, best first (at most `top`)
-  size_t evaluated = 0;            // layouts whose step time was computed
+  size_t evaluated = 0;            // layouts weighed: memory, and step time where they could rank
   size_t fitting = 0;
   std::string why_none;  // when nothing fits: the closest miss
 };

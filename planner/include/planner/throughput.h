@@ -5,6 +5,7 @@
 // layout_search.h for the search and goodput). Forecasts use it for their
 // default MFU.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -64,5 +65,27 @@ struct ModelledMfu {
 std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
                                         double params, double tokens, int gpus, int seq_len,
                                         std::optional<double> network_gbps, std::string* why_not);
+
+// One plan asks the throughput model the same questions many times: each
+// recommendation re-plans the baseline with one change, and every forecast
+// sizes a shape for the same parameter count. While a ThroughputMemo lives,
+// modelled_mfu answers a question it has answered before (same database,
+// accelerator, parameters, tokens, GPUs, sequence length and network) with
+// the first answer, and a shape derived for a parameter count once is
+// reused. The memo lives on the stack of the thread that opened it and only
+// that thread sees it, so requests served in parallel share nothing; an
+// inner memo on the same thread leaves the outer one in charge.
+class ThroughputMemo {
+ public:
+  ThroughputMemo();
+  ~ThroughputMemo();
+  ThroughputMemo(const ThroughputMemo&) = delete;
+  ThroughputMemo& operator=(const ThroughputMemo&) = delete;
+
+  struct Store;  // the answers, kept by the thread's outermost memo
+
+ private:
+  std::unique_ptr<Store> store_;  // null in an inner memo
+};
 
 }  // namespace scaleplan::planner
