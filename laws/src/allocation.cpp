@@ -4,17 +4,12 @@
 #include <cstdio>
 #include <string>
 
+#include "number_text.h"
 #include "numeric.h"
 
 namespace scaleplan::laws {
 
 namespace {
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 // Search ranges in log space: 1 to 1e40 covers every sane model and corpus.
 constexpr double kLogMin = 0.0;
@@ -81,11 +76,11 @@ double tokens_for_loss(const Law& law, double params, double target_loss,
   if (law.form == Form::kIsoflop) needs_parametric(law, "tokens for a target loss at a given size");
   const double floor = loss_floor(law, params, unique_tokens);
   if (!(target_loss > floor)) {
-    throw LawError("target loss " + num(target_loss) + " is at or below the floor of " + num(floor) +
-                   " that " + num(params) +
+    throw LawError("target loss " + number_text(target_loss, "%.6g") + " is at or below the floor of " +
+                   number_text(floor, "%.6g") + " that " + number_text(params, "%.6g") +
                    " parameters approach with unlimited tokens "
                    "under " +
-                   law.name + "; expected a target above " + num(floor));
+                   law.name + "; expected a target above " + number_text(floor, "%.6g"));
   }
   if (closed_form(law)) {
     return std::pow(law.B / (target_loss - floor), 1.0 / law.beta);
@@ -94,10 +89,10 @@ double tokens_for_loss(const Law& law, double params, double target_loss,
   auto excess = [&](double x) { return target_loss - loss(law, params, std::exp(x), unique_tokens); };
   if (excess(kLogMin) >= 0) return 1.0;
   if (excess(kLogMax) < 0) {
-    throw LawError("target loss " + num(target_loss) +
+    throw LawError("target loss " + number_text(target_loss, "%.6g") +
                    " needs more than 1e40 "
                    "tokens at " +
-                   num(params) + " parameters under " + law.name);
+                   number_text(params, "%.6g") + " parameters under " + law.name);
   }
   return std::exp(detail::solve_increasing(excess, kLogMin, kLogMax));
 }
@@ -105,8 +100,9 @@ double tokens_for_loss(const Law& law, double params, double target_loss,
 Allocation min_compute_for_loss(const Law& law, double target_loss, std::optional<double> unique_tokens) {
   const double floor = irreducible_loss(law);
   if (!(target_loss > floor)) {
-    throw LawError("target loss " + num(target_loss) + " is at or below the irreducible loss " + num(floor) +
-                   " of " + law.name + "; expected a target above it");
+    throw LawError("target loss " + number_text(target_loss, "%.6g") +
+                   " is at or below the irreducible loss " + number_text(floor, "%.6g") + " of " + law.name +
+                   "; expected a target above it");
   }
   if (law.form == Form::kIsoflop) {
     // Invert L*(C) = E + A C^-alpha for the budget, then walk the frontier.
@@ -123,10 +119,10 @@ Allocation min_compute_for_loss(const Law& law, double target_loss, std::optiona
   // that minimises N * D(N).
   auto floor_gap = [&](double x) { return target_loss - loss_floor(law, std::exp(x), unique_tokens); };
   if (floor_gap(kLogMax) <= 0) {
-    throw LawError("target loss " + num(target_loss) + " is below what " + law.name +
+    throw LawError("target loss " + number_text(target_loss, "%.6g") + " is below what " + law.name +
                    " reaches at any model size up to 1e40 "
                    "parameters with these unique tokens (floor " +
-                   num(loss_floor(law, 1e40, unique_tokens)) + ")");
+                   number_text(loss_floor(law, 1e40, unique_tokens), "%.6g") + ")");
   }
   const double log_n_min =
       floor_gap(kLogMin) > 0 ? kLogMin : detail::solve_increasing(floor_gap, kLogMin, kLogMax);
@@ -151,16 +147,17 @@ Allocation min_cost_for_loss(const Law& law, double target_loss, double extra_pe
     if (extra_per_param != 0)
       needs_parametric(law, "sizing for inference (a model smaller than compute-optimal)");
     if (max_params && a.params > *max_params) {
-      needs_parametric(law, "a size cap of " + num(*max_params) + " parameters, below the compute-optimal " +
-                                num(a.params) + " for this loss,");
+      needs_parametric(law, "a size cap of " + number_text(*max_params, "%.6g") +
+                                " parameters, below the compute-optimal " + number_text(a.params, "%.6g") +
+                                " for this loss,");
     }
     return a;
   }
   if (max_params && !(loss_floor(law, *max_params, unique_tokens) < target_loss)) {
-    throw LawError("target loss " + num(target_loss) + " is at or below the floor of " +
-                   num(loss_floor(law, *max_params, unique_tokens)) + " that the largest allowed model (" +
-                   num(*max_params) + " parameters) approaches under " + law.name +
-                   "; raise the size cap or the target");
+    throw LawError("target loss " + number_text(target_loss, "%.6g") + " is at or below the floor of " +
+                   number_text(loss_floor(law, *max_params, unique_tokens), "%.6g") +
+                   " that the largest allowed model (" + number_text(*max_params, "%.6g") +
+                   " parameters) approaches under " + law.name + "; raise the size cap or the target");
   }
   const Allocation unconstrained = min_compute_for_loss(law, target_loss, unique_tokens);
   if (extra_per_param == 0 && (!max_params || unconstrained.params <= *max_params)) return unconstrained;

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "huber_solver.h"
+#include "numeric.h"
 #include "parallel.h"
 
 namespace scaleplan::laws {
@@ -199,13 +200,7 @@ const char* const kQuantityNames[] = {"E",
                                       "tokens_per_param_1e23",
                                       "tokens_per_param_1e25"};
 
-double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * (v.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  if (i + 1 >= v.size()) return v.back();
-  return v[i] + (pos - i) * (v[i + 1] - v[i]);
-}
+using detail::percentile;
 
 void summarise(FitResult& r) {
   const auto point = quantities({r.law.E, r.law.A, r.law.B, r.law.alpha, r.law.beta});

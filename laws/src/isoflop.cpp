@@ -5,33 +5,30 @@
 #include <cstdio>
 #include <random>
 
+#include "number_text.h"
+#include "numeric.h"
+
 namespace scaleplan::laws {
 
 namespace {
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
 
 // Budgets agree when their C differ by less than this (relative), so a
 // column written as 6e18 and one computed as 6 N D land together.
 constexpr double kSameBudget = 1e-6;
 
-struct Point {
+struct ParabolaPoint {
   double x;  // ln N
   double loss;
 };
 
 // Least-squares parabola through the points; false when singular.
-bool fit_parabola(const std::vector<Point>& pts, std::array<double, 3>& c) {
+bool fit_parabola(const std::vector<ParabolaPoint>& pts, std::array<double, 3>& c) {
   // Centre x for conditioning, then shift back.
   double mean = 0;
-  for (const Point& p : pts) mean += p.x;
+  for (const ParabolaPoint& p : pts) mean += p.x;
   mean /= pts.size();
   double s[5] = {0, 0, 0, 0, 0}, t[3] = {0, 0, 0};
-  for (const Point& p : pts) {
+  for (const ParabolaPoint& p : pts) {
     const double u = p.x - mean;
     double pw = 1;
     for (int k = 0; k < 5; ++k, pw *= u) s[k] += pw;
@@ -50,15 +47,16 @@ bool fit_parabola(const std::vector<Point>& pts, std::array<double, 3>& c) {
   return true;
 }
 
-int distinct_x(std::vector<Point> pts) {
-  std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
+int distinct_x(std::vector<ParabolaPoint> pts) {
+  std::sort(pts.begin(), pts.end(), [](const ParabolaPoint& a, const ParabolaPoint& b) { return a.x < b.x; });
   int n = 0;
   for (size_t i = 0; i < pts.size(); ++i) n += i == 0 || pts[i].x - pts[i - 1].x > 1e-9;
   return n;
 }
 
 // The parabola's vertex when it is a minimum inside the points' range.
-bool vertex(const std::vector<Point>& pts, std::array<double, 3>& c, double& x_opt, std::string& why) {
+bool vertex(const std::vector<ParabolaPoint>& pts, std::array<double, 3>& c, double& x_opt,
+            std::string& why) {
   if (distinct_x(pts) < 3) {
     why = "fewer than 3 model sizes near the minimum";
     return false;
@@ -73,7 +71,7 @@ bool vertex(const std::vector<Point>& pts, std::array<double, 3>& c, double& x_o
   }
   x_opt = -c[1] / (2 * c[2]);
   double lo = HUGE_VAL, hi = -HUGE_VAL;
-  for (const Point& p : pts) lo = std::min(lo, p.x), hi = std::max(hi, p.x);
+  for (const ParabolaPoint& p : pts) lo = std::min(lo, p.x), hi = std::max(hi, p.x);
   if (!(x_opt > lo && x_opt < hi)) {
     why = "no interior minimum (the lowest loss is at the edge of the sizes tried)";
     return false;
@@ -156,12 +154,7 @@ std::vector<std::vector<const Run*>> group_by_budget(const std::vector<Run>& run
   return out;
 }
 
-double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * (v.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  return i + 1 < v.size() ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v.back();
-}
+using detail::percentile;
 
 Estimate spread(const std::string& name, double value, const std::vector<double>& reps) {
   Estimate e{name, value, NAN, NAN, NAN};
@@ -194,10 +187,10 @@ bool fit_frontier(const std::vector<double>& c, const std::vector<double>& n, co
 }
 
 // The points a budget's parabola is fitted to: near its lowest loss.
-std::vector<Point> window(const std::vector<const Run*>& budget, double decades) {
+std::vector<ParabolaPoint> window(const std::vector<const Run*>& budget, double decades) {
   const Run* best = *std::min_element(budget.begin(), budget.end(),
                                       [](const Run* a, const Run* b) { return a->loss < b->loss; });
-  std::vector<Point> pts;
+  std::vector<ParabolaPoint> pts;
   for (const Run* r : budget) {
     if (decades > 0 && std::fabs(std::log10(r->params / best->params)) > decades) continue;
     pts.push_back({std::log(r->params), r->loss});
@@ -210,17 +203,17 @@ std::vector<Point> window(const std::vector<const Run*>& budget, double decades)
 std::vector<std::string> IsoflopOptions::problems() const {
   std::vector<std::string> out;
   if (!(budget_tolerance >= 0 && budget_tolerance < 10)) {
-    out.push_back("--budget-tolerance: " + num(budget_tolerance) +
+    out.push_back("--budget-tolerance: " + number_text(budget_tolerance, "%.4g") +
                   " is not between 0 and 10 (relative bin width)");
   }
   if (!(window_decades >= 0 && std::isfinite(window_decades))) {
-    out.push_back("--window: " + num(window_decades) + " is not a number of decades >= 0");
+    out.push_back("--window: " + number_text(window_decades, "%.4g") + " is not a number of decades >= 0");
   }
   if (bootstrap < 0 || bootstrap > 100000) {
     out.push_back("--bootstrap: " + std::to_string(bootstrap) + " is not between 0 and 100000");
   }
   if (!(flops_per_token > 0 && std::isfinite(flops_per_token))) {
-    out.push_back("--flops-per-token: " + num(flops_per_token) + " is not a positive number");
+    out.push_back("--flops-per-token: " + number_text(flops_per_token, "%.4g") + " is not a positive number");
   }
   return out;
 }
@@ -244,7 +237,7 @@ constexpr const char* kAtNames[] = {"1e21", "1e23", "1e25"};
 struct UsedBudgets {
   std::vector<double> c, n, l;
   std::vector<size_t> index;
-  std::vector<std::vector<Point>> points;
+  std::vector<std::vector<ParabolaPoint>> points;
 };
 
 // Bootstrap replicates: per used budget (N*, D*), and of the frontier's
@@ -266,7 +259,7 @@ UsedBudgets fit_budgets(const Budgets& groups, const IsoflopOptions& options, Is
     for (const Run* r : g) log_sum += std::log(r->flops);
     b.flops = std::exp(log_sum / g.size());
     b.points = static_cast<int>(g.size());
-    const std::vector<Point> pts = window(g, options.window_decades);
+    const std::vector<ParabolaPoint> pts = window(g, options.window_decades);
     b.points_fitted = static_cast<int>(pts.size());
     double x_opt = 0;
     if (pts.size() < 3) {
@@ -316,7 +309,7 @@ Replicates bootstrap(const UsedBudgets& used, const IsoflopOptions& options, Iso
     for (size_t j = 0; j < used.points.size(); ++j) {
       const auto& pts = used.points[j];
       std::uniform_int_distribution<size_t> pick(0, pts.size() - 1);
-      std::vector<Point> sample;
+      std::vector<ParabolaPoint> sample;
       for (size_t i = 0; i < pts.size(); ++i) sample.push_back(pts[pick(rng)]);
       std::array<double, 3> par{};
       double x_opt = 0;
@@ -395,8 +388,8 @@ void set_law(const Frontier& f, double k, const UsedBudgets& used, IsoflopResult
   law.E = f.loss.E, law.A = f.loss.A, law.alpha = f.loss.alpha;
   law.citation =
       "IsoFLOP profiles (Hoffmann et al. 2022 approach 2) fitted with scaleplan fit --method isoflop";
-  law.caveat = "Knows the compute-optimal frontier only, between " + num(used.c.front()) + " and " +
-               num(used.c.back()) +
+  law.caveat = "Knows the compute-optimal frontier only, between " + number_text(used.c.front(), "%.4g") +
+               " and " + number_text(used.c.back(), "%.4g") +
                " FLOPs; extrapolation beyond is an estimate. Losses are in the units of the input's loss "
                "column, and unknown for (N, D) off the frontier.";
   if (res.replicates.empty()) return;
