@@ -44,7 +44,7 @@ TEST_CASE("golden: every command's JSON document matches its reviewed text", "[c
   check_golden_json("allocate", {"allocate", "--flops", "5.76e23"});
   check_golden_json("laws", {"laws"});
   check_golden_json("fit-parametric",
-                    {"fit", test_data_path("svg_extracted_data.csv"), "--max-loss", "3.44"});
+                    {"fit", test_data_path("svg_extracted_data.csv"), "--max-loss", "3.44", "--quiet"});
   check_golden_json("fit", {"fit", test_data_path("isoflops_points.csv"), "--method", "isoflop"});
   check_golden_json("forecast", {"forecast", "--params", "65.2B", "--tokens", "1.4T", "--hardware", "a100",
                                  "--gpus", "2048"});
