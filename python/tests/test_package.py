@@ -36,9 +36,10 @@ def test_other_threads_run_while_a_fit_runs(chinchilla_csv):
     # With the GIL held the main thread would stall for the whole fit; freed,
     # it keeps ticking at the interpreter's switch interval (5 ms).
     done = threading.Event()
-    # The whole 4,500-start grid on one solver thread, so the fit takes about
-    # a second and the main thread has a core of its own.
-    worker = threading.Thread(target=lambda: (scaleplan.fit(chinchilla_csv, max_loss=3.44, threads=1, full_grid=True),
+    # 1,000 bootstrap refits on one solver thread, so the fit takes a third
+    # of a second (several under the sanitizers) and the main thread has a
+    # core of its own.
+    worker = threading.Thread(target=lambda: (scaleplan.fit(chinchilla_csv, max_loss=3.44, threads=1, bootstrap=1000),
                                               done.set()))
     ticks, last, longest = 0, time.perf_counter(), 0.0
     start = time.perf_counter()
