@@ -9,7 +9,7 @@
 #include <set>
 
 #include "huber_solver.h"
-#include "numeric.h"
+#include "laws/percentile.h"
 #include "parallel.h"
 
 namespace scaleplan::laws {
@@ -199,8 +199,6 @@ const char* const kQuantityNames[] = {"E",
                                       "tokens_per_param_1e21",
                                       "tokens_per_param_1e23",
                                       "tokens_per_param_1e25"};
-
-using detail::percentile;
 
 void summarise(FitResult& r) {
   const auto point = quantities({r.law.E, r.law.A, r.law.B, r.law.alpha, r.law.beta});

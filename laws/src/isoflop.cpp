@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <random>
 
+#include "laws/percentile.h"
 #include "number_text.h"
-#include "numeric.h"
 
 namespace scaleplan::laws {
 
@@ -153,8 +153,6 @@ std::vector<std::vector<const Run*>> group_by_budget(const std::vector<Run>& run
   }
   return out;
 }
-
-using detail::percentile;
 
 Estimate spread(const std::string& name, double value, const std::vector<double>& reps) {
   Estimate e{name, value, NAN, NAN, NAN};

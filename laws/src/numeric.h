@@ -1,12 +1,9 @@
 #pragma once
-// One-dimensional solvers for the laws without closed forms (both work on
-// x = log(value), where the laws are smooth and the ranges span decades),
-// and the quantile the bootstrap intervals use.
+// One-dimensional solvers for the laws without closed forms. Both work on
+// x = log(value), where the laws are smooth and the ranges span decades.
 
-#include <algorithm>
 #include <cmath>
 #include <functional>
-#include <vector>
 
 namespace scaleplan::laws::detail {
 
@@ -46,16 +43,6 @@ inline double solve_increasing(const std::function<double(double)>& f, double lo
     (f(mid) < 0 ? lo : hi) = mid;
   }
   return 0.5 * (lo + hi);
-}
-
-// The q-quantile of v, interpolating linearly between order statistics
-// (numpy's default); v must not be empty.
-inline double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * (v.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  if (i + 1 >= v.size()) return v.back();
-  return v[i] + (pos - i) * (v[i + 1] - v[i]);
 }
 
 }  // namespace scaleplan::laws::detail

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "laws/percentile.h"
 #include "laws/presets.h"
 #include "planner/throughput.h"
 
@@ -209,9 +210,10 @@ double target_for_budget(const hardware_db::Database& db, const laws::Law& law, 
   if (r.max_params) hi = std::max(hi, laws::loss_floor(law, *r.max_params, r.unique_tokens) + 1e-6);
   const double least = budget_measure(r, plan_all(db, law, r, ids, hi).front());
   if (least > budget) {
-    throw PlanError("budget " + number_text(budget, "%.4g") + " " + unit + " is below the least sensible plan (a " +
-                    number_text(kSmallestSensibleParams, "%.4g") + "-parameter model, compute-optimal), which needs " +
-                    number_text(least, "%.4g") + " " + unit);
+    throw PlanError("budget " + number_text(budget, "%.4g") + " " + unit +
+                    " is below the least sensible plan (a " + number_text(kSmallestSensibleParams, "%.4g") +
+                    "-parameter model, compute-optimal), which needs " + number_text(least, "%.4g") + " " +
+                    unit);
   }
   double lo = laws::irreducible_loss(law);
   if (r.max_params) lo = std::max(lo, laws::loss_floor(law, *r.max_params, r.unique_tokens));
@@ -220,23 +222,18 @@ double target_for_budget(const hardware_db::Database& db, const laws::Law& law, 
     double cost = HUGE_VAL;
     try {
       cost = budget_measure(r, plan_all(db, law, r, ids, mid).front());
-    } catch (const std::runtime_error&) {
-      // unreachable or infeasible at this target: treat as over budget
+    } catch (const Error&) {
+      // No accelerator can reach this target (a user-level refusal, not a
+      // fault): over budget, so the bisection moves up.
     }
     (cost > budget ? lo : hi) = mid;
   }
   return hi;
 }
 
-std::optional<Interval> percentile_interval(std::vector<double> v) {
+std::optional<Interval> percentile_interval(const std::vector<double>& v) {
   if (v.size() < 2) return std::nullopt;
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) {
-    const double pos = q * (v.size() - 1);
-    const size_t i = static_cast<size_t>(pos);
-    return i + 1 < v.size() ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v.back();
-  };
-  return Interval{at(0.025), at(0.975)};
+  return Interval{laws::percentile(v, 0.025), laws::percentile(v, 0.975)};
 }
 
 void add_intervals(Plan& p, const laws::Law& law, const PlanRequest& r, double extra) {
@@ -314,10 +311,12 @@ std::vector<std::string> PlanRequest::problems() const {
   }
   if (inference_tokens < 0) out.push_back("--inference-tokens: must be positive");
   if (!(inference_energy_factor > 0 && inference_energy_factor <= 1)) {
-    out.push_back("inference energy factor: " + number_text(inference_energy_factor, "%.4g") + " must be in (0, 1]");
+    out.push_back("inference energy factor: " + number_text(inference_energy_factor, "%.4g") +
+                  " must be in (0, 1]");
   }
   if (deadline_days && !(*deadline_days > 0 && std::isfinite(*deadline_days))) {
-    out.push_back("--deadline-days: " + number_text(*deadline_days, "%.4g") + " must be a positive number of days");
+    out.push_back("--deadline-days: " + number_text(*deadline_days, "%.4g") +
+                  " must be a positive number of days");
   }
   if (!inference_hardware.empty() && inference_tokens <= 0) {
     out.push_back("--inference-hardware needs --inference-tokens");
