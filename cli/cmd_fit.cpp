@@ -255,14 +255,14 @@ void check_options(const FitOptions& o) {
     fo.huber_delta = o.huber_delta;
     fo.bootstrap = o.bootstrap;
     fo.threads = o.threads;
-    if (auto p = fo.problems(); !p.empty()) throw InputError(p.front());
+    if (auto p = fo.problems(); !p.empty()) throw_problem<InputError>(p.front());
   } else {
     laws::IsoflopOptions io;
     io.budget_tolerance = o.budget_tolerance;
     io.window_decades = o.window_decades;
     io.bootstrap = o.bootstrap;
     io.flops_per_token = o.flops_per_token;
-    if (auto p = io.problems(); !p.empty()) throw InputError(p.front());
+    if (auto p = io.problems(); !p.empty()) throw_problem<InputError>(p.front());
   }
   // Fewer resamples give a standard error that is mostly noise (one gives NaN).
   if (o.bootstrap != 0 && (o.bootstrap < kMinBootstrap || o.bootstrap > kMaxBootstrap)) {

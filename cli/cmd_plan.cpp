@@ -174,7 +174,7 @@ void add_emitted_recipe(const hardware_db::Database& db, const laws::Law& law,
 
 void run_plan(const PlanOptions& o) {
   const planner::PlanRequest req = request_from(o);
-  if (auto p = req.problems(); !p.empty()) throw InputError(p.front());
+  if (auto p = req.problems(); !p.empty()) throw_problem<InputError>(p.front());
   const auto db = hardware_db::Database::load(o.hardware_db);
   const laws::Law law = law_for(o.law, false);
   const planner::Plan plan = planner::make_plan(db, law, req);

@@ -60,7 +60,7 @@ planner::RecipeRequest request_from(const RecipeOptions& o) {
 
 void run_recipe(const RecipeOptions& o) {
   const planner::RecipeRequest req = request_from(o);
-  if (auto p = req.problems(); !p.empty()) throw InputError(p.front());
+  if (auto p = req.problems(); !p.empty()) throw_problem<InputError>(p.front());
   const auto db = hardware_db::Database::load(o.hardware_db);
   const laws::Law law = law_for(o.law, false);
   const planner::Recipe recipe = planner::make_recipe(db, law, req);

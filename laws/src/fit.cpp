@@ -415,13 +415,13 @@ Estimator estimator_from_name(const std::string& name) {
   throw LawError(Field{"estimator"}, "'" + name + "' is not an estimator (expected huber or huber-mle)");
 }
 
-std::vector<std::string> FitOptions::problems() const {
-  std::vector<std::string> out;
+std::vector<Problem> FitOptions::problems() const {
+  std::vector<Problem> out;
   if (!(huber_delta > 0) || !std::isfinite(huber_delta)) {
-    out.push_back("--huber-delta: " + std::to_string(huber_delta) + " must be a positive number");
+    out.push_back({"huber_delta", std::to_string(huber_delta) + " must be a positive number"});
   }
-  if (bootstrap < 0) out.push_back("--bootstrap: " + std::to_string(bootstrap) + " must be >= 0");
-  if (threads < 0) out.push_back("--threads: " + std::to_string(threads) + " must be >= 0");
+  if (bootstrap < 0) out.push_back({"bootstrap", std::to_string(bootstrap) + " must be >= 0"});
+  if (threads < 0) out.push_back({"threads", std::to_string(threads) + " must be >= 0"});
   return out;
 }
 
@@ -516,7 +516,7 @@ void bootstrap(const std::vector<Point>& points, const FitOptions& options, int 
 }  // namespace
 
 FitResult fit_law(const std::vector<Run>& runs, const FitOptions& options) {
-  if (auto p = options.problems(); !p.empty()) throw LawError(p.front());
+  if (auto p = options.problems(); !p.empty()) throw_problem<LawError>(p.front());
   check_identifiable(runs);
   const std::vector<Point> points = to_points(runs);
   const int threads = detail::resolve_threads(options.threads);

@@ -198,20 +198,20 @@ std::vector<ParabolaPoint> window(const std::vector<const Run*>& budget, double 
 
 }  // namespace
 
-std::vector<std::string> IsoflopOptions::problems() const {
-  std::vector<std::string> out;
+std::vector<Problem> IsoflopOptions::problems() const {
+  std::vector<Problem> out;
   if (!(budget_tolerance >= 0 && budget_tolerance < 10)) {
-    out.push_back("--budget-tolerance: " + number_text(budget_tolerance, "%.4g") +
-                  " is not between 0 and 10 (relative bin width)");
+    out.push_back({"budget_tolerance",
+                   number_text(budget_tolerance, "%.4g") + " is not between 0 and 10 (relative bin width)"});
   }
   if (!(window_decades >= 0 && std::isfinite(window_decades))) {
-    out.push_back("--window: " + number_text(window_decades, "%.4g") + " is not a number of decades >= 0");
+    out.push_back({"window", number_text(window_decades, "%.4g") + " is not a number of decades >= 0"});
   }
   if (bootstrap < 0 || bootstrap > 100000) {
-    out.push_back("--bootstrap: " + std::to_string(bootstrap) + " is not between 0 and 100000");
+    out.push_back({"bootstrap", std::to_string(bootstrap) + " is not between 0 and 100000"});
   }
   if (!(flops_per_token > 0 && std::isfinite(flops_per_token))) {
-    out.push_back("--flops-per-token: " + number_text(flops_per_token, "%.4g") + " is not a positive number");
+    out.push_back({"flops_per_token", number_text(flops_per_token, "%.4g") + " is not a positive number"});
   }
   return out;
 }
@@ -404,7 +404,7 @@ void set_law(const Frontier& f, double k, const UsedBudgets& used, IsoflopResult
 }  // namespace
 
 IsoflopResult fit_isoflop(const std::vector<Run>& runs, const IsoflopOptions& options) {
-  if (auto p = options.problems(); !p.empty()) throw LawError(p.front());
+  if (auto p = options.problems(); !p.empty()) throw_problem<LawError>(p.front());
   const Budgets groups = group_by_budget(runs, options.budget_tolerance);
   if (groups.size() < 2) {
     throw LawError("isoflop fit: the runs hold " + std::to_string(groups.size()) + " compute budget" +

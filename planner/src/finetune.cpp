@@ -69,15 +69,15 @@ Optimizer optimizer_from_name(const std::string& s) {
                   "'" + s + "' is not an optimizer (expected adamw, adamw-8bit, adafactor or sgd)");
 }
 
-std::vector<std::string> FinetuneRequest::problems() const {
-  std::vector<std::string> out;
-  if (model.has_value() == params.has_value()) out.push_back("give one of --model and --params");
-  if (!(tokens > 0)) out.push_back("--tokens: must be positive");
-  if (lora_rank <= 0) out.push_back("--lora-rank: " + std::to_string(lora_rank) + " must be positive");
-  if (seq_len <= 0) out.push_back("--seq-len: " + std::to_string(seq_len) + " must be positive");
-  if (micro_batch <= 0) out.push_back("--micro-batch: " + std::to_string(micro_batch) + " must be positive");
-  if (gpus && *gpus <= 0) out.push_back("--gpus: must be positive");
-  if (methods.empty()) out.push_back("--methods: expected at least one of full, lora, qlora");
+std::vector<Problem> FinetuneRequest::problems() const {
+  std::vector<Problem> out;
+  if (model.has_value() == params.has_value()) out.push_back({"", "give one of --model and --params"});
+  if (!(tokens > 0)) out.push_back({"tokens", "must be positive"});
+  if (lora_rank <= 0) out.push_back({"lora_rank", std::to_string(lora_rank) + " must be positive"});
+  if (seq_len <= 0) out.push_back({"seq_len", std::to_string(seq_len) + " must be positive"});
+  if (micro_batch <= 0) out.push_back({"micro_batch", std::to_string(micro_batch) + " must be positive"});
+  if (gpus && *gpus <= 0) out.push_back({"gpus", "must be positive"});
+  if (methods.empty()) out.push_back({"methods", "expected at least one of full, lora, qlora"});
   return out;
 }
 
@@ -242,7 +242,7 @@ void mark_cheapest(FinetuneResult& out, const std::string& acc_id) {
 }  // namespace
 
 FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& r) {
-  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
+  if (auto p = r.problems(); !p.empty()) throw_problem<PlanError>(p.front());
   FinetuneResult out;
   out.shape = finetune_shape(db, r);
   out.shape_derived = !r.model;

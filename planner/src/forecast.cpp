@@ -249,30 +249,30 @@ void add_tier_and_notes(const ForecastInput& in, Forecast& f) {
 
 const char* accounting_name(Accounting a) { return a == Accounting::kTdp ? "tdp" : "facility"; }
 
-std::vector<std::string> ForecastInput::problems() const {
-  std::vector<std::string> out;
-  auto positive = [&](const char* name, std::optional<double> v) {
+std::vector<Problem> ForecastInput::problems() const {
+  std::vector<Problem> out;
+  auto positive = [&](const char* field, std::optional<double> v) {
     if (v && !(*v > 0 && std::isfinite(*v)))
-      out.push_back(std::string(name) + ": " + number_text(*v, "%g") + " must be positive");
+      out.push_back({field, number_text(*v, "%g") + " must be positive"});
   };
-  if (!flops && !(params > 0 && tokens > 0)) out.push_back("--params and --tokens (or --flops) are required");
-  if (params < 0 || !std::isfinite(params)) out.push_back("--params: must be positive");
-  positive("--flops", flops);
-  positive("--gpu-hours", gpu_hours);
-  positive("--power-w", power_w);
-  if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
-  if (mfu && !(*mfu > 0 && *mfu <= 1))
-    out.push_back("--mfu: " + number_text(*mfu, "%g") + " must be in (0, 1]");
+  if (!flops && !(params > 0 && tokens > 0))
+    out.push_back({"", "--params and --tokens (or --flops) are required"});
+  if (params < 0 || !std::isfinite(params)) out.push_back({"params", "must be positive"});
+  positive("flops", flops);
+  positive("gpu_hours", gpu_hours);
+  positive("power_w", power_w);
+  if (gpus && *gpus <= 0) out.push_back({"gpus", std::to_string(*gpus) + " must be a positive count"});
+  if (mfu && !(*mfu > 0 && *mfu <= 1)) out.push_back({"mfu", number_text(*mfu, "%g") + " must be in (0, 1]"});
   if (seq_len && *seq_len <= 0)
-    out.push_back("--seq-len: " + std::to_string(*seq_len) + " must be a positive count");
-  positive("--network-gbps", network_gbps);
+    out.push_back({"seq_len", std::to_string(*seq_len) + " must be a positive count"});
+  positive("network_gbps", network_gbps);
   if (pue && !(*pue >= 1 && std::isfinite(*pue)))
-    out.push_back("--pue: " + number_text(*pue, "%g") + " must be at least 1");
+    out.push_back({"pue", number_text(*pue, "%g") + " must be at least 1"});
   if (carbon_intensity && !(*carbon_intensity >= 0 && std::isfinite(*carbon_intensity))) {
-    out.push_back("--carbon-intensity: " + number_text(*carbon_intensity, "%g") + " must be >= 0 gCO2eq/kWh");
+    out.push_back({"carbon_intensity", number_text(*carbon_intensity, "%g") + " must be >= 0 gCO2eq/kWh"});
   }
   if (region && carbon_intensity) {
-    out.push_back("--region and --carbon-intensity both set the grid intensity; give one");
+    out.push_back({"", "--region and --carbon-intensity both set the grid intensity; give one"});
   }
   return out;
 }
@@ -305,7 +305,7 @@ int min_gpus_for_training(double params, double memory_gb, double activation_sha
 }
 
 Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
-  if (auto p = in.problems(); !p.empty()) throw PlanError(p.front());
+  if (auto p = in.problems(); !p.empty()) throw_problem<PlanError>(p.front());
   const hardware_db::Accelerator& acc = db.accelerator(in.hardware);
   Forecast f;
   f.hardware_id = acc.id;

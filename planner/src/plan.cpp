@@ -290,40 +290,41 @@ PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law_in,
   return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss);
 }
 
-std::vector<std::string> PlanRequest::problems() const {
-  std::vector<std::string> out;
+std::vector<Problem> PlanRequest::problems() const {
+  std::vector<Problem> out;
   const int goals = target_loss.has_value() + target_params.has_value() + budget_kwh.has_value() +
                     budget_co2_kg.has_value() + budget_flops.has_value();
   if (goals == 0)
-    out.push_back(
-        "give a goal: --target-loss, --target-params or a budget (--budget-kwh, --budget-co2-kg, "
-        "--budget-flops)");
+    out.push_back({"",
+                   "give a goal: --target-loss, --target-params or a budget (--budget-kwh, --budget-co2-kg, "
+                   "--budget-flops)"});
   if (goals > 1)
     out.push_back(
-        "give one goal: --target-loss, --target-params, --budget-kwh, --budget-co2-kg and --budget-flops "
-        "exclude each other");
+        {"",
+         "give one goal: --target-loss, --target-params, --budget-kwh, --budget-co2-kg and --budget-flops "
+         "exclude each other"});
   if (gpus && deadline_days)
-    out.push_back("--gpus and --deadline-days exclude each other: a deadline chooses the GPU count");
-  if (gpus && *gpus <= 0) out.push_back("--gpus: " + std::to_string(*gpus) + " must be a positive count");
+    out.push_back({"", "--gpus and --deadline-days exclude each other: a deadline chooses the GPU count"});
+  if (gpus && *gpus <= 0) out.push_back({"gpus", std::to_string(*gpus) + " must be a positive count"});
   if (!(experiment_overhead >= 1) || !std::isfinite(experiment_overhead)) {
-    out.push_back("--experiment-overhead: " + number_text(experiment_overhead, "%.4g") +
-                  " must be at least 1 (1 = the final run only)");
+    out.push_back({"experiment_overhead", number_text(experiment_overhead, "%.4g") +
+                                              " must be at least 1 (1 = the final run only)"});
   }
-  if (inference_tokens < 0) out.push_back("--inference-tokens: must be positive");
+  if (inference_tokens < 0) out.push_back({"inference_tokens", "must be positive"});
   if (!(inference_energy_factor > 0 && inference_energy_factor <= 1)) {
-    out.push_back("inference energy factor: " + number_text(inference_energy_factor, "%.4g") +
-                  " must be in (0, 1]");
+    out.push_back({"", "inference energy factor: " + number_text(inference_energy_factor, "%.4g") +
+                           " must be in (0, 1]"});
   }
   if (deadline_days && !(*deadline_days > 0 && std::isfinite(*deadline_days))) {
-    out.push_back("--deadline-days: " + number_text(*deadline_days, "%.4g") +
-                  " must be a positive number of days");
+    out.push_back(
+        {"deadline_days", number_text(*deadline_days, "%.4g") + " must be a positive number of days"});
   }
   if (!inference_hardware.empty() && inference_tokens <= 0) {
-    out.push_back("--inference-hardware needs --inference-tokens");
+    out.push_back({"", "--inference-hardware needs --inference-tokens"});
   }
-  if (hardware.empty()) out.push_back("--hardware: expected an accelerator id, a list or all");
+  if (hardware.empty()) out.push_back({"hardware", "expected an accelerator id, a list or all"});
   if (region && carbon_intensity)
-    out.push_back("--region and --carbon-intensity both set the grid intensity; give one");
+    out.push_back({"", "--region and --carbon-intensity both set the grid intensity; give one"});
   return out;
 }
 
@@ -376,7 +377,7 @@ void hold_to_budget(Plan& plan, const hardware_db::Database& db, const laws::Law
 }  // namespace
 
 Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& given) {
-  if (auto p = given.problems(); !p.empty()) throw PlanError(p.front());
+  if (auto p = given.problems(); !p.empty()) throw_problem<PlanError>(p.front());
   const ThroughputMemo memo;  // the candidates and budget bisection repeat layout searches
   const laws::Law law = given.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
   const PlanRequest r = effective_request(given);

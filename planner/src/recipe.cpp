@@ -47,9 +47,9 @@ void add_notes(Recipe& out) {
   const double rounding = out.global_batch_tokens / out.batch_tokens_target - 1;
   if (std::abs(rounding) > kBatchRoundingNote) {
     out.notes.push_back("global batch " + number_text(out.global_batch_tokens) + " tokens is " +
-                        number_text(100 * rounding, "%+.0f") + "% from the target " + number_text(out.batch_tokens_target) +
-                        ": whole micro-batches on " + std::to_string(out.layout.data_parallel) +
-                        " data-parallel replicas");
+                        number_text(100 * rounding, "%+.0f") + "% from the target " +
+                        number_text(out.batch_tokens_target) + ": whole micro-batches on " +
+                        std::to_string(out.layout.data_parallel) + " data-parallel replicas");
   }
   if (out.steps < 10 * kWarmupSteps) {
     out.notes.push_back("only " + std::to_string(out.steps) + " steps: warmup is " +
@@ -64,28 +64,28 @@ void add_notes(Recipe& out) {
 
 }  // namespace
 
-std::vector<std::string> RecipeRequest::problems() const {
-  std::vector<std::string> out;
+std::vector<Problem> RecipeRequest::problems() const {
+  std::vector<Problem> out;
   const bool parts =
       shape.layers || shape.hidden || shape.heads || shape.kv_heads || shape.ffn || shape.vocab;
   if (model && (shape.params > 0 || parts)) {
-    out.push_back("--model: give a catalogue model, or --params with shape parts, not both");
+    out.push_back({"model", "give a catalogue model, or --params with shape parts, not both"});
   }
-  if (!model && !(shape.params > 0)) out.push_back("--params: give the model size (or --model)");
-  if (!(tokens > 0) || !std::isfinite(tokens)) out.push_back("--tokens: must be a positive token count");
-  if (gpus <= 0) out.push_back("--gpus: " + std::to_string(gpus) + " must be a positive count");
+  if (!model && !(shape.params > 0)) out.push_back({"params", "give the model size (or --model)"});
+  if (!(tokens > 0) || !std::isfinite(tokens)) out.push_back({"tokens", "must be a positive token count"});
+  if (gpus <= 0) out.push_back({"gpus", std::to_string(gpus) + " must be a positive count"});
   if (shape.seq_len <= 0)
-    out.push_back("--seq-len: " + std::to_string(shape.seq_len) + " must be a positive count");
+    out.push_back({"seq_len", std::to_string(shape.seq_len) + " must be a positive count"});
   if (global_batch_tokens && !(*global_batch_tokens > 0 && std::isfinite(*global_batch_tokens))) {
-    out.push_back("--global-batch-tokens: must be a positive token count");
+    out.push_back({"global_batch_tokens", "must be a positive token count"});
   }
   if (peak_lr && !(*peak_lr > 0 && *peak_lr < 1))
-    out.push_back("--lr: " + number_text(*peak_lr) + " must be in (0, 1)");
+    out.push_back({"lr", number_text(*peak_lr) + " must be in (0, 1)"});
   return out;
 }
 
 Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const RecipeRequest& r) {
-  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
+  if (auto p = r.problems(); !p.empty()) throw_problem<PlanError>(p.front());
   Recipe out;
   out.shape = recipe_shape(db, r, out);
   const bool holds_n = std::abs(out.shape.params - r.shape.params) <= 0.02 * r.shape.params;

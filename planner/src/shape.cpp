@@ -99,23 +99,23 @@ int fill_ffn(hardware_db::ModelShape& s, double params) {
   return s.ffn;
 }
 
-void check_positive(std::vector<std::string>& out, const std::optional<int>& v, const char* option) {
-  if (v && *v <= 0)
-    out.push_back(std::string(option) + ": " + std::to_string(*v) + " must be a positive count");
+void check_positive(std::vector<Problem>& out, const std::optional<int>& v, const char* field) {
+  if (v && *v <= 0) out.push_back({field, std::to_string(*v) + " must be a positive count"});
 }
 
 }  // namespace
 
-std::vector<std::string> ShapeRequest::problems() const {
-  std::vector<std::string> out;
-  if (!(params > 0) || !std::isfinite(params)) out.push_back("--params: must be a positive parameter count");
-  check_positive(out, layers, "--layers");
-  check_positive(out, hidden, "--hidden");
-  check_positive(out, heads, "--heads");
-  check_positive(out, kv_heads, "--kv-heads");
-  check_positive(out, ffn, "--ffn");
-  check_positive(out, vocab, "--vocab");
-  if (seq_len <= 0) out.push_back("--seq-len: " + std::to_string(seq_len) + " must be a positive count");
+std::vector<Problem> ShapeRequest::problems() const {
+  std::vector<Problem> out;
+  if (!(params > 0) || !std::isfinite(params))
+    out.push_back({"params", "must be a positive parameter count"});
+  check_positive(out, layers, "layers");
+  check_positive(out, hidden, "hidden");
+  check_positive(out, heads, "heads");
+  check_positive(out, kv_heads, "kv_heads");
+  check_positive(out, ffn, "ffn");
+  check_positive(out, vocab, "vocab");
+  if (seq_len <= 0) out.push_back({"seq_len", std::to_string(seq_len) + " must be a positive count"});
   return out;
 }
 
@@ -129,15 +129,15 @@ double parameter_count(const hardware_db::ModelShape& s) {
 }
 
 void check_shape(const hardware_db::ModelShape& s) {
-  auto positive = [](int v, const char* option) {
-    if (v <= 0) throw PlanError(std::string(option) + ": " + std::to_string(v) + " must be a positive count");
+  auto positive = [](int v, const char* field) {
+    if (v <= 0) throw PlanError(Field{field}, std::to_string(v) + " must be a positive count");
   };
-  positive(s.layers, "--layers");
-  positive(s.hidden, "--hidden");
-  positive(s.heads, "--heads");
-  positive(s.kv_heads, "--kv-heads");
-  positive(s.ffn, "--ffn");
-  positive(s.vocab, "--vocab");
+  positive(s.layers, "layers");
+  positive(s.hidden, "hidden");
+  positive(s.heads, "heads");
+  positive(s.kv_heads, "kv_heads");
+  positive(s.ffn, "ffn");
+  positive(s.vocab, "vocab");
   if (s.hidden % s.heads != 0) {
     throw PlanError(Field{"heads"}, std::to_string(s.heads) + " heads do not divide the hidden size " +
                                         std::to_string(s.hidden) + " (expected a divisor, e.g. " +
@@ -151,7 +151,7 @@ void check_shape(const hardware_db::ModelShape& s) {
 }
 
 DerivedShape derive_shape(const ShapeRequest& r) {
-  if (auto p = r.problems(); !p.empty()) throw PlanError(p.front());
+  if (auto p = r.problems(); !p.empty()) throw_problem<PlanError>(p.front());
   DerivedShape out;
   hardware_db::ModelShape& s = out.shape;
   s.id = "derived";

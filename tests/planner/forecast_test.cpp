@@ -117,17 +117,17 @@ TEST_CASE("forecast: unknown values are asked for, never guessed", "[planner]") 
 TEST_CASE("forecast: bad options are refused by name", "[planner]") {
   ForecastInput in = llama65b();
   in.mfu = 1.5;
-  CHECK_THROWS_WITH(forecast(db(), in), Catch::Contains("--mfu"));
+  CHECK_THROWS_WITH(forecast(db(), in), Catch::StartsWith("mfu: "));
   in = llama65b();
   in.pue = 0.9;
-  CHECK_THROWS_WITH(forecast(db(), in), Catch::Contains("--pue"));
+  CHECK_THROWS_WITH(forecast(db(), in), Catch::StartsWith("pue: "));
   in = llama65b();
   in.region = "DE";
   in.carbon_intensity = 300;
   CHECK_THROWS_WITH(forecast(db(), in), Catch::Contains("--region") && Catch::Contains("--carbon-intensity"));
   in = llama65b();
   in.gpus = 0;
-  CHECK_THROWS_WITH(forecast(db(), in), Catch::Contains("--gpus"));
+  CHECK_THROWS_WITH(forecast(db(), in), Catch::StartsWith("gpus: "));
 }
 
 TEST_CASE("min_gpus_for_training: 16 bytes per parameter plus activations, whole nodes past 8", "[planner]") {

@@ -15,6 +15,13 @@ struct Field {
   std::string name;
 };
 
+// One problem of a request found before anything runs: the field it is in
+// (empty when the detail names several) and what is wrong with it.
+struct Problem {
+  std::string field;
+  std::string detail;
+};
+
 class Error : public std::runtime_error {
  public:
   // A message that names its own file, key or option.
@@ -31,5 +38,12 @@ class Error : public std::runtime_error {
  private:
   std::string field_, detail_;
 };
+
+// Throws `p` as the module's error type E, with its field when it has one.
+template <class E>
+[[noreturn]] void throw_problem(const Problem& p) {
+  if (p.field.empty()) throw E(p.detail);
+  throw E(Field{p.field}, p.detail);
+}
 
 }  // namespace scaleplan

@@ -25,6 +25,7 @@
 
 #include "laws/law.h"
 #include "laws/runs.h"
+#include "scaleplan/error.h"
 
 namespace scaleplan::laws {
 
@@ -48,7 +49,7 @@ struct FitOptions {
   // "bootstrap"), done, total.
   std::function<void(const char*, int, int)> progress;
 
-  std::vector<std::string> problems() const;
+  std::vector<Problem> problems() const;
 };
 
 // One estimated quantity with its bootstrap spread.

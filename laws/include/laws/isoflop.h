@@ -24,6 +24,7 @@
 #include "laws/fit.h"
 #include "laws/law.h"
 #include "laws/runs.h"
+#include "scaleplan/error.h"
 
 namespace scaleplan::laws {
 
@@ -41,7 +42,7 @@ struct IsoflopOptions {
   uint64_t seed = 0;             // bootstrap seed
   double flops_per_token = 6.0;  // k in C = k N D
 
-  std::vector<std::string> problems() const;
+  std::vector<Problem> problems() const;
 };
 
 // One compute budget's profile.

@@ -24,6 +24,7 @@
 
 #include "hardware_db/database.h"
 #include "planner/forecast.h"
+#include "scaleplan/error.h"
 
 namespace scaleplan::planner {
 
@@ -69,7 +70,7 @@ struct FinetuneRequest {
   std::optional<double> carbon_intensity, pue;
   std::optional<double> power_w;  // per accelerator, for parts with no published TDP
 
-  std::vector<std::string> problems() const;
+  std::vector<Problem> problems() const;
 };
 
 struct Memory {

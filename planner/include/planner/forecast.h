@@ -45,8 +45,8 @@ struct ForecastInput {
   Accounting accounting = Accounting::kFacility;
   bool tier_operational_only = false;
 
-  // Lists problems with option names; empty when valid.
-  std::vector<std::string> problems() const;
+  // The problems of the input, each with its field; empty when valid.
+  std::vector<Problem> problems() const;
 };
 
 struct Assumption {

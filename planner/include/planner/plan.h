@@ -17,6 +17,7 @@
 #include "laws/allocation.h"
 #include "laws/law.h"
 #include "planner/forecast.h"
+#include "scaleplan/error.h"
 
 namespace scaleplan::planner {
 
@@ -49,7 +50,7 @@ struct PlanRequest {
   double inference_energy_factor = 1;
   Objective minimize = Objective::kEnergy;
 
-  std::vector<std::string> problems() const;
+  std::vector<Problem> problems() const;
 };
 
 // What a figure covers. Every comparison uses one scope on both sides.

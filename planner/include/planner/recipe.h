@@ -24,6 +24,7 @@
 #include "planner/forecast.h"
 #include "planner/hyperparams.h"
 #include "planner/shape.h"
+#include "scaleplan/error.h"
 
 namespace scaleplan::planner {
 
@@ -42,7 +43,7 @@ struct RecipeRequest {
   std::optional<std::string> region;
   std::optional<double> carbon_intensity, pue;
 
-  std::vector<std::string> problems() const;
+  std::vector<Problem> problems() const;
 };
 
 struct Recipe {

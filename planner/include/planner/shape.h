@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "hardware_db/database.h"
+#include "scaleplan/error.h"
 
 namespace scaleplan::planner {
 
@@ -55,8 +56,8 @@ struct ShapeRequest {
   int seq_len = kDefaultSeqLen;  // becomes the shape's context
   bool tied_embeddings = false;  // one matrix for the embedding and the head
 
-  // Problems with option names; empty when valid.
-  std::vector<std::string> problems() const;
+  // The problems of the input, each with its field; empty when valid.
+  std::vector<Problem> problems() const;
 };
 
 struct DerivedShape {
