@@ -92,8 +92,8 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
     f.mfu = modelled->mfu;
     f.layout = modelled->layout;
     assume(f, "mfu", f.mfu, "fraction of peak, 6ND over billed hours",
-           "throughput model: best of " + std::to_string(modelled->evaluated) + " layouts (" +
-               modelled->layout + "), steady-state MFU " + number_text(modelled->steady_mfu, "%.3f") +
+           "throughput model: the fastest fitting layout (" + modelled->layout +
+               ") of TP, PP, DP, micro-batch, interleaving, recomputation and ZeRO, steady-state MFU " + number_text(modelled->steady_mfu, "%.3f") +
                " of model FLOPs, x goodput");
     assume(f, "goodput", modelled->goodput, "fraction of billed time",
            "Llama 3 interruption rate x 10 min each, and the median billed/steady ratio of published runs");

@@ -24,9 +24,14 @@ constexpr int kMaxMicroBatch = 64;
 constexpr double kMaxGradAccum = 1e8;
 constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Recompute::kFull};
 
+// Faster first, then leaner; an exact tie goes to the layout an
+// enumeration in TP, then PP order meets first (within one TP x PP, the
+// one added first), whatever order the search visits them in.
 bool better(const LayoutResult& a, const LayoutResult& b) {
   if (a.time.step_s != b.time.step_s) return a.time.step_s < b.time.step_s;
-  return a.memory.total_bytes() < b.memory.total_bytes();
+  if (a.memory.total_bytes() != b.memory.total_bytes()) return a.memory.total_bytes() < b.memory.total_bytes();
+  if (a.layout.tp != b.layout.tp) return a.layout.tp < b.layout.tp;
+  return a.layout.pp < b.layout.pp;
 }
 
 struct Collector {
@@ -99,6 +104,31 @@ class Search {
   }
 
   SearchResult run() {
+    std::vector<Base> bases = valid_bases();
+    if (o_.count_all || !prune_) {
+      for (const Base& b : bases) search_base(b.layout);
+      return result();
+    }
+    // Most promising first: once one TP x PP x DP has set the bar, a block
+    // whose floor is above it holds no layout that ranks, nor do the ones
+    // after it.
+    for (Base& b : bases) b.floor_s = base_floor_s(b.layout);
+    std::stable_sort(bases.begin(), bases.end(), [](const Base& a, const Base& b) { return a.floor_s < b.floor_s; });
+    for (const Base& b : bases) {
+      if (b.floor_s > c_.bar_s()) break;
+      search_base(b.layout);
+    }
+    return result();
+  }
+
+ private:
+  struct Base {
+    Layout layout;  // TP x PP x DP; the rest at its defaults
+    double floor_s = 0;
+  };
+
+  std::vector<Base> valid_bases() const {
+    std::vector<Base> out;
     for (int tp : tps_) {
       for (int pp = 1; pp <= w_.shape.layers; ++pp) {
         if (o_.pp && pp != *o_.pp) continue;
@@ -107,13 +137,29 @@ class Search {
         base.tp = tp;
         base.pp = pp;
         base.dp = o_.gpus / (tp * pp);
-        if (layout_valid(sys_, w_, base)) search_base(base);
+        if (layout_valid(sys_, w_, base)) out.push_back({base, 0});
       }
     }
-    return result();
+    return out;
   }
 
- private:
+  // A lower bound of step_floor_s over every layout of one TP x PP x DP:
+  // no recomputation (it only adds compute and collectives), the most
+  // interleaving searched (the smallest bubble), and the best micro-batch.
+  double base_floor_s(Layout l) {
+    l.recompute = Recompute::kNone;
+    l.virtual_stages = o_.virtual_stages ? *o_.virtual_stages : (l.pp > 1 ? 4 : 1);
+    double floor_s = HUGE_VAL;
+    for (int b : micro_) {
+      const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
+      if (!(accumulation <= kMaxGradAccum)) continue;
+      l.micro_batch = b;
+      l.grad_accum = static_cast<int>(accumulation);
+      floor_s = std::min(floor_s, evaluator_.step_floor_s(l));
+    }
+    return floor_s;
+  }
+
   // Every chunking, recomputation and ZeRO stage of one TP x PP x DP.
   void search_base(Layout l) {
     // Micro-batches per step and replica, for each micro-batch size.

@@ -109,6 +109,7 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std:
   r.seq_len = seq_len;
   r.network_gbps = network_gbps;
   r.pins.top = 1;
+  r.pins.count_all = false;  // only the best is read
   try {
     const ThroughputPlan p = plan_throughput(db, r);
     const LayoutResult& best = p.search.best.front();
@@ -120,7 +121,6 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std:
     m.steady_mfu = best.time.mfu;
     m.goodput = p.goodput.value;
     m.layout = best.layout.describe();
-    m.evaluated = p.search.evaluated;
     return m;
   } catch (const PlanError& e) {
     if (why_not) *why_not = e.detail();

@@ -53,6 +53,10 @@ struct SearchOptions {
   std::optional<int> tp, pp, micro_batch, virtual_stages, zero_stage;
   std::optional<Recompute> recompute;
   size_t top = 5;
+  // evaluated and fitting count every layout of the space; false lets the
+  // search skip each TP x PP x DP whose step-time floor cannot rank: the
+  // same best layouts for a fraction of the work, and smaller counts.
+  bool count_all = true;
 };
 
 struct SearchResult {

@@ -60,7 +60,6 @@ struct ModelledMfu {
   double steady_mfu = 0;  // model FLOPs (attention included) over peak, steady state
   double goodput = 0;
   std::string layout;  // "TP8 PP4 DP32 mb1 x16 selective ZeRO-1"
-  size_t evaluated = 0;
 };
 std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
                                         double params, double tokens, int gpus, int seq_len,
