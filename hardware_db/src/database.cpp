@@ -307,10 +307,8 @@ void Database::merge_records(const json& doc, const std::string& origin, RawStor
 // Parses every record into fresh lists and replaces the current ones only
 // when all of them are valid.
 void Database::rebuild(const RawStore& raw) {
-  std::vector<Accelerator> accelerators;
-  std::vector<GridRegion> grids;
-  std::vector<PuePreset> pue;
-  std::vector<ModelShape> models;
+  auto next = std::make_shared<Records>();
+  auto& [accelerators, grids, pue, models] = *next;
   auto where = [](const Raw& r, const char* kind) {
     return r.origin + ": " + kind + " '" + r.record["id"].get<std::string>() + "'";
   };
@@ -327,10 +325,7 @@ void Database::rebuild(const RawStore& raw) {
   for (const Raw& r : raw.models) {
     models.push_back(parse_model(Fields(r.record, where(r, "model")), r.record["id"].get<std::string>()));
   }
-  accelerators_ = std::move(accelerators);
-  grids_ = std::move(grids);
-  pue_ = std::move(pue);
-  models_ = std::move(models);
+  records_ = std::move(next);
 }
 
 namespace {
@@ -361,12 +356,12 @@ const Record& find_by_id(const std::vector<Record>& records, const std::string& 
 const Accelerator& Database::accelerator(const std::string& id, const char* field) const {
   // Ids are unique ignoring case, so an exact match is the one the loop
   // below would find; planners look ids up by the thousand per plan.
-  for (const Accelerator& a : accelerators_) {
+  for (const Accelerator& a : accelerators()) {
     if (a.id == id) return a;
   }
   const std::string want = lower(id);
   std::vector<const Accelerator*> by_alias, by_prefix;
-  for (const Accelerator& a : accelerators_) {
+  for (const Accelerator& a : accelerators()) {
     if (lower(a.id) == want) return a;
     for (const std::string& alias : a.aliases) {
       if (lower(alias) == want) by_alias.push_back(&a);
@@ -381,14 +376,14 @@ const Accelerator& Database::accelerator(const std::string& id, const char* fiel
     throw DataError(Field{field}, "'" + id + "' names several accelerators (" + names + "); give one");
   }
   std::vector<std::string> ids;
-  for (const Accelerator& a : accelerators_) ids.push_back(a.id);
+  for (const Accelerator& a : accelerators()) ids.push_back(a.id);
   throw DataError(Field{field},
                   "'" + id + "' is not a known accelerator" + hint(id, ids, "scaleplan hardware list"));
 }
 
 const Accelerator* Database::find_accelerator(const std::string& id) const {
   const std::string want = lower(id);
-  for (const Accelerator& a : accelerators_) {
+  for (const Accelerator& a : accelerators()) {
     if (lower(a.id) == want) return &a;
   }
   return nullptr;
@@ -396,7 +391,7 @@ const Accelerator* Database::find_accelerator(const std::string& id) const {
 
 const GridRegion& Database::region(const std::string& query) const {
   const std::string want = lower(query);
-  for (const GridRegion& g : grids_) {
+  for (const GridRegion& g : grids()) {
     if (lower_equals(g.id, want) || (!g.alpha2.empty() && lower_equals(g.alpha2, want)) ||
         (!g.alpha3.empty() && lower_equals(g.alpha3, want)) ||
         (g.scope != GridScope::kCloudRegion && lower_equals(g.name, want))) {
@@ -407,7 +402,7 @@ const GridRegion& Database::region(const std::string& query) const {
     }
   }
   std::vector<std::string> names;
-  for (const GridRegion& g : grids_) {
+  for (const GridRegion& g : grids()) {
     names.push_back(g.id);
     if (g.scope == GridScope::kCountry) names.push_back(g.name);
   }
@@ -423,11 +418,11 @@ double ModelShape::linear_params() const {
 }
 
 const ModelShape& Database::model(const std::string& id) const {
-  return find_by_id(models_, id, "model", "in the model catalogue", "scaleplan models");
+  return find_by_id(models(), id, "model", "in the model catalogue", "scaleplan models");
 }
 
 const PuePreset& Database::pue(const std::string& id) const {
-  return find_by_id(pue_, id, "pue", "a known PUE preset", "scaleplan forecast --help");
+  return find_by_id(pue_presets(), id, "pue", "a known PUE preset", "scaleplan forecast --help");
 }
 
 namespace {
@@ -460,7 +455,7 @@ bool word_matches(const std::string& query, const std::vector<std::string>& hay)
 std::vector<const GridRegion*> Database::search_regions(const std::string& text) const {
   const std::vector<std::string> want = words(text);
   std::vector<const GridRegion*> out;
-  for (const GridRegion& g : grids_) {
+  for (const GridRegion& g : grids()) {
     std::string all = g.id + " " + g.alpha2 + " " + g.alpha3 + " " + g.name + " " + g.provider + " " +
                       g.region + " " + g.continent;
     for (const std::string& a : g.aliases) all += " " + a;

@@ -371,6 +371,11 @@ double LayoutEvaluator::step_floor_s(const Layout& l) {
   return slots * mb.compute_s + slots * mb.tp_comm_s;
 }
 
+double LayoutEvaluator::micro_batch_floor_s(const Layout& l) {
+  const MicroBatchTime& mb = micro_batch(l);
+  return mb.compute_s + mb.tp_comm_s;
+}
+
 void LayoutEvaluator::time(LayoutResult& r) {
   const Layout& l = r.layout;
   const MicroBatchTime& mb = micro_batch(l);

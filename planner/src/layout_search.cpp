@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 #include "planner/forecast.h"
 
@@ -24,14 +25,15 @@ constexpr int kMaxMicroBatch = 64;
 constexpr double kMaxGradAccum = 1e8;
 constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Recompute::kFull};
 
-// Faster first, then leaner; an exact tie goes to the layout an
-// enumeration in TP, then PP order meets first (within one TP x PP, the
-// one added first), whatever order the search visits them in.
+// Faster first, then leaner; an exact tie goes to the layout the
+// enumeration order (TP, PP, chunks, recomputation, ZeRO, micro-batch)
+// meets first, whatever order a search visits them in.
 bool better(const LayoutResult& a, const LayoutResult& b) {
   if (a.time.step_s != b.time.step_s) return a.time.step_s < b.time.step_s;
   if (a.memory.total_bytes() != b.memory.total_bytes()) return a.memory.total_bytes() < b.memory.total_bytes();
-  if (a.layout.tp != b.layout.tp) return a.layout.tp < b.layout.tp;
-  return a.layout.pp < b.layout.pp;
+  const Layout &x = a.layout, &y = b.layout;
+  return std::tuple(x.tp, x.pp, x.virtual_stages, x.recompute, x.zero_stage, x.micro_batch) <
+         std::tuple(y.tp, y.pp, y.virtual_stages, y.recompute, y.zero_stage, y.micro_batch);
 }
 
 struct Collector {
@@ -116,7 +118,7 @@ class Search {
     std::stable_sort(bases.begin(), bases.end(), [](const Base& a, const Base& b) { return a.floor_s < b.floor_s; });
     for (const Base& b : bases) {
       if (b.floor_s > c_.bar_s()) break;
-      search_base(b.layout);
+      rank_base(b.layout);
     }
     return result();
   }
@@ -144,20 +146,24 @@ class Search {
   }
 
   // A lower bound of step_floor_s over every layout of one TP x PP x DP:
-  // no recomputation (it only adds compute and collectives), the most
-  // interleaving searched (the smallest bubble), and the best micro-batch.
+  // no recomputation (it only adds compute and collectives), no pipeline
+  // bubble, and a micro-batch's time per sequence at the largest
+  // micro-batch the batch allows (it never grows with the micro-batch:
+  // larger GEMMs run no slower per token, launches amortise, the rest is
+  // linear), for at least B / DP sequences per replica. The margin covers
+  // rounding.
   double base_floor_s(Layout l) {
-    l.recompute = Recompute::kNone;
-    l.virtual_stages = o_.virtual_stages ? *o_.virtual_stages : (l.pp > 1 ? 4 : 1);
-    double floor_s = HUGE_VAL;
+    int largest = 0;
     for (int b : micro_) {
-      const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
-      if (!(accumulation <= kMaxGradAccum)) continue;
-      l.micro_batch = b;
-      l.grad_accum = static_cast<int>(accumulation);
-      floor_s = std::min(floor_s, evaluator_.step_floor_s(l));
+      if (static_cast<double>(l.dp) * b <= w_.global_batch_seqs) largest = std::max(largest, b);
     }
-    return floor_s;
+    if (largest == 0) return HUGE_VAL;  // no micro-batch is valid: nothing to rank
+    l.recompute = Recompute::kNone;
+    l.micro_batch = largest;
+    l.grad_accum = 1;
+    l.virtual_stages = 1;
+    const double per_sequence_s = evaluator_.micro_batch_floor_s(l) / largest;
+    return w_.global_batch_seqs / l.dp * per_sequence_s * (1 - 1e-9);
   }
 
   // Every chunking, recomputation and ZeRO stage of one TP x PP x DP.
@@ -175,6 +181,41 @@ class Search {
           l.recompute = rc;
           l.zero_stage = zero;
           grow_micro_batch(l);
+        }
+      }
+    }
+  }
+
+  // search_base for a search that need not count: each chunking,
+  // recomputation and micro-batch is weighed, in every ZeRO stage, only
+  // when its floor can rank. A ZeRO stage that no longer fits is dropped
+  // for the larger micro-batches.
+  void rank_base(Layout l) {
+    std::vector<int> chunks = {1};
+    if (l.pp > 1) chunks = {1, 2, 4};
+    if (o_.virtual_stages) chunks = {*o_.virtual_stages};
+    for (int v : chunks) {
+      for (Recompute rc : recomputes_) {
+        l.virtual_stages = v;
+        l.recompute = rc;
+        std::vector<bool> outgrown(zeros_.size(), false);
+        for (int b : micro_) {
+          const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
+          if (!(accumulation <= kMaxGradAccum)) continue;
+          l.micro_batch = b;
+          l.grad_accum = static_cast<int>(accumulation);
+          if (!layout_valid(sys_, w_, l)) break;
+          if (l.virtual_stages > 1 && l.grad_accum < l.pp) continue;
+          if (evaluator_.step_floor_s(l) > c_.bar_s()) continue;
+          for (size_t z = 0; z < zeros_.size(); ++z) {
+            if (outgrown[z]) continue;
+            l.zero_stage = zeros_[z];
+            LayoutResult r = evaluator_.measure(l);
+            const bool timed = r.fits && !(evaluator_.step_floor_s(l) > c_.bar_s());
+            if (timed) evaluator_.time(r);
+            c_.add(r, timed);
+            outgrown[z] = !r.fits;
+          }
         }
       }
     }

@@ -95,6 +95,40 @@ TEST_CASE("A search skipping layouts that cannot rank keeps the ranking of one t
   }
 }
 
+TEST_CASE("A micro-batch's time per sequence never grows with the micro-batch, as the search's floor assumes",
+          "[planner][search]") {
+  int compared = 0;
+  for (const char* id : {"h100-sxm5-80gb", "a100-sxm4-40gb", "mi300x", "l4", "tpu-v5p", "v100-sxm2-32gb"}) {
+    const System sys = system_for(testing::embedded_db().accelerator(id));
+    for (double params : {125e6, 7e9, 175e9}) {
+      const Workload w = workload_for(sys, params, 4096);
+      LayoutEvaluator evaluator(sys, w);
+      for (int tp : {1, 2, 8}) {
+        for (int pp : {1, 4}) {
+          for (Recompute rc : {Recompute::kNone, Recompute::kSelective, Recompute::kFull}) {
+            double previous = HUGE_VAL;
+            for (int b = 1; b <= 64; ++b) {
+              Layout l;
+              l.tp = tp, l.pp = pp, l.micro_batch = b, l.recompute = rc;
+              const double per_sequence = evaluator.micro_batch_floor_s(l) / b;
+              INFO(id << " " << params << " " << l.describe());
+              CHECK(per_sequence <= previous * (1 + 1e-12));
+              if (rc != Recompute::kNone) {
+                Layout none = l;
+                none.recompute = Recompute::kNone;
+                CHECK(evaluator.micro_batch_floor_s(none) <= evaluator.micro_batch_floor_s(l));
+              }
+              previous = per_sequence;
+              ++compared;
+            }
+          }
+        }
+      }
+    }
+  }
+  CHECK(compared > 5000);
+}
+
 TEST_CASE("A search skipping whole TP x PP x DP blocks by their floor finds the layouts one weighing all finds",
           "[planner][search]") {
   int compared = 0;

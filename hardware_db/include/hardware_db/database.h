@@ -104,10 +104,10 @@ class Database {
   void merge_file(const std::string& path);
   void merge_json(const nlohmann::json& doc, const std::string& origin);
 
-  const std::vector<Accelerator>& accelerators() const { return accelerators_; }
-  const std::vector<GridRegion>& grids() const { return grids_; }
-  const std::vector<PuePreset>& pue_presets() const { return pue_; }
-  const std::vector<ModelShape>& models() const { return models_; }
+  const std::vector<Accelerator>& accelerators() const { return records_->accelerators; }
+  const std::vector<GridRegion>& grids() const { return records_->grids; }
+  const std::vector<PuePreset>& pue_presets() const { return records_->pue; }
+  const std::vector<ModelShape>& models() const { return records_->models; }
   const ModelShape& model(const std::string& id) const;
 
   // Exact id or family alias (case-insensitive); throws DataError in
@@ -138,10 +138,15 @@ class Database {
   void rebuild(const RawStore& raw);
 
   std::shared_ptr<const RawStore> raw_ = std::make_shared<const RawStore>();
-  std::vector<Accelerator> accelerators_;
-  std::vector<GridRegion> grids_;
-  std::vector<PuePreset> pue_;
-  std::vector<ModelShape> models_;
+  // The parsed records, shared between copies in the same way: a server
+  // copies the database for every request.
+  struct Records {
+    std::vector<Accelerator> accelerators;
+    std::vector<GridRegion> grids;
+    std::vector<PuePreset> pue;
+    std::vector<ModelShape> models;
+  };
+  std::shared_ptr<const Records> records_ = std::make_shared<const Records>();
 };
 
 }  // namespace scaleplan::hardware_db

@@ -194,6 +194,9 @@ class LayoutEvaluator {
   // A lower bound of time(r).step_s, for a fraction of its work: a search
   // skips the time of layouts that cannot rank.
   double step_floor_s(const Layout& layout);
+  // One micro-batch's compute and tensor-parallel time on the busiest
+  // stage, the part of a step that no ZeRO stage or interleaving changes.
+  double micro_batch_floor_s(const Layout& layout);
 
  private:
   void at_base(const Layout& layout);  // a new TP x PP empties the caches
