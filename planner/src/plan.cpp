@@ -117,7 +117,7 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   const auto& acc = db.accelerator(hw);
   const std::string inf_hw = r.inference_hardware.empty() ? hw : r.inference_hardware;
   const double extra = inference_extra_per_param(db, r, hw);
-  const laws::Allocation a = laws::min_cost_for_loss(law, target, extra, r.max_params, r.unique_tokens);
+  const laws::Allocation a = least_cost_allocation(law, target, extra, r.max_params, r.unique_tokens);
   PlanOption o;
   o.params = a.params;
   o.tokens = a.tokens;

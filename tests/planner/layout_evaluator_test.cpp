@@ -195,3 +195,24 @@ TEST_CASE("The throughput memo answers as the model does, and each thread keeps 
   for (auto& t : threads) t.join();
   for (const auto& s : seen) CHECK(s == plain);
 }
+
+TEST_CASE("The memo's allocation for a target loss is the law's, and a law with other constants is asked anew",
+          "[planner][search]") {
+  const laws::Law law = testing::default_law();
+  laws::Law steeper = law;
+  steeper.alpha *= 1.1;
+  const ThroughputMemo memo;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const laws::Law* l : {&law, static_cast<const laws::Law*>(&steeper)}) {
+      for (double extra : {0.0, 1e12}) {
+        const laws::Allocation plain = laws::min_cost_for_loss(*l, 2.2, extra);
+        const laws::Allocation memoised = least_cost_allocation(*l, 2.2, extra, std::nullopt, std::nullopt);
+        CHECK(memoised.params == plain.params);
+        CHECK(memoised.tokens == plain.tokens);
+        CHECK(memoised.loss == plain.loss);
+      }
+    }
+  }
+  CHECK(least_cost_allocation(law, 2.2, 0, {}, {}).params != least_cost_allocation(steeper, 2.2, 0, {}, {}).params);
+  CHECK_THROWS_AS(least_cost_allocation(law, 1.0, 0, {}, {}), laws::LawError);  // below E: out of reach
+}

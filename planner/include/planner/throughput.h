@@ -10,6 +10,7 @@
 #include <string>
 
 #include "hardware_db/database.h"
+#include "laws/allocation.h"
 #include "planner/forecast.h"
 #include "planner/layout_search.h"
 
@@ -65,15 +66,21 @@ std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const s
                                         double params, double tokens, int gpus, int seq_len,
                                         std::optional<double> network_gbps, std::string* why_not);
 
+// laws::min_cost_for_loss, answered from the thread's memo when a plan
+// asks it again (every accelerator it weighs asks the same question).
+laws::Allocation least_cost_allocation(const laws::Law& law, double target_loss, double extra_per_param,
+                                       std::optional<double> max_params, std::optional<double> unique_tokens);
+
 // One plan asks the throughput model the same questions many times: each
 // recommendation re-plans the baseline with one change, and every forecast
 // sizes a shape for the same parameter count. While a ThroughputMemo lives,
 // modelled_mfu answers a question it has answered before (same database,
 // accelerator, parameters, tokens, GPUs, sequence length and network) with
-// the first answer, and a shape derived for a parameter count once is
-// reused. The memo lives on the stack of the thread that opened it and only
-// that thread sees it, so requests served in parallel share nothing; an
-// inner memo on the same thread leaves the outer one in charge.
+// the first answer; a shape derived for a parameter count once is reused,
+// and so is an allocation for a target loss. The memo lives on the stack
+// of the thread that opened it and only that thread sees it, so requests
+// served in parallel share nothing; an inner memo on the same thread
+// leaves the outer one in charge.
 class ThroughputMemo {
  public:
   ThroughputMemo();
