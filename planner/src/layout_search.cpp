@@ -187,34 +187,38 @@ class Search {
   }
 
   // search_base for a search that need not count: each chunking,
-  // recomputation and micro-batch is weighed, in every ZeRO stage, only
-  // when its floor can rank. A ZeRO stage that no longer fits is dropped
-  // for the larger micro-batches.
+  // micro-batch and recomputation is weighed, in every ZeRO stage, only
+  // when its floor can rank; recomputation only adds to the floor, so when
+  // none cannot rank, neither can the others. A ZeRO stage that no longer
+  // fits is dropped for the larger micro-batches.
   void rank_base(Layout l) {
     std::vector<int> chunks = {1};
     if (l.pp > 1) chunks = {1, 2, 4};
     if (o_.virtual_stages) chunks = {*o_.virtual_stages};
+    Layout none = l;
+    none.recompute = Recompute::kNone;
     for (int v : chunks) {
-      for (Recompute rc : recomputes_) {
-        l.virtual_stages = v;
-        l.recompute = rc;
-        std::vector<bool> outgrown(zeros_.size(), false);
-        for (int b : micro_) {
-          const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
-          if (!(accumulation <= kMaxGradAccum)) continue;
-          l.micro_batch = b;
-          l.grad_accum = static_cast<int>(accumulation);
-          if (!layout_valid(sys_, w_, l)) break;
-          if (l.virtual_stages > 1 && l.grad_accum < l.pp) continue;
+      l.virtual_stages = none.virtual_stages = v;
+      std::vector<bool> outgrown(recomputes_.size() * zeros_.size(), false);
+      for (int b : micro_) {
+        const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
+        if (!(accumulation <= kMaxGradAccum)) continue;
+        l.micro_batch = none.micro_batch = b;
+        l.grad_accum = none.grad_accum = static_cast<int>(accumulation);
+        if (!layout_valid(sys_, w_, l)) break;
+        if (l.virtual_stages > 1 && l.grad_accum < l.pp) continue;
+        if (evaluator_.step_floor_s(none) > c_.bar_s()) continue;
+        for (size_t i = 0; i < recomputes_.size(); ++i) {
+          l.recompute = recomputes_[i];
           if (evaluator_.step_floor_s(l) > c_.bar_s()) continue;
           for (size_t z = 0; z < zeros_.size(); ++z) {
-            if (outgrown[z]) continue;
+            if (outgrown[i * zeros_.size() + z]) continue;
             l.zero_stage = zeros_[z];
             LayoutResult r = evaluator_.measure(l);
             const bool timed = r.fits && !(evaluator_.step_floor_s(l) > c_.bar_s());
             if (timed) evaluator_.time(r);
             c_.add(r, timed);
-            outgrown[z] = !r.fits;
+            outgrown[i * zeros_.size() + z] = !r.fits;
           }
         }
       }
