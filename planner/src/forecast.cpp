@@ -59,7 +59,8 @@ int choose_gpus(const hardware_db::Accelerator& acc, const ForecastInput& in, Fo
   if (!acc.memory_gb)
     throw PlanError(Field{"gpus"}, "the database has no memory size for " + acc.id + "; pass --gpus");
   const int gpus = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
-  assume(f, "gpus", gpus, "accelerators",
+  if (in.explain)
+    assume(f, "gpus", gpus, "accelerators",
          "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
   return gpus;
 }
@@ -73,8 +74,9 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const hard
   }
   std::string why_not;
   auto modelled = modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus,
-                               in.seq_len.value_or(kDefaultTrainingSeqLen), in.network_gbps, &why_not);
-  if (!modelled) f.notes.push_back("throughput model not used (" + why_not + "); flat MFU of the database");
+                               in.seq_len.value_or(kDefaultTrainingSeqLen), in.network_gbps,
+                               in.explain ? &why_not : nullptr);
+  if (!modelled && in.explain) f.notes.push_back("throughput model not used (" + why_not + "); flat MFU of the database");
   return modelled;
 }
 
@@ -85,12 +87,13 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
   const std::optional<ModelledMfu> modelled = model_mfu(db, acc, in, f);
   if (in.mfu) {
     f.mfu = *in.mfu;
-    assume(f, "mfu", f.mfu, "fraction", "given (--mfu)");
+    if (in.explain) assume(f, "mfu", f.mfu, "fraction", "given (--mfu)");
     return {*in.mfu, *in.mfu};
   }
   if (modelled) {
     f.mfu = modelled->mfu;
     f.layout = modelled->layout;
+    if (!in.explain) return {modelled->low, modelled->high};
     assume(f, "mfu", f.mfu, "fraction of peak, 6ND over billed hours",
            "throughput model: the fastest fitting layout (" + modelled->layout +
                ") of TP, PP, DP, micro-batch, interleaving, recomputation and ZeRO, steady-state MFU " + number_text(modelled->steady_mfu, "%.3f") +
@@ -104,7 +107,7 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
   }
   if (acc.mfu_typical) {
     f.mfu = *acc.mfu_typical;
-    assume(f, "mfu", f.mfu, "fraction", acc.mfu_basis + "; evidence: " + acc.mfu_evidence);
+    if (in.explain) assume(f, "mfu", f.mfu, "fraction", acc.mfu_basis + "; evidence: " + acc.mfu_evidence);
   } else if (!in.gpu_hours) {
     throw PlanError(Field{"mfu"}, "the database has no MFU for " + acc.id + "; pass --mfu (e.g. 0.35)");
   }
@@ -129,18 +132,19 @@ void set_gpu_hours(const ForecastInput& in, double peak_flops, Range mfu_band, F
 void choose_power(const hardware_db::Accelerator& acc, const ForecastInput& in, Forecast& f) {
   if (in.power_w) {
     f.power_w = *in.power_w;
-    assume(f, "power_w", f.power_w, "W per accelerator", "given (--power-w)");
+    if (in.explain) assume(f, "power_w", f.power_w, "W per accelerator", "given (--power-w)");
   } else {
     if (!acc.tdp_w) {
       throw PlanError(Field{"power_w"},
                       "the database has no TDP for " + acc.id + " (not published); pass --power-w");
     }
     f.power_w = *acc.tdp_w;
-    assume(f, "tdp_w", *acc.tdp_w, "W", acc.source);
+    if (in.explain) assume(f, "tdp_w", *acc.tdp_w, "W", acc.source);
     if (in.accounting == Accounting::kFacility) {
       const double frac = acc.power_fraction.value_or(kDefaultPowerFraction);
       f.power_w *= frac;
-      assume(f, "power_fraction", frac, "of TDP",
+      if (in.explain)
+        assume(f, "power_fraction", frac, "of TDP",
              acc.power_fraction ? acc.power_fraction_evidence
                                 : "assumed (no measurement for this accelerator): 8xH100 nodes draw 76-93% "
                                   "of rating while training (Latif et al. 2025; Newkirk et al. 2025)");
@@ -148,7 +152,8 @@ void choose_power(const hardware_db::Accelerator& acc, const ForecastInput& in, 
   }
   if (in.accounting == Accounting::kFacility) {
     f.host_overhead = acc.host_overhead.value_or(kDefaultHostOverhead);
-    assume(f, "host_overhead", f.host_overhead, "of GPU energy",
+    if (in.explain)
+      assume(f, "host_overhead", f.host_overhead, "of GPU energy",
            acc.host_overhead
                ? acc.host_overhead_evidence
                : "CPU + RAM energy / GPU energy in TeenyTinyLlama's CodeCarbon logs (Correa et al. "
@@ -164,13 +169,14 @@ const hardware_db::GridRegion* choose_grid(const hardware_db::Database& db, cons
     f.gco2_per_kwh = *in.carbon_intensity;
     f.grid_id = "custom";
     f.grid_name = "given (--carbon-intensity)";
-    assume(f, "grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh", "given (--carbon-intensity)");
+    if (in.explain) assume(f, "grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh", "given (--carbon-intensity)");
     return nullptr;
   }
   const hardware_db::GridRegion* grid = &db.region(in.region.value_or("world"));
   f.gco2_per_kwh = grid->gco2_per_kwh;
   f.grid_id = grid->id;
   f.grid_name = grid->name;
+  if (!in.explain) return grid;
   assume(f, "grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh",
          grid->source + (grid->year_text.empty() ? "" : " (" + grid->year_text + ")"));
   if (grid->scope == hardware_db::GridScope::kWorld && grid->id == "world") {
@@ -191,30 +197,21 @@ void choose_pue(const hardware_db::Database& db, const ForecastInput& in, const 
                 Forecast& f) {
   if (in.pue) {
     f.pue = *in.pue;
-    assume(f, "pue", f.pue, "ratio", "given (--pue)");
+    if (in.explain) assume(f, "pue", f.pue, "ratio", "given (--pue)");
     return;
   }
   const hardware_db::PuePreset* p =
       grid && !grid->provider.empty() ? provider_pue(db, grid->provider) : nullptr;
   if (p == nullptr) p = &db.pue("industry-average");
   f.pue = p->pue;
-  assume(f, "pue", f.pue, "ratio", p->operator_name + " " + p->year + ": " + p->source);
+  if (in.explain) assume(f, "pue", f.pue, "ratio", p->operator_name + " " + p->year + ": " + p->source);
 }
 
 // Energy and carbon; everything scales with GPU-hours.
-void add_energy_and_carbon(const hardware_db::Accelerator& acc, Forecast& f) {
+void add_energy_and_carbon(const hardware_db::Accelerator& acc, const ForecastInput& in, Forecast& f) {
   const double kwh_per_gpu_hour = f.power_w * (1 + f.host_overhead) * f.pue / 1000.0;
   const double embodied_per_gpu = acc.embodied_kgco2e.value_or(kAssumedGpuEmbodiedKg);
   const double embodied_per_hour = embodied_kg_per_gpu_hour(embodied_per_gpu);
-  assume(f, "embodied_kgco2e_per_gpu", embodied_per_gpu, "kgCO2eq",
-         acc.embodied_kgco2e
-             ? acc.embodied_basis
-             : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
-  assume(f, "embodied_server_kgco2e_per_gpu", kServerEmbodiedKgPerGpu, "kgCO2eq",
-         "2,500 kg per 8-GPU server (Luccioni et al. 2023, BLOOM)");
-  assume(f, "hardware_lifetime_years", kHardwareLifetimeYears, "years", "Luccioni et al. 2023 (BLOOM)");
-  assume(f, "hardware_utilisation", kHardwareUtilisation, "fraction", "Luccioni et al. 2023 (BLOOM)");
-
   auto energy_at = [&](double hours) { return hours * kwh_per_gpu_hour; };
   auto co2_op_at = [&](double hours) { return energy_at(hours) * f.gco2_per_kwh / 1000.0; };
   auto co2_at = [&](double hours) { return co2_op_at(hours) + hours * embodied_per_hour; };
@@ -225,6 +222,15 @@ void add_energy_and_carbon(const hardware_db::Accelerator& acc, Forecast& f) {
   f.energy_range = {energy_at(f.gpu_hours_range.low), energy_at(f.gpu_hours_range.high)};
   f.co2_range = {co2_at(f.gpu_hours_range.low), co2_at(f.gpu_hours_range.high)};
   f.car_km = f.co2_kg / kCarKgPerKm;
+  if (!in.explain) return;
+  assume(f, "embodied_kgco2e_per_gpu", embodied_per_gpu, "kgCO2eq",
+         acc.embodied_kgco2e
+             ? acc.embodied_basis
+             : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
+  assume(f, "embodied_server_kgco2e_per_gpu", kServerEmbodiedKgPerGpu, "kgCO2eq",
+         "2,500 kg per 8-GPU server (Luccioni et al. 2023, BLOOM)");
+  assume(f, "hardware_lifetime_years", kHardwareLifetimeYears, "years", "Luccioni et al. 2023 (BLOOM)");
+  assume(f, "hardware_utilisation", kHardwareUtilisation, "fraction", "Luccioni et al. 2023 (BLOOM)");
   assume(f, "car_kgco2_per_km", kCarKgPerKm, "kgCO2/km", kCarSource);
 }
 
@@ -232,6 +238,7 @@ void add_energy_and_carbon(const hardware_db::Accelerator& acc, Forecast& f) {
 void add_tier_and_notes(const ForecastInput& in, Forecast& f) {
   f.tier_operational_only = in.tier_operational_only;
   f.tier = eps_tier(f.energy_kwh, in.tier_operational_only ? f.co2_operational_kg : f.co2_kg);
+  if (!in.explain) return;
   if (in.params > kEpsLargeModelParams) {
     f.notes.push_back("the EPS lists models over 2B parameters among its High-impact examples");
   }
@@ -313,15 +320,17 @@ Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {
   f.accounting = in.accounting;
   f.flops = in.flops ? *in.flops : laws::training_flops(in.params, in.tokens);
   const double peak_flops = *acc.training_peak_tflops() * 1e12;
-  assume(f, "peak_tflops", *acc.training_peak_tflops(),
-         "TFLOP/s dense " + std::string(acc.bf16_tflops ? "BF16" : "FP16"), acc.source);
+  if (in.explain) {
+    assume(f, "peak_tflops", *acc.training_peak_tflops(),
+           "TFLOP/s dense " + std::string(acc.bf16_tflops ? "BF16" : "FP16"), acc.source);
+  }
   f.gpus = choose_gpus(acc, in, f);
   set_gpu_hours(in, peak_flops, choose_mfu(db, acc, in, f), f);
   f.wall_days = f.gpu_hours / f.gpus / 24.0;
   choose_power(acc, in, f);
   const hardware_db::GridRegion* grid = choose_grid(db, in, f);
   choose_pue(db, in, grid, f);
-  add_energy_and_carbon(acc, f);
+  add_energy_and_carbon(acc, in, f);
   add_tier_and_notes(in, f);
   return f;
 }

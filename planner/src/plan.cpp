@@ -31,6 +31,7 @@ double cost_per_flop(const hardware_db::Database& db, const PlanRequest& r, cons
   ForecastInput in = base_input(r, hw);
   in.flops = 1e20;
   in.gpus = 1;
+  in.explain = false;
   const Forecast f = forecast(db, in);
   return (r.minimize == Objective::kEnergy ? f.energy_kwh : f.co2_kg) / 1e20;
 }
@@ -65,8 +66,10 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
   const auto& acc = db.accelerator(in.hardware);
   const int need = in.params > 0 ? min_gpus_for_training(in.params, acc.memory_gb.value_or(0)) : 1;
   // GPU-hours barely depend on the count, so one GPU's rate sizes it first.
-  in.gpus = 1;
-  const double for_deadline = forecast(db, in).gpu_hours / (24.0 * deadline_days);
+  ForecastInput sizing = in;
+  sizing.gpus = 1;
+  sizing.explain = false;
+  const double for_deadline = forecast(db, sizing).gpu_hours / (24.0 * deadline_days);
   if (for_deadline > kMaxGpus) {
     throw PlanError(Field{"deadline_days"}, number_text(deadline_days, "%.4g") + " days needs " +
                                                 number_text(std::ceil(for_deadline), "%.4g") + " x " +
@@ -113,7 +116,7 @@ namespace {
 
 // The plan on one accelerator for a given target.
 PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
-                   const std::string& hw, double target) {
+                   const std::string& hw, double target, bool explain = true) {
   const auto& acc = db.accelerator(hw);
   const std::string inf_hw = r.inference_hardware.empty() ? hw : r.inference_hardware;
   const double extra = inference_extra_per_param(db, r, hw);
@@ -124,6 +127,7 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   o.loss = a.loss;
   o.training_flops = a.flops;
   ForecastInput in = base_input(r, hw);
+  in.explain = explain;
   in.params = a.params;
   in.tokens = a.tokens;
   if (r.deadline_days) {
@@ -141,6 +145,7 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
     // Quantised serving: the same tokens for a share of the accelerator time.
     inf.flops = o.inference_flops * r.inference_energy_factor;
     inf.gpus = 1;
+    inf.explain = explain;
     o.inference = forecast(db, inf);
     o.serving = footprint_of(*o.inference);
   }
@@ -286,8 +291,8 @@ PlanRequest effective_request(const PlanRequest& r) {
 PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& r,
                        const std::string& hardware, double target_loss) {
   // The advisor re-plans a dozen times per plan: no copy of the law unless it changes.
-  if (!r.unique_tokens) return plan_on(db, law_in, effective_request(r), hardware, target_loss);
-  return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss);
+  if (!r.unique_tokens) return plan_on(db, law_in, effective_request(r), hardware, target_loss, false);
+  return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss, false);
 }
 
 std::vector<Problem> PlanRequest::problems() const {

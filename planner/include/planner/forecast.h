@@ -44,6 +44,9 @@ struct ForecastInput {
   std::optional<double> pue;
   Accounting accounting = Accounting::kFacility;
   bool tier_operational_only = false;
+  // False: the figures alone, without assumptions or notes, for a forecast
+  // that only sizes or compares (a plan weighs dozens and shows one).
+  bool explain = true;
 
   // The problems of the input, each with its field; empty when valid.
   std::vector<Problem> problems() const;
