@@ -141,11 +141,14 @@ Stack default_stack(const System& system) {
 }
 
 std::string Layout::describe() const {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "TP%d PP%d DP%d mb%d x%d%s %s ZeRO-%d", tp, pp, dp, micro_batch, grad_accum,
-                virtual_stages > 1 ? (" v" + std::to_string(virtual_stages)).c_str() : "",
-                recompute_name(recompute), zero_stage);
-  return buf;
+  // Appends, not snprintf: a plan describes dozens of layouts.
+  std::string out = "TP" + std::to_string(tp) + " PP" + std::to_string(pp) + " DP" + std::to_string(dp) + " mb" +
+                    std::to_string(micro_batch) + " x" + std::to_string(grad_accum);
+  if (virtual_stages > 1) out += " v" + std::to_string(virtual_stages);
+  out += ' ';
+  out += recompute_name(recompute);
+  out += " ZeRO-" + std::to_string(zero_stage);
+  return out;
 }
 
 namespace {

@@ -111,6 +111,9 @@ class Search {
       for (const Base& b : bases) search_base(b.layout);
       return result();
     }
+    // A block whose sharded state alone overflows the memory holds no
+    // layout that fits.
+    std::erase_if(bases, [&](const Base& b) { return base_memory_floor_bytes(b.layout) > sys_.memory_bytes; });
     // Most promising first: once one TP x PP x DP has set the bar, a block
     // whose floor is above it holds no layout that ranks, nor do the ones
     // after it.
@@ -119,6 +122,16 @@ class Search {
     for (const Base& b : bases) {
       if (b.floor_s > c_.bar_s()) break;
       rank_base(b.layout);
+    }
+    if (c_.result.best.empty() && o_.explain_none) {
+      // Nothing fits: the closest miss is found by weighing every layout.
+      SearchOptions counting = o_;
+      counting.count_all = true;
+      return Search(sys_, w_, counting, prune_).run();
+    }
+    if (c_.result.best.empty()) {
+      c_.result.why_none = "no layout fits";
+      return std::move(c_.result);
     }
     return result();
   }
@@ -143,6 +156,15 @@ class Search {
       }
     }
     return out;
+  }
+
+  // What every layout of one TP x PP x DP holds at least: its weights,
+  // gradients and optimizer state at the most sharding searched, and the
+  // runtime's overhead (the margin covers rounding).
+  double base_memory_floor_bytes(Layout l) {
+    l.zero_stage = *std::max_element(zeros_.begin(), zeros_.end());
+    const LayoutMemory m = evaluator_.measure(l).memory;
+    return (m.weights_bytes + m.gradients_bytes + m.optimizer_bytes + m.overhead_bytes) * (1 - 1e-9);
   }
 
   // A lower bound of step_floor_s over every layout of one TP x PP x DP:

@@ -19,6 +19,7 @@ struct ThroughputMemo::Store {
   struct MfuAnswer {
     std::optional<ModelledMfu> mfu;
     std::string why_not;
+    bool explained = false;  // why_not was asked for (a failure only)
   };
   std::map<MfuQuestion, MfuAnswer> mfu;
   std::map<double, hardware_db::ModelShape> shapes;  // by parameter count
@@ -115,6 +116,7 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std:
   r.network_gbps = network_gbps;
   r.pins.top = 1;
   r.pins.count_all = false;  // only the best is read
+  r.pins.explain_none = why_not != nullptr;
   try {
     const ThroughputPlan p = plan_throughput(db, r);
     const LayoutResult& best = p.search.best.front();
@@ -142,10 +144,12 @@ std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const s
   if (!memo || !finite) return model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, why_not);
   ThroughputMemo::Store::MfuQuestion question{&db, hardware, params, tokens, gpus, seq_len, network_gbps};
   auto it = memo->mfu.find(question);
-  if (it == memo->mfu.end()) {
+  if (it == memo->mfu.end() || (why_not && !it->second.mfu && !it->second.explained)) {
     ThroughputMemo::Store::MfuAnswer answer;
-    answer.mfu = model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, &answer.why_not);
-    it = memo->mfu.emplace(std::move(question), std::move(answer)).first;
+    answer.explained = why_not != nullptr;
+    answer.mfu = model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps,
+                           answer.explained ? &answer.why_not : nullptr);
+    it = memo->mfu.insert_or_assign(std::move(question), std::move(answer)).first;
   }
   if (why_not && !it->second.mfu) *why_not = it->second.why_not;
   return it->second.mfu;

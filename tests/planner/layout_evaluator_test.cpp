@@ -133,11 +133,13 @@ TEST_CASE("A search skipping whole TP x PP x DP blocks by their floor finds the 
           "[planner][search]") {
   int compared = 0;
   size_t weighed_all = 0, weighed_skipping = 0;
+  int nothing_fits = 0;
   for (const char* id : {"h100-sxm5-80gb", "a100-sxm4-40gb", "mi300x", "l4", "tpu-v5p"}) {
     const System sys = system_for(testing::embedded_db().accelerator(id));
     for (auto [params, gpus, batch] : {std::tuple{125e6, 1, 64.0}, std::tuple{1e9, 8, 256.0},
                                        std::tuple{7e9, 64, 1024.0}, std::tuple{13e9, 96, 96.0},
-                                       std::tuple{70e9, 512, 1536.0}, std::tuple{175e9, 1024, 1536.0}}) {
+                                       std::tuple{70e9, 512, 1536.0}, std::tuple{175e9, 1024, 1536.0},
+                                       std::tuple{70e9, 8, 64.0}}) {  // the last fits on none of them
       const Workload w = workload_for(sys, params, batch);
       for (size_t top : {1, 5}) {
         SearchOptions all;
@@ -153,12 +155,14 @@ TEST_CASE("A search skipping whole TP x PP x DP blocks by their floor finds the 
         REQUIRE(fast.best.size() == every.best.size());
         for (size_t i = 0; i < fast.best.size(); ++i) CHECK(same(fast.best[i], every.best[i]));
         compared += static_cast<int>(every.best.size());
+        nothing_fits += every.best.empty();
         weighed_all += every.evaluated;
         weighed_skipping += fast.evaluated;
       }
     }
   }
   CHECK(compared > 60);
+  CHECK(nothing_fits >= 5);
   INFO("layouts weighed: " << weighed_skipping << " of " << weighed_all);
   CHECK(weighed_skipping * 4 < weighed_all);  // the point of skipping
 }
@@ -215,4 +219,14 @@ TEST_CASE("The memo's allocation for a target loss is the law's, and a law with 
   }
   CHECK(least_cost_allocation(law, 2.2, 0, {}, {}).params != least_cost_allocation(steeper, 2.2, 0, {}, {}).params);
   CHECK_THROWS_AS(least_cost_allocation(law, 1.0, 0, {}, {}), laws::LawError);  // below E: out of reach
+}
+
+TEST_CASE("The memo asked first without a reason and then with one gives the reason", "[planner][search]") {
+  const auto& db = testing::embedded_db();
+  const ThroughputMemo memo;
+  // 70B does not fit on 8 L4 (24 GB each).
+  CHECK_FALSE(modelled_mfu(db, "l4", 70e9, 1.4e12, 8, 4096, std::nullopt, nullptr));
+  std::string why;
+  CHECK_FALSE(modelled_mfu(db, "l4", 70e9, 1.4e12, 8, 4096, std::nullopt, &why));
+  CHECK_THAT(why, Catch::Contains("the leanest") && Catch::Contains("GB per accelerator"));
 }

@@ -57,6 +57,9 @@ struct SearchOptions {
   // search skip each TP x PP x DP whose step-time floor cannot rank: the
   // same best layouts for a fraction of the work, and smaller counts.
   bool count_all = true;
+  // With count_all false: when nothing fits, whether why_none must name
+  // the closest miss (which weighs every layout) or may be left empty.
+  bool explain_none = true;
 };
 
 struct SearchResult {
