@@ -342,10 +342,15 @@ std::string hint(const std::string& query, const std::vector<std::string>& candi
 template <typename Record>
 const Record& find_by_id(const std::vector<Record>& records, const std::string& id, const char* field,
                          const char* what, const char* listing) {
+  // Ids are unique ignoring case: an exact match is the one a case-blind
+  // search finds, and forecasts look presets up by the thousand per plan.
+  for (const Record& r : records) {
+    if (r.id == id) return r;
+  }
   const std::string want = lower(id);
   std::vector<std::string> ids;
   for (const Record& r : records) {
-    if (lower(r.id) == want) return r;
+    if (lower_equals(r.id, want)) return r;
     ids.push_back(r.id);
   }
   throw DataError(Field{field}, "'" + id + "' is not " + what + hint(id, ids, listing));

@@ -57,7 +57,12 @@ ThroughputMemo::~ThroughputMemo() {
   if (store_) memo = nullptr;
 }
 
-ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& r) {
+namespace {
+
+// plan_throughput, with an empty search.best instead of an error when no
+// layout fits: the plan's forecasts ask about counts that cannot hold the
+// model by the dozen, and an exception each is a cost.
+ThroughputPlan plan_layouts(const hardware_db::Database& db, const ThroughputRequest& r) {
   if (r.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(r.gpus) + " must be a positive count");
   if (r.seq_len <= 0)
     throw PlanError(Field{"seq_len"}, std::to_string(r.seq_len) + " must be a positive count");
@@ -91,7 +96,7 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
   SearchOptions o = r.pins;
   o.gpus = r.gpus;
   p.search = search_layouts(p.system, p.work, o);
-  if (p.search.best.empty()) throw PlanError(Field{"gpus"}, p.search.why_none + " (try more accelerators)");
+  if (p.search.best.empty()) return p;
 
   const StepTime& best = p.search.best.front().time;
   p.goodput = goodput_for(r.gpus);
@@ -99,6 +104,16 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
   p.billed_gpu_hours = p.steady_gpu_hours / p.goodput.value;
   p.billed_gpu_hours_range = {p.steady_gpu_hours / p.goodput.high, p.steady_gpu_hours / p.goodput.low};
   p.billed_mfu = best.mfu * p.goodput.value;
+  return p;
+}
+
+std::string no_fit(const SearchResult& s) { return s.why_none + " (try more accelerators)"; }
+
+}  // namespace
+
+ThroughputPlan plan_throughput(const hardware_db::Database& db, const ThroughputRequest& r) {
+  ThroughputPlan p = plan_layouts(db, r);
+  if (p.search.best.empty()) throw PlanError(Field{"gpus"}, no_fit(p.search));
   return p;
 }
 
@@ -118,7 +133,11 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std:
   r.pins.count_all = false;  // only the best is read
   r.pins.explain_none = why_not != nullptr;
   try {
-    const ThroughputPlan p = plan_throughput(db, r);
+    const ThroughputPlan p = plan_layouts(db, r);
+    if (p.search.best.empty()) {
+      if (why_not) *why_not = no_fit(p.search);
+      return std::nullopt;
+    }
     const LayoutResult& best = p.search.best.front();
     const double steady = 6 * p.shape.params * best.time.tokens_per_s / gpus / p.system.peak_flops;
     ModelledMfu m;
