@@ -104,8 +104,11 @@ double chinchilla_terms(const Law& law, double params, double tokens) {
 }
 
 // Muennighoff et al. 2023, eq. 5: repeated data and excess parameters decay
-// in value with the constants R_D* and R_N*.
-double data_constrained(const Law& law, double params, double tokens, double unique) {
+// in value with the constants R_D* and R_N*. U_D is the unique data a run
+// sees, min(U, D): a run shorter than the corpus sees no more of it than
+// its own tokens.
+double data_constrained(const Law& law, double params, double tokens, double unique_available) {
+  const double unique = std::min(unique_available, tokens);
   const double g = allocation_constant(law);
   const double repeats = std::max(tokens / unique - 1.0, 0.0);
   const double eff_tokens = unique + unique * law.r_d_star * (1.0 - std::exp(-repeats / law.r_d_star));

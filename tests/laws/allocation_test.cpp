@@ -100,3 +100,16 @@ TEST_CASE("with_repetition_decay: unique tokens bound the loss any run reaches",
   CHECK_THROWS_AS(tokens_for_loss(law, 1e9, floor - 1e-3, 10e9), LawError);
   CHECK_THROWS_AS(with_repetition_decay(preset("kaplan2020")), LawError);
 }
+
+TEST_CASE("with_repetition_decay: a run shorter than the corpus is credited with its own tokens only", "[laws]") {
+  // Muennighoff et al. 2023 count U_D, the unique tokens a run sees: at most D.
+  const Law law = with_repetition_decay(preset("besiroglu2024"));
+  CHECK(loss(law, 7e9, 1e9, 1e12) == loss(law, 7e9, 1e9, 1e9));
+  CHECK(loss(law, 7e9, 1e9, 1e12) > loss(law, 7e9, 1e11, 1e12));
+  // The least-compute run to a loss with a corpus larger than it needs is
+  // the unconstrained one, not a one-token run of an oversized model.
+  const Allocation free = min_cost_for_loss(preset("besiroglu2024"), 2.2, 0);
+  const Allocation constrained = min_cost_for_loss(law, 2.2, 0, std::nullopt, 1e12);
+  CHECK(constrained.tokens > 0.5 * free.tokens);
+  CHECK_THAT(constrained.flops, WithinRel(free.flops, 0.1));
+}
