@@ -380,14 +380,42 @@ struct PlanAdvice {
 void unranked_hardware(const PlanAdvice& x) {
   const PlanRequest& r = x.r;
   if (r.hardware.size() == 1 && r.hardware[0] == "all") return;
-  std::optional<PlanOption> best_other;
-  for (const auto& acc : x.db.accelerators()) {
+  // Each accelerator's floor first (no layout search), then full plans in
+  // the order of their floors until a floor is above the best plan found:
+  // those left cannot win. An equal objective goes to the database's order.
+  struct Candidate {
+    size_t index;
+    const std::string* id;
+    double floor;
+  };
+  std::vector<Candidate> candidates;
+  const auto& accelerators = x.db.accelerators();
+  for (size_t i = 0; i < accelerators.size(); ++i) {
+    const auto& acc = accelerators[i];
     if (!usable(acc) || std::find(r.hardware.begin(), r.hardware.end(), acc.id) != r.hardware.end()) continue;
+    double floor = 0;  // a plan refused here is refused in full below, with its reason
     try {
-      PlanOption o = plan_option(x.db, x.law, r, acc.id, x.plan.target_loss);
-      if (!best_other || objective_of(r, o) < objective_of(r, *best_other)) best_other = o;
+      floor = objective_floor(x.db, x.law, r, acc.id, x.plan.target_loss);
+    } catch (const PlanError&) {
+    }
+    candidates.push_back({i, &acc.id, floor});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.floor < b.floor; });
+  std::optional<PlanOption> best_other;
+  size_t best_index = 0;
+  for (const Candidate& cand : candidates) {
+    if (best_other && cand.floor > objective_of(r, *best_other)) break;
+    try {
+      PlanOption o = plan_option(x.db, x.law, r, *cand.id, x.plan.target_loss);
+      const bool wins = !best_other || objective_of(r, o) < objective_of(r, *best_other) ||
+                        (objective_of(r, o) == objective_of(r, *best_other) && cand.index < best_index);
+      if (wins) {
+        best_other = std::move(o);
+        best_index = cand.index;
+      }
     } catch (const PlanError& e) {
-      x.c.skip("train on " + acc.id, e.detail());
+      x.c.skip("train on " + *cand.id, e.detail());
     }
   }
   if (!best_other) return;

@@ -20,7 +20,7 @@ Goodput goodput_for(int gpus) {
 
 namespace {
 
-constexpr int kMaxMicroBatch = 64;
+constexpr int kMaxMicroBatch = kLargestMicroBatch;
 // Micro-batches per step beyond which no run goes (and an int would overflow).
 constexpr double kMaxGradAccum = 1e8;
 constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Recompute::kFull};

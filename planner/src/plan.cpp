@@ -114,9 +114,29 @@ Forecast forecast_default_cluster(const hardware_db::Database& db, const Forecas
 
 namespace {
 
+// How plan_on costs the training run.
+enum class Costing {
+  kExplained,  // the plan shown: every assumption and note
+  kFigures,    // a re-plan compared by its figures
+  kFloor,      // one GPU at the highest MFU any layout could reach: a lower bound of the figures
+};
+
+// The highest MFU a forecast of N parameters on `acc` can use: the
+// throughput model's ceiling, or the database's flat figure it falls back to.
+double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc, double params) {
+  double ceiling = acc.mfu_typical.value_or(0);
+  try {
+    ceiling = std::max(ceiling, modelled_mfu_ceiling(db, acc.id, params, kDefaultTrainingSeqLen, std::nullopt));
+  } catch (const PlanError&) {
+    // no link data: the forecast uses the flat figure
+  }
+  return std::min(1.0, ceiling * (1 + 1e-9));
+}
+
 // The plan on one accelerator for a given target.
 PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
-                   const std::string& hw, double target, bool explain = true) {
+                   const std::string& hw, double target, Costing costing = Costing::kExplained) {
+  const bool explain = costing == Costing::kExplained;
   const auto& acc = db.accelerator(hw);
   const std::string inf_hw = r.inference_hardware.empty() ? hw : r.inference_hardware;
   const double extra = inference_extra_per_param(db, r, hw);
@@ -130,7 +150,11 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   in.explain = explain;
   in.params = a.params;
   in.tokens = a.tokens;
-  if (r.deadline_days) {
+  if (costing == Costing::kFloor) {
+    in.mfu = mfu_ceiling(db, acc, a.params);
+    in.gpus = 1;
+    o.training = forecast(db, in);
+  } else if (r.deadline_days) {
     o.training = forecast_for_deadline(db, in, *r.deadline_days);
   } else {
     in.gpus = choose_gpus(r, acc, a.params);
@@ -288,11 +312,25 @@ PlanRequest effective_request(const PlanRequest& r) {
   return out;
 }
 
-PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& r,
-                       const std::string& hardware, double target_loss) {
+namespace {
+
+PlanOption replan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& r,
+                  const std::string& hardware, double target_loss, Costing costing) {
   // The advisor re-plans a dozen times per plan: no copy of the law unless it changes.
-  if (!r.unique_tokens) return plan_on(db, law_in, effective_request(r), hardware, target_loss, false);
-  return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss, false);
+  if (!r.unique_tokens) return plan_on(db, law_in, effective_request(r), hardware, target_loss, costing);
+  return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss, costing);
+}
+
+}  // namespace
+
+PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
+                       const std::string& hardware, double target_loss) {
+  return replan(db, law, r, hardware, target_loss, Costing::kFigures);
+}
+
+double objective_floor(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
+                       const std::string& hardware, double target_loss) {
+  return objective_of(r, replan(db, law, r, hardware, target_loss, Costing::kFloor));
 }
 
 std::vector<Problem> PlanRequest::problems() const {

@@ -1,7 +1,7 @@
 #include "planner/throughput.h"
 
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <map>
 #include <tuple>
 
@@ -172,6 +172,25 @@ std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const s
   }
   if (why_not && !it->second.mfu) *why_not = it->second.why_not;
   return it->second.mfu;
+}
+
+double modelled_mfu_ceiling(const hardware_db::Database& db, const std::string& hardware, double params,
+                            int seq_len, std::optional<double> network_gbps) {
+  const System sys = system_for(db.accelerator(hardware), network_gbps);
+  ShapeQuery q;
+  q.params = params;
+  const hardware_db::ModelShape shape = shape_of(db, q);
+  const Workload w{shape, seq_len, 1, default_stack(sys)};
+  // Per accelerator, no layout beats one that holds the whole model (TP
+  // and PP shrink each GEMM, repeat the launches and the output layer, and
+  // add traffic) at the largest micro-batch searched (the time per
+  // sequence never grows with it), without recomputation, bubble, data
+  // parallel traffic or optimizer step.
+  Layout whole;
+  whole.micro_batch = kLargestMicroBatch;
+  LayoutEvaluator evaluator(sys, w);
+  const double tokens_per_s = static_cast<double>(whole.micro_batch) * seq_len / evaluator.micro_batch_floor_s(whole);
+  return 6 * shape.params * tokens_per_s / sys.peak_flops * goodput_for(1).value;
 }
 
 laws::Allocation least_cost_allocation(const laws::Law& law, double target_loss, double extra_per_param,

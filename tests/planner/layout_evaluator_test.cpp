@@ -230,3 +230,26 @@ TEST_CASE("The memo asked first without a reason and then with one gives the rea
   CHECK_FALSE(modelled_mfu(db, "l4", 70e9, 1.4e12, 8, 4096, std::nullopt, &why));
   CHECK_THAT(why, Catch::Contains("the leanest") && Catch::Contains("GB per accelerator"));
 }
+
+TEST_CASE("No layout the model finds beats the MFU ceiling a plan uses to skip accelerators", "[planner][search]") {
+  const auto& db = testing::embedded_db();
+  int compared = 0;
+  double closest = 0;  // the largest modelled / ceiling seen
+  for (const char* id : {"h100-sxm5-80gb", "b200", "a100-sxm4-40gb", "mi300x", "l4", "gaudi3", "tpu-v4", "rtx-4090"}) {
+    for (double params : {1.2e8, 1e9, 7e9, 70e9}) {
+      const double ceiling = modelled_mfu_ceiling(db, id, params, 4096, std::nullopt);
+      for (int gpus : {1, 8, 64, 512}) {
+        for (double tokens_per_param : {5.0, 20.0, 200.0}) {
+          const auto m = modelled_mfu(db, id, params, params * tokens_per_param, gpus, 4096, std::nullopt, nullptr);
+          if (!m) continue;
+          INFO(id << " " << params << " on " << gpus << ": " << m->layout);
+          CHECK(m->mfu <= ceiling);
+          closest = std::max(closest, m->mfu / ceiling);
+          ++compared;
+        }
+      }
+    }
+  }
+  CHECK(compared > 150);
+  CHECK(closest > 0.7);  // a ceiling far above every answer would skip nothing
+}

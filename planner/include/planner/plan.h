@@ -110,6 +110,14 @@ PlanRequest effective_request(const PlanRequest& request);
 PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
                        const std::string& hardware, double target_loss);
 double objective_of(const PlanRequest& request, const PlanOption& option);
+// A lower bound of objective_of(plan_option(...)) that needs no layout
+// search: the same plan with its training at the highest MFU the
+// throughput model allows any layout on that accelerator (or the
+// database's flat figure, if higher). Energy and carbon scale with 1/MFU
+// and nothing else in the objective depends on it. Throws PlanError as
+// plan_option would for a request it refuses outright.
+double objective_floor(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
+                       const std::string& hardware, double target_loss);
 
 // The fewest GPUs (whole nodes past 8) that finish `in` within the deadline,
 // grown until the modelled MFU at that count meets it. Throws PlanError when

@@ -66,6 +66,14 @@ std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const s
                                         double params, double tokens, int gpus, int seq_len,
                                         std::optional<double> network_gbps, std::string* why_not);
 
+// An upper bound of modelled_mfu's mfu for N parameters on `hardware` at
+// any count and token budget: the one-accelerator rate of the best
+// micro-batch, with no communication, bubble or optimizer time, times the
+// goodput of one accelerator. Throws PlanError when the database lacks what
+// the model needs (modelled_mfu then answers nothing).
+double modelled_mfu_ceiling(const hardware_db::Database& db, const std::string& hardware, double params,
+                            int seq_len, std::optional<double> network_gbps);
+
 // laws::min_cost_for_loss, answered from the thread's memo when a plan
 // asks it again (every accelerator it weighs asks the same question).
 laws::Allocation least_cost_allocation(const laws::Law& law, double target_loss, double extra_per_param,
