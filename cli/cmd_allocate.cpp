@@ -34,7 +34,7 @@ void run_allocate(const AllocateOptions& o) {
   t.row("predicted loss", short_number(a.loss), "nats/token");
   add_law(t, law);
   add_optional_forecast(o.forecast, a.params, a.tokens, doc, t);
-  emit(o.json, doc, t.render());
+  emit(o.json, std::move(doc), t.render());
 }
 
 }  // namespace

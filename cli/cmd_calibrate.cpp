@@ -90,7 +90,7 @@ void run_calibrate(const CalibrateOptions& o) {
   if (c.plan) add_comparison_rows(t, *c.plan, m);
   if (!o.output.empty())
     t.line("profile written to " + o.output + " (use it with --hardware-db " + o.output + ")");
-  emit(o.json, doc, t.render());
+  emit(o.json, std::move(doc), t.render());
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ void run_finetune(const FinetuneOptions& o) {
   for (const auto& m : res.methods) add_method_row(t, req, m);
   add_method_notes(t, req, res);
   add_advice_rows(t, advice);
-  emit(o.json, doc, t.render());
+  emit(o.json, std::move(doc), t.render());
 }
 
 }  // namespace
@@ -162,7 +162,7 @@ void setup_models(CLI::App& app) {
                                    : std::string("tokens undisclosed")) +
                 ", " + m.licence);
     }
-    emit(o->json, doc, t.render());
+    emit(o->json, std::move(doc), t.render());
   });
 }
 

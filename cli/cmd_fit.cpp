@@ -301,7 +301,7 @@ void emit_one(const FitOptions& o, const GroupFit& fit) {
   if (o.method == "isoflop" && !o.output.empty()) {
     human += "law written to " + o.output + " (use it with --law " + o.output + ")\n";
   }
-  emit(o.json, doc, human);
+  emit(o.json, std::move(doc), human);
 }
 
 void emit_groups(const FitOptions& o, const std::vector<GroupFit>& fits) {
@@ -322,7 +322,7 @@ void emit_groups(const FitOptions& o, const std::vector<GroupFit>& fits) {
   for (const GroupFit& f : fits) {
     if (!f.output.empty()) human += "  law written to " + f.output + "\n";
   }
-  emit(o.json, doc, human);
+  emit(o.json, std::move(doc), human);
 }
 
 void run_fit(const FitOptions& o) {

@@ -44,7 +44,7 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
     t.line("MFU evidence: " + a.mfu_evidence);
     if (!a.power_fraction_evidence.empty()) t.line("power evidence: " + a.power_fraction_evidence);
     t.line("source: " + a.source + " [" + a.confidence + "]");
-    emit(json, doc, t.render());
+    emit(json, std::move(doc), t.render());
     return;
   }
   doc["accelerators"] = ordered_json::array();
@@ -58,7 +58,7 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
           or_unknown(a.memory_gb, " GB") + ", " + (a.tdp_w ? human_power_w(*a.tdp_w) : "TDP unknown") +
               ", MFU " + or_unknown(a.mfu_typical) + " — " + a.name);
   }
-  emit(json, doc, t.render());
+  emit(json, std::move(doc), t.render());
 }
 
 }  // namespace

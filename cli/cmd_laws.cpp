@@ -32,7 +32,7 @@ void run_laws(bool json) {
     human += "\n" + law.name + "  [" + laws::form_name(law.form) + "]  " + constants(law) + "\n  " +
              law.citation + "\n  caveat: " + law.caveat + "\n";
   }
-  emit(json, doc, human);
+  emit(json, std::move(doc), human);
 }
 
 }  // namespace

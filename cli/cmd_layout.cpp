@@ -131,7 +131,7 @@ void run_layout(const LayoutOptions& o) {
   add_setup_rows(t, p, req);
   add_best_rows(t, p.search.best.front(), p.system);
   add_hours_rows(t, p, req);
-  emit(o.json, doc, t.render());
+  emit(o.json, std::move(doc), t.render());
 }
 
 }  // namespace

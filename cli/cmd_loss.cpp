@@ -47,7 +47,7 @@ void run_loss(const LossOptions& o) {
   t.row("floor for this size", short_number(laws::loss_floor(law, params, unique)), "with unlimited tokens");
   t.row("training FLOPs", short_number(laws::training_flops(params, tokens)), "C = 6ND");
   add_law(t, law);
-  emit(o.json, doc, t.render());
+  emit(o.json, std::move(doc), t.render());
 }
 
 }  // namespace

@@ -182,20 +182,24 @@ void run_plan(const PlanOptions& o) {
 
   auto doc = new_document("plan");
   add_law(doc, law);
-  doc.update(planner::plan_json(plan, req));
-  Table t(plan_title(plan, req));
-  add_size_rows(t, plan);
-  add_forecast_rows(t, plan.best.training);
-  add_scope_rows(t, plan);
-  add_alternative_lines(t, plan);
+  nlohmann::ordered_json plan_doc = planner::plan_json(plan, req);
+  for (auto& [key, value] : plan_doc.items()) doc[key] = std::move(value);
   const planner::Advice advice =
       planner::advise_plan(db, law, req, plan, optional_quantity(o.offset_price, "--offset-price"));
   doc["recommendations"] = planner::advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
-  add_advice_rows(t, advice);
-  add_law(t, law);
+  // The table only for a reader: the API and --json never show it.
+  Table t(plan_title(plan, req));
+  if (!o.json) {
+    add_size_rows(t, plan);
+    add_forecast_rows(t, plan.best.training);
+    add_scope_rows(t, plan);
+    add_alternative_lines(t, plan);
+    add_advice_rows(t, advice);
+    add_law(t, law);
+  }
   if (!o.emit_dir.empty()) add_emitted_recipe(db, law, req, plan, o, doc, t);
-  emit(o.json, doc, t.render());
+  emit(o.json, std::move(doc), o.json ? std::string() : t.render());
 }
 
 }  // namespace

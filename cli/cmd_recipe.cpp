@@ -80,7 +80,7 @@ void run_recipe(const RecipeOptions& o) {
   add_recipe_rows(t, recipe);
   if (!o.emit.empty())
     t.line("wrote " + folder_name(o.emit) + "/config.json, megatron-args.txt and plan.json");
-  emit(o.json, doc, t.render());
+  emit(o.json, std::move(doc), t.render());
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ void run_regions(const std::string& search, const std::string& db_path, bool jso
           g->name + (g->continent.empty() ? "" : ", " + g->continent) + " (" +
               (g->year ? std::to_string(*g->year) : std::string("year unknown")) + ")");
   }
-  emit(json, doc, t.render());
+  emit(json, std::move(doc), t.render());
 }
 
 }  // namespace

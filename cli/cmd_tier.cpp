@@ -34,7 +34,7 @@ void setup_tier(CLI::App& app) {
     t.row("CO2eq", human_co2_kg(co2), "Low < 0.05 kg; High > 500 kg");
     t.line("Low needs both below, High both above; anything else is Intermediate.");
     for (const auto& m : planner::eps_measures(tier)) t.line("measure: " + m);
-    emit(o->json, doc, t.render());
+    emit(o->json, std::move(doc), t.render());
   });
 }
 

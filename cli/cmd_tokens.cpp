@@ -49,7 +49,7 @@ void run_tokens(const TokensOptions& o) {
   t.row("rule of thumb", human_count(rule_tokens), "20 tokens/param (Hoffmann et al. 2022)");
   add_law(t, law);
   add_optional_forecast(o.forecast, params, tokens, doc, t);
-  emit(o.json, doc, t.render());
+  emit(o.json, std::move(doc), t.render());
 }
 
 }  // namespace

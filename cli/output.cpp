@@ -150,10 +150,10 @@ OutputScope::~OutputScope() {
 }
 nlohmann::ordered_json* OutputScope::current_document() { return tls_document; }
 
-void emit(bool json, const nlohmann::ordered_json& doc, const std::string& human) {
+void emit(bool json, nlohmann::ordered_json doc, const std::string& human) {
   std::ostream& out = tls_output != nullptr ? *tls_output : std::cout;
   if (json && tls_document != nullptr) {
-    *tls_document = doc;
+    *tls_document = std::move(doc);
     return;
   }
   if (json) {

@@ -52,7 +52,7 @@ void write_file_atomically(const std::string& path, const std::string& content,
                            const std::vector<std::string>& inputs, const char* option);
 
 // Prints the document (json) or the human text, once.
-void emit(bool json, const nlohmann::ordered_json& doc, const std::string& human);
+void emit(bool json, nlohmann::ordered_json doc, const std::string& human);
 
 // Where emit() writes on this thread while the scope lives (std::cout
 // otherwise): lets cli::run() serve the Python module and the server. With
