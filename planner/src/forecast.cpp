@@ -61,7 +61,7 @@ int choose_gpus(const hardware_db::Accelerator& acc, const ForecastInput& in, Fo
   const int gpus = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
   if (in.explain)
     assume(f, "gpus", gpus, "accelerators",
-         "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
+           "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
   return gpus;
 }
 
@@ -73,10 +73,11 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const hard
     return std::nullopt;
   }
   std::string why_not;
-  auto modelled = modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus,
-                               in.seq_len.value_or(kDefaultTrainingSeqLen), in.network_gbps,
-                               in.explain ? &why_not : nullptr);
-  if (!modelled && in.explain) f.notes.push_back("throughput model not used (" + why_not + "); flat MFU of the database");
+  auto modelled =
+      modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus, in.seq_len.value_or(kDefaultTrainingSeqLen),
+                   in.network_gbps, in.explain ? &why_not : nullptr);
+  if (!modelled && in.explain)
+    f.notes.push_back("throughput model not used (" + why_not + "); flat MFU of the database");
   return modelled;
 }
 
@@ -96,8 +97,8 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
     if (!in.explain) return {modelled->low, modelled->high};
     assume(f, "mfu", f.mfu, "fraction of peak, 6ND over billed hours",
            "throughput model: the fastest fitting layout (" + modelled->layout +
-               ") of TP, PP, DP, micro-batch, interleaving, recomputation and ZeRO, steady-state MFU " + number_text(modelled->steady_mfu, "%.3f") +
-               " of model FLOPs, x goodput");
+               ") of TP, PP, DP, micro-batch, interleaving, recomputation and ZeRO, steady-state MFU " +
+               number_text(modelled->steady_mfu, "%.3f") + " of model FLOPs, x goodput");
     assume(f, "goodput", modelled->goodput, "fraction of billed time",
            "Llama 3 interruption rate x 10 min each, and the median billed/steady ratio of published runs");
     f.notes.push_back(
@@ -145,19 +146,19 @@ void choose_power(const hardware_db::Accelerator& acc, const ForecastInput& in, 
       f.power_w *= frac;
       if (in.explain)
         assume(f, "power_fraction", frac, "of TDP",
-             acc.power_fraction ? acc.power_fraction_evidence
-                                : "assumed (no measurement for this accelerator): 8xH100 nodes draw 76-93% "
-                                  "of rating while training (Latif et al. 2025; Newkirk et al. 2025)");
+               acc.power_fraction ? acc.power_fraction_evidence
+                                  : "assumed (no measurement for this accelerator): 8xH100 nodes draw 76-93% "
+                                    "of rating while training (Latif et al. 2025; Newkirk et al. 2025)");
     }
   }
   if (in.accounting == Accounting::kFacility) {
     f.host_overhead = acc.host_overhead.value_or(kDefaultHostOverhead);
     if (in.explain)
       assume(f, "host_overhead", f.host_overhead, "of GPU energy",
-           acc.host_overhead
-               ? acc.host_overhead_evidence
-               : "CPU + RAM energy / GPU energy in TeenyTinyLlama's CodeCarbon logs (Correa et al. "
-                 "2024, one A100 workstation)");
+             acc.host_overhead
+                 ? acc.host_overhead_evidence
+                 : "CPU + RAM energy / GPU energy in TeenyTinyLlama's CodeCarbon logs (Correa et al. "
+                   "2024, one A100 workstation)");
   }
 }
 
@@ -169,7 +170,8 @@ const hardware_db::GridRegion* choose_grid(const hardware_db::Database& db, cons
     f.gco2_per_kwh = *in.carbon_intensity;
     f.grid_id = "custom";
     f.grid_name = "given (--carbon-intensity)";
-    if (in.explain) assume(f, "grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh", "given (--carbon-intensity)");
+    if (in.explain)
+      assume(f, "grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh", "given (--carbon-intensity)");
     return nullptr;
   }
   const hardware_db::GridRegion* grid = &db.region(in.region.value_or("world"));

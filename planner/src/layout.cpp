@@ -142,8 +142,8 @@ Stack default_stack(const System& system) {
 
 std::string Layout::describe() const {
   // Appends, not snprintf: a plan describes dozens of layouts.
-  std::string out = "TP" + std::to_string(tp) + " PP" + std::to_string(pp) + " DP" + std::to_string(dp) + " mb" +
-                    std::to_string(micro_batch) + " x" + std::to_string(grad_accum);
+  std::string out = "TP" + std::to_string(tp) + " PP" + std::to_string(pp) + " DP" + std::to_string(dp) +
+                    " mb" + std::to_string(micro_batch) + " x" + std::to_string(grad_accum);
   if (virtual_stages > 1) out += " v" + std::to_string(virtual_stages);
   out += ' ';
   out += recompute_name(recompute);

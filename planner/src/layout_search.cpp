@@ -30,7 +30,8 @@ constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Re
 // meets first, whatever order a search visits them in.
 bool better(const LayoutResult& a, const LayoutResult& b) {
   if (a.time.step_s != b.time.step_s) return a.time.step_s < b.time.step_s;
-  if (a.memory.total_bytes() != b.memory.total_bytes()) return a.memory.total_bytes() < b.memory.total_bytes();
+  if (a.memory.total_bytes() != b.memory.total_bytes())
+    return a.memory.total_bytes() < b.memory.total_bytes();
   const Layout &x = a.layout, &y = b.layout;
   return std::tuple(x.tp, x.pp, x.virtual_stages, x.recompute, x.zero_stage, x.micro_batch) <
          std::tuple(y.tp, y.pp, y.virtual_stages, y.recompute, y.zero_stage, y.micro_batch);
@@ -113,12 +114,14 @@ class Search {
     }
     // A block whose sharded state alone overflows the memory holds no
     // layout that fits.
-    std::erase_if(bases, [&](const Base& b) { return base_memory_floor_bytes(b.layout) > sys_.memory_bytes; });
+    std::erase_if(bases,
+                  [&](const Base& b) { return base_memory_floor_bytes(b.layout) > sys_.memory_bytes; });
     // Most promising first: once one TP x PP x DP has set the bar, a block
     // whose floor is above it holds no layout that ranks, nor do the ones
     // after it.
     for (Base& b : bases) b.floor_s = base_floor_s(b.layout);
-    std::stable_sort(bases.begin(), bases.end(), [](const Base& a, const Base& b) { return a.floor_s < b.floor_s; });
+    std::stable_sort(bases.begin(), bases.end(),
+                     [](const Base& a, const Base& b) { return a.floor_s < b.floor_s; });
     for (const Base& b : bases) {
       if (b.floor_s > c_.bar_s()) break;
       rank_base(b.layout);

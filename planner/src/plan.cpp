@@ -126,7 +126,8 @@ enum class Costing {
 double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc, double params) {
   double ceiling = acc.mfu_typical.value_or(0);
   try {
-    ceiling = std::max(ceiling, modelled_mfu_ceiling(db, acc.id, params, kDefaultTrainingSeqLen, std::nullopt));
+    ceiling =
+        std::max(ceiling, modelled_mfu_ceiling(db, acc.id, params, kDefaultTrainingSeqLen, std::nullopt));
   } catch (const PlanError&) {
     // no link data: the forecast uses the flat figure
   }
@@ -318,7 +319,8 @@ PlanOption replan(const hardware_db::Database& db, const laws::Law& law_in, cons
                   const std::string& hardware, double target_loss, Costing costing) {
   // The advisor re-plans a dozen times per plan: no copy of the law unless it changes.
   if (!r.unique_tokens) return plan_on(db, law_in, effective_request(r), hardware, target_loss, costing);
-  return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss, costing);
+  return plan_on(db, laws::with_repetition_decay(law_in), effective_request(r), hardware, target_loss,
+                 costing);
 }
 
 }  // namespace

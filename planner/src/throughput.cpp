@@ -24,8 +24,8 @@ struct ThroughputMemo::Store {
   std::map<MfuQuestion, MfuAnswer> mfu;
   std::map<double, hardware_db::ModelShape> shapes;  // by parameter count
   // A law by every constant that enters its loss, then the question.
-  using AllocationQuestion = std::tuple<laws::Form, std::array<double, 14>, double, double, std::optional<double>,
-                                        std::optional<double>>;
+  using AllocationQuestion = std::tuple<laws::Form, std::array<double, 14>, double, double,
+                                        std::optional<double>, std::optional<double>>;
   std::map<AllocationQuestion, laws::Allocation> allocations;
 };
 
@@ -189,24 +189,28 @@ double modelled_mfu_ceiling(const hardware_db::Database& db, const std::string& 
   Layout whole;
   whole.micro_batch = kLargestMicroBatch;
   LayoutEvaluator evaluator(sys, w);
-  const double tokens_per_s = static_cast<double>(whole.micro_batch) * seq_len / evaluator.micro_batch_floor_s(whole);
+  const double tokens_per_s =
+      static_cast<double>(whole.micro_batch) * seq_len / evaluator.micro_batch_floor_s(whole);
   return 6 * shape.params * tokens_per_s / sys.peak_flops * goodput_for(1).value;
 }
 
 laws::Allocation least_cost_allocation(const laws::Law& law, double target_loss, double extra_per_param,
-                                       std::optional<double> max_params, std::optional<double> unique_tokens) {
+                                       std::optional<double> max_params,
+                                       std::optional<double> unique_tokens) {
   if (!memo) return laws::min_cost_for_loss(law, target_loss, extra_per_param, max_params, unique_tokens);
-  const std::array<double, 14> constants = {law.E,   law.A,       law.B,          law.alpha,          law.beta,
-                                            law.r_d_star, law.r_n_star, law.n_c,     law.d_c,     law.alpha_n,
-                                            law.alpha_d, law.n_coef, law.n_exponent, law.flops_per_token};
-  ThroughputMemo::Store::AllocationQuestion question{law.form, constants, target_loss, extra_per_param, max_params,
-                                                     unique_tokens};
+  const std::array<double, 14> constants = {
+      law.E,   law.A,   law.B,       law.alpha,   law.beta,   law.r_d_star,   law.r_n_star,
+      law.n_c, law.d_c, law.alpha_n, law.alpha_d, law.n_coef, law.n_exponent, law.flops_per_token};
+  ThroughputMemo::Store::AllocationQuestion question{law.form,        constants,  target_loss,
+                                                     extra_per_param, max_params, unique_tokens};
   for (double v : constants) {
-    if (!std::isfinite(v)) return laws::min_cost_for_loss(law, target_loss, extra_per_param, max_params, unique_tokens);
+    if (!std::isfinite(v))
+      return laws::min_cost_for_loss(law, target_loss, extra_per_param, max_params, unique_tokens);
   }
   if (auto it = memo->allocations.find(question); it != memo->allocations.end()) return it->second;
   // A target out of reach throws, and is asked again: nothing is kept.
-  const laws::Allocation a = laws::min_cost_for_loss(law, target_loss, extra_per_param, max_params, unique_tokens);
+  const laws::Allocation a =
+      laws::min_cost_for_loss(law, target_loss, extra_per_param, max_params, unique_tokens);
   memo->allocations.emplace(std::move(question), a);
   return a;
 }

@@ -101,7 +101,8 @@ TEST_CASE("with_repetition_decay: unique tokens bound the loss any run reaches",
   CHECK_THROWS_AS(with_repetition_decay(preset("kaplan2020")), LawError);
 }
 
-TEST_CASE("with_repetition_decay: a run shorter than the corpus is credited with its own tokens only", "[laws]") {
+TEST_CASE("with_repetition_decay: a run shorter than the corpus is credited with its own tokens only",
+          "[laws]") {
   // Muennighoff et al. 2023 count U_D, the unique tokens a run sees: at most D.
   const Law law = with_repetition_decay(preset("besiroglu2024"));
   CHECK(loss(law, 7e9, 1e9, 1e12) == loss(law, 7e9, 1e9, 1e9));

@@ -129,17 +129,18 @@ TEST_CASE("A micro-batch's time per sequence never grows with the micro-batch, a
   CHECK(compared > 5000);
 }
 
-TEST_CASE("A search skipping whole TP x PP x DP blocks by their floor finds the layouts one weighing all finds",
-          "[planner][search]") {
+TEST_CASE(
+    "A search skipping whole TP x PP x DP blocks by their floor finds the layouts one weighing all finds",
+    "[planner][search]") {
   int compared = 0;
   size_t weighed_all = 0, weighed_skipping = 0;
   int nothing_fits = 0;
   for (const char* id : {"h100-sxm5-80gb", "a100-sxm4-40gb", "mi300x", "l4", "tpu-v5p"}) {
     const System sys = system_for(testing::embedded_db().accelerator(id));
-    for (auto [params, gpus, batch] : {std::tuple{125e6, 1, 64.0}, std::tuple{1e9, 8, 256.0},
-                                       std::tuple{7e9, 64, 1024.0}, std::tuple{13e9, 96, 96.0},
-                                       std::tuple{70e9, 512, 1536.0}, std::tuple{175e9, 1024, 1536.0},
-                                       std::tuple{70e9, 8, 64.0}}) {  // the last fits on none of them
+    for (auto [params, gpus, batch] :
+         {std::tuple{125e6, 1, 64.0}, std::tuple{1e9, 8, 256.0}, std::tuple{7e9, 64, 1024.0},
+          std::tuple{13e9, 96, 96.0}, std::tuple{70e9, 512, 1536.0}, std::tuple{175e9, 1024, 1536.0},
+          std::tuple{70e9, 8, 64.0}}) {  // the last fits on none of them
       const Workload w = workload_for(sys, params, batch);
       for (size_t top : {1, 5}) {
         SearchOptions all;
@@ -200,8 +201,9 @@ TEST_CASE("The throughput memo answers as the model does, and each thread keeps 
   for (const auto& s : seen) CHECK(s == plain);
 }
 
-TEST_CASE("The memo's allocation for a target loss is the law's, and a law with other constants is asked anew",
-          "[planner][search]") {
+TEST_CASE(
+    "The memo's allocation for a target loss is the law's, and a law with other constants is asked anew",
+    "[planner][search]") {
   const laws::Law law = testing::default_law();
   laws::Law steeper = law;
   steeper.alpha *= 1.1;
@@ -217,7 +219,8 @@ TEST_CASE("The memo's allocation for a target loss is the law's, and a law with 
       }
     }
   }
-  CHECK(least_cost_allocation(law, 2.2, 0, {}, {}).params != least_cost_allocation(steeper, 2.2, 0, {}, {}).params);
+  CHECK(least_cost_allocation(law, 2.2, 0, {}, {}).params !=
+        least_cost_allocation(steeper, 2.2, 0, {}, {}).params);
   CHECK_THROWS_AS(least_cost_allocation(law, 1.0, 0, {}, {}), laws::LawError);  // below E: out of reach
 }
 
@@ -231,16 +234,19 @@ TEST_CASE("The memo asked first without a reason and then with one gives the rea
   CHECK_THAT(why, Catch::Contains("the leanest") && Catch::Contains("GB per accelerator"));
 }
 
-TEST_CASE("No layout the model finds beats the MFU ceiling a plan uses to skip accelerators", "[planner][search]") {
+TEST_CASE("No layout the model finds beats the MFU ceiling a plan uses to skip accelerators",
+          "[planner][search]") {
   const auto& db = testing::embedded_db();
   int compared = 0;
   double closest = 0;  // the largest modelled / ceiling seen
-  for (const char* id : {"h100-sxm5-80gb", "b200", "a100-sxm4-40gb", "mi300x", "l4", "gaudi3", "tpu-v4", "rtx-4090"}) {
+  for (const char* id :
+       {"h100-sxm5-80gb", "b200", "a100-sxm4-40gb", "mi300x", "l4", "gaudi3", "tpu-v4", "rtx-4090"}) {
     for (double params : {1.2e8, 1e9, 7e9, 70e9}) {
       const double ceiling = modelled_mfu_ceiling(db, id, params, 4096, std::nullopt);
       for (int gpus : {1, 8, 64, 512}) {
         for (double tokens_per_param : {5.0, 20.0, 200.0}) {
-          const auto m = modelled_mfu(db, id, params, params * tokens_per_param, gpus, 4096, std::nullopt, nullptr);
+          const auto m =
+              modelled_mfu(db, id, params, params * tokens_per_param, gpus, 4096, std::nullopt, nullptr);
           if (!m) continue;
           INFO(id << " " << params << " on " << gpus << ": " << m->layout);
           CHECK(m->mfu <= ceiling);

@@ -110,7 +110,8 @@ TEST_CASE("layout: Narayanan et al. 2021 Table 1 per-GPU throughput within 15%",
   CHECK(within >= 8);
 }
 
-TEST_CASE("layout: a layout describes itself as the README and Megatron users write it", "[planner][layout]") {
+TEST_CASE("layout: a layout describes itself as the README and Megatron users write it",
+          "[planner][layout]") {
   Layout l;
   l.tp = 8, l.pp = 4, l.dp = 32, l.micro_batch = 1, l.grad_accum = 16, l.virtual_stages = 2;
   l.recompute = Recompute::kSelective, l.zero_stage = 1;

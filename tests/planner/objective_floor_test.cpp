@@ -93,7 +93,8 @@ TEST_CASE("The advisor recommends the accelerator that planning every one of the
       ++named;
     }
     for (const auto& line : a.not_listed) {
-      const bool compared = line.find(": costs ") != std::string::npos || line.find(": saves only ") != std::string::npos;
+      const bool compared =
+          line.find(": costs ") != std::string::npos || line.find(": saves only ") != std::string::npos;
       if (line.rfind("train on ", 0) == 0 && compared) {
         CHECK(line.rfind("train on " + *best_id + ":", 0) == 0);
         ++named;

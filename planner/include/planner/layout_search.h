@@ -32,7 +32,7 @@
 
 namespace scaleplan::planner {
 
-inline constexpr int kLargestMicroBatch = 64;  // sequences; the search tries powers of two up to it
+inline constexpr int kLargestMicroBatch = 64;           // sequences; the search tries powers of two up to it
 inline constexpr double kBatchLawCoefficient = 0.2920;  // DeepSeek LLM eq. 1
 inline constexpr double kBatchLawExponent = 0.3271;
 inline constexpr double kGoodputBase = 0.65;

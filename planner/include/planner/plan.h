@@ -105,8 +105,8 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law, const Plan
 PlanRequest effective_request(const PlanRequest& request);
 // The plan for `target_loss` on one accelerator under `request`'s GPU policy,
 // grid and scope: what a recommendation recomputes with one thing changed.
-// Its forecasts carry figures only, no assumptions or notes. Throws PlanError when the accelerator cannot hold the model or meet the
-// deadline.
+// Its forecasts carry figures only, no assumptions or notes. Throws
+// PlanError when the accelerator cannot hold the model or meet the deadline.
 PlanOption plan_option(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
                        const std::string& hardware, double target_loss);
 double objective_of(const PlanRequest& request, const PlanOption& option);
