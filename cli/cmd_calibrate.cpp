@@ -23,7 +23,7 @@ struct CalibrateOptions {
 
 void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::Measured& m) {
   auto pct = [](double v) { return (v >= 0 ? "+" : "") + short_number(v) + "%"; };
-  t.row("forecast from", c.label, "vs measured");
+  t.row("forecast from", c.label, c.restated.empty() ? "vs measured" : "vs measured; " + c.restated);
   t.row("  GPU-hours", human_hours(c.gpu_hours),
         "measured " + human_hours(m.gpu_hours) + " (" + pct(c.gpu_hours_error_pct) + ")");
   t.row("  energy", human_energy_kwh(c.energy_kwh),

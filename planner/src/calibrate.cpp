@@ -1,7 +1,9 @@
 #include "planner/calibrate.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "laws/allocation.h"
@@ -149,7 +151,7 @@ Measured read_codecarbon(const laws::CsvTable& t, const std::optional<std::strin
   return m;
 }
 
-Comparison read_run_figures(const nlohmann::json& doc, const std::string& label) {
+Comparison read_run_figures(const nlohmann::json& doc, const std::string& label, const Measured& m) {
   const FinalRunFigures f = read_final_run(doc, label);
   Comparison c;
   c.label = label + (f.from_plan ? " (its final training run)" : "");
@@ -157,6 +159,18 @@ Comparison read_run_figures(const nlohmann::json& doc, const std::string& label)
   c.energy_kwh = f.energy_kwh;
   c.co2_kg = f.co2_operational_kg;
   c.co2_embodied_kg = f.co2_embodied_kg;
+  const bool other_pue = f.pue && *f.pue > 0 && std::abs(*f.pue - m.pue) > 1e-9 * m.pue;
+  const bool other_grid = f.grid_gco2_per_kwh && std::abs(*f.grid_gco2_per_kwh - m.grid_gco2_per_kwh) >
+                                                     1e-9 * std::max(1.0, m.grid_gco2_per_kwh);
+  if (!other_pue && !other_grid) return c;
+  if (other_pue) c.energy_kwh *= m.pue / *f.pue;
+  c.co2_kg = c.energy_kwh * m.grid_gco2_per_kwh / 1000.0;
+  char buf[240];
+  std::snprintf(buf, sizeof buf,
+                "restated for the log's PUE %.2f and %.0f g/kWh (the plan assumed PUE %.2f and %.0f g/kWh)",
+                m.pue, m.grid_gco2_per_kwh, f.pue.value_or(m.pue),
+                f.grid_gco2_per_kwh.value_or(m.grid_gco2_per_kwh));
+  c.restated = buf;
   return c;
 }
 
@@ -184,10 +198,14 @@ Calibration calibrate(const hardware_db::Database& db, const std::string& emissi
     in.carbon_intensity = m.grid_gco2_per_kwh;  // unknown country: the log's own intensity
   }
   const Forecast f = forecast(db, in);
-  c.defaults = {"database defaults", f.gpu_hours, f.energy_kwh, f.co2_operational_kg, f.co2_embodied_kg};
+  c.defaults.label = "database defaults";
+  c.defaults.gpu_hours = f.gpu_hours;
+  c.defaults.energy_kwh = f.energy_kwh;
+  c.defaults.co2_kg = f.co2_operational_kg;
+  c.defaults.co2_embodied_kg = f.co2_embodied_kg;
   set_errors(c.defaults, m);
   if (plan_doc) {
-    c.plan = read_run_figures(*plan_doc, plan_label);
+    c.plan = read_run_figures(*plan_doc, plan_label, m);
     set_errors(*c.plan, m);
   }
 

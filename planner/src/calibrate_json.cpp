@@ -11,6 +11,7 @@ ordered_json comparison_json(const Comparison& c) {
           {"co2_kg", c.co2_kg},
           {"co2_scope", "operational, like the log's"},
           {"co2_embodied_kg", c.co2_embodied_kg},
+          {"restated", c.restated},
           {"error_pct",
            {{"gpu_hours", c.gpu_hours_error_pct},
             {"energy_kwh", c.energy_error_pct},

@@ -129,6 +129,9 @@ FinalRunFigures read_final_run(const nlohmann::json& doc, const std::string& lab
   f.energy_kwh = get("energy_kwh");
   f.co2_operational_kg = get("co2_operational_kg");
   f.co2_embodied_kg = get("co2_embodied_kg");
+  for (auto [key, field] : {std::pair{"pue", &f.pue}, std::pair{"grid_gco2_per_kwh", &f.grid_gco2_per_kwh}}) {
+    if (auto it = run.find(key); it != run.end() && it->is_number()) *field = it->get<double>();
+  }
   return f;
 }
 

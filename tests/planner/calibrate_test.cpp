@@ -100,3 +100,33 @@ TEST_CASE("calibrate: wrong columns, zero duration and bad cells are refused", "
   bad.replace(bad.find(",3600"), 5, ",abc");
   CHECK_THROWS_WITH(read_codecarbon(v3_file(bad), std::nullopt), Catch::Contains(":2:5"));
 }
+
+TEST_CASE("calibrate: a plan costed for another facility and grid is restated for the log's before comparing",
+          "[planner]") {
+  Measured m;
+  m.pue = 1.2;
+  m.grid_gco2_per_kwh = 300;
+  const nlohmann::json plan = {{"command", "plan"},
+                               {"total", nlohmann::json::object()},
+                               {"training",
+                                {{"gpu_hours", 100.0},
+                                 {"energy_kwh", 158.0},
+                                 {"co2_operational_kg", 75.05},
+                                 {"co2_embodied_kg", 1.0},
+                                 {"pue", 1.58},
+                                 {"grid_gco2_per_kwh", 475.0}}}};
+  const Comparison c = read_run_figures(plan, "plan.json", m);
+  CHECK(c.gpu_hours == 100.0);
+  CHECK_THAT(c.energy_kwh, WithinRel(158.0 / 1.58 * 1.2, 1e-12));  // the same IT energy at the log's PUE
+  CHECK_THAT(c.co2_kg, WithinRel(158.0 / 1.58 * 1.2 * 0.300, 1e-12));
+  CHECK(c.co2_embodied_kg == 1.0);
+  CHECK_THAT(c.restated, Catch::Contains("PUE 1.20") && Catch::Contains("300 g/kWh") &&
+                             Catch::Contains("PUE 1.58") && Catch::Contains("475 g/kWh"));
+  // The same facility and grid, or a document that does not say: as written.
+  m.pue = 1.58;
+  m.grid_gco2_per_kwh = 475;
+  const Comparison same = read_run_figures(plan, "plan.json", m);
+  CHECK(same.energy_kwh == 158.0);
+  CHECK(same.co2_kg == 75.05);
+  CHECK(same.restated.empty());
+}

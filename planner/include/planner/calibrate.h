@@ -41,13 +41,20 @@ struct Comparison {
   double co2_kg = 0;  // operational: like for like with the log
   double co2_embodied_kg = 0;
   double gpu_hours_error_pct = 0, energy_error_pct = 0, co2_error_pct = 0;
+  // How a plan's figures were restated for the log's facility and grid
+  // ("" when they already match).
+  std::string restated;
 };
 
 // The final training run's figures from a `plan --json` document (its
 // "training" block: the run a log measures, not the plan's total with
-// experiments and inference) or a `forecast --json` one. Throws PlanError
-// naming the missing key.
-Comparison read_run_figures(const nlohmann::json& doc, const std::string& label);
+// experiments and inference) or a `forecast --json` one, restated for the
+// facility and grid of the measured run: a plan costed at the industry PUE
+// and the world grid, compared as it stands with a log taken at PUE 1 in
+// a clean grid, would show the difference of scope as an error. GPU-hours
+// and embodied CO2 do not depend on either. Throws PlanError naming the
+// missing key.
+Comparison read_run_figures(const nlohmann::json& doc, const std::string& label, const Measured& measured);
 
 struct Calibration {
   Measured measured;

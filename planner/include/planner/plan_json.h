@@ -20,6 +20,8 @@ nlohmann::ordered_json plan_json(const Plan& plan, const PlanRequest& request);
 struct FinalRunFigures {
   bool from_plan = false;  // a plan's "training" block, not a forecast document
   double gpu_hours = 0, energy_kwh = 0, co2_operational_kg = 0, co2_embodied_kg = 0;
+  // The facility and grid the run was costed for, when the document says.
+  std::optional<double> pue, grid_gco2_per_kwh;
 };
 
 // The final training run of a `plan --json` document (its "training" block,
