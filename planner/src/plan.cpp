@@ -140,6 +140,14 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   const bool explain = costing == Costing::kExplained;
   const auto& acc = db.accelerator(hw);
   const std::string inf_hw = r.inference_hardware.empty() ? hw : r.inference_hardware;
+  if (r.inference_tokens > 0 && inf_hw != hw && !r.power_w &&
+      !db.accelerator(inf_hw, "inference_hardware").tdp_w) {
+    // --power-w would set the training accelerator's power too.
+    throw PlanError(Field{"inference_hardware"},
+                    "the database has no TDP for " + inf_hw +
+                        " (not published); serve on an accelerator that has one, or give its power in a file "
+                        "for --hardware-db");
+  }
   const double extra = inference_extra_per_param(db, r, hw);
   const laws::Allocation a = least_cost_allocation(law, target, extra, r.max_params, r.unique_tokens);
   PlanOption o;

@@ -168,3 +168,19 @@ TEST_CASE("plan: contradictory requests are refused by name", "[planner]") {
   PlanRequest none;
   CHECK_THROWS_WITH(make_plan(db(), preset("besiroglu2024"), none), Catch::Contains("give a goal"));
 }
+
+TEST_CASE("plan: serving on a part with no published TDP names --inference-hardware, not --power-w",
+          "[planner][plan]") {
+  PlanRequest r;
+  r.target_params = 7e9;
+  r.hardware = {"h100-sxm5-80gb"};
+  r.inference_tokens = 1e12;
+  r.inference_hardware = "tpu-v5e";  // no published TDP
+  try {
+    make_plan(scaleplan::testing::embedded_db(), scaleplan::testing::default_law(), r);
+    FAIL("expected a refusal");
+  } catch (const PlanError& e) {
+    CHECK(e.field() == "inference_hardware");  // --power-w would also set the H100's power
+    CHECK_THAT(e.detail(), Catch::Contains("tpu-v5e") && Catch::Contains("--hardware-db"));
+  }
+}
