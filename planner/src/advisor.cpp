@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <tuple>
 
 #include "laws/allocation.h"
 #include "planner/throughput.h"
@@ -404,6 +405,7 @@ void unranked_hardware(const PlanAdvice& x) {
                    [](const Candidate& a, const Candidate& b) { return a.floor < b.floor; });
   std::optional<PlanOption> best_other;
   size_t best_index = 0;
+  std::vector<std::tuple<size_t, std::string, std::string>> refused;  // listed in the database's order
   for (const Candidate& cand : candidates) {
     if (best_other && cand.floor > objective_of(r, *best_other)) break;
     try {
@@ -415,9 +417,11 @@ void unranked_hardware(const PlanAdvice& x) {
         best_index = cand.index;
       }
     } catch (const PlanError& e) {
-      x.c.skip("train on " + *cand.id, e.detail());
+      refused.emplace_back(cand.index, "train on " + *cand.id, e.detail());
     }
   }
+  std::sort(refused.begin(), refused.end());
+  for (const auto& [index, what, why] : refused) x.c.skip(what, why);
   if (!best_other) return;
   const auto& t = best_other->training;
   if (auto* rec = x.c.saving("hardware", "train on " + t.hardware_id,

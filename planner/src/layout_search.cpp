@@ -133,7 +133,7 @@ class Search {
       return Search(sys_, w_, counting, prune_).run();
     }
     if (c_.result.best.empty()) {
-      c_.result.why_none = "no layout fits";
+      c_.result.why_none = c_.any ? "no layout fits" : "no layout matches the constraints";
       return std::move(c_.result);
     }
     return result();

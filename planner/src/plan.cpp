@@ -123,11 +123,12 @@ enum class Costing {
 
 // The highest MFU a forecast of N parameters on `acc` can use: the
 // throughput model's ceiling, or the database's flat figure it falls back to.
-double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc, double params) {
+double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
+                   const ForecastInput& in) {
   double ceiling = acc.mfu_typical.value_or(0);
   try {
-    ceiling =
-        std::max(ceiling, modelled_mfu_ceiling(db, acc.id, params, kDefaultTrainingSeqLen, std::nullopt));
+    const int seq_len = in.seq_len.value_or(kDefaultTrainingSeqLen);
+    ceiling = std::max(ceiling, modelled_mfu_ceiling(db, acc.id, in.params, seq_len, in.network_gbps));
   } catch (const PlanError&) {
     // no link data: the forecast uses the flat figure
   }
@@ -160,7 +161,7 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   in.params = a.params;
   in.tokens = a.tokens;
   if (costing == Costing::kFloor) {
-    in.mfu = mfu_ceiling(db, acc, a.params);
+    in.mfu = mfu_ceiling(db, acc, in);
     in.gpus = 1;
     o.training = forecast(db, in);
   } else if (r.deadline_days) {

@@ -1,5 +1,6 @@
 #include "planner/throughput.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -203,10 +204,11 @@ laws::Allocation least_cost_allocation(const laws::Law& law, double target_loss,
       law.n_c, law.d_c, law.alpha_n, law.alpha_d, law.n_coef, law.n_exponent, law.flops_per_token};
   ThroughputMemo::Store::AllocationQuestion question{law.form,        constants,  target_loss,
                                                      extra_per_param, max_params, unique_tokens};
-  for (double v : constants) {
-    if (!std::isfinite(v))
-      return laws::min_cost_for_loss(law, target_loss, extra_per_param, max_params, unique_tokens);
-  }
+  const bool finite =
+      std::all_of(constants.begin(), constants.end(), [](double v) { return std::isfinite(v); }) &&
+      std::isfinite(target_loss) && std::isfinite(extra_per_param) && std::isfinite(max_params.value_or(0)) &&
+      std::isfinite(unique_tokens.value_or(0));
+  if (!finite) return laws::min_cost_for_loss(law, target_loss, extra_per_param, max_params, unique_tokens);
   if (auto it = memo->allocations.find(question); it != memo->allocations.end()) return it->second;
   // A target out of reach throws, and is asked again: nothing is kept.
   const laws::Allocation a =

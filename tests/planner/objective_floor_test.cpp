@@ -2,6 +2,7 @@
 // of their objective and stops at the first bound above the best found. The
 // bound must never exceed the full plan's objective, and the accelerator it
 // recommends must be the one planning every accelerator would pick.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string>
@@ -39,13 +40,15 @@ std::vector<PlanRequest> requests() {
     r.experiment_overhead = 1.5;
     r.unique_tokens = 1e11;
   });
+  // Small parts cannot hold even the capped model in 30 days: refusals.
+  add(2.03, "h200-sxm-141gb", [](PlanRequest& r) { r.max_params = 5e9; });
   return out;
 }
 
 }  // namespace
 
 TEST_CASE("An accelerator's objective floor never exceeds its full plan's objective", "[planner][advisor]") {
-  int compared = 0;
+  std::vector<double> ratios;  // floor / full
   for (const PlanRequest& r : requests()) {
     const Plan p = make_plan(embedded_db(), default_law(), r);
     for (const auto& acc : embedded_db().accelerators()) {
@@ -59,16 +62,20 @@ TEST_CASE("An accelerator's objective floor never exceeds its full plan's object
       }
       const double floor = objective_floor(embedded_db(), default_law(), r, acc.id, p.target_loss);
       CHECK(floor <= full);
-      CHECK(floor > 0.3 * full);  // a floor near zero would skip nothing
-      ++compared;
+      ratios.push_back(floor / full);
     }
   }
-  CHECK(compared > 100);
+  REQUIRE(ratios.size() > 100);
+  // A floor near zero would skip nothing.
+  std::sort(ratios.begin(), ratios.end());
+  CHECK(ratios.front() > 0.2);  // tens of thousands of GPUs lose most to communication
+  CHECK(ratios[ratios.size() / 2] > 0.5);
 }
 
 TEST_CASE("The advisor recommends the accelerator that planning every one of them would choose",
           "[planner][advisor]") {
   int high = 0;
+  size_t refusals = 0;
   for (const PlanRequest& r : requests()) {
     const Plan p = make_plan(embedded_db(), default_law(), r);
     INFO(r.hardware.front() << " target " << *r.target_loss);
@@ -92,6 +99,16 @@ TEST_CASE("The advisor recommends the accelerator that planning every one of the
       CHECK(rec.title == "train on " + *best_id);
       ++named;
     }
+    // Accelerators planned and refused are listed in the database's order.
+    std::vector<size_t> refused_at;
+    const auto& accelerators = embedded_db().accelerators();
+    for (const auto& line : a.not_listed) {
+      for (size_t i = 0; i < accelerators.size(); ++i) {
+        if (line.rfind("train on " + accelerators[i].id + ": ", 0) == 0) refused_at.push_back(i);
+      }
+    }
+    CHECK(std::is_sorted(refused_at.begin(), refused_at.end()));
+    refusals += refused_at.size();
     for (const auto& line : a.not_listed) {
       const bool compared =
           line.find(": costs ") != std::string::npos || line.find(": saves only ") != std::string::npos;
@@ -106,4 +123,5 @@ TEST_CASE("The advisor recommends the accelerator that planning every one of the
     ++high;
   }
   CHECK(high >= 5);
+  CHECK(refusals >= 3);
 }
