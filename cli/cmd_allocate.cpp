@@ -49,6 +49,7 @@ void setup_allocate(CLI::App& app) {
   add_forecast_options(*sub, o->forecast, false);
   add_json_flag(*sub, o->json);
   sub->footer("Example:\n  scaleplan allocate --flops 5.76e23");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_allocate(*o); });
 }
 

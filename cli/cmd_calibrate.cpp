@@ -115,6 +115,7 @@ void setup_calibrate(CLI::App& app) {
       "-o a100-profile.json\n  scaleplan forecast --params 1B --tokens 20B --hardware a100-sxm4-40gb "
       "--hardware-db "
       "a100-profile.json");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_calibrate(*o); });
 }
 

@@ -133,6 +133,7 @@ void setup_finetune(CLI::App& app) {
       "Example:\n  scaleplan finetune --model llama-2-7b --tokens 100M --hardware a100-sxm4-80gb\n"
       "  scaleplan finetune --params 65B --tokens 50M --hardware rtx-a6000 --methods qlora --micro-batch 1 "
       "--seq-len 1024 --recompute");
+  reset_each_parse(*sub, o);
   sub->callback([o, sub] {
     o->micro_batch_given = sub->count("--micro-batch") > 0;
     run_finetune(*o);
@@ -149,6 +150,7 @@ void setup_models(CLI::App& app) {
   add_hardware_db_option(*sub, o->db);
   add_json_flag(*sub, o->json);
   sub->footer("Example:\n  scaleplan models --json");
+  reset_each_parse(*sub, o);
   sub->callback([o] {
     const auto db = hardware_db::Database::load(o->db);
     auto doc = new_document("models");

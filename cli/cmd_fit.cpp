@@ -381,6 +381,7 @@ void setup_fit(CLI::App& app) {
       "  scaleplan fit tests/data/isoflops_points.csv --method isoflop --output llama3-isoflop.json\n"
       "  scaleplan fit tests/data/porian2024_isoflop_points.csv --method isoflop "
       "--group-by dataset,hparams,warmup,decay,param_count,loss_split");
+  reset_each_parse(*sub, o);
   sub->callback([o, sub] {
     if (o->method == "isoflop" && sub->count("--bootstrap") == 0) o->bootstrap = 200;
     run_fit(*o);

@@ -65,6 +65,7 @@ void setup_forecast(CLI::App& app) {
   sub->footer(
       "Example:\n  scaleplan forecast --params 65.2B --tokens 1.4T --hardware a100-sxm4-80gb --gpus 2048\n"
       "  scaleplan forecast --params 7B --tokens 2T --hardware h100-sxm5-80gb --region aws:us-east-1 --json");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_forecast(*o); });
 }
 

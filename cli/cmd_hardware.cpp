@@ -75,6 +75,7 @@ void setup_hardware(CLI::App& app) {
   add_hardware_db_option(*sub, o->db);
   add_json_flag(*sub, o->json);
   sub->footer("Example:\n  scaleplan hardware list\n  scaleplan hardware show h100-sxm5-80gb --json");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_hardware(o->action, o->id, o->db, o->json); });
 }
 

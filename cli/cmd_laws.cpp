@@ -42,6 +42,7 @@ void setup_laws(CLI::App& app) {
   auto* sub = app.add_subcommand("laws", "List the published scaling laws shipped with scaleplan");
   add_json_flag(*sub, *json);
   sub->footer("Example:\n  scaleplan laws --json");
+  reset_each_parse(*sub, json);
   sub->callback([json] { run_laws(*json); });
 }
 

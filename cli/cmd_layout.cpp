@@ -170,6 +170,7 @@ void setup_layout(CLI::App& app) {
   sub->footer(
       "Example:\n  scaleplan layout --params 70B --hardware h100-sxm5-80gb --gpus 1024\n"
       "  scaleplan layout --model llama-2-7b --hardware a100-sxm4-80gb --gpus 64 --tokens 2T --json");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_layout(*o); });
 }
 

@@ -64,6 +64,7 @@ void setup_loss(CLI::App& app) {
   sub->footer(
       "Example:\n  scaleplan loss --params 70B --tokens 1.4T\n  scaleplan loss --params 6.34B --tokens 242B "
       "--unique-tokens 25B --law muennighoff2023");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_loss(*o); });
 }
 

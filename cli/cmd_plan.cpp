@@ -245,6 +245,7 @@ void setup_plan(CLI::App& app) {
       "Example:\n  scaleplan plan --target-params 7B --hardware all\n"
       "  scaleplan plan --target-loss 2.1 --inference-tokens 2T --region FR --json\n"
       "  scaleplan plan --budget-kwh 50000 --hardware h100-sxm5-80gb,a100-sxm4-80gb");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_plan(*o); });
 }
 

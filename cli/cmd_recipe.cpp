@@ -119,6 +119,7 @@ void setup_recipe(CLI::App& app) {
       "Example:\n  scaleplan recipe --params 7B --tokens 2T --hardware h100-sxm5-80gb --gpus 512\n"
       "  scaleplan recipe --params 6.9B --layers 30 --hidden 4096 --vocab 102400 --tokens 2T --gpus 512 "
       "--emit runs/7b");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_recipe(*o); });
 }
 

@@ -46,6 +46,7 @@ void setup_regions(CLI::App& app) {
   add_hardware_db_option(*sub, o->db);
   add_json_flag(*sub, o->json);
   sub->footer("Example:\n  scaleplan regions --search europe\n  scaleplan regions --search DE --json");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_regions(o->search, o->db, o->json); });
 }
 

@@ -27,6 +27,7 @@ void setup_serve(CLI::App& app) {
       "models}. Answers are the commands' --json documents; a refusal is 400 {\"error\": ...}.\n"
       "Example:\n  scaleplan serve --port 8080\n"
       "  curl -d '{\"target_params\": \"7B\"}' http://127.0.0.1:8080/api/v1/plan");
+  reset_each_parse(*sub, o);
   sub->callback([o] {
     std::unique_ptr<Server> server;
     try {

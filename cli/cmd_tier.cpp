@@ -17,6 +17,7 @@ void setup_tier(CLI::App& app) {
   sub->add_option("--co2-kg", o->co2, "CO2eq of the training run in kg")->required();
   add_json_flag(*sub, o->json);
   sub->footer("Example:\n  scaleplan tier --kwh 1600 --co2-kg 600");
+  reset_each_parse(*sub, o);
   sub->callback([o] {
     const double kwh = parse_quantity(o->kwh, "--kwh");
     const double co2 = parse_quantity(o->co2, "--co2-kg");

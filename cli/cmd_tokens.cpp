@@ -66,6 +66,7 @@ void setup_tokens(CLI::App& app) {
   add_json_flag(*sub, o->json);
   sub->footer(
       "Example:\n  scaleplan tokens --params 7B\n  scaleplan tokens --params 70B --law hoffmann2022 --json");
+  reset_each_parse(*sub, o);
   sub->callback([o] { run_tokens(*o); });
 }
 

@@ -3,6 +3,7 @@
 // options struct and its run_* (library calls and an output writer only).
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,15 @@ void setup_models(CLI::App& app);
 void setup_recipe(CLI::App& app);
 void setup_layout(CLI::App& app);
 void setup_serve(CLI::App& app);
+
+// A command's options, bound by reference into *o, start every parse from
+// the values they had when the command was set up (defaults included): an
+// in-process caller builds each command's App once per thread and parses it
+// again for every call.
+template <class Options>
+void reset_each_parse(CLI::App& sub, const std::shared_ptr<Options>& o) {
+  sub.preparse_callback([o, initial = *o](std::size_t) { *o = initial; });
+}
 
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);

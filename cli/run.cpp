@@ -2,11 +2,14 @@
 #include "run.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <map>
+#include <memory>
 #include <sstream>
 
 #include "commands.h"
@@ -56,6 +59,23 @@ void setup_commands(CLI::App& app, const std::string& only) {
     if (only == name) return setup(app);
   }
   for (const auto& [name, setup] : kCommands) setup(app);
+}
+
+// The App for a command line starting with `first`, built once per thread
+// (setting a command's options up costs more than most commands' work, and
+// a server or Python program runs many) and parsed again for every call:
+// CLI11 clears its results, and reset_each_parse the bound options.
+CLI::App& app_for(const std::string& first) {
+  thread_local std::map<std::string, std::unique_ptr<CLI::App>> apps;
+  const bool known = std::any_of(std::begin(kCommands), std::end(kCommands),
+                                 [&](const auto& command) { return first == command.first; });
+  std::unique_ptr<CLI::App>& app = apps[known ? first : std::string()];
+  if (!app) {
+    app = std::make_unique<CLI::App>(
+        "scaleplan — size a language model, its tokens, hardware, energy and carbon", "scaleplan");
+    setup_commands(*app, known ? first : "");
+  }
+  return *app;
 }
 
 // CLI11 reports an unknown command only as "a subcommand is required".
@@ -125,8 +145,7 @@ std::string user_message(const Error& e) {
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  CLI::App app{"scaleplan — size a language model, its tokens, hardware, energy and carbon", "scaleplan"};
-  setup_commands(app, args.empty() ? "" : args[0]);
+  CLI::App& app = app_for(args.empty() ? "" : args[0]);
   const OutputScope scope(out, OutputScope::current_document());
   const int code = parse_and_run(app, args, out, err);
   // A full disk or a closed pipe shows only when the buffer is flushed; a
