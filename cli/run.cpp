@@ -61,23 +61,6 @@ void setup_commands(CLI::App& app, const std::string& only) {
   for (const auto& [name, setup] : kCommands) setup(app);
 }
 
-// The App for a command line starting with `first`, built once per thread
-// (setting a command's options up costs more than most commands' work, and
-// a server or Python program runs many) and parsed again for every call:
-// CLI11 clears its results, and reset_each_parse the bound options.
-CLI::App& app_for(const std::string& first) {
-  thread_local std::map<std::string, std::unique_ptr<CLI::App>> apps;
-  const bool known = std::any_of(std::begin(kCommands), std::end(kCommands),
-                                 [&](const auto& command) { return first == command.first; });
-  std::unique_ptr<CLI::App>& app = apps[known ? first : std::string()];
-  if (!app) {
-    app = std::make_unique<CLI::App>(
-        "scaleplan — size a language model, its tokens, hardware, energy and carbon", "scaleplan");
-    setup_commands(*app, known ? first : "");
-  }
-  return *app;
-}
-
 // CLI11 reports an unknown command only as "a subcommand is required".
 std::string unknown_command(const CLI::App& app, const std::string& name) {
   std::string known;
@@ -139,6 +122,31 @@ std::string value_text(const std::string& key, const nlohmann::json& v) {
 }
 
 }  // namespace
+
+// The App for a command line starting with `first`, built once per thread
+// (setting a command's options up costs more than most commands' work, and
+// a server or Python program runs many) and parsed again for every call:
+// CLI11 clears its results, and reset_each_parse the bound options. CLI11
+// 2.1's clear() keeps the list of options parsed in order, which grows by
+// a few pointers a parse: the App is built anew every kParsesPerApp.
+CLI::App& app_for(const std::string& first) {
+  constexpr int kParsesPerApp = 1000;
+  struct Cached {
+    std::unique_ptr<CLI::App> app;
+    int parses = 0;
+  };
+  thread_local std::map<std::string, Cached> apps;
+  const bool known = std::any_of(std::begin(kCommands), std::end(kCommands),
+                                 [&](const auto& command) { return first == command.first; });
+  Cached& cached = apps[known ? first : std::string()];
+  if (!cached.app || ++cached.parses > kParsesPerApp) {
+    cached.app = std::make_unique<CLI::App>(
+        "scaleplan — size a language model, its tokens, hardware, energy and carbon", "scaleplan");
+    setup_commands(*cached.app, known ? first : "");
+    cached.parses = 1;
+  }
+  return *cached.app;
+}
 
 std::string user_message(const Error& e) {
   return e.field().empty() ? e.what() : flag_for(e.field()) + ": " + e.detail();

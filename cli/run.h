@@ -12,7 +12,16 @@
 
 #include "scaleplan/error.h"
 
+namespace CLI {
+class App;
+}
+
 namespace scaleplan::cli {
+
+// The App that run() parses a command line starting with `first` with: one
+// per command and thread, reused for many calls and built anew from time
+// to time (run.cpp says why).
+CLI::App& app_for(const std::string& first);
 
 // A library error as the CLI words it: its field shown as the flag the
 // user typed ("inference_hardware: ..." -> "--inference-hardware: ...").
