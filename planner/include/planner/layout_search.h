@@ -55,8 +55,10 @@ struct SearchOptions {
   std::optional<Recompute> recompute;
   size_t top = 5;
   // evaluated and fitting count every layout of the space; false lets the
-  // search skip each TP x PP x DP whose step-time floor cannot rank: the
-  // same best layouts for a fraction of the work, and smaller counts.
+  // search skip what cannot rank (a TP x PP x DP whose sharded state
+  // overflows memory; blocks, micro-batches and recomputations whose
+  // step-time floor is above the best found): the same best layouts for a
+  // fraction of the work, and smaller counts.
   bool count_all = true;
   // With count_all false: when nothing fits, whether why_none must name
   // the closest miss (which weighs every layout) or may be left empty.

@@ -70,8 +70,9 @@ std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const s
 // any count and token budget (its search pins nothing, tries micro-batches
 // up to kLargestMicroBatch and runs the part's default stack): the
 // one-accelerator rate of the best micro-batch, with no communication,
-// bubble or optimizer time, times the goodput of one accelerator. Throws PlanError when the database lacks
-// what the model needs (modelled_mfu then answers nothing).
+// bubble or optimizer time, times the goodput of one accelerator. Throws
+// PlanError when the database lacks what the model needs (modelled_mfu
+// then answers nothing).
 double modelled_mfu_ceiling(const hardware_db::Database& db, const std::string& hardware, double params,
                             int seq_len, std::optional<double> network_gbps);
 
