@@ -25,16 +25,25 @@ constexpr int kMaxMicroBatch = kLargestMicroBatch;
 constexpr double kMaxGradAccum = 1e8;
 constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Recompute::kFull};
 
-// Faster first, then leaner; an exact tie goes to the layout the
-// enumeration order (TP, PP, chunks, recomputation, ZeRO, micro-batch)
-// meets first, whatever order a search visits them in.
+// The enumeration order (TP, PP, chunks, recomputation, ZeRO, micro-batch):
+// an exact tie goes to the layout it meets first, whatever order a search
+// visits them in.
+auto enumeration_key(const Layout& l) {
+  return std::tuple(l.tp, l.pp, l.virtual_stages, l.recompute, l.zero_stage, l.micro_batch);
+}
+
+// Faster first, then leaner.
 bool better(const LayoutResult& a, const LayoutResult& b) {
   if (a.time.step_s != b.time.step_s) return a.time.step_s < b.time.step_s;
   if (a.memory.total_bytes() != b.memory.total_bytes())
     return a.memory.total_bytes() < b.memory.total_bytes();
-  const Layout &x = a.layout, &y = b.layout;
-  return std::tuple(x.tp, x.pp, x.virtual_stages, x.recompute, x.zero_stage, x.micro_batch) <
-         std::tuple(y.tp, y.pp, y.virtual_stages, y.recompute, y.zero_stage, y.micro_batch);
+  return enumeration_key(a.layout) < enumeration_key(b.layout);
+}
+
+bool leaner(const LayoutResult& a, const LayoutResult& b) {
+  if (a.memory.total_bytes() != b.memory.total_bytes())
+    return a.memory.total_bytes() < b.memory.total_bytes();
+  return enumeration_key(a.layout) < enumeration_key(b.layout);
 }
 
 struct Collector {
@@ -51,7 +60,7 @@ struct Collector {
   // `timed`: r.time is computed; a layout left untimed cannot rank.
   void add(const LayoutResult& r, bool timed) {
     ++result.evaluated;
-    if (!any || r.memory.total_bytes() < leanest.memory.total_bytes()) leanest = r;
+    if (!any || leaner(r, leanest)) leanest = r;
     any = true;
     if (!r.fits) return;
     ++result.fitting;
@@ -109,7 +118,7 @@ class Search {
   SearchResult run() {
     std::vector<Base> bases = valid_bases();
     if (o_.count_all || !prune_) {
-      for (const Base& b : bases) search_base(b.layout);
+      for (const Base& b : bases) search_base(b.layout, false);
       return result();
     }
     // A block whose sharded state alone overflows the memory holds no
@@ -124,7 +133,7 @@ class Search {
                      [](const Base& a, const Base& b) { return a.floor_s < b.floor_s; });
     for (const Base& b : bases) {
       if (b.floor_s > c_.bar_s()) break;
-      rank_base(b.layout);
+      search_base(b.layout, true);
     }
     if (c_.result.best.empty() && o_.explain_none) {
       // Nothing fits: the closest miss is found by weighing every layout.
@@ -191,32 +200,14 @@ class Search {
     return w_.global_batch_seqs / l.dp * per_sequence_s * (1 - 1e-9);
   }
 
-  // Every chunking, recomputation and ZeRO stage of one TP x PP x DP.
-  void search_base(Layout l) {
-    // Micro-batches per step and replica, for each micro-batch size.
-    accumulations_.clear();
-    for (int b : micro_) accumulations_.push_back(std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b)));
-    std::vector<int> chunks = {1};
-    if (l.pp > 1) chunks = {1, 2, 4};
-    if (o_.virtual_stages) chunks = {*o_.virtual_stages};
-    for (int v : chunks) {
-      for (Recompute rc : recomputes_) {
-        for (int zero : zeros_) {
-          l.virtual_stages = v;
-          l.recompute = rc;
-          l.zero_stage = zero;
-          grow_micro_batch(l);
-        }
-      }
-    }
-  }
-
-  // search_base for a search that need not count: each chunking,
-  // micro-batch and recomputation is weighed, in every ZeRO stage, only
-  // when its floor can rank; recomputation only adds to the floor, so when
-  // none cannot rank, neither can the others. A ZeRO stage that no longer
-  // fits is dropped for the larger micro-batches.
-  void rank_base(Layout l) {
+  // Every chunking, micro-batch, recomputation and ZeRO stage of one
+  // TP x PP x DP. A fitting layout is timed only when its floor can rank
+  // (a tie on time ranks by memory). With `skip`, a layout whose floor
+  // cannot rank is not weighed at all, and since recomputation only adds to
+  // the floor, none of a micro-batch's is when it cannot rank without.
+  // When pruning, a recomputation and ZeRO stage that no longer fits is
+  // dropped for the larger micro-batches (memory grows with them).
+  void search_base(Layout l, bool skip) {
     std::vector<int> chunks = {1};
     if (l.pp > 1) chunks = {1, 2, 4};
     if (o_.virtual_stages) chunks = {*o_.virtual_stages};
@@ -227,44 +218,28 @@ class Search {
       std::vector<bool> outgrown(recomputes_.size() * zeros_.size(), false);
       for (int b : micro_) {
         const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
-        if (!(accumulation <= kMaxGradAccum)) continue;
+        if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
         l.micro_batch = none.micro_batch = b;
         l.grad_accum = none.grad_accum = static_cast<int>(accumulation);
-        if (!layout_valid(sys_, w_, l)) break;
+        if (!layout_valid(sys_, w_, l)) break;  // larger micro-batches fail too
         if (l.virtual_stages > 1 && l.grad_accum < l.pp) continue;
-        if (evaluator_.step_floor_s(none) > c_.bar_s()) continue;
+        if (skip && evaluator_.step_floor_s(none) > c_.bar_s()) continue;
         for (size_t i = 0; i < recomputes_.size(); ++i) {
           l.recompute = recomputes_[i];
-          if (evaluator_.step_floor_s(l) > c_.bar_s()) continue;
+          const bool can_rank = !(evaluator_.step_floor_s(l) > c_.bar_s());
+          if (skip && !can_rank) continue;
           for (size_t z = 0; z < zeros_.size(); ++z) {
             if (outgrown[i * zeros_.size() + z]) continue;
             l.zero_stage = zeros_[z];
             LayoutResult r = evaluator_.measure(l);
-            const bool timed = r.fits && !(evaluator_.step_floor_s(l) > c_.bar_s());
+            const bool timed =
+                r.fits && !(evaluator_.step_floor_s(l) > c_.bar_s());  // the bar may have moved
             if (timed) evaluator_.time(r);
             c_.add(r, timed);
-            outgrown[i * zeros_.size() + z] = !r.fits;
+            outgrown[i * zeros_.size() + z] = prune_ && !r.fits;
           }
         }
       }
-    }
-  }
-
-  void grow_micro_batch(Layout l) {
-    for (size_t i = 0; i < micro_.size(); ++i) {
-      l.micro_batch = micro_[i];
-      const double accumulation = accumulations_[i];
-      if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
-      l.grad_accum = static_cast<int>(accumulation);
-      if (!layout_valid(sys_, w_, l)) break;  // larger micro-batches fail too
-      if (l.virtual_stages > 1 && l.grad_accum < l.pp) continue;
-      // Only a fitting layout can rank, and only one whose floor is not
-      // above the bar (a tie on time ranks by memory).
-      LayoutResult r = evaluator_.measure(l);
-      const bool timed = r.fits && !(evaluator_.step_floor_s(l) > c_.bar_s());
-      if (timed) evaluator_.time(r);
-      c_.add(r, timed);
-      if (prune_ && !r.fits) break;
     }
   }
 
@@ -288,7 +263,6 @@ class Search {
   const SearchOptions& o_;
   bool prune_;
   std::vector<int> tps_, micro_, zeros_;
-  std::vector<double> accumulations_;  // by micro_, at the current DP
   std::vector<Recompute> recomputes_;
   Collector c_;
   LayoutEvaluator evaluator_;
