@@ -124,9 +124,9 @@ void add_size_rows(Table& t, const planner::Plan& plan) {
             (scoped ? " (total, as the plan's " + human_energy_kwh(b.energy_kwh) + ")" : ""));
   if (plan.deadline_days) {
     t.row("deadline", short_number(*plan.deadline_days) + " days",
-          plan.deadline_assumed
-              ? "assumed (no --gpus or --deadline-days): the fewest whole nodes that finish in time"
-              : "given: the fewest whole nodes that finish in time");
+          plan.deadline_assumed ? "assumed (no --gpus or --deadline-days): the fewest GPUs that finish in "
+                                  "time (whole 8-GPU nodes past 8)"
+                                : "given: the fewest GPUs that finish in time (whole 8-GPU nodes past 8)");
   }
 }
 
@@ -218,7 +218,8 @@ void setup_plan(CLI::App& app) {
   add_law_option(*sub, o->law);
   add_shared_option(*sub, "--hardware", o->hardware, "or a comma-separated list, or all")
       ->capture_default_str();
-  add_shared_option(*sub, "--gpus", o->gpus, "default: the fewest whole nodes that meet the deadline");
+  add_shared_option(*sub, "--gpus", o->gpus,
+                    "default: the fewest GPUs that meet the deadline (whole 8-GPU nodes past 8)");
   sub->add_option("--deadline-days", o->deadline_days,
                   "wall-clock limit: the fewest GPUs that meet it (default 30)");
   add_shared_option(*sub, "--region", o->region, "default: world 475 g/kWh");

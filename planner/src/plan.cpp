@@ -104,11 +104,12 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
 Forecast forecast_default_cluster(const hardware_db::Database& db, const ForecastInput& in) {
   if (in.gpus || in.gpu_hours) return forecast(db, in);
   Forecast f = forecast_for_deadline(db, in, kDefaultDeadlineDays);
-  f.assumptions.push_back({"deadline_days", kDefaultDeadlineDays, "days",
-                           "assumed (no --gpus): the fewest whole nodes that finish in time"});
-  f.notes.push_back(
-      "no --gpus: sized for a " + number_text(kDefaultDeadlineDays, "%.4g") +
-      "-day run, the fewest whole nodes that finish in time (--gpus or --deadline-days in plan to change)");
+  f.assumptions.push_back(
+      {"deadline_days", kDefaultDeadlineDays, "days",
+       "assumed (no --gpus): the fewest GPUs that finish in time (whole 8-GPU nodes past 8)"});
+  f.notes.push_back("no --gpus: sized for a " + number_text(kDefaultDeadlineDays, "%.4g") +
+                    "-day run, the fewest GPUs that finish in time, whole 8-GPU nodes past 8 (--gpus or "
+                    "--deadline-days in plan to change)");
   return f;
 }
 
