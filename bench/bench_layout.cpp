@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "../tests/billed_runs.h"
-#include "planner/throughput.h"
+#include "laws/allocation.h"
+#include "laws/presets.h"
+#include "systems/throughput.h"
 
 namespace {
 
@@ -25,6 +27,7 @@ void bench_layout() {
   for (const char* hardware : {"h100-sxm5-80gb", "a100-sxm4-80gb"}) {
     ThroughputRequest r;
     r.shape.params = 1e12;
+    r.tokens = scaleplan::laws::compute_optimal_tokens(scaleplan::laws::preset(scaleplan::laws::kDefaultLaw), 1e12);
     r.hardware = hardware;
     r.gpus = 4096;
     ThroughputPlan p = plan_throughput(db, r);  // warm-up, and the workload

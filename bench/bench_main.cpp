@@ -14,8 +14,8 @@
 #include "laws/fit.h"
 #include "laws/presets.h"
 #include "laws/runs.h"
-#include "planner/advisor.h"
-#include "planner/plan.h"
+#include "planning/advisor.h"
+#include "planning/plan.h"
 
 using namespace scaleplan::laws;
 using Clock = std::chrono::steady_clock;

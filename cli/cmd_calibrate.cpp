@@ -5,8 +5,8 @@
 
 #include "commands.h"
 #include "forecast_output.h"
-#include "planner/calibrate.h"
-#include "planner/calibrate_json.h"
+#include "planning/calibrate.h"
+#include "planning/calibrate_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {

@@ -6,8 +6,8 @@
 #include "commands.h"
 #include "forecast_output.h"
 #include "hardware_db/records_json.h"
-#include "planner/finetune.h"
-#include "planner/finetune_json.h"
+#include "planning/finetune.h"
+#include "planning/finetune_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {

@@ -5,9 +5,10 @@
 
 #include "commands.h"
 #include "forecast_output.h"
+#include "laws/allocation.h"
 #include "laws/presets.h"
-#include "planner/throughput.h"
-#include "planner/throughput_json.h"
+#include "systems/throughput.h"
+#include "systems/throughput_json.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -41,7 +42,7 @@ planner::ThroughputRequest request_from(const LayoutOptions& o) {
   r.seq_len = o.seq_len;
   r.hardware = o.hardware;
   r.gpus = whole_count(o.gpus, "--gpus");
-  r.tokens = optional_quantity(o.tokens, "--tokens");
+  if (const auto tokens = optional_quantity(o.tokens, "--tokens")) r.tokens = *tokens;
   r.global_batch_tokens = optional_quantity(o.global_batch_tokens, "--global-batch-tokens");
   r.network_gbps = optional_quantity(o.network_gbps, "--network-gbps");
   r.pins.tp = o.tp;
@@ -107,7 +108,7 @@ void add_best_rows(Table& t, const planner::LayoutResult& b, const planner::Syst
 // The tokens, the goodput and the hours billed for them.
 void add_hours_rows(Table& t, const planner::ThroughputPlan& p, const planner::ThroughputRequest& req) {
   t.row("tokens", human_count(p.tokens),
-        p.tokens_given ? "given" : "compute-optimal (" + std::string(laws::kDefaultLaw) + ")");
+        p.tokens_given ? "given" : req.tokens_default);
   t.row("goodput", fixed("%.0f%%", 100 * p.goodput.value),
         fixed("band %.0f", 100 * p.goodput.low) +
             fixed("-%.0f%%: restarts, checkpoints, evaluation, stalls", 100 * p.goodput.high));
@@ -120,9 +121,18 @@ void add_hours_rows(Table& t, const planner::ThroughputPlan& p, const planner::T
          " fit in memory" + (p.work.stack.fused_attention ? "" : "; no fused attention on this part"));
 }
 
+// Without --tokens, the compute-optimal tokens of the resolved shape by
+// the default law.
+void default_tokens(const hardware_db::Database& db, planner::ThroughputRequest& r) {
+  const double n = planner::resolve_shape(db, r.shape).params;
+  r.tokens = laws::compute_optimal_tokens(laws::preset(laws::kDefaultLaw), n);
+  r.tokens_default = "compute-optimal (" + std::string(laws::kDefaultLaw) + ")";
+}
+
 void run_layout(const LayoutOptions& o) {
-  const planner::ThroughputRequest req = request_from(o);
+  planner::ThroughputRequest req = request_from(o);
   const auto db = hardware_db::Database::load(o.hardware_db);
+  if (o.tokens.empty()) default_tokens(db, req);
   const planner::ThroughputPlan p = planner::plan_throughput(db, req);
   auto doc = new_document("layout");
   doc.update(planner::throughput_json(p, req));

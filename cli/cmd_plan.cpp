@@ -5,8 +5,8 @@
 
 #include "commands.h"
 #include "forecast_output.h"
-#include "planner/plan.h"
-#include "planner/plan_json.h"
+#include "planning/plan.h"
+#include "planning/plan_json.h"
 #include "recipe_output.h"
 #include "units.h"
 

@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "forecast_output.h"
-#include "planner/recipe.h"
+#include "recipes/recipe.h"
 #include "recipe_output.h"
 #include "units.h"
 

@@ -1,7 +1,7 @@
 // scaleplan tier: the EPS tier of a measured or planned run.
 #include "commands.h"
 #include "output.h"
-#include "planner/eps.h"
+#include "footprint/eps.h"
 #include "units.h"
 
 namespace scaleplan::cli {

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "commands.h"
-#include "planner/plan.h"
+#include "planning/plan.h"
 #include "units.h"
 
 namespace scaleplan::cli {

@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "output.h"
-#include "planner/advisor.h"
-#include "planner/advisor_json.h"
-#include "planner/forecast.h"
-#include "planner/forecast_json.h"
+#include "planning/advisor.h"
+#include "planning/advisor_json.h"
+#include "footprint/forecast.h"
+#include "footprint/forecast_json.h"
 
 namespace scaleplan::cli {
 

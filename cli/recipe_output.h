@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "output.h"
-#include "planner/plan.h"
-#include "planner/recipe.h"
+#include "planning/plan.h"
+#include "recipes/recipe.h"
 
 namespace scaleplan::cli {
 

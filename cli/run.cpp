@@ -16,7 +16,7 @@
 #include "hardware_db/database.h"
 #include "laws/law.h"
 #include "output.h"
-#include "planner/forecast.h"
+#include "footprint/forecast.h"
 #include "units.h"
 
 namespace scaleplan::cli {

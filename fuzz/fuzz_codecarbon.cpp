@@ -4,7 +4,7 @@
 
 #include "laws/csv.h"
 #include "laws/law.h"
-#include "planner/calibrate.h"
+#include "planning/calibrate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -1,7 +1,7 @@
 #include "billed_runs.h"
 
 #include "laws/csv.h"
-#include "planner/throughput.h"
+#include "systems/throughput.h"
 
 namespace scaleplan::testing {
 

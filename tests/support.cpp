@@ -14,7 +14,7 @@
 #include <stdexcept>
 
 #include "laws/presets.h"
-#include "planner/shape.h"
+#include "systems/shape.h"
 
 extern char** environ;
 

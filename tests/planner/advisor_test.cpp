@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "laws/presets.h"
-#include "planner/advisor.h"
-#include "planner/plan.h"
+#include "planning/advisor.h"
+#include "planning/plan.h"
 #include "support.h"
 
 using scaleplan::testing::default_law;

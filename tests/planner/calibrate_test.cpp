@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "planner/calibrate.h"
+#include "planning/calibrate.h"
 #include "support.h"
 
 using namespace scaleplan::planner;

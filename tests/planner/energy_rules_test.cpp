@@ -2,7 +2,7 @@
 
 #include "support.h"
 
-#include "planner/forecast.h"
+#include "footprint/forecast.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "planner/eps.h"
+#include "footprint/eps.h"
 
 using namespace scaleplan::planner;
 

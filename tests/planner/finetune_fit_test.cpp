@@ -1,7 +1,7 @@
 // Fine-tuning searches micro-batch, recompute and GPU count until it fits.
 #include <catch2/catch.hpp>
 
-#include "planner/finetune.h"
+#include "planning/finetune.h"
 #include "support.h"
 
 using namespace scaleplan::planner;

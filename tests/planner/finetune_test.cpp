@@ -3,8 +3,8 @@
 #include "support.h"
 
 #include "laws/presets.h"
-#include "planner/advisor.h"
-#include "planner/finetune.h"
+#include "planning/advisor.h"
+#include "planning/finetune.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "planner/forecast.h"
-#include "planner/hyperparams.h"
+#include "footprint/forecast.h"
+#include "recipes/hyperparams.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::Contains;

@@ -6,9 +6,10 @@
 #include <thread>
 #include <vector>
 
-#include "planner/layout_search.h"
-#include "planner/shape.h"
-#include "planner/throughput.h"
+#include "planning/allocation_memo.h"
+#include "systems/layout_search.h"
+#include "systems/shape.h"
+#include "systems/throughput.h"
 #include "support.h"
 
 using namespace scaleplan;
@@ -207,7 +208,7 @@ TEST_CASE(
   const laws::Law law = testing::default_law();
   laws::Law steeper = law;
   steeper.alpha *= 1.1;
-  const ThroughputMemo memo;
+  const AllocationMemo memo;
   for (int pass = 0; pass < 2; ++pass) {
     for (const laws::Law* l : {&law, static_cast<const laws::Law*>(&steeper)}) {
       for (double extra : {0.0, 1e12}) {

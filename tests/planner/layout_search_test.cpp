@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "planner/forecast.h"
-#include "planner/layout_search.h"
-#include "planner/shape.h"
+#include "footprint/forecast.h"
+#include "systems/layout_search.h"
+#include "systems/shape.h"
 #include "support.h"
 
 using scaleplan::testing::gpt_shape;

@@ -3,8 +3,8 @@
 // all-reduce after the backward pass).
 #include <catch2/catch.hpp>
 
-#include "planner/layout_search.h"
-#include "planner/shape.h"
+#include "systems/layout_search.h"
+#include "systems/shape.h"
 #include "support.h"
 
 using scaleplan::testing::gpt_shape;

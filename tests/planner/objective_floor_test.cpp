@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "planner/advisor.h"
-#include "planner/plan.h"
+#include "planning/advisor.h"
+#include "planning/plan.h"
 #include "support.h"
 
 using namespace scaleplan::planner;

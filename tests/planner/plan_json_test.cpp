@@ -7,9 +7,9 @@
 #include "support.h"
 
 #include "laws/presets.h"
-#include "planner/errors.h"
-#include "planner/forecast_json.h"
-#include "planner/plan_json.h"
+#include "systems/errors.h"
+#include "footprint/forecast_json.h"
+#include "planning/plan_json.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;

@@ -3,7 +3,7 @@
 
 #include "laws/allocation.h"
 #include "laws/presets.h"
-#include "planner/plan.h"
+#include "planning/plan.h"
 #include "support.h"
 
 using scaleplan::testing::default_law;

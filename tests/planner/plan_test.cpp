@@ -3,7 +3,7 @@
 #include "support.h"
 
 #include "laws/presets.h"
-#include "planner/plan.h"
+#include "planning/plan.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;

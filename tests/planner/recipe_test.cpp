@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "laws/presets.h"
-#include "planner/layout_search.h"
-#include "planner/recipe.h"
+#include "systems/layout_search.h"
+#include "recipes/recipe.h"
 #include "support.h"
 
 using scaleplan::testing::default_law;

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "planner/forecast.h"
-#include "planner/shape.h"
+#include "footprint/forecast.h"
+#include "systems/shape.h"
 #include "support.h"
 
 using namespace scaleplan::planner;

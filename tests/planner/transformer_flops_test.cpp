@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "planner/forecast.h"
-#include "planner/shape.h"
-#include "planner/transformer_flops.h"
+#include "footprint/forecast.h"
+#include "systems/shape.h"
+#include "systems/transformer_flops.h"
 #include "support.h"
 
 using scaleplan::testing::gpt_shape;

@@ -7,8 +7,8 @@
 #include "support.h"
 
 #include "laws/presets.h"
-#include "planner/plan.h"
-#include "planner/shape.h"
+#include "planning/plan.h"
+#include "systems/shape.h"
 
 using scaleplan::testing::embedded_db;
 using scaleplan::testing::run_scaleplan;

@@ -1,0 +1,287 @@
+#include "systems/layout_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <tuple>
+
+#include "systems/errors.h"
+
+namespace scaleplan::planner {
+
+double batch_law_tokens(double training_flops) {
+  return kBatchLawCoefficient * std::pow(training_flops, kBatchLawExponent);
+}
+
+Goodput goodput_for(int gpus) {
+  const double failures = 1 + kInterruptionsPerGpuHour * gpus * kHoursLostPerInterruption;
+  return {kGoodputBase / failures, kGoodputBaseLow / failures, kGoodputBaseHigh / failures};
+}
+
+namespace {
+
+constexpr int kMaxMicroBatch = kLargestMicroBatch;
+// Micro-batches per step beyond which no run goes (and an int would overflow).
+constexpr double kMaxGradAccum = 1e8;
+constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Recompute::kFull};
+
+// The enumeration order (TP, PP, chunks, recomputation, ZeRO, micro-batch):
+// an exact tie goes to the layout it meets first, whatever order a search
+// visits them in.
+auto enumeration_key(const Layout& l) {
+  return std::tuple(l.tp, l.pp, l.virtual_stages, l.recompute, l.zero_stage, l.micro_batch);
+}
+
+// Faster first, then leaner.
+bool better(const LayoutResult& a, const LayoutResult& b) {
+  if (a.time.step_s != b.time.step_s) return a.time.step_s < b.time.step_s;
+  if (a.memory.total_bytes() != b.memory.total_bytes())
+    return a.memory.total_bytes() < b.memory.total_bytes();
+  return enumeration_key(a.layout) < enumeration_key(b.layout);
+}
+
+bool leaner(const LayoutResult& a, const LayoutResult& b) {
+  if (a.memory.total_bytes() != b.memory.total_bytes())
+    return a.memory.total_bytes() < b.memory.total_bytes();
+  return enumeration_key(a.layout) < enumeration_key(b.layout);
+}
+
+struct Collector {
+  size_t top;
+  SearchResult result;
+  LayoutResult leanest;
+  bool any = false;
+
+  // The step time a layout must beat to rank; none while the ranking has room.
+  double bar_s() const {
+    return result.best.size() == top ? result.best.back().time.step_s : HUGE_VAL;
+  }
+
+  // `timed`: r.time is computed; a layout left untimed cannot rank.
+  void add(const LayoutResult& r, bool timed) {
+    ++result.evaluated;
+    if (!any || leaner(r, leanest)) leanest = r;
+    any = true;
+    if (!r.fits) return;
+    ++result.fitting;
+    if (!timed) return;
+    auto& best = result.best;
+    if (best.size() == top && !better(r, best.back())) return;
+    best.insert(std::upper_bound(best.begin(), best.end(), r, better), r);
+    if (best.size() > top) best.pop_back();
+  }
+};
+
+template <class T>
+std::vector<T> pinned_or(std::optional<T> pin, std::vector<T> all) {
+  if (pin) return {*pin};
+  return all;
+}
+
+// A pinned dimension that cannot work is the user's mistake: say which.
+void check_pins(const System& sys, const Workload& w, const SearchOptions& o) {
+  if (!(o.tp || o.pp || o.micro_batch || o.virtual_stages || o.zero_stage)) return;
+  Layout probe;
+  probe.tp = o.tp.value_or(1);
+  probe.pp = o.pp.value_or(1);
+  probe.micro_batch = o.micro_batch.value_or(1);
+  probe.zero_stage = o.zero_stage.value_or(1);
+  if (o.gpus % (probe.tp * probe.pp) != 0) {
+    throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " is not a multiple of TP x PP = " +
+                                       std::to_string(probe.tp * probe.pp));
+  }
+  // The batch constraint needs the whole layout; the others hold alone.
+  Workload probe_work = w;
+  if (o.tp && o.pp) {
+    probe.dp = o.gpus / (probe.tp * probe.pp);
+  } else {
+    probe_work.global_batch_seqs = std::max(w.global_batch_seqs, static_cast<double>(probe.micro_batch));
+  }
+  if (o.virtual_stages) probe.virtual_stages = *o.virtual_stages;
+  if (std::string why = layout_problem(sys, probe_work, probe); !why.empty()) throw PlanError(why);
+}
+
+// Every layout of the space in a fixed order; `prune` stops growing the
+// micro-batch once one no longer fits (memory grows with it).
+class Search {
+ public:
+  Search(const System& sys, const Workload& w, const SearchOptions& o, bool prune)
+      : sys_(sys), w_(w), o_(o), prune_(prune), c_{std::max<size_t>(1, o.top), {}, {}, false}, evaluator_(sys, w) {
+    for (int t = 1; t <= std::min(sys.node_size, w.shape.heads); t *= 2) tps_.push_back(t);
+    for (int b = 1; b <= kMaxMicroBatch; b *= 2) micro_.push_back(b);
+    zeros_ = pinned_or<int>(o.zero_stage, {0, 1, 2, 3});
+    recomputes_ = pinned_or<Recompute>(o.recompute, {std::begin(kRecomputes), std::end(kRecomputes)});
+    if (o.tp) tps_ = {*o.tp};
+    if (o.micro_batch) micro_ = {*o.micro_batch};
+  }
+
+  SearchResult run() {
+    std::vector<Base> bases = valid_bases();
+    if (o_.count_all || !prune_) {
+      for (const Base& b : bases) search_base(b.layout, false);
+      return result();
+    }
+    // A block whose sharded state alone overflows the memory holds no
+    // layout that fits.
+    std::erase_if(bases,
+                  [&](const Base& b) { return base_memory_floor_bytes(b.layout) > sys_.memory_bytes; });
+    // Most promising first: once one TP x PP x DP has set the bar, a block
+    // whose floor is above it holds no layout that ranks, nor do the ones
+    // after it.
+    for (Base& b : bases) b.floor_s = base_floor_s(b.layout);
+    std::stable_sort(bases.begin(), bases.end(),
+                     [](const Base& a, const Base& b) { return a.floor_s < b.floor_s; });
+    for (const Base& b : bases) {
+      if (b.floor_s > c_.bar_s()) break;
+      search_base(b.layout, true);
+    }
+    if (c_.result.best.empty() && o_.explain_none) {
+      // Nothing fits: the closest miss is found by weighing every layout.
+      SearchOptions counting = o_;
+      counting.count_all = true;
+      return Search(sys_, w_, counting, prune_).run();
+    }
+    if (c_.result.best.empty()) {
+      c_.result.why_none = c_.any ? "no layout fits" : "no layout matches the constraints";
+      return std::move(c_.result);
+    }
+    return result();
+  }
+
+ private:
+  struct Base {
+    Layout layout;  // TP x PP x DP; the rest at its defaults
+    double floor_s = 0;
+  };
+
+  std::vector<Base> valid_bases() const {
+    std::vector<Base> out;
+    for (int tp : tps_) {
+      for (int pp = 1; pp <= w_.shape.layers; ++pp) {
+        if (o_.pp && pp != *o_.pp) continue;
+        if (o_.gpus % (tp * pp) != 0) continue;
+        Layout base;
+        base.tp = tp;
+        base.pp = pp;
+        base.dp = o_.gpus / (tp * pp);
+        if (layout_valid(sys_, w_, base)) out.push_back({base, 0});
+      }
+    }
+    return out;
+  }
+
+  // What every layout of one TP x PP x DP holds at least: its weights,
+  // gradients and optimizer state at the most sharding searched, and the
+  // runtime's overhead (the margin covers rounding).
+  double base_memory_floor_bytes(Layout l) {
+    l.zero_stage = *std::max_element(zeros_.begin(), zeros_.end());
+    const LayoutMemory m = evaluator_.measure(l).memory;
+    return (m.weights_bytes + m.gradients_bytes + m.optimizer_bytes + m.overhead_bytes) * (1 - 1e-9);
+  }
+
+  // A lower bound of step_floor_s over every layout of one TP x PP x DP:
+  // no recomputation (it only adds compute and collectives), no pipeline
+  // bubble, and a micro-batch's time per sequence at the largest
+  // micro-batch the batch allows (it never grows with the micro-batch:
+  // larger GEMMs run no slower per token, launches amortise, the rest is
+  // linear), for at least B / DP sequences per replica. The margin covers
+  // rounding.
+  double base_floor_s(Layout l) {
+    int largest = 0;
+    for (int b : micro_) {
+      if (static_cast<double>(l.dp) * b <= w_.global_batch_seqs) largest = std::max(largest, b);
+    }
+    if (largest == 0) return HUGE_VAL;  // no micro-batch is valid: nothing to rank
+    l.recompute = Recompute::kNone;
+    l.micro_batch = largest;
+    l.grad_accum = 1;
+    l.virtual_stages = 1;
+    const double per_sequence_s = evaluator_.micro_batch_floor_s(l) / largest;
+    return w_.global_batch_seqs / l.dp * per_sequence_s * (1 - 1e-9);
+  }
+
+  // Every chunking, micro-batch, recomputation and ZeRO stage of one
+  // TP x PP x DP. A fitting layout is timed only when its floor can rank
+  // (a tie on time ranks by memory). With `skip`, a layout whose floor
+  // cannot rank is not weighed at all, and since recomputation only adds to
+  // the floor, none of a micro-batch's is when it cannot rank without.
+  // When pruning, a recomputation and ZeRO stage that no longer fits is
+  // dropped for the larger micro-batches (memory grows with them).
+  void search_base(Layout l, bool skip) {
+    std::vector<int> chunks = {1};
+    if (l.pp > 1) chunks = {1, 2, 4};
+    if (o_.virtual_stages) chunks = {*o_.virtual_stages};
+    Layout none = l;
+    none.recompute = Recompute::kNone;
+    for (int v : chunks) {
+      l.virtual_stages = none.virtual_stages = v;
+      std::vector<bool> outgrown(recomputes_.size() * zeros_.size(), false);
+      for (int b : micro_) {
+        const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
+        if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
+        l.micro_batch = none.micro_batch = b;
+        l.grad_accum = none.grad_accum = static_cast<int>(accumulation);
+        if (!layout_valid(sys_, w_, l)) break;  // larger micro-batches fail too
+        if (l.virtual_stages > 1 && l.grad_accum < l.pp) continue;
+        if (skip && evaluator_.step_floor_s(none) > c_.bar_s()) continue;
+        for (size_t i = 0; i < recomputes_.size(); ++i) {
+          l.recompute = recomputes_[i];
+          const bool can_rank = !(evaluator_.step_floor_s(l) > c_.bar_s());
+          if (skip && !can_rank) continue;
+          for (size_t z = 0; z < zeros_.size(); ++z) {
+            if (outgrown[i * zeros_.size() + z]) continue;
+            l.zero_stage = zeros_[z];
+            LayoutResult r = evaluator_.measure(l);
+            const bool timed =
+                r.fits && !(evaluator_.step_floor_s(l) > c_.bar_s());  // the bar may have moved
+            if (timed) evaluator_.time(r);
+            c_.add(r, timed);
+            outgrown[i * zeros_.size() + z] = prune_ && !r.fits;
+          }
+        }
+      }
+    }
+  }
+
+  SearchResult result() {
+    SearchResult out = std::move(c_.result);
+    if (!out.best.empty()) return out;
+    if (!c_.any) {
+      out.why_none = "no layout of " + std::to_string(o_.gpus) + " accelerators matches the constraints";
+      return out;
+    }
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
+                  c_.leanest.layout.describe().c_str(), c_.leanest.memory.total_bytes() / 1e9,
+                  sys_.memory_bytes / 1e9);
+    out.why_none = buf;
+    return out;
+  }
+
+  const System& sys_;
+  const Workload& w_;
+  const SearchOptions& o_;
+  bool prune_;
+  std::vector<int> tps_, micro_, zeros_;
+  std::vector<Recompute> recomputes_;
+  Collector c_;
+  LayoutEvaluator evaluator_;
+};
+
+SearchResult search(const System& sys, const Workload& w, const SearchOptions& o, bool prune) {
+  if (o.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " must be a positive count");
+  check_pins(sys, w, o);
+  return Search(sys, w, o, prune).run();
+}
+
+}  // namespace
+
+SearchResult search_layouts(const System& sys, const Workload& w, const SearchOptions& o) {
+  return search(sys, w, o, true);
+}
+
+SearchResult search_layouts_exhaustive(const System& sys, const Workload& w, const SearchOptions& o) {
+  return search(sys, w, o, false);
+}
+
+}  // namespace scaleplan::planner
