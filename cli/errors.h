@@ -1,12 +1,5 @@
 #pragma once
-#include "scaleplan/error.h"
-
+#include "api/errors.h"
 namespace scaleplan::cli {
-
-// Bad command-line input; the message names the option and the value.
-class InputError : public Error {
- public:
-  using Error::Error;
-};
-
-}  // namespace scaleplan::cli
+using api::InputError;
+}

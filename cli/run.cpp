@@ -12,6 +12,8 @@
 #include <memory>
 #include <sstream>
 
+#include "api/command.h"
+#include "api_command.h"
 #include "commands.h"
 #include "hardware_db/database.h"
 #include "laws/law.h"
@@ -38,15 +40,25 @@ std::string flag_for(std::string field) {
   return "--" + field;
 }
 
+// The commands in the order help lists them: the API's (api/command.h),
+// with their flags built from their fields, and the faces' own (serve).
+// A null setup is the API's command of that name.
 using Setup = void (*)(CLI::App&);
 constexpr std::pair<const char*, Setup> kCommands[] = {
     {"plan", setup_plan},         {"tokens", setup_tokens},       {"loss", setup_loss},
     {"allocate", setup_allocate}, {"laws", setup_laws},           {"fit", setup_fit},
-    {"forecast", setup_forecast}, {"hardware", setup_hardware},   {"regions", setup_regions},
-    {"tier", setup_tier},         {"calibrate", setup_calibrate}, {"finetune", setup_finetune},
+    {"forecast", nullptr},        {"hardware", setup_hardware},   {"regions", setup_regions},
+    {"tier", nullptr},            {"calibrate", setup_calibrate}, {"finetune", setup_finetune},
     {"models", setup_models},     {"recipe", setup_recipe},       {"layout", setup_layout},
     {"serve", setup_serve},
 };
+
+void setup_command(CLI::App& app, const char* name, Setup setup) {
+  if (setup != nullptr) return setup(app);
+  const api::Command* c = api::find_command(name);
+  if (c == nullptr) throw std::logic_error(std::string("no API command ") + name);
+  setup_api_command(app, *c);
+}
 
 // Registers `only` when it names a command (in-process callers build an App
 // per call, and one command's options cost a tenth of all of them), else
@@ -56,9 +68,9 @@ void setup_commands(CLI::App& app, const std::string& only) {
   app.require_subcommand(1);
   app.footer("Run `scaleplan COMMAND --help` for a command's options and an example.");
   for (const auto& [name, setup] : kCommands) {
-    if (only == name) return setup(app);
+    if (only == name) return setup_command(app, name, setup);
   }
-  for (const auto& [name, setup] : kCommands) setup(app);
+  for (const auto& [name, setup] : kCommands) setup_command(app, name, setup);
 }
 
 // CLI11 reports an unknown command only as "a subcommand is required".

@@ -4,15 +4,15 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "units.h"
+#include "api/units.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    const double v = scaleplan::cli::parse_quantity(text, "--fuzz");
+    const double v = scaleplan::api::parse_quantity(text, "--fuzz");
     if (!(v > 0) || !std::isfinite(v)) std::abort();  // the contract: positive and finite
-    scaleplan::cli::human_count(v);
-  } catch (const scaleplan::cli::InputError&) {
+    scaleplan::api::human_count(v);
+  } catch (const scaleplan::api::InputError&) {
   }
   return 0;
 }

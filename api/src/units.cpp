@@ -1,18 +1,31 @@
-#include "units.h"
+#include "api/units.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
+
+std::string field_name(std::string_view field) {
+  if (field.substr(0, 2) == "--") field.remove_prefix(2);
+  std::string name(field);
+  for (char& c : name) c = c == '-' ? '_' : c;
+  return name;
+}
+
+std::string dashed(std::string_view name) {
+  std::string flag(name);
+  for (char& c : flag) c = c == '_' ? '-' : c;
+  return flag;
+}
 
 namespace {
 
 [[noreturn]] void bad(std::string_view field, std::string_view text, std::string_view why) {
-  throw InputError(std::string(field) + ": '" + std::string(text) + "' " + std::string(why) +
-                   "; expected a positive number such as 7B, 1.4T, 70M, "
-                   "125k or 5.76e23");
+  throw InputError(Field{field_name(field)}, "'" + std::string(text) + "' " + std::string(why) +
+                                                 "; expected a positive number such as 7B, 1.4T, 70M, "
+                                                 "125k or 5.76e23");
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -69,8 +82,8 @@ double parse_quantity(std::string_view text, std::string_view field) {
   if (d != nullptr && d->low == 0 && value == 0) return 0;
   if (!(value > 0)) bad(field, text, "is not positive");
   if (d != nullptr && (value < d->low || value > d->high)) {
-    throw InputError(std::string(field) + ": '" + std::string(text) + "' is outside its domain; expected " +
-                     domain_text(*d));
+    throw InputError(Field{field_name(field)}, "'" + std::string(text) + "' is outside its domain; expected " +
+                                                   domain_text(*d));
   }
   return value;
 }
@@ -80,8 +93,8 @@ int parse_count(std::string_view text, std::string_view field) {
   // Checked as a double, before the conversion could overflow.
   if (v != std::floor(v) || v > std::numeric_limits<int>::max()) {
     const Domain* d = domain_of(field);
-    throw InputError(std::string(field) + ": '" + std::string(text) + "' is not a whole count; expected " +
-                     (d != nullptr ? domain_text(*d) : std::string("a whole number")));
+    throw InputError(Field{field_name(field)}, "'" + std::string(text) + "' is not a whole count; expected " +
+                                                   (d != nullptr ? domain_text(*d) : std::string("a whole number")));
   }
   return static_cast<int>(v);
 }
@@ -122,8 +135,9 @@ const Domain* domain_of(std::string_view field) {
       {"--offset-price", 1e-3, 1e6, "US$ per tonne CO2eq"},
       {"--lr", 1e-8, 1, "(peak learning rate)"},
   };
+  const std::string name = field_name(field);
   for (const Domain& d : kDomains) {
-    if (d.flag == field) return &d;
+    if (d.flag.substr(2) == dashed(name)) return &d;
   }
   return nullptr;
 }
@@ -249,4 +263,4 @@ std::string plain_exponent(std::string t) {
   return t;
 }
 
-}  // namespace scaleplan::cli
+}  // namespace scaleplan::api

@@ -1,4 +1,4 @@
-#include "output.h"
+#include "api/output.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <iostream>
 
-#include "units.h"
+#include "api/units.h"
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
 
 Table& Table::row(std::string label, std::string value, std::string note) {
   rows_.push_back({std::move(label), std::move(value), std::move(note)});
@@ -164,4 +164,4 @@ void emit(bool json, nlohmann::ordered_json doc, const std::string& human) {
   out.flush();
 }
 
-}  // namespace scaleplan::cli
+}  // namespace scaleplan::api

@@ -1,0 +1,15 @@
+#pragma once
+// One function per command, each in its own file with its request type
+// and its run function; commands.cpp lists them.
+
+#include "api/command.h"
+#include "api/output.h"
+#include "api/schema.h"
+
+namespace scaleplan::api {
+
+Command tokens_command();
+Command forecast_command();
+Command tier_command();
+
+}  // namespace scaleplan::api

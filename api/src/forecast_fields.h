@@ -1,0 +1,55 @@
+#pragma once
+// The fields every command that forecasts a run takes (the accelerator,
+// the cluster, the grid, the accounting), the forecast they ask for, and
+// the forecast and the advice as table rows (their JSON is
+// footprint/forecast_json.h and planning/advisor_json.h).
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/output.h"
+#include "api/schema.h"
+#include "footprint/forecast.h"
+#include "planning/advisor.h"
+
+namespace scaleplan::api {
+
+struct ForecastFields {
+  std::string hardware;
+  std::optional<int> gpus, seq_len;
+  std::optional<double> mfu, network_gbps, gpu_hours, power_w, carbon_intensity, pue;
+  std::optional<std::string> region;
+  std::string accounting = "facility";
+  std::string tier_scope = "total";
+  std::string hardware_db;
+
+  static Schema<ForecastFields> schema(bool hardware_required);
+};
+
+// A field several commands take, with one help text and its domain
+// everywhere; `note` adds what differs by command (the default).
+FieldInfo shared_field(const std::string& name, const std::string& note = "");
+// --law: a preset name or a law JSON file.
+FieldInfo law_field();
+// --hardware-db: a JSON file adding or overriding accelerators, grids, PUE.
+FieldInfo hardware_db_field();
+
+// The planner input the fields ask for (params and tokens set by the caller).
+planner::ForecastInput forecast_input(const ForecastFields& f);
+// planner::forecast on the default cluster, refusing what the fields make
+// impossible: too few accelerators to hold the model, measured hours
+// below the peak's.
+planner::Forecast checked_forecast(const hardware_db::Database& db, const planner::ForecastInput& in);
+// When a hardware is given: the forecast of (params, tokens) under
+// "forecast" in the document and as rows of the table; else refuses the
+// fields that only change a forecast.
+void add_optional_forecast(const ForecastFields& fields, double params, double tokens,
+                           nlohmann::ordered_json& doc, Table& t);
+
+void add_forecast_rows(Table& t, const planner::Forecast& f);
+// The EPS measures and, for High, the recomputed alternatives.
+void add_advice_rows(Table& t, const planner::Advice& a);
+
+}  // namespace scaleplan::api

@@ -1,0 +1,105 @@
+#include "api/schema.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "api/units.h"
+
+namespace scaleplan::api::detail {
+
+namespace {
+
+using nlohmann::json;
+
+// A value quoted in a message, cut short.
+std::string shown(const json& v) {
+  std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+  if (text.size() > 40) text = text.substr(0, 40) + "...";
+  return "'" + text + "'";
+}
+
+[[noreturn]] void expected(const FieldInfo& f, const json& v, const std::string& what) {
+  throw InputError(Field{f.name}, "expected " + what + ", got " + shown(v));
+}
+
+// The shortest text of 15..17 digits that reads back as `x`: a JSON number
+// is checked as the same text typed on a command line would be.
+std::string number_text(double x) {
+  char buf[32];
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+    if (std::strtod(buf, nullptr) == x) break;
+  }
+  return buf;
+}
+
+}  // namespace
+
+double quantity_of(const FieldInfo& f, const json& v) {
+  if (v.is_string()) return parse_quantity(v.get_ref<const std::string&>(), f.name);
+  if (!v.is_number()) expected(f, v, "a number or a quantity such as \"7B\"");
+  return parse_quantity(number_text(v.get<double>()), f.name);
+}
+
+int count_of(const FieldInfo& f, const json& v) {
+  if (v.is_string()) return parse_count(v.get_ref<const std::string&>(), f.name);
+  if (!v.is_number()) expected(f, v, "a whole number");
+  return parse_count(number_text(v.get<double>()), f.name);
+}
+
+std::string text_of(const FieldInfo& f, const json& v) {
+  if (!v.is_string()) expected(f, v, "a string");
+  const std::string& s = v.get_ref<const std::string&>();
+  if (f.choices.empty()) return s;
+  std::string names;
+  for (const std::string& c : f.choices) {
+    if (s == c) return s;
+    names += (names.empty() ? "" : ", ") + c;
+  }
+  expected(f, v, "one of " + names);
+}
+
+std::vector<std::string> list_of(const FieldInfo& f, const json& v) {
+  std::vector<std::string> items;
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    size_t start = 0;
+    while (start <= s.size()) {
+      const size_t comma = std::min(s.find(',', start), s.size());
+      items.push_back(s.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return items;
+  }
+  if (!v.is_array()) expected(f, v, "a list of names, or names separated by commas");
+  for (const json& item : v) {
+    if (!item.is_string()) expected(f, item, "a list of names");
+    items.push_back(item.get<std::string>());
+  }
+  return items;
+}
+
+bool flag_of(const FieldInfo& f, const json& v) {
+  if (!v.is_boolean()) expected(f, v, "true or false");
+  return v.get<bool>();
+}
+
+void check_names(const std::vector<FieldInfo>& fields, const Inputs& inputs) {
+  if (!inputs.is_object()) throw InputError("expected a JSON object of fields, got " + shown(inputs));
+  for (const auto& [key, value] : inputs.items()) {
+    bool known = false;
+    for (const FieldInfo& f : fields) known = known || f.name == key;
+    if (known) continue;
+    std::string names;
+    for (const FieldInfo& f : fields) names += (names.empty() ? "" : ", ") + f.name;
+    throw InputError(Field{key}, "not a field of this command (its fields: " + names + ")");
+  }
+  for (const FieldInfo& f : fields) {
+    auto it = inputs.find(f.name);
+    if (f.required && (it == inputs.end() || it->is_null()))
+      throw InputError(Field{f.name}, "is required (" + f.help + ")");
+  }
+}
+
+}  // namespace scaleplan::api::detail
