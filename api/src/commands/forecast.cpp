@@ -2,7 +2,7 @@
 #include "api/units.h"
 #include "commands.h"
 #include "footprint/forecast_json.h"
-#include "forecast_fields.h"
+#include "shared_fields.h"
 #include "laws/allocation.h"
 #include "laws/presets.h"
 #include "planning/advisor_json.h"

@@ -1,8 +1,9 @@
 #pragma once
-// The fields every command that forecasts a run takes (the accelerator,
-// the cluster, the grid, the accounting), the forecast they ask for, and
-// the forecast and the advice as table rows (their JSON is
-// footprint/forecast_json.h and planning/advisor_json.h).
+// What several commands share: the fields every command that forecasts a
+// run takes (the accelerator, the cluster, the grid, the accounting), the
+// fields with one declaration everywhere (law, hardware_db, output), the
+// forecast they ask for, and the forecast and the advice as table rows
+// (their JSON is footprint/forecast_json.h and planning/advisor_json.h).
 
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "api/output.h"
 #include "api/schema.h"
 #include "footprint/forecast.h"
+#include "laws/law.h"
 #include "planning/advisor.h"
 
 namespace scaleplan::api {
@@ -35,6 +37,14 @@ FieldInfo shared_field(const std::string& name, const std::string& note = "");
 FieldInfo law_field();
 // --hardware-db: a JSON file adding or overriding accelerators, grids, PUE.
 FieldInfo hardware_db_field();
+// --output/-o: a file the command writes. A request's std::optional<std::string>
+// holds it: given empty, the command refuses it (check_output_path) rather
+// than writing nothing silently.
+FieldInfo output_field(const std::string& help);
+
+// The law named by `law` (a preset or a law JSON file), with the repetition
+// decay when unique tokens are given to a Chinchilla-form law.
+laws::Law law_for(const std::string& name, bool unique_tokens_given);
 
 // The planner input the fields ask for (params and tokens set by the caller).
 planner::ForecastInput forecast_input(const ForecastFields& f);

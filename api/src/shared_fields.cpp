@@ -1,9 +1,10 @@
-#include "forecast_fields.h"
+#include "shared_fields.h"
 
 #include <cmath>
 
 #include "api/units.h"
 #include "footprint/forecast_json.h"
+#include "laws/law_file.h"
 #include "laws/presets.h"
 #include "planning/plan.h"
 
@@ -66,6 +67,15 @@ FieldInfo law_field() {
   return {.name = "law",
           .help = "scaling law: a preset name (see `scaleplan laws`) or a law JSON file",
           .default_text = laws::kDefaultLaw};
+}
+
+FieldInfo output_field(const std::string& help) {
+  return {.name = "output", .help = help, .short_name = "o", .local_only = true};
+}
+
+laws::Law law_for(const std::string& name, bool unique_tokens_given) {
+  laws::Law law = laws::resolve_law(name);
+  return unique_tokens_given ? laws::with_repetition_decay(law) : law;
 }
 
 FieldInfo hardware_db_field() {
