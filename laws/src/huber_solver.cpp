@@ -107,6 +107,22 @@ inline Vector5 damped_step(const Matrix5& jtj, const Vector5& g, double u, Eigen
   return ldlt.solve(g);
 }
 
+// The cost, the Jacobi scaling (fixed from here on) and the scaled normal
+// equations at the start point; false when the search ends there, with
+// out.status saying why.
+bool start_search(const HuberObjective& objective, const LmOptions& options, LmOutcome& out, Vector5& scaling,
+                  Matrix5& jtj_raw, Vector5& jtr_raw, Matrix5& jtj, Vector5& g) {
+  out.cost = objective.normal_equations(out.x, &jtj_raw, &jtr_raw);
+  if (!std::isfinite(out.cost)) {
+    out.status = LmStatus::kNotFinite;
+    return false;
+  }
+  scaling = (1.0 + jtj_raw.diagonal().array().sqrt()).inverse().matrix();
+  scale_normal_equations(scaling, jtj_raw, jtr_raw, jtj, g);
+  out.status = converged_status(g, out.cost, options);
+  return out.status == LmStatus::kIterations;
+}
+
 }  // namespace
 
 // Ceres' TinySolver (tiny_solver.h, Levenberg-Marquardt with Nielsen's
@@ -120,16 +136,9 @@ LmOutcome solve_lm(const HuberObjective& objective, const Params& start, const L
   x = Eigen::Map<const Vector>(start.data());
 
   Matrix5 jtj_raw, jtj;
-  Vector jtr_raw, g;
-  double cost = objective.normal_equations(out.x, &jtj_raw, &jtr_raw);
-  out.cost = cost;
-  if (!std::isfinite(cost)) {
-    out.status = LmStatus::kNotFinite;
-    return out;
-  }
-  const Vector scaling = (1.0 + jtj_raw.diagonal().array().sqrt()).inverse().matrix();
-  scale_normal_equations(scaling, jtj_raw, jtr_raw, jtj, g);
-  if (out.status = converged_status(g, cost, options); out.status != LmStatus::kIterations) return out;
+  Vector jtr_raw, g, scaling;
+  if (!start_search(objective, options, out, scaling, jtj_raw, jtr_raw, jtj, g)) return out;
+  double cost = out.cost;
 
   double u = 1.0 / 1e4, v = 2;  // 1 / initial trust-region radius
   Eigen::LDLT<Matrix5> ldlt;

@@ -21,6 +21,40 @@ Law chinchilla(std::string name, double e, double a, double b, double alpha, dou
   return law;
 }
 
+// Muennighoff et al. 2023, arXiv:2305.16264, App. A, fitted constants in
+// log space (a, b, e) with R_D* and R_N* from their released code.
+Law muennighoff2023() {
+  Law m = chinchilla("muennighoff2023", std::exp(0.6254804), std::exp(6.255414), std::exp(7.3049974),
+                     0.3526596, 0.3526596,
+                     "Muennighoff et al. 2023, \"Scaling Data-Constrained Language "
+                     "Models\", arXiv:2305.16264, eq. 5",
+                     "Fitted on C4 with GPT-2 tokenizer; repeated epochs decay in value "
+                     "(pass unique tokens U).");
+  m.form = Form::kDataConstrained;
+  m.r_d_star = kMuennighoffRDStar;
+  m.r_n_star = kMuennighoffRNStar;
+  return m;
+
+}
+
+// Kaplan et al. 2020, arXiv:2001.08361, Table 2 and eq. 1.5.
+Law kaplan2020() {
+  Law k;
+  k.name = "kaplan2020";
+  k.form = Form::kKaplan;
+  k.alpha_n = 0.076;
+  k.alpha_d = 0.103;
+  k.n_c = 6.4e13;
+  k.d_c = 1.8e13;
+  k.citation =
+      "Kaplan et al. 2020, \"Scaling Laws for Neural Language Models\", "
+      "arXiv:2001.08361, eq. 1.5 and Table 2";
+  k.caveat =
+      "Non-embedding parameters, loss in nats on WebText2: not comparable "
+      "with the Chinchilla presets.";
+  return k;
+}
+
 std::vector<Law> make_presets() {
   std::vector<Law> out;
   // Besiroglu et al. 2024, arXiv:2404.10102, eq. 4 (Huber MLE refit of the
@@ -44,34 +78,8 @@ std::vector<Law> make_presets() {
                            "Same fit as hoffmann2022, with its inconsistency with the paper's "
                            "data (Besiroglu et al. 2024)."));
 
-  // Muennighoff et al. 2023, arXiv:2305.16264, App. A, fitted constants in
-  // log space (a, b, e) with R_D* and R_N* from their released code.
-  Law m = chinchilla("muennighoff2023", std::exp(0.6254804), std::exp(6.255414), std::exp(7.3049974),
-                     0.3526596, 0.3526596,
-                     "Muennighoff et al. 2023, \"Scaling Data-Constrained Language "
-                     "Models\", arXiv:2305.16264, eq. 5",
-                     "Fitted on C4 with GPT-2 tokenizer; repeated epochs decay in value "
-                     "(pass unique tokens U).");
-  m.form = Form::kDataConstrained;
-  m.r_d_star = kMuennighoffRDStar;
-  m.r_n_star = kMuennighoffRNStar;
-  out.push_back(m);
-
-  // Kaplan et al. 2020, arXiv:2001.08361, Table 2 and eq. 1.5.
-  Law k;
-  k.name = "kaplan2020";
-  k.form = Form::kKaplan;
-  k.alpha_n = 0.076;
-  k.alpha_d = 0.103;
-  k.n_c = 6.4e13;
-  k.d_c = 1.8e13;
-  k.citation =
-      "Kaplan et al. 2020, \"Scaling Laws for Neural Language Models\", "
-      "arXiv:2001.08361, eq. 1.5 and Table 2";
-  k.caveat =
-      "Non-embedding parameters, loss in nats on WebText2: not comparable "
-      "with the Chinchilla presets.";
-  out.push_back(k);
+  out.push_back(muennighoff2023());
+  out.push_back(kaplan2020());
   return out;
 }
 

@@ -37,9 +37,9 @@ const hardware_db::GridRegion* cleanest_grid(const hardware_db::Database& db) {
 }
 
 // Collects recommendations against one baseline and one objective.
-class Collector {
+class AdviceCollector {
  public:
-  Collector(Advice& advice, Footprint base, bool minimize_co2)
+  AdviceCollector(Advice& advice, Footprint base, bool minimize_co2)
       : a_(advice), base_(base), co2_(minimize_co2) {}
 
   // A saving measure: listed only when it saves kMinSavingPct of the objective.
@@ -185,7 +185,7 @@ Footprint reuse_cost(const hardware_db::Database& db, const hardware_db::ModelSh
   return f;
 }
 
-void reuse(const hardware_db::Database& db, const laws::Law& law, Collector& c, double target,
+void reuse(const hardware_db::Database& db, const laws::Law& law, AdviceCollector& c, double target,
            const std::string& hw, const Grid& grid, double inference_tokens,
            const std::string& inference_hw) {
   const auto* m = open_model_for(db, law, target);
@@ -255,7 +255,7 @@ struct RunAdvice {
   const hardware_db::Database& db;
   const laws::Law& law;
   const TrainingRun& run;
-  Collector& c;
+  AdviceCollector& c;
 
   Footprint serving(const ForecastInput& like, double params, double factor) const {
     return serving_of(db, run, like, params, factor);
@@ -350,7 +350,7 @@ Advice advise_training(const hardware_db::Database& db, const laws::Law& law, co
   if (f.tier != EpsTier::kHigh) return a;
   const ForecastInput& in0 = run.input;
   a.scope = run.inference_tokens > 0 ? "this training run + lifetime inference" : "this training run";
-  Collector c(a, footprint_of(f) + serving_of(db, run, in0, in0.params, 1), false);
+  AdviceCollector c(a, footprint_of(f) + serving_of(db, run, in0, in0.params, 1), false);
   const RunAdvice x{db, law, run, c};
   other_hardware(x);
   cleaner_grid(x);
@@ -373,29 +373,28 @@ struct PlanAdvice {
   const laws::Law& law;
   const PlanRequest& r;
   const Plan& plan;
-  Collector& c;
+  AdviceCollector& c;
   const std::string& objective;
 };
 
-// Another accelerator, only among those the plan did not rank: the ranked
-// ones are all worse than the choice by construction.
-void unranked_hardware(const PlanAdvice& x) {
+// An accelerator the plan did not rank, with the floor of its objective
+// (objective_floor: no layout search) and its place in the database.
+struct Candidate {
+  size_t index;
+  const std::string* id;
+  double floor;
+};
+
+// The usable accelerators outside the plan's --hardware, by their floors
+// (an equal floor keeps the database's order).
+std::vector<Candidate> unranked_candidates(const PlanAdvice& x) {
   const PlanRequest& r = x.r;
-  if (r.hardware.size() == 1 && r.hardware[0] == "all") return;
-  // Each accelerator's floor first (no layout search), then full plans in
-  // the order of their floors until a floor is above the best plan found:
-  // those left cannot win. An equal objective goes to the database's order.
-  struct Candidate {
-    size_t index;
-    const std::string* id;
-    double floor;
-  };
   std::vector<Candidate> candidates;
   const auto& accelerators = x.db.accelerators();
   for (size_t i = 0; i < accelerators.size(); ++i) {
     const auto& acc = accelerators[i];
     if (!usable(acc) || std::find(r.hardware.begin(), r.hardware.end(), acc.id) != r.hardware.end()) continue;
-    double floor = 0;  // a plan refused here is refused in full below, with its reason
+    double floor = 0;  // a plan refused here is refused in full later, with its reason
     try {
       floor = objective_floor(x.db, x.law, r, acc.id, x.plan.target_loss);
     } catch (const PlanError&) {
@@ -404,9 +403,17 @@ void unranked_hardware(const PlanAdvice& x) {
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.floor < b.floor; });
+  return candidates;
+}
+
+// Full plans in the order of the floors until a floor is above the best
+// plan found: those left cannot win. An equal objective goes to the
+// database's order. The refused are skipped in the database's order.
+std::optional<PlanOption> best_unranked(const PlanAdvice& x, const std::vector<Candidate>& candidates) {
+  const PlanRequest& r = x.r;
   std::optional<PlanOption> best_other;
   size_t best_index = 0;
-  std::vector<std::tuple<size_t, std::string, std::string>> refused;  // listed in the database's order
+  std::vector<std::tuple<size_t, std::string, std::string>> refused;
   for (const Candidate& cand : candidates) {
     if (best_other && cand.floor > objective_of(r, *best_other)) break;
     try {
@@ -423,6 +430,14 @@ void unranked_hardware(const PlanAdvice& x) {
   }
   std::sort(refused.begin(), refused.end());
   for (const auto& [index, what, why] : refused) x.c.skip(what, why);
+  return best_other;
+}
+
+// Another accelerator, only among those the plan did not rank: the ranked
+// ones are all worse than the choice by construction.
+void unranked_hardware(const PlanAdvice& x) {
+  if (x.r.hardware.size() == 1 && x.r.hardware[0] == "all") return;
+  const std::optional<PlanOption> best_other = best_unranked(x, unranked_candidates(x));
   if (!best_other) return;
   const auto& t = best_other->training;
   if (auto* rec = x.c.saving("hardware", "train on " + t.hardware_id,
@@ -438,7 +453,7 @@ void unranked_hardware(const PlanAdvice& x) {
 }
 
 // The plan re-planned on its accelerator with one change (`rr`).
-void replan(const PlanAdvice& x, const std::string& kind, const std::string& title, const PlanRequest& rr,
+void replan_with(const PlanAdvice& x, const std::string& kind, const std::string& title, const PlanRequest& rr,
             const std::function<std::string(const PlanOption&)>& why) {
   try {
     const PlanOption o = plan_option(x.db, x.law, rr, x.plan.best.training.hardware_id, x.plan.target_loss);
@@ -457,7 +472,7 @@ void plan_in_cleanest_grid(const PlanAdvice& x) {
   if (!g || x.r.carbon_intensity || x.r.region == g->id) return;
   PlanRequest rr = x.r;
   rr.region = g->id;
-  replan(x, "region", "train in " + g->name + " (" + g->id + ")", rr,
+  replan_with(x, "region", "train in " + g->name + " (" + g->id + ")", rr,
          [&](const PlanOption& o) { return region_why(x.plan.best.training, o.training); });
 }
 
@@ -466,7 +481,7 @@ void plan_quantised_serving(const PlanAdvice& x) {
   const bool int4 = x.plan.best.params >= kInt4MinParams;
   PlanRequest rr = x.r;
   rr.inference_energy_factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
-  replan(x, "quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
+  replan_with(x, "quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
          [&](const PlanOption& o) {
            return std::string(int4 ? "weight-only 4-bit: ~0.40x" : "int8: ~0.45x") +
                   " inference energy per token (Husom et al. 2025); re-planned: " + number_text(o.params / 1e9) +
@@ -490,7 +505,7 @@ Advice advise_plan(const hardware_db::Database& db, const laws::Law& law, const 
   a.objective = co2 ? "CO2eq" : "energy";
   a.scope = std::string("the final run") + (r.experiment_overhead > 1 ? " x experiment overhead" : "") +
             (r.inference_tokens > 0 ? " + lifetime inference" : "");
-  Collector c(a, b.total, co2);
+  AdviceCollector c(a, b.total, co2);
   const PlanAdvice x{db, law, r, plan, c, a.objective};
   unranked_hardware(x);
   plan_in_cleanest_grid(x);
@@ -511,7 +526,7 @@ struct FinetuneAdvice {
   const FinetuneRequest& request;
   const MethodResult& chosen;
   Advice& a;
-  Collector& c;
+  AdviceCollector& c;
 
   // Plans `r`; when its method fits, hands the result to `on_fit`, else
   // says why it was not listed.
@@ -612,7 +627,7 @@ Advice advise_finetune(const hardware_db::Database& db, const FinetuneRequest& r
   a.measures = eps_measures(a.tier);
   a.scope = "this fine-tuning run";
   if (a.tier != EpsTier::kHigh) return a;
-  Collector c(a, footprint_of(chosen->forecast), false);
+  AdviceCollector c(a, footprint_of(chosen->forecast), false);
   const FinetuneAdvice x{db, request, *chosen, a, c};
   other_methods(x);
   leaner_optimizers(x);

@@ -174,18 +174,11 @@ Comparison read_run_figures(const nlohmann::json& doc, const std::string& label,
   return c;
 }
 
-Calibration calibrate(const hardware_db::Database& db, const std::string& emissions_path, double params,
-                      double tokens, const std::string& hardware, const std::optional<std::string>& run_id,
-                      const std::optional<nlohmann::json>& plan_doc, const std::string& plan_label) {
-  const hardware_db::Accelerator& acc = db.accelerator(hardware);
-  Calibration c;
-  c.measured = read_codecarbon(emissions_path, run_id);
-  Measured& m = c.measured;
-  const double peak = *acc.training_peak_tflops() * 1e12;
-  m.mfu = mfu_from_hours(laws::training_flops(params, tokens), peak, m.gpu_hours);
-  if (acc.tdp_w) m.power_fraction = m.gpu_power_w / *acc.tdp_w;
+namespace {
 
-  // The forecast the database defaults would have made for this run.
+// The run as the database's defaults would have forecast it.
+Comparison defaults_for(const hardware_db::Database& db, const hardware_db::Accelerator& acc, const Measured& m,
+                        double params, double tokens) {
   ForecastInput in;
   in.params = params;
   in.tokens = tokens;
@@ -198,18 +191,18 @@ Calibration calibrate(const hardware_db::Database& db, const std::string& emissi
     in.carbon_intensity = m.grid_gco2_per_kwh;  // unknown country: the log's own intensity
   }
   const Forecast f = forecast(db, in);
-  c.defaults.label = "database defaults";
-  c.defaults.gpu_hours = f.gpu_hours;
-  c.defaults.energy_kwh = f.energy_kwh;
-  c.defaults.co2_kg = f.co2_operational_kg;
-  c.defaults.co2_embodied_kg = f.co2_embodied_kg;
-  set_errors(c.defaults, m);
-  if (plan_doc) {
-    c.plan = read_run_figures(*plan_doc, plan_label, m);
-    set_errors(*c.plan, m);
-  }
+  Comparison d;
+  d.label = "database defaults";
+  d.gpu_hours = f.gpu_hours;
+  d.energy_kwh = f.energy_kwh;
+  d.co2_kg = f.co2_operational_kg;
+  d.co2_embodied_kg = f.co2_embodied_kg;
+  return d;
+}
 
-  // The profile: measured values for this accelerator, as a db override.
+// The profile: measured values for this accelerator, as a db override.
+nlohmann::ordered_json profile_for(const hardware_db::Accelerator& acc, const Measured& m,
+                                   const std::string& emissions_path) {
   const std::string evidence = "calibrated from " + emissions_path + " (CodeCarbon, run " + m.run_id + ")";
   nlohmann::ordered_json rec;
   rec["id"] = acc.id;
@@ -223,7 +216,30 @@ Calibration calibrate(const hardware_db::Database& db, const std::string& emissi
   }
   rec["host_overhead"] = m.host_overhead;
   rec["host_overhead_evidence"] = evidence + ": (cpu_energy + ram_energy) / gpu_energy";
-  c.profile["accelerators"] = nlohmann::ordered_json::array({rec});
+  nlohmann::ordered_json profile;
+  profile["accelerators"] = nlohmann::ordered_json::array({rec});
+  return profile;
+}
+
+}  // namespace
+
+Calibration calibrate(const hardware_db::Database& db, const std::string& emissions_path, double params,
+                      double tokens, const std::string& hardware, const std::optional<std::string>& run_id,
+                      const std::optional<nlohmann::json>& plan_doc, const std::string& plan_label) {
+  const hardware_db::Accelerator& acc = db.accelerator(hardware);
+  Calibration c;
+  c.measured = read_codecarbon(emissions_path, run_id);
+  Measured& m = c.measured;
+  const double peak = *acc.training_peak_tflops() * 1e12;
+  m.mfu = mfu_from_hours(laws::training_flops(params, tokens), peak, m.gpu_hours);
+  if (acc.tdp_w) m.power_fraction = m.gpu_power_w / *acc.tdp_w;
+  c.defaults = defaults_for(db, acc, m, params, tokens);
+  set_errors(c.defaults, m);
+  if (plan_doc) {
+    c.plan = read_run_figures(*plan_doc, plan_label, m);
+    set_errors(*c.plan, m);
+  }
+  c.profile = profile_for(acc, m, emissions_path);
   return c;
 }
 

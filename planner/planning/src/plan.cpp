@@ -137,6 +137,20 @@ double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerat
   return std::min(1.0, ceiling * (1 + 1e-9));
 }
 
+// The serving of the plan's model on `inf_hw` (one accelerator's time,
+// so its count does not matter), added to the option.
+void add_serving(const hardware_db::Database& db, const PlanRequest& r, const std::string& inf_hw, bool explain,
+                 PlanOption& o) {
+  ForecastInput inf = base_input(r, inf_hw);
+  o.inference_flops = laws::inference_flops(o.params, r.inference_tokens);
+  // Quantised serving: the same tokens for a share of the accelerator time.
+  inf.flops = o.inference_flops * r.inference_energy_factor;
+  inf.gpus = 1;
+  inf.explain = explain;
+  o.inference = forecast(db, inf);
+  o.serving = footprint_of(*o.inference);
+}
+
 // The plan on one accelerator for a given target.
 PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& r,
                    const std::string& hw, double target, Costing costing = Costing::kExplained) {
@@ -175,16 +189,7 @@ PlanOption plan_on(const hardware_db::Database& db, const laws::Law& law, const 
   o.final_run = footprint_of(o.training);
   o.experiments = footprint_of(o.training, r.experiment_overhead - 1);
   o.tier = eps_tier(o.training.energy_kwh * r.experiment_overhead, o.training.co2_kg * r.experiment_overhead);
-  if (r.inference_tokens > 0) {
-    ForecastInput inf = base_input(r, inf_hw);
-    o.inference_flops = laws::inference_flops(a.params, r.inference_tokens);
-    // Quantised serving: the same tokens for a share of the accelerator time.
-    inf.flops = o.inference_flops * r.inference_energy_factor;
-    inf.gpus = 1;
-    inf.explain = explain;
-    o.inference = forecast(db, inf);
-    o.serving = footprint_of(*o.inference);
-  }
+  if (r.inference_tokens > 0) add_serving(db, r, inf_hw, explain, o);
   o.total = o.final_run + o.experiments + o.serving;
   o.energy_kwh = o.total.energy_kwh;
   o.co2_kg = o.total.co2_kg;

@@ -46,7 +46,7 @@ bool leaner(const LayoutResult& a, const LayoutResult& b) {
   return enumeration_key(a.layout) < enumeration_key(b.layout);
 }
 
-struct Collector {
+struct Ranking {
   size_t top;
   SearchResult result;
   LayoutResult leanest;
@@ -101,6 +101,23 @@ void check_pins(const System& sys, const Workload& w, const SearchOptions& o) {
   if (std::string why = layout_problem(sys, probe_work, probe); !why.empty()) throw PlanError(why);
 }
 
+// The search's answer: the best layouts, or why none fits (the closest
+// miss, or no layout of the count at all).
+SearchResult result_of(Ranking& c, const SearchOptions& o, const System& sys) {
+  SearchResult out = std::move(c.result);
+  if (!out.best.empty()) return out;
+  if (!c.any) {
+    out.why_none = "no layout of " + std::to_string(o.gpus) + " accelerators matches the constraints";
+    return out;
+  }
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
+                c.leanest.layout.describe().c_str(), c.leanest.memory.total_bytes() / 1e9,
+                sys.memory_bytes / 1e9);
+  out.why_none = buf;
+  return out;
+}
+
 // Every layout of the space in a fixed order; `prune` stops growing the
 // micro-batch once one no longer fits (memory grows with it).
 class Search {
@@ -119,7 +136,7 @@ class Search {
     std::vector<Base> bases = valid_bases();
     if (o_.count_all || !prune_) {
       for (const Base& b : bases) search_base(b.layout, false);
-      return result();
+      return result_of(c_, o_, sys_);
     }
     // A block whose sharded state alone overflows the memory holds no
     // layout that fits.
@@ -145,7 +162,7 @@ class Search {
       c_.result.why_none = c_.any ? "no layout fits" : "no layout matches the constraints";
       return std::move(c_.result);
     }
-    return result();
+    return result_of(c_, o_, sys_);
   }
 
  private:
@@ -243,28 +260,13 @@ class Search {
     }
   }
 
-  SearchResult result() {
-    SearchResult out = std::move(c_.result);
-    if (!out.best.empty()) return out;
-    if (!c_.any) {
-      out.why_none = "no layout of " + std::to_string(o_.gpus) + " accelerators matches the constraints";
-      return out;
-    }
-    char buf[200];
-    std::snprintf(buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
-                  c_.leanest.layout.describe().c_str(), c_.leanest.memory.total_bytes() / 1e9,
-                  sys_.memory_bytes / 1e9);
-    out.why_none = buf;
-    return out;
-  }
-
   const System& sys_;
   const Workload& w_;
   const SearchOptions& o_;
   bool prune_;
   std::vector<int> tps_, micro_, zeros_;
   std::vector<Recompute> recomputes_;
-  Collector c_;
+  Ranking c_;
   LayoutEvaluator evaluator_;
 };
 
