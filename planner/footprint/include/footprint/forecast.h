@@ -14,6 +14,7 @@
 // calibration profile's measured MFU also replaces the model with. All
 // results are estimates; `assumptions` lists every default used.
 
+#include "footprint/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,28 +102,11 @@ inline double mfu_from_hours(double flops, double peak_flops_per_s, double gpu_h
 // FLOPs for quantised serving, say).
 double extrapolated_kwh(double flops, double ref_energy_kwh, double ref_flops);
 
-// Embodied carbon amortisation of the BLOOM study (Luccioni et al. 2023,
-// "Estimating the carbon footprint of BLOOM", JMLR 24(253), embodied
-// emissions): 150 kg per GPU where no LCA exists, 2,500 kg per 8-GPU server
-// (HPE Apollo 6500), a 6-year lifetime at 85% utilisation.
-inline constexpr double kAssumedGpuEmbodiedKg = 150;
-inline constexpr double kServerEmbodiedKg = 2500;
-inline constexpr double kHardwareLifetimeYears = 6;
-inline constexpr double kHardwareUtilisation = 0.85;
 // Embodied CO2eq per accelerator-hour: the accelerator's own manufacturing
 // CO2eq plus its share of the server's, over the hours it is used in its
 // lifetime. Independent of the grid.
 double embodied_kg_per_gpu_hour(double gpu_embodied_kg);
 
-// Mixed-precision AdamW keeps 16 bytes per parameter: bf16 weights and
-// gradients (2 + 2) and fp32 master weights, momentum and variance (12)
-// (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1).
-inline constexpr double kAdamWBytesPerParam = 16;
-// Accelerators per server: HGX/DGX nodes, and the BLOOM study's 8-GPU
-// server (Luccioni et al. 2023). Past one node, counts come in whole nodes.
-inline constexpr int kGpusPerNode = 8;
-// No plan uses more accelerators than this.
-inline constexpr int kMaxGpus = 100000;
 // `gpus` rounded up to a count that fills whole nodes (below one node: any).
 int whole_nodes(double gpus);
 // The fewest accelerators whose memory holds the sharded training state

@@ -8,6 +8,7 @@
 // and what that enables. Offsets come last: they reduce nothing. Lower tiers
 // get the EPS measures for their tier and no invented alternatives.
 
+#include "planning/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,13 +20,6 @@
 #include "planning/plan.h"
 
 namespace scaleplan::planner {
-
-// A change saving less than this share of the objective is noise next to
-// the estimates' own uncertainty, not advice.
-inline constexpr double kMinSavingPct = 1;
-// An open model replaces pre-training with continued training on this many
-// tokens, costed as full fine-tuning (finetune.h): a stated assumption.
-inline constexpr double kReuseTokens = 1e9;
 
 enum class Category { kSaving, kMemory, kOffset };
 const char* category_name(Category c);

@@ -18,6 +18,7 @@
 // slower than LoRA on the same GPU (dequantisation; Raschka 2023 measured
 // 1.85 h -> 2.79 h): it saves memory and GPUs, not energy per token.
 
+#include "planning/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,15 +39,6 @@ Method method_from_name(const std::string& s);  // throws PlanError
 // AdamW 6, Adafactor 4, SGD with momentum 8.
 double optimizer_bytes(Optimizer o);
 Optimizer optimizer_from_name(const std::string& s);  // throws PlanError
-
-// Fine-tuning MFU default: short, padded instruction-tuning batches run far
-// below pre-training utilisation; 5-15% is what small-batch instruction
-// tuning implies (Stanford Alpaca's reported cost), single-GPU LoRA reaches
-// 30-45% with packed sequences. 0.15 is the top of the padded range.
-inline constexpr double kFinetuneMfu = 0.15;
-inline constexpr double kQloraSlowdown = 1.45;
-inline constexpr double kRuntimeOverheadGb = 1.5;
-inline constexpr double kNf4BytesPerParam = 4.127 / 8;
 
 struct FinetuneRequest {
   std::optional<std::string> model;  // catalogue id, or

@@ -9,6 +9,7 @@
 // minimises 6 N D + 2 N T r, where r is the inference hardware's cost per
 // FLOP relative to the training hardware's.
 
+#include "planning/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,11 +23,6 @@
 namespace scaleplan::planner {
 
 enum class Objective { kEnergy, kCo2 };
-
-// With neither a GPU count nor a deadline, a plan sizes its cluster for this
-// wall clock (an assumption the output states): the fewest accelerators that
-// hold the model would give 7B on one GPU for months.
-inline constexpr double kDefaultDeadlineDays = 30;
 
 struct PlanRequest {
   // Exactly one goal: a target loss, the loss of the compute-optimal model

@@ -13,6 +13,7 @@
 // clipping 1.0; §2.3), and confirmed on their 7B and 67B runs. Outside the
 // fitted range the numbers are extrapolations and the output says so.
 
+#include "recipes/constants.h"
 #include <string>
 #include <vector>
 
@@ -30,7 +31,6 @@ struct HyperparamLaw {
   std::string optimizer_source;
 };
 
-inline constexpr const char* kDefaultHyperparamLaw = "deepseek-llm-2024";
 const std::vector<HyperparamLaw>& hyperparam_presets();
 // Throws PlanError naming --hyperparams and the known presets.
 const HyperparamLaw& hyperparam_preset(const std::string& name);
@@ -76,9 +76,6 @@ struct ScheduleSpec {
   long long decay_steps = 0;  // wsd: length of the cooldown
   std::string source;
 };
-
-inline constexpr long long kWarmupSteps = 2000;
-inline constexpr double kMaxWarmupShare = 0.10;
 
 ScheduleSpec schedule_for(Schedule kind, long long total_steps);
 // The learning rate at `step` (0-based) of `total_steps`.

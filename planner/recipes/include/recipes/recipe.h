@@ -12,6 +12,7 @@
 //                 within half a step of D
 //   warmup        2,000 steps (DeepSeek LLM, Llama 2), at most 10% of steps
 
+#include "recipes/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,12 +87,5 @@ nlohmann::ordered_json recipe_json(const Recipe& recipe);
 nlohmann::ordered_json hf_llama_config(const Recipe& recipe);
 // Megatron-LM pretrain_gpt.py arguments, one per line, '#' comments.
 std::string megatron_args(const Recipe& recipe);
-
-// The Llama settings written to config.json and Megatron's arguments.
-// RoPE base 500,000 (Llama 3, arXiv:2407.21783 §3.2); RMSNorm epsilon 1e-5
-// (Llama 2 and 3 configs); initialisation std 0.02 (the Llama configs).
-inline constexpr double kRopeTheta = 500000;
-inline constexpr double kRmsNormEps = 1e-5;
-inline constexpr double kInitStd = 0.02;
 
 }  // namespace scaleplan::planner

@@ -38,6 +38,7 @@
 //   the optimizer step, memory-bound (36 bytes per sharded parameter).
 // Links run at kLinkEfficiency of their rated bandwidth.
 
+#include "systems/constants.h"
 #include <string>
 #include <vector>
 
@@ -45,42 +46,6 @@
 #include "systems/transformer_flops.h"
 
 namespace scaleplan::planner {
-
-// NCCL all-reduce bus bandwidth reaches ~75-80% of the rated link
-// bandwidth on DGX A100/H100 (NVIDIA nccl-tests results; Jiang et al. 2024,
-// MegaScale, Sec. 6). Applied to every link.
-inline constexpr double kLinkEfficiency = 0.75;
-// Element-wise kernels (norms, activations, residual adds, dropout masks)
-// move ~36 h + 6 f values per token and layer, forward and backward,
-// in bf16, at ~70% of HBM bandwidth: (36 h + 6 f) x 2 / 0.7 bytes
-// (a count over Megatron-LM's fused kernels, Korthikanti et al. 2022 Sec. 4.1).
-inline constexpr double kElementwiseBytesPerHidden = 36 * 2 / 0.7;
-inline constexpr double kElementwiseBytesPerFfn = 6 * 2 / 0.7;
-// Unfused attention moves each s x s score element ~13 bytes forward
-// (QK^T output, scale-mask-softmax in and out, dropout in, out and mask,
-// read by the AV product) and twice that backward, at ~70% of HBM bandwidth.
-inline constexpr double kUnfusedScoreBytes = 26 / 0.7;
-// Ring collectives pay a latency per hop: NCCL's ring latency grows
-// linearly with the ranks, ~5 us per step over InfiniBand (Jeaugey,
-// "Massively Scale Your Deep Learning Training with NCCL 2.4", NVIDIA 2019).
-inline constexpr double kRingHopLatencyS = 5e-6;
-// Gradients are reduced in buckets of max(40M, 1M x DP) elements
-// (Megatron-LM distributed data parallel default).
-inline constexpr double kBucketElements = 40e6, kBucketElementsPerReplica = 1e6;
-// Communication hidden behind compute still slows it: NCCL kernels take
-// SMs and HBM bandwidth from the GEMMs they overlap. Assumed: each second
-// of overlapped data-parallel traffic costs 0.15 s of compute.
-inline constexpr double kOverlapContention = 0.15;
-// Every kernel launch costs time the GPU idles when kernels are short:
-// ~60 kernels per layer forward and backward in eager PyTorch at ~5 us of
-// launch and dispatch each (the overhead CUDA graphs remove; PyTorch
-// "Performance Tuning Guide", NVIDIA "Getting Started with CUDA Graphs").
-// It matters for small models: 0.3 ms per layer and micro-batch.
-inline constexpr double kLayerLaunchOverheadS = 60 * 5e-6;
-// CUDA context, NCCL buffers and allocator fragmentation per accelerator.
-inline constexpr double kRuntimeOverheadBytes = 3e9;
-// Optimizer step: read and write fp32 master, m, v and read the gradient.
-inline constexpr double kOptimizerBytesPerParam = 36;
 
 // The software stack's two choices that move step time most. Defaults are
 // today's: FlashAttention (Dao et al. 2022), whose causal kernels skip the

@@ -25,20 +25,13 @@
 // g0 in [0.50, 0.95] spans them: BLOOM-176B billed ~0.45 of its modelled
 // steady state, LLaMA-1 (Touvron et al. 2023, Table 15) ~0.75.
 
+#include "systems/constants.h"
 #include <optional>
 #include <vector>
 
 #include "systems/layout.h"
 
 namespace scaleplan::planner {
-
-inline constexpr int kLargestMicroBatch = 64;           // sequences; the search tries powers of two up to it
-inline constexpr double kBatchLawCoefficient = 0.2920;  // DeepSeek LLM eq. 1
-inline constexpr double kBatchLawExponent = 0.3271;
-inline constexpr double kGoodputBase = 0.65;
-inline constexpr double kGoodputBaseLow = 0.50, kGoodputBaseHigh = 0.95;
-inline constexpr double kInterruptionsPerGpuHour = 419.0 / (16384.0 * 54 * 24);
-inline constexpr double kHoursLostPerInterruption = 10.0 / 60;
 
 // Tokens per optimizer step by the DeepSeek LLM law, for C training FLOPs.
 double batch_law_tokens(double training_flops);

@@ -31,6 +31,7 @@
 // --hidden, --heads, --kv-heads, --ffn, --vocab); what is given is kept
 // and the rest is derived around it.
 
+#include "systems/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,16 +40,6 @@
 #include "scaleplan/error.h"
 
 namespace scaleplan::planner {
-
-// The fitted hidden-size law d = a N_ne^b (see the header comment).
-inline constexpr double kHiddenCoefficient = 0.841;
-inline constexpr double kHiddenExponent = 0.3707;
-// Llama 2's 32,000-token SentencePiece vocabulary (Touvron et al. 2023, §2.1).
-inline constexpr int kDefaultVocab = 32000;
-// Llama 2 and DeepSeek LLM train on 4,096-token sequences.
-inline constexpr int kDefaultSeqLen = 4096;
-// The count a derived shape keeps to, relative to N.
-inline constexpr double kShapeCountTolerance = 0.005;
 
 struct ShapeRequest {
   double params = 0;  // N: every parameter, embeddings and output head included

@@ -5,6 +5,7 @@
 // layout_search.h for the search and goodput). Forecasts use it for their
 // default MFU.
 
+#include "systems/constants.h"
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,9 +15,6 @@
 #include "systems/range.h"
 
 namespace scaleplan::planner {
-
-// Llama 2 and DeepSeek LLM train on 4,096-token sequences.
-inline constexpr int kDefaultTrainingSeqLen = 4096;
 
 struct ThroughputRequest {
   ShapeQuery shape;

@@ -1,0 +1,66 @@
+#pragma once
+// The systems model's constants: the step-time, memory, goodput, batch and shape
+// models' measured and published figures, each with its source.
+// A test guards each (the library README says which).
+
+namespace scaleplan::planner {
+
+// NCCL all-reduce bus bandwidth reaches ~75-80% of the rated link
+// bandwidth on DGX A100/H100 (NVIDIA nccl-tests results; Jiang et al. 2024,
+// MegaScale, Sec. 6). Applied to every link.
+inline constexpr double kLinkEfficiency = 0.75;
+// Element-wise kernels (norms, activations, residual adds, dropout masks)
+// move ~36 h + 6 f values per token and layer, forward and backward,
+// in bf16, at ~70% of HBM bandwidth: (36 h + 6 f) x 2 / 0.7 bytes
+// (a count over Megatron-LM's fused kernels, Korthikanti et al. 2022 Sec. 4.1).
+inline constexpr double kElementwiseBytesPerHidden = 36 * 2 / 0.7;
+inline constexpr double kElementwiseBytesPerFfn = 6 * 2 / 0.7;
+// Unfused attention moves each s x s score element ~13 bytes forward
+// (QK^T output, scale-mask-softmax in and out, dropout in, out and mask,
+// read by the AV product) and twice that backward, at ~70% of HBM bandwidth.
+inline constexpr double kUnfusedScoreBytes = 26 / 0.7;
+// Ring collectives pay a latency per hop: NCCL's ring latency grows
+// linearly with the ranks, ~5 us per step over InfiniBand (Jeaugey,
+// "Massively Scale Your Deep Learning Training with NCCL 2.4", NVIDIA 2019).
+inline constexpr double kRingHopLatencyS = 5e-6;
+// Gradients are reduced in buckets of max(40M, 1M x DP) elements
+// (Megatron-LM distributed data parallel default).
+inline constexpr double kBucketElements = 40e6, kBucketElementsPerReplica = 1e6;
+// Communication hidden behind compute still slows it: NCCL kernels take
+// SMs and HBM bandwidth from the GEMMs they overlap. Assumed: each second
+// of overlapped data-parallel traffic costs 0.15 s of compute.
+inline constexpr double kOverlapContention = 0.15;
+// Every kernel launch costs time the GPU idles when kernels are short:
+// ~60 kernels per layer forward and backward in eager PyTorch at ~5 us of
+// launch and dispatch each (the overhead CUDA graphs remove; PyTorch
+// "Performance Tuning Guide", NVIDIA "Getting Started with CUDA Graphs").
+// It matters for small models: 0.3 ms per layer and micro-batch.
+inline constexpr double kLayerLaunchOverheadS = 60 * 5e-6;
+// CUDA context, NCCL buffers and allocator fragmentation per accelerator.
+inline constexpr double kRuntimeOverheadBytes = 3e9;
+// Optimizer step: read and write fp32 master, m, v and read the gradient.
+inline constexpr double kOptimizerBytesPerParam = 36;
+
+// The layout search and the goodput (layout_search.h derives each).
+inline constexpr int kLargestMicroBatch = 64;           // sequences; the search tries powers of two up to it
+inline constexpr double kBatchLawCoefficient = 0.2920;  // DeepSeek LLM eq. 1
+inline constexpr double kBatchLawExponent = 0.3271;
+inline constexpr double kGoodputBase = 0.65;
+inline constexpr double kGoodputBaseLow = 0.50, kGoodputBaseHigh = 0.95;
+inline constexpr double kInterruptionsPerGpuHour = 419.0 / (16384.0 * 54 * 24);
+inline constexpr double kHoursLostPerInterruption = 10.0 / 60;
+
+// The fitted hidden-size law d = a N_ne^b (see the header comment).
+inline constexpr double kHiddenCoefficient = 0.841;
+inline constexpr double kHiddenExponent = 0.3707;
+// Llama 2's 32,000-token SentencePiece vocabulary (Touvron et al. 2023, §2.1).
+inline constexpr int kDefaultVocab = 32000;
+// Llama 2 and DeepSeek LLM train on 4,096-token sequences.
+inline constexpr int kDefaultSeqLen = 4096;
+// The count a derived shape keeps to, relative to N.
+inline constexpr double kShapeCountTolerance = 0.005;
+
+// The throughput model's default sequence: the shape's (kDefaultSeqLen).
+inline constexpr int kDefaultTrainingSeqLen = kDefaultSeqLen;
+
+}  // namespace scaleplan::planner
