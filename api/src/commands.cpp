@@ -6,8 +6,10 @@ namespace scaleplan::api {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
+      plan_command(),
       forecast_command(),
       tier_command(),
+      recipe_command(),
   };
   return kCommands;
 }

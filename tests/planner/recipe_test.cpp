@@ -4,6 +4,7 @@
 
 #include "laws/presets.h"
 #include "systems/layout_search.h"
+#include "recipes/plan_recipe.h"
 #include "recipes/recipe.h"
 #include "support.h"
 
@@ -172,4 +173,37 @@ TEST_CASE("recipe: the Hugging Face config and Megatron arguments describe the s
   pythia.gpus = 8;
   const Recipe gelu = make_recipe(db(), default_law(), pythia);
   CHECK_THROWS_WITH(hf_llama_config(gelu), Contains("not a Llama architecture"));
+}
+
+TEST_CASE("recipe: a plan's recipe trains the plan's N and D on its accelerators, grid and MFU",
+          "[planner][recipe]") {
+  PlanRequest req;
+  req.target_params = 1e9;
+  req.region = "FR";
+  req.pue = 1.2;
+  const Plan plan = make_plan(db(), default_law(), req);
+  const PlanOption& best = plan.best;
+  const Recipe rec = recipe_for_plan(db(), default_law(), req, best);
+  CHECK_THAT(rec.params, WithinRel(best.params, 0.02));
+  CHECK(rec.tokens == best.tokens);
+  CHECK(rec.forecast.hardware_id == best.training.hardware_id);
+  CHECK(rec.forecast.gpus == best.training.gpus);
+  CHECK(rec.forecast.mfu == best.training.mfu);
+  CHECK(rec.forecast.grid_id == best.training.grid_id);
+  CHECK(rec.forecast.pue == 1.2);
+  CHECK(rec.shape_derived);
+  check_consistent(rec, rec.forecast.gpus, 80);
+}
+
+TEST_CASE("recipe: a plan's GPU count that holds ZeRO-3 state but not the layout is raised, with a note",
+          "[planner][recipe]") {
+  PlanRequest req;
+  req.target_params = 175e9;
+  req.gpus = 48;  // holds 175B sharded (ZeRO-3); the ZeRO-1 layout needs more
+  const Plan plan = make_plan(db(), default_law(), req);
+  REQUIRE(plan.best.training.gpus == *req.gpus);
+  const Recipe rec = recipe_for_plan(db(), default_law(), req, plan.best);
+  CHECK(rec.forecast.gpus > *req.gpus);
+  check_consistent(rec, rec.forecast.gpus, 80);
+  CHECK_THAT(rec.notes.front(), Contains("48 GPUs cannot hold the model with a ZeRO-1 layout"));
 }

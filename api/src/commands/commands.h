@@ -8,8 +8,10 @@
 
 namespace scaleplan::api {
 
+Command plan_command();
 Command tokens_command();
 Command forecast_command();
 Command tier_command();
+Command recipe_command();
 
 }  // namespace scaleplan::api

@@ -2,10 +2,10 @@
 
 #include <cmath>
 
+#include "api/units.h"
 #include "emit_folder.h"
-#include "units.h"
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
 
 namespace {
 
@@ -75,9 +75,14 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
   t.line("These are estimates; every assumption and its source is in --json.");
 }
 
-void add_emit_options(CLI::App& sub, std::string& dir, bool& force) {
-  sub.add_option("--emit", dir, "write DIR/config.json (HF Llama), DIR/megatron-args.txt and DIR/plan.json");
-  sub.add_flag("--force", force, "with --emit: replace a folder that is not empty");
+FieldInfo emit_field() {
+  return {.name = "emit",
+          .help = "write DIR/config.json (HF Llama), DIR/megatron-args.txt and DIR/plan.json",
+          .local_only = true};
+}
+
+FieldInfo force_field() {
+  return {.name = "force", .help = "with --emit: replace a folder that is not empty", .local_only = true};
 }
 
 void emit_recipe_folder(const std::string& dir, bool force, const planner::Recipe& recipe,
@@ -87,28 +92,7 @@ void emit_recipe_folder(const std::string& dir, bool force, const planner::Recip
       {kFiles[1], planner::megatron_args(recipe)},
       {kFiles[2], document.dump(2) + "\n"},
   };
-  write_folder_atomically(dir, files, force, inputs, "--emit");
-}
-
-planner::Recipe emit_plan_folder(const hardware_db::Database& db, const laws::Law& law,
-                                 const planner::PlanRequest& request, const planner::PlanOption& best,
-                                 nlohmann::ordered_json& doc, const std::string& dir, bool force,
-                                 const std::vector<std::string>& inputs) {
-  planner::RecipeRequest r;
-  r.shape.params = best.params;
-  r.tokens = best.tokens;
-  r.hardware = best.training.hardware_id;
-  r.gpus = best.training.gpus;
-  r.raise_gpus_to_fit = true;  // the plan counts ZeRO-3 sharding, the layout ZeRO-1
-  r.mfu = best.training.mfu;
-  r.region = request.region;
-  r.carbon_intensity = request.carbon_intensity;
-  r.pue = request.pue;
-  const planner::Recipe recipe = planner::make_recipe(db, law, r);
-  doc["recipe"] = planner::recipe_json(recipe);
-  doc["emitted"] = emitted_json(dir);
-  emit_recipe_folder(dir, force, recipe, doc, inputs);
-  return recipe;
+  write_folder_atomically(dir, files, force, inputs, "emit");
 }
 
 std::string folder_name(std::string dir) {
@@ -123,4 +107,8 @@ nlohmann::ordered_json emitted_json(const std::string& dir) {
   return j;
 }
 
-}  // namespace scaleplan::cli
+std::string emitted_line(const std::string& dir) {
+  return "wrote " + folder_name(dir) + "/config.json, megatron-args.txt and plan.json";
+}
+
+}  // namespace scaleplan::api

@@ -5,17 +5,17 @@
 #include <utility>
 #include <vector>
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
 
 // Writes `files` (name, content) into the folder `dir` atomically: a
 // temporary folder in the same parent (one filesystem, so a rename is
 // atomic), every file written and flushed to disk, then renamed into place.
 // Refuses a file at `dir`, a folder that is not empty (unless `force`, which
 // replaces it, but never one holding any of `inputs`), a parent that does
-// not exist, or one that cannot be written. Throws InputError naming
-// `option` and the path; on failure nothing new is left behind.
+// not exist, or one that cannot be written. Throws InputError in the field
+// `field` (emit), naming the path; on failure nothing new is left behind.
 void write_folder_atomically(const std::string& dir,
                              const std::vector<std::pair<std::string, std::string>>& files, bool force,
-                             const std::vector<std::string>& inputs, const char* option);
+                             const std::vector<std::string>& inputs, const std::string& field);
 
-}  // namespace scaleplan::cli
+}  // namespace scaleplan::api

@@ -8,9 +8,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "units.h"
+#include "api/errors.h"
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
 
 namespace {
 
@@ -50,9 +50,9 @@ bool inside(const fs::path& input, const fs::path& folder) {
 
 void write_folder_atomically(const std::string& dir,
                              const std::vector<std::pair<std::string, std::string>>& files, bool force,
-                             const std::vector<std::string>& inputs, const char* option) {
+                             const std::vector<std::string>& inputs, const std::string& field) {
   auto fail = [&](const std::string& why) {
-    throw InputError(std::string(option) + ": cannot write the folder '" + dir + "': " + why);
+    throw InputError(Field{field}, "cannot write the folder '" + dir + "': " + why);
   };
   if (dir.empty()) fail("expected a folder name");
   fs::path target = fs::path(dir).lexically_normal();
@@ -100,4 +100,4 @@ void write_folder_atomically(const std::string& dir,
   if (!old.empty()) fs::remove_all(old, ec);
 }
 
-}  // namespace scaleplan::cli
+}  // namespace scaleplan::api
