@@ -19,7 +19,6 @@ void setup_fit(CLI::App& app);
 void setup_hardware(CLI::App& app);
 void setup_regions(CLI::App& app);
 void setup_plan(CLI::App& app);
-void setup_calibrate(CLI::App& app);
 void setup_recipe(CLI::App& app);
 void setup_layout(CLI::App& app);
 void setup_serve(CLI::App& app);

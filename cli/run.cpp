@@ -48,7 +48,7 @@ constexpr std::pair<const char*, Setup> kCommands[] = {
     {"plan", setup_plan},         {"tokens", setup_tokens},       {"loss", setup_loss},
     {"allocate", setup_allocate}, {"laws", setup_laws},           {"fit", setup_fit},
     {"forecast", nullptr},        {"hardware", setup_hardware},   {"regions", setup_regions},
-    {"tier", nullptr},            {"calibrate", setup_calibrate}, {"finetune", nullptr},
+    {"tier", nullptr},            {"calibrate", nullptr}, {"finetune", nullptr},
     {"models", nullptr},     {"recipe", setup_recipe},       {"layout", setup_layout},
     {"serve", setup_serve},
 };

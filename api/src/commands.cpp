@@ -8,6 +8,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       forecast_command(),
       tier_command(),
+      calibrate_command(),
       finetune_command(),
       models_command(),
   };

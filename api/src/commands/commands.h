@@ -11,6 +11,7 @@ namespace scaleplan::api {
 Command tokens_command();
 Command forecast_command();
 Command tier_command();
+Command calibrate_command();
 Command finetune_command();
 Command models_command();
 
