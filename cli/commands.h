@@ -20,7 +20,6 @@ void setup_hardware(CLI::App& app);
 void setup_regions(CLI::App& app);
 void setup_plan(CLI::App& app);
 void setup_recipe(CLI::App& app);
-void setup_layout(CLI::App& app);
 void setup_serve(CLI::App& app);
 
 // A command's options, bound by reference into *o, start every parse from

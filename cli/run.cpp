@@ -49,7 +49,7 @@ constexpr std::pair<const char*, Setup> kCommands[] = {
     {"allocate", setup_allocate}, {"laws", setup_laws},           {"fit", setup_fit},
     {"forecast", nullptr},        {"hardware", setup_hardware},   {"regions", setup_regions},
     {"tier", nullptr},            {"calibrate", nullptr}, {"finetune", nullptr},
-    {"models", nullptr},     {"recipe", setup_recipe},       {"layout", setup_layout},
+    {"models", nullptr},     {"recipe", setup_recipe},       {"layout", nullptr},
     {"serve", setup_serve},
 };
 

@@ -11,6 +11,7 @@ const std::vector<Command>& commands() {
       calibrate_command(),
       finetune_command(),
       models_command(),
+      layout_command(),
   };
   return kCommands;
 }

@@ -14,5 +14,6 @@ Command tier_command();
 Command calibrate_command();
 Command finetune_command();
 Command models_command();
+Command layout_command();
 
 }  // namespace scaleplan::api
