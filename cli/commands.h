@@ -15,7 +15,6 @@ void setup_tokens(CLI::App& app);
 void setup_loss(CLI::App& app);
 void setup_allocate(CLI::App& app);
 void setup_laws(CLI::App& app);
-void setup_fit(CLI::App& app);
 void setup_hardware(CLI::App& app);
 void setup_regions(CLI::App& app);
 void setup_plan(CLI::App& app);

@@ -46,7 +46,7 @@ std::string flag_for(std::string field) {
 using Setup = void (*)(CLI::App&);
 constexpr std::pair<const char*, Setup> kCommands[] = {
     {"plan", setup_plan},         {"tokens", setup_tokens},       {"loss", setup_loss},
-    {"allocate", setup_allocate}, {"laws", setup_laws},           {"fit", setup_fit},
+    {"allocate", setup_allocate}, {"laws", setup_laws},           {"fit", nullptr},
     {"forecast", nullptr},        {"hardware", setup_hardware},   {"regions", setup_regions},
     {"tier", nullptr},            {"calibrate", nullptr}, {"finetune", nullptr},
     {"models", nullptr},     {"recipe", setup_recipe},       {"layout", nullptr},

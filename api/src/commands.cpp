@@ -6,6 +6,7 @@ namespace scaleplan::api {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
+      fit_command(),
       forecast_command(),
       tier_command(),
       calibrate_command(),

@@ -9,6 +9,7 @@
 namespace scaleplan::api {
 
 Command tokens_command();
+Command fit_command();
 Command forecast_command();
 Command tier_command();
 Command calibrate_command();
