@@ -15,13 +15,8 @@ void setup_tokens(CLI::App& app);
 void setup_loss(CLI::App& app);
 void setup_allocate(CLI::App& app);
 void setup_laws(CLI::App& app);
-void setup_fit(CLI::App& app);
 void setup_hardware(CLI::App& app);
 void setup_regions(CLI::App& app);
-void setup_calibrate(CLI::App& app);
-void setup_finetune(CLI::App& app);
-void setup_models(CLI::App& app);
-void setup_layout(CLI::App& app);
 void setup_serve(CLI::App& app);
 
 // A command's options, bound by reference into *o, start every parse from
@@ -36,9 +31,6 @@ void reset_each_parse(CLI::App& sub, const std::shared_ptr<Options>& o) {
 // Shared option helpers.
 void add_law_option(CLI::App& sub, std::string& law);
 void add_json_flag(CLI::App& sub, bool& json);
-// --output/-o: `given` turns true even for an empty path, which the command
-// then refuses (check_output_path) instead of writing nothing silently.
-void add_output_option(CLI::App& sub, std::string& path, bool& given, const std::string& help);
 // A flag several commands take (--hardware, --gpus, --mfu, --region,
 // --carbon-intensity, --pue, --power-w, --seq-len, --offset-price),
 // declared with one help text and its domain everywhere; `note` adds what

@@ -16,10 +16,6 @@ void add_json_flag(CLI::App& sub, bool& json) {
   sub.add_flag("--json", json, "print one JSON document instead of a table");
 }
 
-void add_output_option(CLI::App& sub, std::string& path, bool& given, const std::string& help) {
-  sub.add_option("--output,-o", path, help)->each([&given](const std::string&) { given = true; });
-}
-
 CLI::Option* add_shared_option(CLI::App& sub, const std::string& flag, std::string& value,
                                const std::string& note) {
   static const std::pair<const char*, const char*> kHelp[] = {

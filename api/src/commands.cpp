@@ -7,9 +7,14 @@ namespace scaleplan::api {
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
       plan_command(),
+      fit_command(),
       forecast_command(),
       tier_command(),
+      calibrate_command(),
+      finetune_command(),
+      models_command(),
       recipe_command(),
+      layout_command(),
   };
   return kCommands;
 }

@@ -1,7 +1,9 @@
 #include "api/schema.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 #include "api/units.h"
@@ -34,15 +36,56 @@ std::string number_text(double x) {
   return buf;
 }
 
+// An own-range field's number (FieldInfo::own_range): what strtod reads
+// from the whole text, any sign.
+double own_range_number(const FieldInfo& f, const json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (!v.is_string()) expected(f, v, "a number");
+  const std::string& s = v.get_ref<const std::string&>();
+  char* end = nullptr;
+  const double x = s.empty() ? 0 : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size()) {
+    throw InputError(Field{f.name}, shown(v) + " is not a number");
+  }
+  return x;
+}
+
+// An own-range count: a whole number of any sign within int.
+int own_range_count(const FieldInfo& f, const json& v) {
+  if (v.is_number()) {
+    const double x = v.get<double>();
+    if (x != std::floor(x) || x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max()) {
+      expected(f, v, "a whole number");
+    }
+    return static_cast<int>(x);
+  }
+  if (!v.is_string()) expected(f, v, "a whole number");
+  const std::string& s = v.get_ref<const std::string&>();
+  char* end = nullptr;
+  errno = 0;
+  const long long x = s.empty() ? 0 : std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || end != s.c_str() + s.size()) {
+    throw InputError(Field{f.name}, shown(v) + " is not a whole number");
+  }
+  if (errno == ERANGE || x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max()) {
+    throw InputError(Field{f.name}, shown(v) + " is out of range; expected a whole number from " +
+                                        std::to_string(std::numeric_limits<int>::min()) + " to " +
+                                        std::to_string(std::numeric_limits<int>::max()));
+  }
+  return static_cast<int>(x);
+}
+
 }  // namespace
 
 double quantity_of(const FieldInfo& f, const json& v) {
+  if (f.own_range) return own_range_number(f, v);
   if (v.is_string()) return parse_quantity(v.get_ref<const std::string&>(), f.name);
   if (!v.is_number()) expected(f, v, "a number or a quantity such as \"7B\"");
   return parse_quantity(number_text(v.get<double>()), f.name);
 }
 
 int count_of(const FieldInfo& f, const json& v) {
+  if (f.own_range) return own_range_count(f, v);
   if (v.is_string()) return parse_count(v.get_ref<const std::string&>(), f.name);
   if (!v.is_number()) expected(f, v, "a whole number");
   return parse_count(number_text(v.get<double>()), f.name);
@@ -62,6 +105,7 @@ std::string text_of(const FieldInfo& f, const json& v) {
 
 std::vector<std::string> list_of(const FieldInfo& f, const json& v) {
   std::vector<std::string> items;
+  if (v.is_string() && f.whole_items) return {v.get<std::string>()};
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
     size_t start = 0;

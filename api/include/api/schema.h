@@ -13,6 +13,7 @@
 //   text      std::string / std::optional<std::string>, one of `choices`
 //             when the field has them
 //   list      std::vector<std::string>: a JSON array, or "a,b,c"
+//             (one item where the field's items are whole)
 //   flag      bool: true or false
 
 #include <functional>
@@ -38,6 +39,18 @@ struct FieldInfo {
   bool required = false;
   bool positional = false;  // the CLI takes it without a flag (fit's CSV)
   bool local_only = false;  // names a file to read or write: refused over HTTP
+  // The value's name in the command line's help where it is not TEXT (INT,
+  // FLOAT, UINT): the options CLI11 converted before the API kept theirs.
+  std::string type_name;
+  // A count or quantity whose command checks its range itself: any number,
+  // zero, negatives, inf and nan included, reaches the command's own message
+  // (fit's --bootstrap 0 is none, layout's --zero 0 a stage). Read as the
+  // command line read these options before the API: a plain decimal number
+  // with no suffix (a count a whole one within int).
+  bool own_range = false;
+  // A list whose items may hold commas (fit's --where COL=VALUE): a string
+  // is one item, and the command line repeats the flag rather than split.
+  bool whole_items = false;
   Kind kind = Kind::kText;  // set from the member the field fills
 };
 

@@ -10,8 +10,13 @@ namespace scaleplan::api {
 
 Command plan_command();
 Command tokens_command();
+Command fit_command();
 Command forecast_command();
 Command tier_command();
 Command recipe_command();
+Command calibrate_command();
+Command finetune_command();
+Command models_command();
+Command layout_command();
 
 }  // namespace scaleplan::api

@@ -3,35 +3,86 @@
 #include <cmath>
 #include <cstdio>
 
+#include "api/units.h"
 #include "commands.h"
-#include "forecast_output.h"
 #include "laws/allocation.h"
 #include "laws/presets.h"
+#include "shared_fields.h"
 #include "systems/throughput.h"
 #include "systems/throughput_json.h"
-#include "units.h"
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
 
 namespace {
 
 using nlohmann::ordered_json;
 
-struct LayoutOptions {
-  std::string params, model, tokens, hardware, gpus, global_batch_tokens, network_gbps, hardware_db;
+struct LayoutRequest {
+  std::optional<double> params, tokens, global_batch_tokens, network_gbps;
+  std::string model, hardware, recompute, mlp, hardware_db;
   std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab, tp, pp, micro_batch, virtual_stages, zero;
   int seq_len = planner::kDefaultTrainingSeqLen;
-  std::string recompute, mlp;
+  int gpus = 0;
   int top = 5;
-  bool json = false;
+
+  static const Schema<LayoutRequest>& schema();
 };
 
-int whole_count(const std::string& text, const char* option) { return parse_count(text, option); }
+// The CLI11-typed options of before: INT in the help, their range the planner's.
+FieldInfo int_field(const std::string& name, const std::string& help) {
+  return {.name = name, .help = help, .type_name = "INT", .own_range = true};
+}
 
-planner::ThroughputRequest request_from(const LayoutOptions& o) {
+const Schema<LayoutRequest>& LayoutRequest::schema() {
+  using R = LayoutRequest;
+  static const auto s = [] {
+    FieldInfo hardware = shared_field("hardware"), gpus = shared_field("gpus");
+    hardware.required = gpus.required = true;
+    return Schema<R>()
+        .add({.name = "params",
+              .help = "model size in parameters, e.g. 70B (a Llama-like shape is derived)",
+              .short_name = "N"},
+             &R::params)
+        .add({.name = "model", .help = "a catalogue model's shape instead (scaleplan models)"}, &R::model)
+        .add(int_field("layers", "transformer layers (overrides the derived shape)"), &R::layers)
+        .add(int_field("hidden", "hidden size"), &R::hidden)
+        .add(int_field("heads", "attention heads"), &R::heads)
+        .add(int_field("kv_heads", "key/value heads (grouped-query attention)"), &R::kv_heads)
+        .add(int_field("ffn", "MLP width"), &R::ffn)
+        .add(int_field("vocab", "vocabulary size"), &R::vocab)
+        .add({.name = "mlp",
+              .help = "MLP kind: gated (SwiGLU, 3 matrices; default) or plain (GELU, 2)",
+              .choices = {"gated", "plain"}},
+             &R::mlp)
+        .add(int_field("seq_len", "tokens per sequence (default 4096)"), &R::seq_len)
+        .add(hardware, &R::hardware)
+        .add(gpus, &R::gpus)
+        .add({.name = "tokens",
+              .help = "training tokens, for the hours (default: compute-optimal)",
+              .short_name = "D"},
+             &R::tokens)
+        .add({.name = "global_batch_tokens",
+              .help = "tokens per optimizer step (default: DeepSeek LLM batch law)"},
+             &R::global_batch_tokens)
+        .add({.name = "network_gbps", .help = "scale-out bandwidth per accelerator in Gbit/s"},
+             &R::network_gbps)
+        .add(int_field("tp", "pin the tensor-parallel degree"), &R::tp)
+        .add(int_field("pp", "pin the pipeline-parallel degree"), &R::pp)
+        .add(int_field("micro_batch", "pin the micro-batch (sequences)"), &R::micro_batch)
+        .add(int_field("virtual_stages", "pin the interleaved pipeline chunks per GPU"), &R::virtual_stages)
+        .add({.name = "recompute", .help = "pin activation recompute: none, selective or full"},
+             &R::recompute)
+        .add(int_field("zero", "pin the ZeRO stage: 0, 1, 2 or 3 (3 = FSDP)"), &R::zero)
+        .add(int_field("top", "how many layouts to list (default 5)"), &R::top)
+        .add(hardware_db_field(), &R::hardware_db);
+  }();
+  return s;
+}
+
+planner::ThroughputRequest request_from(const LayoutRequest& o) {
   planner::ThroughputRequest r;
   if (!o.model.empty()) r.shape.model = o.model;
-  r.shape.params = optional_quantity(o.params, "--params");
+  r.shape.params = o.params;
   r.shape.layers = o.layers;
   r.shape.hidden = o.hidden;
   r.shape.heads = o.heads;
@@ -41,17 +92,17 @@ planner::ThroughputRequest request_from(const LayoutOptions& o) {
   if (!o.mlp.empty()) r.shape.gated_mlp = o.mlp == "gated";
   r.seq_len = o.seq_len;
   r.hardware = o.hardware;
-  r.gpus = whole_count(o.gpus, "--gpus");
-  if (const auto tokens = optional_quantity(o.tokens, "--tokens")) r.tokens = *tokens;
-  r.global_batch_tokens = optional_quantity(o.global_batch_tokens, "--global-batch-tokens");
-  r.network_gbps = optional_quantity(o.network_gbps, "--network-gbps");
+  r.gpus = o.gpus;
+  if (o.tokens) r.tokens = *o.tokens;
+  r.global_batch_tokens = o.global_batch_tokens;
+  r.network_gbps = o.network_gbps;
   r.pins.tp = o.tp;
   r.pins.pp = o.pp;
   r.pins.micro_batch = o.micro_batch;
   r.pins.virtual_stages = o.virtual_stages;
   r.pins.zero_stage = o.zero;
   if (!o.recompute.empty()) r.pins.recompute = planner::recompute_from_name(o.recompute);
-  if (o.top < 1) throw InputError("--top: " + std::to_string(o.top) + " must be at least 1");
+  if (o.top < 1) throw InputError(Field{"top"}, std::to_string(o.top) + " must be at least 1");
   r.pins.top = static_cast<size_t>(o.top);
   return r;
 }
@@ -107,8 +158,7 @@ void add_best_rows(Table& t, const planner::LayoutResult& b, const planner::Syst
 
 // The tokens, the goodput and the hours billed for them.
 void add_hours_rows(Table& t, const planner::ThroughputPlan& p, const planner::ThroughputRequest& req) {
-  t.row("tokens", human_count(p.tokens),
-        p.tokens_given ? "given" : req.tokens_default);
+  t.row("tokens", human_count(p.tokens), p.tokens_given ? "given" : req.tokens_default);
   t.row("goodput", fixed("%.0f%%", 100 * p.goodput.value),
         fixed("band %.0f", 100 * p.goodput.low) +
             fixed("-%.0f%%: restarts, checkpoints, evaluation, stalls", 100 * p.goodput.high));
@@ -129,59 +179,31 @@ void default_tokens(const hardware_db::Database& db, planner::ThroughputRequest&
   r.tokens_default = "compute-optimal (" + std::string(laws::kDefaultLaw) + ")";
 }
 
-void run_layout(const LayoutOptions& o) {
+Result run_layout(const LayoutRequest& o) {
   planner::ThroughputRequest req = request_from(o);
   const auto db = hardware_db::Database::load(o.hardware_db);
-  if (o.tokens.empty()) default_tokens(db, req);
+  if (!o.tokens) default_tokens(db, req);
   const planner::ThroughputPlan p = planner::plan_throughput(db, req);
   auto doc = new_document("layout");
   doc.update(planner::throughput_json(p, req));
-  Table t("Parallel layouts (estimate) for " + human_count(p.shape.params) + " parameters on " +
-          std::to_string(req.gpus) + " x " + p.system.id);
-  add_setup_rows(t, p, req);
-  add_best_rows(t, p.search.best.front(), p.system);
-  add_hours_rows(t, p, req);
-  emit(o.json, std::move(doc), t.render());
+  return {std::move(doc), [p, req] {
+            Table t("Parallel layouts (estimate) for " + human_count(p.shape.params) + " parameters on " +
+                    std::to_string(req.gpus) + " x " + p.system.id);
+            add_setup_rows(t, p, req);
+            add_best_rows(t, p.search.best.front(), p.system);
+            add_hours_rows(t, p, req);
+            return t.render();
+          }};
 }
 
 }  // namespace
 
-void setup_layout(CLI::App& app) {
-  auto o = std::make_shared<LayoutOptions>();
-  auto* sub =
-      app.add_subcommand("layout", "fastest TP x PP x DP layouts: step time, MFU, memory, billed hours");
-  sub->add_option("--params,-N", o->params,
-                  "model size in parameters, e.g. 70B (a Llama-like shape is derived)");
-  sub->add_option("--model", o->model, "a catalogue model's shape instead (scaleplan models)");
-  sub->add_option("--layers", o->layers, "transformer layers (overrides the derived shape)");
-  sub->add_option("--hidden", o->hidden, "hidden size");
-  sub->add_option("--heads", o->heads, "attention heads");
-  sub->add_option("--kv-heads", o->kv_heads, "key/value heads (grouped-query attention)");
-  sub->add_option("--ffn", o->ffn, "MLP width");
-  sub->add_option("--vocab", o->vocab, "vocabulary size");
-  sub->add_option("--mlp", o->mlp, "MLP kind: gated (SwiGLU, 3 matrices; default) or plain (GELU, 2)")
-      ->check(CLI::IsMember({"gated", "plain"}));
-  sub->add_option("--seq-len", o->seq_len, "tokens per sequence (default 4096)");
-  add_shared_option(*sub, "--hardware", o->hardware)->required();
-  add_shared_option(*sub, "--gpus", o->gpus)->required();
-  sub->add_option("--tokens,-D", o->tokens, "training tokens, for the hours (default: compute-optimal)");
-  sub->add_option("--global-batch-tokens", o->global_batch_tokens,
-                  "tokens per optimizer step (default: DeepSeek LLM batch law)");
-  sub->add_option("--network-gbps", o->network_gbps, "scale-out bandwidth per accelerator in Gbit/s");
-  sub->add_option("--tp", o->tp, "pin the tensor-parallel degree");
-  sub->add_option("--pp", o->pp, "pin the pipeline-parallel degree");
-  sub->add_option("--micro-batch", o->micro_batch, "pin the micro-batch (sequences)");
-  sub->add_option("--virtual-stages", o->virtual_stages, "pin the interleaved pipeline chunks per GPU");
-  sub->add_option("--recompute", o->recompute, "pin activation recompute: none, selective or full");
-  sub->add_option("--zero", o->zero, "pin the ZeRO stage: 0, 1, 2 or 3 (3 = FSDP)");
-  sub->add_option("--top", o->top, "how many layouts to list (default 5)");
-  add_hardware_db_option(*sub, o->hardware_db);
-  add_json_flag(*sub, o->json);
-  sub->footer(
+Command layout_command() {
+  return command<LayoutRequest>(
+      "layout", "fastest TP x PP x DP layouts: step time, MFU, memory, billed hours",
       "Example:\n  scaleplan layout --params 70B --hardware h100-sxm5-80gb --gpus 1024\n"
-      "  scaleplan layout --model llama-2-7b --hardware a100-sxm4-80gb --gpus 64 --tokens 2T --json");
-  reset_each_parse(*sub, o);
-  sub->callback([o] { run_layout(*o); });
+      "  scaleplan layout --model llama-2-7b --hardware a100-sxm4-80gb --gpus 64 --tokens 2T --json",
+      run_layout);
 }
 
-}  // namespace scaleplan::cli
+}  // namespace scaleplan::api

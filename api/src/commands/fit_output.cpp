@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "output.h"
-#include "units.h"
+#include "api/output.h"
+#include "api/units.h"
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
 
 std::string sig(double value, int digits) {
   char buf[48];
@@ -87,4 +87,4 @@ std::string side_by_side(const std::string& title, const std::vector<GroupColumn
   return out;
 }
 
-}  // namespace scaleplan::cli
+}  // namespace scaleplan::api

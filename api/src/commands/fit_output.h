@@ -11,7 +11,7 @@
 #include "laws/isoflop.h"
 #include "laws/runs.h"
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
 
 // `value` to `digits` significant figures (%g style).
 std::string sig(double value, int digits);
@@ -25,4 +25,4 @@ struct GroupColumn {
 };
 std::string side_by_side(const std::string& title, const std::vector<GroupColumn>& groups, int digits);
 
-}  // namespace scaleplan::cli
+}  // namespace scaleplan::api
