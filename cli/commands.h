@@ -11,10 +11,6 @@
 
 namespace scaleplan::cli {
 
-void setup_tokens(CLI::App& app);
-void setup_loss(CLI::App& app);
-void setup_allocate(CLI::App& app);
-void setup_laws(CLI::App& app);
 void setup_fit(CLI::App& app);
 void setup_hardware(CLI::App& app);
 void setup_regions(CLI::App& app);

@@ -45,8 +45,8 @@ std::string flag_for(std::string field) {
 // A null setup is the API's command of that name.
 using Setup = void (*)(CLI::App&);
 constexpr std::pair<const char*, Setup> kCommands[] = {
-    {"plan", setup_plan},         {"tokens", setup_tokens},       {"loss", setup_loss},
-    {"allocate", setup_allocate}, {"laws", setup_laws},           {"fit", setup_fit},
+    {"plan", setup_plan},         {"tokens", nullptr},            {"loss", nullptr},
+    {"allocate", nullptr},        {"laws", nullptr},              {"fit", setup_fit},
     {"forecast", nullptr},        {"hardware", setup_hardware},   {"regions", setup_regions},
     {"tier", nullptr},            {"calibrate", setup_calibrate}, {"finetune", setup_finetune},
     {"models", setup_models},     {"recipe", setup_recipe},       {"layout", setup_layout},

@@ -6,6 +6,10 @@ namespace scaleplan::api {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
+      tokens_command(),
+      loss_command(),
+      allocate_command(),
+      laws_command(),
       forecast_command(),
       tier_command(),
   };

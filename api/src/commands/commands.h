@@ -9,6 +9,9 @@
 namespace scaleplan::api {
 
 Command tokens_command();
+Command loss_command();
+Command allocate_command();
+Command laws_command();
 Command forecast_command();
 Command tier_command();
 
