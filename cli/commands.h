@@ -11,12 +11,6 @@
 
 namespace scaleplan::cli {
 
-void setup_tokens(CLI::App& app);
-void setup_loss(CLI::App& app);
-void setup_allocate(CLI::App& app);
-void setup_laws(CLI::App& app);
-void setup_hardware(CLI::App& app);
-void setup_regions(CLI::App& app);
 void setup_serve(CLI::App& app);
 
 // A command's options, bound by reference into *o, start every parse from

@@ -45,11 +45,11 @@ std::string flag_for(std::string field) {
 // A null setup is the API's command of that name.
 using Setup = void (*)(CLI::App&);
 constexpr std::pair<const char*, Setup> kCommands[] = {
-    {"plan", nullptr},            {"tokens", setup_tokens},     {"loss", setup_loss},
-    {"allocate", setup_allocate}, {"laws", setup_laws},         {"fit", nullptr},
-    {"forecast", nullptr},        {"hardware", setup_hardware}, {"regions", setup_regions},
-    {"tier", nullptr},            {"calibrate", nullptr},       {"finetune", nullptr},
-    {"models", nullptr},          {"recipe", nullptr},          {"layout", nullptr},
+    {"plan", nullptr},     {"tokens", nullptr},          {"loss", nullptr},
+    {"allocate", nullptr}, {"laws", nullptr},            {"fit", nullptr},
+    {"forecast", nullptr}, {"hardware", nullptr},        {"regions", nullptr},
+    {"tier", nullptr},     {"calibrate", nullptr},       {"finetune", nullptr},
+    {"models", nullptr},   {"recipe", nullptr},          {"layout", nullptr},
     {"serve", setup_serve},
 };
 

@@ -11,6 +11,11 @@ namespace scaleplan::api {
 Command plan_command();
 Command tokens_command();
 Command fit_command();
+Command loss_command();
+Command allocate_command();
+Command laws_command();
+Command hardware_command();
+Command regions_command();
 Command forecast_command();
 Command tier_command();
 Command recipe_command();

@@ -1,10 +1,10 @@
 // scaleplan hardware [list | show ID]: the accelerator database.
+#include "api/units.h"
 #include "commands.h"
-#include "forecast_output.h"
 #include "hardware_db/records_json.h"
-#include "units.h"
+#include "shared_fields.h"
 
-namespace scaleplan::cli {
+namespace scaleplan::api {
 
 namespace {
 
@@ -20,11 +20,26 @@ std::string or_unknown(const std::optional<double>& v, const std::string& unit =
   return v ? short_number(*v) + unit : "unknown";
 }
 
-void run_hardware(const std::string& action, const std::string& id, const std::string& db_path, bool json) {
-  const auto db = hardware_db::Database::load(db_path);
+struct HardwareRequest {
+  std::string action = "list", id, hardware_db;
+
+  static const Schema<HardwareRequest>& schema() {
+    using R = HardwareRequest;
+    static const auto s =
+        Schema<R>()
+            .add({.name = "action", .help = "list or show", .choices = {"list", "show"}, .positional = true},
+                 &R::action)
+            .add({.name = "id", .help = "accelerator id for show", .positional = true}, &R::id)
+            .add(hardware_db_field(), &R::hardware_db);
+    return s;
+  }
+};
+
+// One accelerator with its sources.
+Result show_accelerator(const hardware_db::Database& db, const std::string& id) {
+  if (id.empty()) throw InputError("hardware show: expected an accelerator id, e.g. h100-sxm5-80gb");
   auto doc = new_document("hardware");
-  if (action == "show") {
-    if (id.empty()) throw InputError("hardware show: expected an accelerator id, e.g. h100-sxm5-80gb");
+  {
     const auto& a = db.accelerator(id);
     doc["accelerator"] = hardware_db::accelerator_json(a);
     Table t(a.name + " (" + a.id + ")");
@@ -44,9 +59,14 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
     t.line("MFU evidence: " + a.mfu_evidence);
     if (!a.power_fraction_evidence.empty()) t.line("power evidence: " + a.power_fraction_evidence);
     t.line("source: " + a.source + " [" + a.confidence + "]");
-    emit(json, std::move(doc), t.render());
-    return;
+    return {std::move(doc), [t] { return t.render(); }};
   }
+}
+
+Result run_hardware(const HardwareRequest& r) {
+  const auto db = hardware_db::Database::load(r.hardware_db);
+  if (r.action == "show") return show_accelerator(db, r.id);
+  auto doc = new_document("hardware");
   doc["accelerators"] = ordered_json::array();
   Table t("Accelerators (" + std::to_string(db.accelerators().size()) +
           "), with the family names --hardware also takes; `scaleplan hardware show ID` for sources");
@@ -58,25 +78,15 @@ void run_hardware(const std::string& action, const std::string& id, const std::s
           or_unknown(a.memory_gb, " GB") + ", " + (a.tdp_w ? human_power_w(*a.tdp_w) : "TDP unknown") +
               ", MFU " + or_unknown(a.mfu_typical) + " — " + a.name);
   }
-  emit(json, std::move(doc), t.render());
+  return {std::move(doc), [t] { return t.render(); }};
 }
 
 }  // namespace
 
-void setup_hardware(CLI::App& app) {
-  struct Options {
-    std::string action = "list", id, db;
-    bool json = false;
-  };
-  auto o = std::make_shared<Options>();
-  auto* sub = app.add_subcommand("hardware", "List accelerators, or show one with its sources");
-  sub->add_option("action", o->action, "list or show")->check(CLI::IsMember({"list", "show"}));
-  sub->add_option("id", o->id, "accelerator id for show");
-  add_hardware_db_option(*sub, o->db);
-  add_json_flag(*sub, o->json);
-  sub->footer("Example:\n  scaleplan hardware list\n  scaleplan hardware show h100-sxm5-80gb --json");
-  reset_each_parse(*sub, o);
-  sub->callback([o] { run_hardware(o->action, o->id, o->db, o->json); });
+Command hardware_command() {
+  return command<HardwareRequest>("hardware", "List accelerators, or show one with its sources",
+                                  "Example:\n  scaleplan hardware list\n  scaleplan hardware show h100-sxm5-80gb --json",
+                                  run_hardware);
 }
 
-}  // namespace scaleplan::cli
+}  // namespace scaleplan::api
