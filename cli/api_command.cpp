@@ -6,6 +6,7 @@
 
 #include "api/output.h"
 #include "api/units.h"
+#include "commands.h"
 #include "progress.h"
 
 namespace scaleplan::cli {
@@ -78,7 +79,7 @@ void setup_api_command(CLI::App& app, const api::Command& c) {
   auto* sub = app.add_subcommand(c.name, c.summary);
   std::vector<CLI::Option*> options;
   for (size_t i = 0; i < c.fields.size(); ++i) options.push_back(add_field(*sub, c.fields[i], *b, i));
-  sub->add_flag("--json", b->json, "print one JSON document instead of a table");
+  add_json_flag(*sub, b->json);
   sub->footer(c.example);
   sub->preparse_callback([b](std::size_t) { b->reset(); });
   sub->callback([&c, b, options] {

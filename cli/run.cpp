@@ -106,33 +106,6 @@ int parse_and_run(CLI::App& app, std::vector<std::string> args, std::ostream& ou
   return 0;
 }
 
-// The shortest of 15..17 significant digits that reads back as the same
-// double: 3.44 stays "3.44" (settings are saved as typed), nothing is lost.
-std::string number_text(double v) {
-  char buf[32];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
-std::string value_text(const std::string& key, const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  if (v.is_number()) return number_text(v.get<double>());
-  if (v.is_array()) {
-    std::string joined;
-    for (const auto& item : v) {
-      if (item.is_array() || item.is_object() || item.is_null() || item.is_boolean())
-        throw RequestError(key + ": expected a list of numbers or strings");
-      joined += (joined.empty() ? "" : ",") + value_text(key, item);
-    }
-    return joined;
-  }
-  throw RequestError(key + ": expected a number, a string, a list or true/false, got " + v.dump());
-}
-
 }  // namespace
 
 // The App for a command line starting with `first`, built once per thread
@@ -180,44 +153,6 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
                     (e != 0 ? std::strerror(e) : "the disk is full or the reader has gone"));
   }
   return code;
-}
-
-std::vector<std::string> to_args(const std::string& command, const nlohmann::json& options,
-                                 const std::vector<std::string>& positional) {
-  if (!options.is_object()) throw RequestError("options: expected a JSON object, got " + options.dump());
-  std::vector<std::string> args = {command};
-  args.insert(args.end(), positional.begin(), positional.end());
-  for (const auto& [key, value] : options.items()) {
-    if (key.empty() || key[0] == '-')
-      throw RequestError("'" + key + "': expected an option name such as target_loss");
-    std::string flag = "--" + key;
-    for (char& c : flag) c = c == '_' ? '-' : c;
-    if (value.is_null() || (value.is_boolean() && !value.get<bool>())) continue;
-    args.push_back(flag);
-    if (!value.is_boolean()) args.push_back(value_text(key, value));
-  }
-  return args;
-}
-
-nlohmann::ordered_json call(const std::string& command, const nlohmann::json& options,
-                            const std::vector<std::string>& positional) {
-  std::vector<std::string> args = to_args(command, options, positional);
-  // Right after the command, where no option can take it for its value.
-  args.insert(args.begin() + 1, "--json");
-  std::ostringstream out, err;
-  nlohmann::ordered_json doc;
-  int code = 0;
-  {
-    const OutputScope capture(out, &doc);  // the document itself, not its text
-    code = run(args, out, err);
-  }
-  std::string message = err.str();
-  if (const std::string prefix = "scaleplan: error: "; message.rfind(prefix, 0) == 0)
-    message.erase(0, prefix.size());
-  while (!message.empty() && message.back() == '\n') message.pop_back();
-  if (code == 1) throw RequestError(message);
-  if (code != 0) throw std::runtime_error(message.empty() ? "internal error" : message);
-  return doc;
 }
 
 }  // namespace scaleplan::cli

@@ -1,7 +1,7 @@
 #pragma once
-// The whole command line as a function. The `scaleplan` binary, the Python
-// module and the HTTP server all go through it, so every surface answers
-// with the same documents and the same one-line errors.
+// The whole command line as a function: the `scaleplan` binary, and tests
+// that run it in process. The other faces (serve, Python) call the API
+// (api/command.h) directly.
 
 #include <iosfwd>
 #include <stdexcept>
@@ -31,24 +31,5 @@ std::string user_message(const Error& e);
 // `out`, the one-line error (and help text) to `err`. Returns the exit
 // code: 0 success, 1 bad input or impossible request, 2 internal error.
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-
-// A request the command refused (exit code 1): the CLI's one-line message.
-class RequestError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Runs `command` with options named as on the command line, given as JSON:
-// {"target_loss": 2.1, "hardware": ["h100", "b200"], "json": true}. Keys may
-// use '_' or '-'; true is a flag, false and null are left out, arrays are
-// joined with commas, numbers keep 17 significant digits. `positional`
-// comes first (e.g. fit's CSV path). Returns the command's --json document.
-// Throws RequestError on exit code 1, std::runtime_error on 2.
-nlohmann::ordered_json call(const std::string& command, const nlohmann::json& options,
-                            const std::vector<std::string>& positional = {});
-
-// The argument list `call` would run, for callers that log or test it.
-std::vector<std::string> to_args(const std::string& command, const nlohmann::json& options,
-                                 const std::vector<std::string>& positional = {});
 
 }  // namespace scaleplan::cli

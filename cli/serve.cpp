@@ -1,4 +1,5 @@
-// The HTTP surface: a router over cli::call, and cpp-httplib around it.
+// The HTTP surface: a router over the API (api/command.h), and cpp-httplib
+// around it. A body is a JSON object of the command's fields.
 #include "serve.h"
 
 #include <httplib.h>
@@ -15,7 +16,7 @@
 
 #include "laws/law_file.h"
 #include "laws/presets.h"
-#include "run.h"
+#include "api/command.h"
 #include "web/assets.h"
 
 namespace scaleplan::cli {
@@ -28,12 +29,6 @@ using nlohmann::json;
 constexpr std::array<std::string_view, 9> kPostCommands = {
     "plan", "forecast", "tokens", "loss", "allocate", "finetune", "layout", "recipe", "tier"};
 constexpr std::array<std::string_view, 4> kGetCommands = {"laws", "hardware", "regions", "models"};
-
-// Options that write files, read a file the request names, or print help
-// instead of a document. The server answers documents and touches no file
-// a request chooses.
-constexpr std::array<std::string_view, 9> kRefusedOptions = {
-    "emit", "force", "output", "o", "hardware-db", "plan", "help", "h", "version"};
 
 // Deeper bodies are no option set: refusing them early keeps every later
 // recursion (parsing, printing a value back) shallow.
@@ -85,93 +80,54 @@ json parse_body(const std::string& body) {
   return doc;
 }
 
-// A string that begins with '-' would be read by the parser as a flag of
-// its own (--emit smuggled in as a value); a negative number is a value.
-void check_value(const std::string& key, const json& v) {
-  if (!v.is_string()) return;
-  const std::string& s = v.get_ref<const std::string&>();
-  if (s.empty() || s[0] != '-') return;
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  if (end == s.c_str() + s.size()) return;
-  throw BadRequest(key + ": a value may not begin with '-', got " + shown(s));
+// The field a key names, checked: a plain name ('-' read as '_'), a field
+// of the command that touches no file on the server.
+std::string field_name(const api::Command& c, const std::string& key) {
+  std::string name = key;
+  for (char& ch : name) ch = ch == '-' ? '_' : ch;
+  const bool plain = !name.empty() && std::isalpha(static_cast<unsigned char>(name[0])) &&
+                     name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+  if (!plain) throw BadRequest(shown(key) + ": expected a field name such as target_params");
+  for (const api::FieldInfo& f : c.fields) {
+    if (f.name == name && f.local_only)
+      throw BadRequest(key + ": not available over HTTP (it reads or writes files on the server)");
+  }
+  return name;
 }
 
-// The key as the flag it becomes, checked: names only, no "law=path".
-std::string option_name(const std::string& key) {
-  std::string flag = key;
-  for (char& c : flag) c = c == '_' ? '-' : c;
-  const bool plain = !flag.empty() && std::isalpha(static_cast<unsigned char>(flag[0])) &&
-                     flag.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
-  if (!plain) throw BadRequest(shown(key) + ": expected an option name such as target_params");
-  if (contains(kRefusedOptions, flag))
-    throw BadRequest(key +
-                     ": not available over HTTP (it reads or writes files on the server, or prints help)");
-  return flag;
-}
-
-// A law written for one request and removed after it.
-class InlineLaw {
- public:
-  explicit InlineLaw(json law) {
-    if (!law.contains("name")) law["name"] = "inline";
-    laws::law_from_json(law, "law");  // refuses a bad law with its own message, before any file exists
-    std::string pattern = (std::filesystem::temp_directory_path() / "scaleplan-law-XXXXXX.json").string();
-    const int fd = mkstemps(pattern.data(), 5);
-    if (fd < 0) throw std::runtime_error("cannot create a temporary law file");
-    close(fd);
-    path_ = pattern;
-    std::ofstream(path_) << law.dump();
-  }
-  ~InlineLaw() {
-    if (!path_.empty()) std::remove(path_.c_str());
-  }
-  InlineLaw(const InlineLaw&) = delete;
-  InlineLaw& operator=(const InlineLaw&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// A preset name passes as it is; an object is a law given inline. Any other
-// string could be a path on the server, so it is refused.
-void resolve_law_option(json& options, std::unique_ptr<InlineLaw>& inline_law) {
-  auto it = options.find("law");
-  if (it == options.end() || it->is_null()) return;
-  if (it->is_object()) {
-    inline_law = std::make_unique<InlineLaw>(*it);
-    *it = inline_law->path();
-    return;
-  }
+// A law is a preset name or a law as a JSON object: any other string
+// could be a path on the server.
+void check_law(const json& law) {
+  if (law.is_object() || law.is_null()) return;
   std::string names;
-  for (const laws::Law& law : laws::presets()) {
-    if (it->is_string() && it->get_ref<const std::string&>() == law.name) return;
-    names += (names.empty() ? "" : ", ") + law.name;
+  for (const laws::Law& l : laws::presets()) {
+    if (law.is_string() && law.get_ref<const std::string&>() == l.name) return;
+    names += (names.empty() ? "" : ", ") + l.name;
   }
   throw BadRequest("law: expected a preset name (" + names + ") or a law as a JSON object, got " +
-                   shown(it->is_string() ? it->get<std::string>() : it->dump()));
+                   shown(law.is_string() ? law.get<std::string>() : law.dump()));
 }
 
-HttpAnswer run_command(const std::string& command, json options, const std::vector<std::string>& positional) {
-  json checked = json::object();
-  for (auto& [key, value] : options.items()) {
-    const std::string flag = option_name(key);
-    if (value.is_array()) {
-      for (const json& item : value) check_value(key, item);
-    } else if (value.is_object() && flag != "law") {
-      throw BadRequest(key + ": expected a number, a string, a list or true/false");
-    }
-    check_value(key, value);
-    if (checked.contains(flag)) throw BadRequest(key + ": given twice");
-    checked[flag] = std::move(value);
+// The body's keys as the command's fields; "json" (every answer is one) is
+// dropped.
+api::Inputs inputs_for(const api::Command& c, const json& options) {
+  api::Inputs in = json::object();
+  for (const auto& [key, value] : options.items()) {
+    const std::string name = field_name(c, key);
+    if (name == "json") continue;
+    if (in.contains(name)) throw BadRequest(key + ": given twice");
+    if (name == "law") check_law(value);
+    in[name] = value;
   }
-  std::unique_ptr<InlineLaw> inline_law;
-  resolve_law_option(checked, inline_law);
-  checked.erase("json");  // call() asks for the document itself
+  return in;
+}
+
+HttpAnswer run_command(const std::string& command, const json& options) {
+  const api::Command* c = api::find_command(command);
+  if (c == nullptr) throw std::logic_error("no API command " + command);
   try {
-    return json_answer(200, call(command, checked, positional));
-  } catch (const RequestError& e) {
+    return json_answer(200, api::run(command, inputs_for(*c, options)).document);
+  } catch (const Error& e) {
     return error_answer(400, e.what());
   }
 }
@@ -192,11 +148,11 @@ HttpAnswer api(const HttpRequest& request, const std::string& command) {
     a.allow = "GET, HEAD";
     return a;
   }
-  if (is_post) return run_command(command, parse_body(request.body), {});
+  if (is_post) return run_command(command, parse_body(request.body));
   json options = json::object();
   for (const auto& [key, value] : request.query) options[key] = value;
-  return run_command(command, std::move(options),
-                     command == "hardware" ? std::vector<std::string>{"list"} : std::vector<std::string>{});
+  if (command == "hardware") options["action"] = "list";
+  return run_command(command, options);
 }
 
 }  // namespace

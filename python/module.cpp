@@ -1,7 +1,7 @@
-// _scaleplan: the command line as Python functions. Every command goes
-// through cli::call, so the module answers with the --json document and the
-// one-line errors of the binary, by construction; the only computation of
-// its own is a loop of laws::loss for NumPy sweeps.
+// _scaleplan: the API's commands (api/command.h) as Python functions: keyword
+// arguments are the command's fields, the answer its document, a refusal a
+// ValueError naming the field; the only computation of its own is a loop of
+// laws::loss for NumPy sweeps.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "api/command.h"
+#include "api/law_choice.h"
+#include "api/units.h"
 #include "laws/law.h"
 #include "laws/presets.h"
-#include "run.h"
-#include "units.h"
 
 namespace py = pybind11;
 using nlohmann::json;
@@ -78,36 +78,63 @@ py::object to_python(const ordered_json& j) {
   }
 }
 
+// The keyword arguments as the command's fields ('-' read as '_'), the
+// positional ones in the order of its positional fields.
+json inputs_for(const scaleplan::api::Command& c, const py::dict& options,
+                const std::vector<std::string>& positional) {
+  json in = json::object();
+  size_t next = 0;
+  for (const scaleplan::api::FieldInfo& f : c.fields) {
+    if (f.positional && next < positional.size()) in[f.name] = positional[next++];
+  }
+  if (next < positional.size())
+    throw py::value_error(c.name + ": takes " + std::to_string(next) + " positional arguments, got " +
+                          std::to_string(positional.size()));
+  for (const auto& [k, v] : options) {
+    std::string key = py::str(k);
+    for (char& ch : key) ch = ch == '-' ? '_' : ch;
+    if (key == "json") continue;
+    if (in.contains(key)) throw py::value_error(key + ": given twice");
+    in[key] = to_json(key, v);
+  }
+  return in;
+}
+
 py::object call(const std::string& command, const py::dict& options,
                 const std::vector<std::string>& positional) {
-  json opts = json::object();
-  for (const auto& [k, v] : options) {
-    const std::string key = py::str(k);
-    opts[key] = to_json(key, v);
-  }
+  const scaleplan::api::Command* c = scaleplan::api::find_command(command);
   ordered_json doc;
   try {
+    if (c == nullptr) scaleplan::api::run(command, json::object());  // refused: names the commands
+    const json in = inputs_for(*c, options, positional);
     // A plan takes microseconds, a fit with bootstrap minutes: other Python
-    // threads run meanwhile. The CLI's output state is thread-local.
+    // threads run meanwhile.
     py::gil_scoped_release release;
-    doc = scaleplan::cli::call(command, opts, positional);
-  } catch (const scaleplan::cli::RequestError& e) {
+    doc = scaleplan::api::run(command, in).document;
+  } catch (const scaleplan::Error& e) {
     throw py::value_error(e.what());
-  }  // anything else (exit code 2) leaves as RuntimeError, pybind11's std::exception
+  }  // anything else is an internal error: RuntimeError, pybind11's std::exception
   return to_python(doc);
 }
 
-// The command's --help text, so the Python docstrings are the CLI's own.
+// The command's summary, fields and example, for the Python docstrings.
 std::string usage(const std::string& command) {
-  std::ostringstream out, err;
-  scaleplan::cli::run({command, "--help"}, out, err);
-  return out.str() + err.str();
+  const scaleplan::api::Command* c = scaleplan::api::find_command(command);
+  if (c == nullptr) return "";
+  std::string text = c->summary + "\n\nKeyword arguments (the command's fields):\n";
+  for (const scaleplan::api::FieldInfo& f : c->fields) {
+    text += "  " + f.name + ": " + f.help;
+    if (!f.default_text.empty()) text += " [default: " + f.default_text + "]";
+    if (f.required) text += " (required)";
+    text += "\n";
+  }
+  return text + "\n" + c->example + "\n";
 }
 
 double parse_quantity(const std::string& text, const std::string& field) {
   try {
-    return scaleplan::cli::parse_quantity(text, field);
-  } catch (const scaleplan::cli::InputError& e) {
+    return scaleplan::api::parse_quantity(text, field);
+  } catch (const scaleplan::api::InputError& e) {
     throw py::value_error(e.what());
   }
 }
@@ -134,10 +161,10 @@ Array loss_array(const Array& params, const Array& tokens, const std::string& la
   }
   scaleplan::laws::Law law;
   try {
-    law = scaleplan::cli::law_for(law_name.empty() ? scaleplan::laws::kDefaultLaw : law_name,
+    law = scaleplan::api::law_for(law_name.empty() ? scaleplan::laws::kDefaultLaw : law_name,
                                   unique_tokens.has_value());
   } catch (const scaleplan::laws::LawError& e) {
-    throw py::value_error(scaleplan::cli::user_message(e));
+    throw py::value_error(e.what());
   }
   const double* p = params.data();
   const double* d = tokens.data();
@@ -162,14 +189,14 @@ PYBIND11_MODULE(_scaleplan, m) {
   m.doc() = "The scaleplan command line as functions (use the `scaleplan` package, not this module).";
   m.def("call", &call, py::arg("command"), py::arg("options"),
         py::arg("positional") = std::vector<std::string>{},
-        "Runs `scaleplan COMMAND --json` with options named as on the command line; returns the document.\n"
-        "Raises ValueError with the CLI's one-line message on bad input, RuntimeError on an internal error.");
+        "Runs the API's COMMAND on its fields (keyword names, '_' or '-'); returns its document.\n"
+        "Raises ValueError naming the field on bad input, RuntimeError on an internal error.");
   m.def("loss_array", &loss_array, py::arg("params"), py::arg("tokens"), py::arg("law") = "",
         py::arg("unique_tokens") = py::none(),
         "L(N, D[, U]) element-wise over equal-length 1-D float64 arrays, the law (default: the "
         "CLI's)\nresolved once.");
   m.def("parse_quantity", &parse_quantity, py::arg("text"), py::arg("field"),
         "A human number ('7B', '1.4T', '5.76e23') as the CLI reads it.");
-  m.def("usage", &usage, py::arg("command"), "The command's --help text.");
+  m.def("usage", &usage, py::arg("command"), "The command's summary, fields and example.");
   m.attr("__version__") = SCALEPLAN_VERSION;
 }

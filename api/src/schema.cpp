@@ -92,7 +92,21 @@ int count_of(const FieldInfo& f, const json& v) {
 }
 
 std::string text_of(const FieldInfo& f, const json& v) {
-  if (!v.is_string()) expected(f, v, "a string");
+  if (v.is_object() && f.takes_document) return v.dump();
+  // A number where text is read (fit's --max-loss, a column name) is read
+  // as its shortest exact text, as it would be typed.
+  if (v.is_number() && f.choices.empty()) return number_text(v.get<double>());
+  // A list where a command reads comma-separated text (finetune's methods):
+  // its items joined, as the command line writes them.
+  if (v.is_array() && f.choices.empty() && !v.empty()) {
+    std::string joined;
+    for (const json& item : v) {
+      if (!item.is_string()) expected(f, item, "a list of names");
+      joined += (joined.empty() ? "" : ",") + item.get<std::string>();
+    }
+    return joined;
+  }
+  if (!v.is_string()) expected(f, v, f.takes_document ? "a string or a JSON object" : "a string");
   const std::string& s = v.get_ref<const std::string&>();
   if (f.choices.empty()) return s;
   std::string names;

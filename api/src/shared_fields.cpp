@@ -66,15 +66,28 @@ FieldInfo shared_field(const std::string& name, const std::string& note) {
 FieldInfo law_field() {
   return {.name = "law",
           .help = "scaling law: a preset name (see `scaleplan laws`) or a law JSON file",
-          .default_text = laws::kDefaultLaw};
+          .default_text = laws::kDefaultLaw,
+          .takes_document = true};
 }
+
+namespace {
+
+// A law given as a JSON object (the HTTP API's and Python's inline law),
+// named "inline" when it has no name.
+laws::Law inline_law(const std::string& text) {
+  nlohmann::json doc = nlohmann::json::parse(text);
+  if (!doc.contains("name")) doc["name"] = "inline";
+  return laws::law_from_json(doc, "law");
+}
+
+}  // namespace
 
 FieldInfo output_field(const std::string& help) {
   return {.name = "output", .help = help, .short_name = "o", .local_only = true};
 }
 
 laws::Law law_for(const std::string& name, bool unique_tokens_given) {
-  laws::Law law = laws::resolve_law(name);
+  laws::Law law = name.starts_with("{") ? inline_law(name) : laws::resolve_law(name);
   return unique_tokens_given ? laws::with_repetition_decay(law) : law;
 }
 

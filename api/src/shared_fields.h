@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/law_choice.h"
 #include "api/output.h"
 #include "api/schema.h"
 #include "footprint/forecast.h"
@@ -42,9 +43,6 @@ FieldInfo hardware_db_field();
 // than writing nothing silently.
 FieldInfo output_field(const std::string& help);
 
-// The law named by `law` (a preset or a law JSON file), with the repetition
-// decay when unique tokens are given to a Chinchilla-form law.
-laws::Law law_for(const std::string& name, bool unique_tokens_given);
 
 // The planner input the fields ask for (params and tokens set by the caller).
 planner::ForecastInput forecast_input(const ForecastFields& f);

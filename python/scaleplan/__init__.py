@@ -1,7 +1,7 @@
 """scaleplan: size a language model, its tokens, hardware, energy and carbon.
 
-Every function runs the `scaleplan` command of the same name in-process and
-returns its ``--json`` document as plain Python objects (dict, list, float,
+Every function runs the command of the same name through the typed API the
+`scaleplan` binary also uses, in process, and returns its ``--json`` document as plain Python objects (dict, list, float,
 int, str, None), with the same keys and SI units. Options are keyword
 arguments named as on the command line, with ``_`` for ``-``::
 
@@ -13,8 +13,9 @@ Numbers may be numbers or human strings ("7B", "1.4T", "5.76e23"); ``True``
 sets a flag, ``None`` and ``False`` leave an option out. ``law=`` takes a
 preset name, a path or a law document (the dict ``fit`` returns).
 
-Bad input raises ``ValueError`` carrying the command line's one-line message;
-an internal error raises ``RuntimeError``. ``help(scaleplan.plan)`` shows the
+Bad input raises ``ValueError`` with a one-line message that names the field
+(``params: '7X' has an unknown suffix ...``; the command line names the same
+field as its flag); an internal error raises ``RuntimeError``. ``help(scaleplan.plan)`` shows the
 command's options. Forecasts are estimates: each document lists its
 assumptions and their sources.
 """
@@ -47,8 +48,8 @@ _LIST_OPTIONS = {"plan": {"hardware"}, "finetune": {"methods"}}
 _FILE_OPTIONS = {"law": "law.json", "hardware_db": "hardware-db.json", "plan": "plan.json"}
 
 
-def _flag(key: str) -> str:
-    return "--" + key.replace("_", "-")
+def _field(key: str) -> str:
+    return key.replace("-", "_")
 
 
 def _is_sequence(value: Any) -> bool:
@@ -69,7 +70,7 @@ def _scalar(key: str, value: Any) -> Any:
         return int(value)
     if isinstance(value, numbers.Real):
         return float(value)
-    raise ValueError(f"{_flag(key)}: expected a number or a string such as '7B', got {value!r}")
+    raise ValueError(f"{_field(key)}: expected a number or a string such as '7B', got {value!r}")
 
 
 class _Call:
@@ -109,10 +110,10 @@ class _Call:
         if isinstance(value, dict) and self.command == "fit" and key == "columns":
             return ",".join(f"{k}={v}" for k, v in value.items())
         if isinstance(value, dict):
-            raise ValueError(f"{_flag(key)}: expected one value, got a dict {value!r}")
+            raise ValueError(f"{_field(key)}: expected one value, got a dict {value!r}")
         if _is_sequence(value):
             if key not in _LIST_OPTIONS.get(self.command, ()):
-                raise ValueError(f"{_flag(key)}: expected one value, got a list {_short(value)}")
+                raise ValueError(f"{_field(key)}: expected one value, got a list {_short(value)}")
             return [_scalar(key, v) for v in value]
         return _scalar(key, value)
 
@@ -208,11 +209,11 @@ def _loss_array(options: dict[str, Any]) -> Any:
 
     extra = set(k.replace("-", "_") for k in options) - _ARRAY_LOSS_OPTIONS
     if extra:
-        raise ValueError(f"{_flag(sorted(extra)[0])}: not available with arrays "
+        raise ValueError(f"{_field(sorted(extra)[0])}: not available with arrays "
                          "(arrays take params, tokens, unique_tokens and law)")
     for key in ("params", "tokens"):
         if options.get(key) is None:
-            raise ValueError(f"{_flag(key)}: required")
+            raise ValueError(f"{_field(key)}: required")
     names = [k for k in ("params", "tokens", "unique_tokens") if options.get(k) is not None]
     arrays = [_numbers(k, options[k], np) for k in names]
     try:
@@ -236,9 +237,9 @@ def _numbers(key: str, value: Any, np: Any) -> Any:
     if a.dtype.kind in "iuf":
         return a.astype(np.float64, copy=False)
     if a.dtype.kind in "USO":
-        return np.vectorize(lambda v: _scaleplan.parse_quantity(str(v), _flag(key)) if isinstance(v, str)
+        return np.vectorize(lambda v: _scaleplan.parse_quantity(str(v), _field(key)) if isinstance(v, str)
                             else float(v), otypes=[np.float64])(a)
-    raise ValueError(f"{_flag(key)}: expected numbers, got an array of {a.dtype}")
+    raise ValueError(f"{_field(key)}: expected numbers, got an array of {a.dtype}")
 
 
 # --- fit: a path, rows or a DataFrame; returns the law ------------------------
@@ -298,6 +299,7 @@ _NOTES = {
 
 for _name in [n for n in __all__ if n != "call"]:
     _note = _NOTES.get(_name, "")
-    globals()[_name].__doc__ = (f"Runs `scaleplan {_name} --json`; keyword arguments are its options, '-' written '_'.\n"
+    globals()[_name].__doc__ = (f"The `{_name}` command: keyword arguments are its fields (as the `scaleplan {_name}` "
+                                f"flags, '-' written '_'); returns its document.\n"
                                 f"{_note}\n\n{_scaleplan.usage(_name)}")
 del _name, _note

@@ -1,6 +1,7 @@
 """Shared helpers: the binary as the reference, the vendored data, and a
 document comparison that demands the same keys and the same numbers."""
 
+import re
 import json
 import math
 import os
@@ -34,6 +35,14 @@ def cli_error(*args: str) -> str:
     line = r.stderr.strip()
     assert "\n" not in line
     return line.removeprefix("scaleplan: error: ")
+
+
+def api_error(*args: str) -> str:
+    """The same refusal as the API words it: the field the binary shows as
+    its flag (--target-params) named as the field (target_params)."""
+    line = cli_error(*args)
+    m = re.match(r"^--([a-z0-9-]+): ", line)
+    return m.group(1).replace("-", "_") + ": " + line[m.end():] if m else line
 
 
 def assert_same(got, want, where="$"):

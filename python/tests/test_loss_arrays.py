@@ -63,8 +63,8 @@ def test_a_law_document_is_accepted_for_arrays():
     (dict(params=[1e9, np.nan], tokens=1e10), r"^params\[1\]: nan"),
     (dict(params=[1e9, 2e9], tokens=[1e10, 1e11, 1e12]), r"do not broadcast"),
     (dict(params=[1e9], tokens=1e10, law="no-such-law"), r"no-such-law"),
-    (dict(params=[1e9], tokens=1e10, hardware="h100-sxm5-80gb"), r"^--hardware: not available with arrays"),
-    (dict(params=["7X"], tokens=1e10), r"^--params: '7X'"),
+    (dict(params=[1e9], tokens=1e10, hardware="h100-sxm5-80gb"), r"^hardware: not available with arrays"),
+    (dict(params=["7X"], tokens=1e10), r"^params: '7X'"),
 ])
 def test_bad_arrays_raise_value_error_naming_the_element(bad, message):
     with pytest.raises(ValueError, match=message):

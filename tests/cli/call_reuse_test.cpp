@@ -1,6 +1,7 @@
-// In-process callers (the server, the Python module) parse each command's
-// App again for every call on a thread. A call must answer as a fresh
-// process does, whatever the calls before it set, refused or not.
+// cli::run in process (the tests, a program embedding the command line)
+// parses each command's App again for every call on a thread. A call must
+// answer as a fresh process does, whatever the calls before it set, refused
+// or not.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -9,13 +10,25 @@
 #include <utility>
 #include <vector>
 
+#include <sstream>
+
+#include "api/command.h"
 #include "run.h"
 #include "support.h"
 
-using scaleplan::cli::call;
-using scaleplan::cli::RequestError;
-
 namespace {
+
+// The request through cli::run in this process, on this thread's App.
+nlohmann::ordered_json in_process(const std::string& command, const std::vector<std::string>& flags,
+                                  int* exit_code = nullptr) {
+  std::vector<std::string> args = {command};
+  args.insert(args.end(), flags.begin(), flags.end());
+  args.push_back("--json");
+  std::ostringstream out, err;
+  const int code = scaleplan::cli::run(args, out, err);
+  if (exit_code) *exit_code = code;
+  return code == 0 ? nlohmann::ordered_json::parse(out.str()) : nlohmann::ordered_json();
+}
 
 // The same request through a fresh process.
 nlohmann::ordered_json fresh(const std::string& command, const std::vector<std::string>& flags) {
@@ -29,11 +42,11 @@ nlohmann::ordered_json fresh(const std::string& command, const std::vector<std::
 
 }  // namespace
 
-TEST_CASE("A call answers as a fresh process whatever the calls before it on the thread set", "[run]") {
+TEST_CASE("A command line run in process answers as a fresh process whatever the runs before it on the thread set", "[run]") {
   struct Step {
     std::string command;
-    nlohmann::json options;
-    std::vector<std::string> flags;  // the same request on the command line
+    nlohmann::json options;          // the same request as the API's fields
+    std::vector<std::string> flags;  // the request on the command line
   };
   // Each pair: a call that sets options (a region, a law, a flag, pins),
   // then one that leaves them at their defaults.
@@ -56,11 +69,14 @@ TEST_CASE("A call answers as a fresh process whatever the calls before it on the
   for (int round = 0; round < 2; ++round) {
     for (const Step& s : steps) {
       INFO("round " << round << ": " << s.command << " " << s.options.dump());
-      CHECK(call(s.command, s.options) == fresh(s.command, s.flags));
+      const auto answer = in_process(s.command, s.flags);
+      CHECK(answer == fresh(s.command, s.flags));
+      CHECK(answer == scaleplan::api::run(s.command, s.options).document);
     }
     // A refused call leaves nothing behind either.
-    CHECK_THROWS_AS(call("plan", {{"target_params", "1B"}, {"hardware", "a100-sxm4-80gb"}, {"pue", 0.5}}),
-                    RequestError);
+    int code = 0;
+    in_process("plan", {"--target-params", "1B", "--hardware", "a100-sxm4-80gb", "--pue", "0.5"}, &code);
+    CHECK(code == 1);
   }
 }
 
@@ -68,7 +84,7 @@ TEST_CASE("Thousands of calls on a thread keep its App's memory bounded", "[run]
   // CLI11 2.1 appends each parsed option to a list that clear() keeps.
   size_t most = 0;
   for (int i = 0; i < 2500; ++i) {
-    call("tokens", {{"params", "7B"}});
+    in_process("tokens", {"--params", "7B"});
     most = std::max(most, scaleplan::cli::app_for("tokens").get_subcommand("tokens")->parse_order().size());
   }
   CHECK(most > 0);

@@ -6,9 +6,15 @@
 #include <thread>
 #include <vector>
 
-#include "run.h"
+#include "api/command.h"
 
-using scaleplan::cli::call;
+namespace {
+
+nlohmann::ordered_json call(const std::string& command, const nlohmann::json& inputs) {
+  return scaleplan::api::run(command, inputs).document;
+}
+
+}  // namespace
 
 TEST_CASE("Plans answered on four threads at once equal the same plans answered one by one", "[run]") {
   const std::vector<nlohmann::json> requests = {

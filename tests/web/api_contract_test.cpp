@@ -1,6 +1,6 @@
-// The HTTP API's contract: every route answers the CLI's --json document
-// (compared with cli::call, which the CLI tests compare with the binary),
-// refusals are 400 {"error": <the CLI's one-line message>}, and the server
+// The HTTP API's contract: every route answers the API's document for the
+// body's fields (which the CLI tests compare with the binary's --json),
+// refusals are 400 {"error": "<field>: <what is wrong>"}, and the server
 // survives whatever a client sends.
 #include <httplib.h>
 #include <netinet/in.h>
@@ -15,7 +15,7 @@
 #include <random>
 #include <thread>
 
-#include "run.h"
+#include "api/command.h"
 #include "serve.h"
 
 namespace {
@@ -54,10 +54,15 @@ httplib::Result post(httplib::Client& c, const std::string& path, const std::str
   return c.Post(path.c_str(), body, "application/json");
 }
 
-std::string cli_error(const std::string& command, const json& options) {
+// The API's own answer and refusal for the same fields.
+ordered_json call(const std::string& command, const json& inputs) {
+  return scaleplan::api::run(command, inputs).document;
+}
+
+std::string api_error(const std::string& command, const json& options) {
   try {
-    scaleplan::cli::call(command, options);
-  } catch (const scaleplan::cli::RequestError& e) {
+    call(command, options);
+  } catch (const scaleplan::Error& e) {
     return e.what();
   }
   FAIL("expected " + command + " to refuse " + options.dump());
@@ -103,11 +108,11 @@ TEST_CASE("Every POST route answers the same document as the command's --json", 
     REQUIRE(res);
     CHECK(res->status == 200);
     CHECK(res->get_header_value("Content-Type") == "application/json");
-    CHECK(ordered_json::parse(res->body) == scaleplan::cli::call(r.command, r.good));
+    CHECK(ordered_json::parse(res->body) == call(r.command, r.good));
   }
 }
 
-TEST_CASE("Every POST route refuses a bad body with 400 and the CLI's one-line message", "[serve]") {
+TEST_CASE("Every POST route refuses a bad body with 400 and the API's one-line message, naming the field", "[serve]") {
   RunningServer server;
   auto c = server.client();
   for (const Route& r : post_routes()) {
@@ -116,7 +121,7 @@ TEST_CASE("Every POST route refuses a bad body with 400 and the CLI's one-line m
     REQUIRE(res);
     CHECK(res->status == 400);
     const json body = json::parse(res->body);
-    CHECK(body == json{{"error", cli_error(r.command, r.bad)}});
+    CHECK(body == json{{"error", api_error(r.command, r.bad)}});
   }
 }
 
@@ -124,10 +129,10 @@ TEST_CASE("The GET routes answer the listings, and /healthz answers ok", "[serve
   RunningServer server;
   auto c = server.client();
   const std::vector<std::pair<std::string, ordered_json>> listings = {
-      {"laws", scaleplan::cli::call("laws", json::object())},
-      {"hardware", scaleplan::cli::call("hardware", json::object(), {"list"})},
-      {"regions", scaleplan::cli::call("regions", json::object())},
-      {"models", scaleplan::cli::call("models", json::object())},
+      {"laws", call("laws", json::object())},
+      {"hardware", call("hardware", {{"action", "list"}})},
+      {"regions", call("regions", json::object())},
+      {"models", call("models", json::object())},
   };
   for (const auto& [name, expected] : listings) {
     auto res = c.Get(("/api/v1/" + name).c_str());
@@ -137,11 +142,11 @@ TEST_CASE("The GET routes answer the listings, and /healthz answers ok", "[serve
   }
   auto found = c.Get("/api/v1/regions?search=europe");
   REQUIRE(found);
-  CHECK(ordered_json::parse(found->body) == scaleplan::cli::call("regions", {{"search", "europe"}}));
+  CHECK(ordered_json::parse(found->body) == call("regions", {{"search", "europe"}}));
   auto nothing = c.Get("/api/v1/regions?search=atlantis");
   REQUIRE(nothing);
   CHECK(nothing->status == 400);
-  CHECK(json::parse(nothing->body)["error"] == cli_error("regions", {{"search", "atlantis"}}));
+  CHECK(json::parse(nothing->body)["error"] == api_error("regions", {{"search", "atlantis"}}));
   auto health = c.Get("/healthz");
   REQUIRE(health);
   CHECK(health->status == 200);
@@ -251,7 +256,7 @@ TEST_CASE("A law sent inline plans as the same law read from a file", "[serve]")
                     ("scaleplan-inline-law-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << law.dump();
   const ordered_json expected =
-      scaleplan::cli::call("plan", {{"target_params", "7B"}, {"law", path.string()}});
+      call("plan", {{"target_params", "7B"}, {"law", path.string()}});
   std::filesystem::remove(path);
   auto res = post(c, "/api/v1/plan", json{{"target_params", "7B"}, {"law", law}}.dump());
   REQUIRE(res);

@@ -51,6 +51,7 @@ struct FieldInfo {
   // A list whose items may hold commas (fit's --where COL=VALUE): a string
   // is one item, and the command line repeats the flag rather than split.
   bool whole_items = false;
+  bool takes_document = false;  // a text field that also takes a JSON object (a law given inline)
   Kind kind = Kind::kText;  // set from the member the field fills
 };
 
