@@ -50,65 +50,73 @@ FieldInfo typed_field(const std::string& name, const std::string& help, const ch
       .name = name, .help = help, .default_text = default_text, .type_name = type_name, .own_range = true};
 }
 
-const Schema<FitRequest>& FitRequest::schema() {
+// The runs, the method and its IsoFLOP settings, the rows to fit.
+Schema<FitRequest>& add_data_fields(Schema<FitRequest>& s) {
   using R = FitRequest;
-  static const auto s =
-      Schema<R>()
-          .add({.name = "runs",
-                .help = "CSV of runs: loss and two of model size, tokens, FLOPs",
-                .required = true,
-                .positional = true,
-                .local_only = true},
-               &R::runs)
-          .add({.name = "method",
-                .help = "parametric (L = E + A/N^alpha + B/D^beta) or isoflop (Chinchilla approach 2: "
-                        "minima of each budget's profile, then N*(C), D*(C), L*(C))",
-                .default_text = "parametric"},
-               &R::method)
-          .add(typed_field(
-                   "budget_tolerance",
-                   "isoflop: runs whose FLOPs differ by at most this fraction share a budget (0: exact)",
-                   "FLOAT"),
-               &R::budget_tolerance)
-          .add(typed_field("window",
-                           "isoflop: fit each parabola to sizes within this many decades of the lowest loss "
-                           "(0: all)",
-                           "FLOAT", "1"),
-               &R::window)
-          .add(
-              typed_field("flops_per_token",
-                          "k in C = k N D, to derive the missing one of params, tokens, FLOPs", "FLOAT", "6"),
-              &R::flops_per_token)
-          .add({.name = "group_by", .help = "fit each group of rows with equal values in these columns"},
-               &R::group_by)
-          .add({.name = "where", .help = "keep only rows with COL=VALUE (repeatable)", .whole_items = true},
-               &R::where)
-          .add(typed_field("digits", "significant figures in the table", "INT", "5"), &R::digits)
-          .add(output_field("write the fitted law (JSON) here, for --law"), &R::output)
-          .add({.name = "estimator",
-                .help = "huber (Hoffmann et al. grid) or huber-mle (Epoch AI)",
-                .default_text = "huber"},
-               &R::estimator)
-          .add(typed_field("huber_delta", "Huber threshold on log residuals", "FLOAT", "0.001"),
-               &R::huber_delta)
-          .add(typed_field("bootstrap",
-                           "bootstrap resamples for standard errors and intervals (isoflop: default 200)",
-                           "INT"),
-               &R::bootstrap)
-          .add({.name = "seed",
-                .help = "bootstrap seed (results do not depend on --threads)",
-                .type_name = "UINT"},
-               &R::seed)
-          .add(typed_field("threads", "worker threads (default: every core)", "INT"), &R::threads)
-          .add({.name = "max_loss", .help = "drop points with a higher loss (Epoch used 3.44)"}, &R::max_loss)
-          .add({.name = "min_params", .help = "drop models smaller than this"}, &R::min_params)
-          .add({.name = "columns", .help = "map columns: params=COL,tokens=COL,flops=COL,loss=COL"},
-               &R::columns)
-          .add({.name = "full_grid", .help = "run all 4,500 grid starts (slower)"}, &R::full_grid)
-          .add({.name = "quiet",
-                .help = "no progress line on stderr (shown for fits over 2 s)",
-                .short_name = "q"},
-               &R::quiet);
+  return s
+      .add({.name = "runs",
+            .help = "CSV of runs: loss and two of model size, tokens, FLOPs",
+            .required = true,
+            .positional = true,
+            .local_only = true},
+           &R::runs)
+      .add({.name = "method",
+            .help = "parametric (L = E + A/N^alpha + B/D^beta) or isoflop (Chinchilla approach 2: "
+                    "minima of each budget's profile, then N*(C), D*(C), L*(C))",
+            .default_text = "parametric"},
+           &R::method)
+      .add(typed_field("budget_tolerance",
+                       "isoflop: runs whose FLOPs differ by at most this fraction share a budget (0: exact)",
+                       "FLOAT"),
+           &R::budget_tolerance)
+      .add(typed_field("window",
+                       "isoflop: fit each parabola to sizes within this many decades of the lowest loss "
+                       "(0: all)",
+                       "FLOAT", "1"),
+           &R::window)
+      .add(typed_field("flops_per_token",
+                       "k in C = k N D, to derive the missing one of params, tokens, FLOPs", "FLOAT", "6"),
+           &R::flops_per_token)
+      .add({.name = "group_by", .help = "fit each group of rows with equal values in these columns"},
+           &R::group_by)
+      .add({.name = "where", .help = "keep only rows with COL=VALUE (repeatable)", .whole_items = true},
+           &R::where);
+}
+
+// The table, the law file, the parametric fit, its bootstrap and filters.
+Schema<FitRequest>& add_fit_fields(Schema<FitRequest>& s) {
+  using R = FitRequest;
+  return s.add(typed_field("digits", "significant figures in the table", "INT", "5"), &R::digits)
+      .add(output_field("write the fitted law (JSON) here, for --law"), &R::output)
+      .add({.name = "estimator",
+            .help = "huber (Hoffmann et al. grid) or huber-mle (Epoch AI)",
+            .default_text = "huber"},
+           &R::estimator)
+      .add(typed_field("huber_delta", "Huber threshold on log residuals", "FLOAT", "0.001"), &R::huber_delta)
+      .add(typed_field("bootstrap",
+                       "bootstrap resamples for standard errors and intervals (isoflop: default 200)", "INT"),
+           &R::bootstrap)
+      .add({.name = "seed",
+            .help = "bootstrap seed (results do not depend on --threads)",
+            .type_name = "UINT"},
+           &R::seed)
+      .add(typed_field("threads", "worker threads (default: every core)", "INT"), &R::threads)
+      .add({.name = "max_loss", .help = "drop points with a higher loss (Epoch used 3.44)"}, &R::max_loss)
+      .add({.name = "min_params", .help = "drop models smaller than this"}, &R::min_params)
+      .add({.name = "columns", .help = "map columns: params=COL,tokens=COL,flops=COL,loss=COL"}, &R::columns)
+      .add({.name = "full_grid", .help = "run all 4,500 grid starts (slower)"}, &R::full_grid)
+      .add({.name = "quiet",
+            .help = "no progress line on stderr (shown for fits over 2 s)",
+            .short_name = "q"},
+           &R::quiet);
+}
+
+const Schema<FitRequest>& FitRequest::schema() {
+  static const auto s = [] {
+    Schema<FitRequest> fields;
+    add_fit_fields(add_data_fields(fields));
+    return fields;
+  }();
   return s;
 }
 
