@@ -143,7 +143,8 @@ uint64_t seed_of(const std::string& text) {
 }
 
 FitOptions options_of(const FitRequest& r) {
-  FitOptions o{r};
+  FitOptions o;
+  o.r = r;
   o.bootstrap = r.bootstrap.value_or(r.method == "isoflop" ? 200 : 0);
   o.seed = seed_of(r.seed);
   o.output = r.output.value_or("");

@@ -1,7 +1,7 @@
 #pragma once
 // The footprint's constants: the EPS tiers, the default grid, embodied carbon,
 // the training state and cluster sizes, each with its source.
-// A test guards each (the library README says which).
+// The library README says which test guards each, and which none does yet.
 
 namespace scaleplan::planner {
 

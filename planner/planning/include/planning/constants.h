@@ -1,7 +1,7 @@
 #pragma once
 // The planning layer's constants: the advisor's thresholds, fine-tuning's
 // utilisation and memory figures, the default deadline, each with its source.
-// A test guards each (the library README says which).
+// The library README says which test guards each, and which none does yet.
 
 namespace scaleplan::planner {
 

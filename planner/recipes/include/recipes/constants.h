@@ -1,7 +1,7 @@
 #pragma once
 // The recipes' constants: the hyperparameter preset and schedule figures and
 // the architecture defaults a recipe writes, each with its source.
-// A test guards each (the library README says which).
+// The library README says which test guards each, and which none does yet.
 
 namespace scaleplan::planner {
 

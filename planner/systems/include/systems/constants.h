@@ -1,7 +1,7 @@
 #pragma once
 // The systems model's constants: the step-time, memory, goodput, batch and shape
 // models' measured and published figures, each with its source.
-// A test guards each (the library README says which).
+// The library README says which test guards each, and which none does yet.
 
 namespace scaleplan::planner {
 
