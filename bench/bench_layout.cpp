@@ -27,7 +27,8 @@ void bench_layout() {
   for (const char* hardware : {"h100-sxm5-80gb", "a100-sxm4-80gb"}) {
     ThroughputRequest r;
     r.shape.params = 1e12;
-    r.tokens = scaleplan::laws::compute_optimal_tokens(scaleplan::laws::preset(scaleplan::laws::kDefaultLaw), 1e12);
+    r.tokens =
+        scaleplan::laws::compute_optimal_tokens(scaleplan::laws::preset(scaleplan::laws::kDefaultLaw), 1e12);
     r.hardware = hardware;
     r.gpus = 4096;
     ThroughputPlan p = plan_throughput(db, r);  // warm-up, and the workload

@@ -93,8 +93,10 @@ void bench_plan_with_advice(const scaleplan::hardware_db::Database& db, const La
     const auto plan = scaleplan::planner::make_plan(db, law, r);
     sink += scaleplan::planner::advise_plan(db, law, r, plan, std::nullopt).recommendations.size();
   }
-  std::printf("plan + recommendations (5 requests in turn): %.0f plans/s in-process, %.3f CPU ms each (%d plans, checksum %.0f)\n",
-              n / seconds_since(t0), 1e3 * (cpu_seconds() - cpu0) / n, n, sink);
+  std::printf(
+      "plan + recommendations (5 requests in turn): %.0f plans/s in-process, %.3f CPU ms each (%d plans, "
+      "checksum %.0f)\n",
+      n / seconds_since(t0), 1e3 * (cpu_seconds() - cpu0) / n, n, sink);
 }
 
 }  // namespace

@@ -119,8 +119,9 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) {
     return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<size_t>(p * lat.size()))];
   };
-  std::printf("serve: POST /api/v1/plan (%zu distinct plans in turn), %d keep-alive clients, %u hardware threads\n",
-              bodies.size(), clients, std::thread::hardware_concurrency());
+  std::printf(
+      "serve: POST /api/v1/plan (%zu distinct plans in turn), %d keep-alive clients, %u hardware threads\n",
+      bodies.size(), clients, std::thread::hardware_concurrency());
   std::printf("  %zu requests in %.1f s: %.0f requests/s, %ld errors (+%ld in 1,000 warm-up)\n", lat.size(),
               elapsed_s, lat.size() / elapsed_s, errors, warm_errors);
   std::printf("  latency p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", pct(0.50), pct(0.99),

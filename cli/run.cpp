@@ -15,10 +15,10 @@
 #include "api/command.h"
 #include "api_command.h"
 #include "commands.h"
+#include "footprint/forecast.h"
 #include "hardware_db/database.h"
 #include "laws/law.h"
 #include "output.h"
-#include "footprint/forecast.h"
 #include "units.h"
 
 namespace scaleplan::cli {
@@ -45,12 +45,10 @@ std::string flag_for(std::string field) {
 // A null setup is the API's command of that name.
 using Setup = void (*)(CLI::App&);
 constexpr std::pair<const char*, Setup> kCommands[] = {
-    {"plan", nullptr},     {"tokens", nullptr},          {"loss", nullptr},
-    {"allocate", nullptr}, {"laws", nullptr},            {"fit", nullptr},
-    {"forecast", nullptr}, {"hardware", nullptr},        {"regions", nullptr},
-    {"tier", nullptr},     {"calibrate", nullptr},       {"finetune", nullptr},
-    {"models", nullptr},   {"recipe", nullptr},          {"layout", nullptr},
-    {"serve", setup_serve},
+    {"plan", nullptr},    {"tokens", nullptr}, {"loss", nullptr},      {"allocate", nullptr},
+    {"laws", nullptr},    {"fit", nullptr},    {"forecast", nullptr},  {"hardware", nullptr},
+    {"regions", nullptr}, {"tier", nullptr},   {"calibrate", nullptr}, {"finetune", nullptr},
+    {"models", nullptr},  {"recipe", nullptr}, {"layout", nullptr},    {"serve", setup_serve},
 };
 
 void setup_command(CLI::App& app, const char* name, Setup setup) {

@@ -14,9 +14,9 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "api/command.h"
 #include "laws/law_file.h"
 #include "laws/presets.h"
-#include "api/command.h"
 #include "web/assets.h"
 
 namespace scaleplan::cli {

@@ -21,7 +21,8 @@ Schema<ForecastFields> ForecastFields::schema(bool hardware_required) {
       .add(shared_field("gpus", "default: the fewest that hold the training state"), &F::gpus)
       .add(shared_field("mfu", "default: the best layout's, billed hours"), &F::mfu)
       .add(shared_field("seq_len", "for the layout model, default 4096"), &F::seq_len)
-      .add({.name = "network_gbps", .help = "scale-out bandwidth per accelerator in Gbit/s, for the layout model"},
+      .add({.name = "network_gbps",
+            .help = "scale-out bandwidth per accelerator in Gbit/s, for the layout model"},
            &F::network_gbps)
       .add({.name = "gpu_hours", .help = "measured GPU-hours of a finished run"}, &F::gpu_hours)
       .add(shared_field("power_w"), &F::power_w)
@@ -210,10 +211,10 @@ planner::Forecast checked_forecast(const hardware_db::Database& db, const planne
   const planner::Forecast f = planner::forecast_default_cluster(db, in);
   // Measured hours fewer than the peak allows would mean an MFU above 1.
   if (in.gpu_hours && !(f.mfu > 0 && f.mfu <= 1)) {
-    throw InputError(Field{"gpu_hours"}, short_number(*in.gpu_hours) + " is fewer than " + short_number(f.flops) +
-                                             " FLOPs take at the accelerator's peak (an MFU of " +
-                                             human_count(f.mfu) + ", above 1); expected at least " +
-                                             human_hours(*in.gpu_hours * f.mfu));
+    throw InputError(Field{"gpu_hours"},
+                     short_number(*in.gpu_hours) + " is fewer than " + short_number(f.flops) +
+                         " FLOPs take at the accelerator's peak (an MFU of " + human_count(f.mfu) +
+                         ", above 1); expected at least " + human_hours(*in.gpu_hours * f.mfu));
   }
   return f;
 }

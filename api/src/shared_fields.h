@@ -43,7 +43,6 @@ FieldInfo hardware_db_field();
 // than writing nothing silently.
 FieldInfo output_field(const std::string& help);
 
-
 // The planner input the fields ask for (params and tokens set by the caller).
 planner::ForecastInput forecast_input(const ForecastFields& f);
 // planner::forecast on the default cluster, refusing what the fields make

@@ -82,8 +82,8 @@ double parse_quantity(std::string_view text, std::string_view field) {
   if (d != nullptr && d->low == 0 && value == 0) return 0;
   if (!(value > 0)) bad(field, text, "is not positive");
   if (d != nullptr && (value < d->low || value > d->high)) {
-    throw InputError(Field{field_name(field)}, "'" + std::string(text) + "' is outside its domain; expected " +
-                                                   domain_text(*d));
+    throw InputError(Field{field_name(field)},
+                     "'" + std::string(text) + "' is outside its domain; expected " + domain_text(*d));
   }
   return value;
 }
@@ -93,8 +93,9 @@ int parse_count(std::string_view text, std::string_view field) {
   // Checked as a double, before the conversion could overflow.
   if (v != std::floor(v) || v > std::numeric_limits<int>::max()) {
     const Domain* d = domain_of(field);
-    throw InputError(Field{field_name(field)}, "'" + std::string(text) + "' is not a whole count; expected " +
-                                                   (d != nullptr ? domain_text(*d) : std::string("a whole number")));
+    throw InputError(Field{field_name(field)},
+                     "'" + std::string(text) + "' is not a whole count; expected " +
+                         (d != nullptr ? domain_text(*d) : std::string("a whole number")));
   }
   return static_cast<int>(v);
 }

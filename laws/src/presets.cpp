@@ -34,7 +34,6 @@ Law muennighoff2023() {
   m.r_d_star = kMuennighoffRDStar;
   m.r_n_star = kMuennighoffRNStar;
   return m;
-
 }
 
 // Kaplan et al. 2020, arXiv:2001.08361, Table 2 and eq. 1.5.

@@ -42,7 +42,9 @@ nlohmann::ordered_json fresh(const std::string& command, const std::vector<std::
 
 }  // namespace
 
-TEST_CASE("A command line run in process answers as a fresh process whatever the runs before it on the thread set", "[run]") {
+TEST_CASE(
+    "A command line run in process answers as a fresh process whatever the runs before it on the thread set",
+    "[run]") {
   struct Step {
     std::string command;
     nlohmann::json options;          // the same request as the API's fields
@@ -54,16 +56,20 @@ TEST_CASE("A command line run in process answers as a fresh process whatever the
       {"plan",
        {{"target_params", "1B"}, {"hardware", "a100-sxm4-80gb"}, {"region", "FR"}, {"law", "hoffmann2022"}},
        {"--target-params", "1B", "--hardware", "a100-sxm4-80gb", "--region", "FR", "--law", "hoffmann2022"}},
-      {"plan", {{"target_params", "1B"}, {"hardware", "a100-sxm4-80gb"}},
+      {"plan",
+       {{"target_params", "1B"}, {"hardware", "a100-sxm4-80gb"}},
        {"--target-params", "1B", "--hardware", "a100-sxm4-80gb"}},
       {"finetune",
        {{"params", "7B"}, {"tokens", "1B"}, {"hardware", "a100-sxm4-80gb"}, {"recompute", true}},
        {"--params", "7B", "--tokens", "1B", "--hardware", "a100-sxm4-80gb", "--recompute"}},
-      {"finetune", {{"params", "7B"}, {"tokens", "1B"}, {"hardware", "a100-sxm4-80gb"}},
+      {"finetune",
+       {{"params", "7B"}, {"tokens", "1B"}, {"hardware", "a100-sxm4-80gb"}},
        {"--params", "7B", "--tokens", "1B", "--hardware", "a100-sxm4-80gb"}},
-      {"layout", {{"params", "7B"}, {"hardware", "h100"}, {"gpus", 64}, {"tp", 2}, {"zero", 3}},
+      {"layout",
+       {{"params", "7B"}, {"hardware", "h100"}, {"gpus", 64}, {"tp", 2}, {"zero", 3}},
        {"--params", "7B", "--hardware", "h100", "--gpus", "64", "--tp", "2", "--zero", "3"}},
-      {"layout", {{"params", "7B"}, {"hardware", "h100"}, {"gpus", 64}},
+      {"layout",
+       {{"params", "7B"}, {"hardware", "h100"}, {"gpus", 64}},
        {"--params", "7B", "--hardware", "h100", "--gpus", "64"}},
   };
   for (int round = 0; round < 2; ++round) {

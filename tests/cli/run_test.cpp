@@ -24,14 +24,16 @@ std::string api_refusal(const std::string& command, const nlohmann::json& inputs
 }  // namespace
 
 TEST_CASE("The API answers the same document as the binary's --json", "[run]") {
-  const auto doc = scaleplan::api::run("plan", {{"target_loss", 2.1}, {"hardware", {"h100-sxm5-80gb", "b200"}}});
+  const auto doc =
+      scaleplan::api::run("plan", {{"target_loss", 2.1}, {"hardware", {"h100-sxm5-80gb", "b200"}}});
   const auto binary = scaleplan::testing::run_scaleplan(
       {"plan", "--target-loss", "2.1", "--hardware", "h100-sxm5-80gb,b200", "--json"});
   REQUIRE(binary.exit_code == 0);
   CHECK(doc.document == nlohmann::ordered_json::parse(binary.out));
 }
 
-TEST_CASE("A refusal names the field in the API and the same field as its flag on the command line", "[run]") {
+TEST_CASE("A refusal names the field in the API and the same field as its flag on the command line",
+          "[run]") {
   const auto binary = scaleplan::testing::run_scaleplan({"tokens", "--params", "seven", "--json"});
   REQUIRE(binary.exit_code == 1);
   const std::string message = api_refusal("tokens", {{"params", "seven"}});
@@ -41,7 +43,8 @@ TEST_CASE("A refusal names the field in the API and the same field as its flag o
 
 TEST_CASE("The API refuses what is no field of the command, naming it and listing the fields", "[run]") {
   const std::string message = api_refusal("plan", {{"target_params", "7B"}, {"colour", "red"}});
-  CHECK_THAT(message, Catch::StartsWith("colour: not a field of this command") && Catch::Contains("target_params"));
+  CHECK_THAT(message,
+             Catch::StartsWith("colour: not a field of this command") && Catch::Contains("target_params"));
   CHECK_THAT(api_refusal("tokens", {{"params", true}}), Catch::StartsWith("params: expected a number"));
   CHECK_THAT(api_refusal("plan", {{"hardware", {{"nested", 1}}}}), Catch::StartsWith("hardware: expected"));
   CHECK_THAT(api_refusal("plan", nlohmann::json::array({1, 2})), Catch::Contains("JSON object"));

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "planning/allocation_memo.h"
+#include "support.h"
 #include "systems/layout_search.h"
 #include "systems/shape.h"
 #include "systems/throughput.h"
-#include "support.h"
 
 using namespace scaleplan;
 using namespace scaleplan::planner;
@@ -29,8 +29,8 @@ bool same(const LayoutResult& a, const LayoutResult& b) {
          a.memory.activations_bytes == b.memory.activations_bytes && x.step_s == y.step_s &&
          x.compute_s == y.compute_s && x.tp_comm_s == y.tp_comm_s && x.pp_comm_s == y.pp_comm_s &&
          x.bubble_s == y.bubble_s && x.dp_comm_s == y.dp_comm_s && x.dp_exposed_s == y.dp_exposed_s &&
-         x.optimizer_s == y.optimizer_s && x.tokens_per_s == y.tokens_per_s && x.mfu == y.mfu && x.hfu == y.hfu &&
-         a.layout.describe() == b.layout.describe();
+         x.optimizer_s == y.optimizer_s && x.tokens_per_s == y.tokens_per_s && x.mfu == y.mfu &&
+         x.hfu == y.hfu && a.layout.describe() == b.layout.describe();
 }
 
 }  // namespace
@@ -169,7 +169,8 @@ TEST_CASE(
   CHECK(weighed_skipping * 4 < weighed_all);  // the point of skipping
 }
 
-TEST_CASE("The throughput memo answers as the model does, and each thread keeps its own", "[planner][search]") {
+TEST_CASE("The throughput memo answers as the model does, and each thread keeps its own",
+          "[planner][search]") {
   const auto& db = testing::embedded_db();
   struct Question {
     const char* hardware;

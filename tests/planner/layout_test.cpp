@@ -3,9 +3,9 @@
 // all-reduce after the backward pass).
 #include <catch2/catch.hpp>
 
+#include "support.h"
 #include "systems/layout_search.h"
 #include "systems/shape.h"
-#include "support.h"
 
 using scaleplan::testing::gpt_shape;
 

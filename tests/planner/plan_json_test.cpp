@@ -6,10 +6,10 @@
 
 #include "support.h"
 
-#include "laws/presets.h"
-#include "systems/errors.h"
 #include "footprint/forecast_json.h"
+#include "laws/presets.h"
 #include "planning/plan_json.h"
+#include "systems/errors.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;

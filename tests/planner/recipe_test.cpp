@@ -3,10 +3,10 @@
 #include <cmath>
 
 #include "laws/presets.h"
-#include "systems/layout_search.h"
 #include "recipes/plan_recipe.h"
 #include "recipes/recipe.h"
 #include "support.h"
+#include "systems/layout_search.h"
 
 using scaleplan::testing::default_law;
 
@@ -148,7 +148,8 @@ TEST_CASE("recipe: impossible requests are refused by name", "[planner][recipe]"
   RecipeRequest heads = request(7e9, 1e11, 8);
   heads.shape.hidden = 4096;
   heads.shape.heads = 30;
-  CHECK_THROWS_WITH(make_recipe(db(), default_law(), heads), Catch::StartsWith("heads: 30 heads do not divide"));
+  CHECK_THROWS_WITH(make_recipe(db(), default_law(), heads),
+                    Catch::StartsWith("heads: 30 heads do not divide"));
   CHECK_THROWS_WITH(make_recipe(db(), default_law(), request(405e9, 1e12, 8)), Contains("cannot hold"));
   RecipeRequest both = request(7e9, 1e11, 8);
   both.model = "llama-2-7b";

@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "footprint/forecast.h"
-#include "systems/shape.h"
 #include "support.h"
+#include "systems/shape.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::Contains;

@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "footprint/forecast.h"
+#include "support.h"
 #include "systems/shape.h"
 #include "systems/transformer_flops.h"
-#include "support.h"
 
 using scaleplan::testing::gpt_shape;
 

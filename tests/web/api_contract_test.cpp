@@ -112,7 +112,8 @@ TEST_CASE("Every POST route answers the same document as the command's --json", 
   }
 }
 
-TEST_CASE("Every POST route refuses a bad body with 400 and the API's one-line message, naming the field", "[serve]") {
+TEST_CASE("Every POST route refuses a bad body with 400 and the API's one-line message, naming the field",
+          "[serve]") {
   RunningServer server;
   auto c = server.client();
   for (const Route& r : post_routes()) {
@@ -255,8 +256,7 @@ TEST_CASE("A law sent inline plans as the same law read from a file", "[serve]")
   const auto path = std::filesystem::temp_directory_path() /
                     ("scaleplan-inline-law-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << law.dump();
-  const ordered_json expected =
-      call("plan", {{"target_params", "7B"}, {"law", path.string()}});
+  const ordered_json expected = call("plan", {{"target_params", "7B"}, {"law", path.string()}});
   std::filesystem::remove(path);
   auto res = post(c, "/api/v1/plan", json{{"target_params", "7B"}, {"law", law}}.dump());
   REQUIRE(res);

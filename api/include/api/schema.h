@@ -52,7 +52,7 @@ struct FieldInfo {
   // is one item, and the command line repeats the flag rather than split.
   bool whole_items = false;
   bool takes_document = false;  // a text field that also takes a JSON object (a law given inline)
-  Kind kind = Kind::kText;  // set from the member the field fills
+  Kind kind = Kind::kText;      // set from the member the field fills
 };
 
 // The value of one field, as JSON (a string for what was typed).
@@ -74,9 +74,8 @@ class Schema {
   using Setter = std::function<void(R&, const FieldInfo&, const nlohmann::json&)>;
 
   Schema& add(FieldInfo f, std::optional<double> R::*m) {
-    return put(std::move(f), Kind::kQuantity, [m](R& r, const FieldInfo& i, const nlohmann::json& v) {
-      r.*m = detail::quantity_of(i, v);
-    });
+    return put(std::move(f), Kind::kQuantity,
+               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::quantity_of(i, v); });
   }
   Schema& add(FieldInfo f, double R::*m) {
     return put(std::move(f), Kind::kQuantity,

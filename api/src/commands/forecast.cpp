@@ -2,10 +2,10 @@
 #include "api/units.h"
 #include "commands.h"
 #include "footprint/forecast_json.h"
-#include "shared_fields.h"
 #include "laws/allocation.h"
 #include "laws/presets.h"
 #include "planning/advisor_json.h"
+#include "shared_fields.h"
 
 namespace scaleplan::api {
 
@@ -17,13 +17,14 @@ struct ForecastRequest {
 
   static const Schema<ForecastRequest>& schema() {
     using R = ForecastRequest;
-    static const auto s = Schema<R>()
-                              .add({.name = "params", .help = "model size in parameters, e.g. 65.2B", .short_name = "N"},
-                                   &R::params)
-                              .add({.name = "tokens", .help = "training tokens, e.g. 1.4T", .short_name = "D"}, &R::tokens)
-                              .add({.name = "flops", .help = "training FLOPs instead of 6ND", .short_name = "C"}, &R::flops)
-                              .group(&R::forecast, ForecastFields::schema(true))
-                              .add(shared_field("offset_price"), &R::offset_price);
+    static const auto s =
+        Schema<R>()
+            .add({.name = "params", .help = "model size in parameters, e.g. 65.2B", .short_name = "N"},
+                 &R::params)
+            .add({.name = "tokens", .help = "training tokens, e.g. 1.4T", .short_name = "D"}, &R::tokens)
+            .add({.name = "flops", .help = "training FLOPs instead of 6ND", .short_name = "C"}, &R::flops)
+            .group(&R::forecast, ForecastFields::schema(true))
+            .add(shared_field("offset_price"), &R::offset_price);
     return s;
   }
 };
@@ -44,7 +45,8 @@ Result run_forecast(const ForecastRequest& r) {
   if (in.flops && (r.params || r.tokens)) {
     throw InputError("--flops replaces --params and --tokens (C = 6ND); give one or the other");
   }
-  if (!in.flops && (!r.params || !r.tokens)) throw InputError("--params and --tokens (or --flops) are required");
+  if (!in.flops && (!r.params || !r.tokens))
+    throw InputError("--params and --tokens (or --flops) are required");
   const auto db = hardware_db::Database::load(r.forecast.hardware_db);
   const planner::Forecast f = checked_forecast(db, in);
 

@@ -84,9 +84,9 @@ Result run_hardware(const HardwareRequest& r) {
 }  // namespace
 
 Command hardware_command() {
-  return command<HardwareRequest>("hardware", "List accelerators, or show one with its sources",
-                                  "Example:\n  scaleplan hardware list\n  scaleplan hardware show h100-sxm5-80gb --json",
-                                  run_hardware);
+  return command<HardwareRequest>(
+      "hardware", "List accelerators, or show one with its sources",
+      "Example:\n  scaleplan hardware list\n  scaleplan hardware show h100-sxm5-80gb --json", run_hardware);
 }
 
 }  // namespace scaleplan::api

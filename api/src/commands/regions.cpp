@@ -16,8 +16,9 @@ struct RegionsRequest {
     static const auto s =
         Schema<R>()
             .add({.name = "search",
-                  .help = "only regions with these whole words in their id, codes, name, common names, continent "
-                          "or provider (a word of 4+ letters may be a prefix: 'germ')"},
+                  .help =
+                      "only regions with these whole words in their id, codes, name, common names, continent "
+                      "or provider (a word of 4+ letters may be a prefix: 'germ')"},
                  &R::search)
             .add(hardware_db_field(), &R::hardware_db);
     return s;

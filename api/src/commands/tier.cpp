@@ -11,11 +11,12 @@ struct TierRequest {
   double kwh = 0, co2_kg = 0;
 
   static const Schema<TierRequest>& schema() {
-    static const auto s = Schema<TierRequest>()
-                              .add({.name = "kwh", .help = "energy of the training run in kWh", .required = true},
-                                   &TierRequest::kwh)
-                              .add({.name = "co2_kg", .help = "CO2eq of the training run in kg", .required = true},
-                                   &TierRequest::co2_kg);
+    static const auto s =
+        Schema<TierRequest>()
+            .add({.name = "kwh", .help = "energy of the training run in kWh", .required = true},
+                 &TierRequest::kwh)
+            .add({.name = "co2_kg", .help = "CO2eq of the training run in kg", .required = true},
+                 &TierRequest::co2_kg);
     return s;
   }
 };

@@ -109,8 +109,8 @@ void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, c
   Recommendation r;
   r.category = Category::kMemory;
   r.kind = "optimizer";
-  r.title = "use 8-bit AdamW (" + number_text(lean_bytes) + " instead of " + number_text(kAdamWBytesPerParam) +
-            " bytes/param of training state)";
+  r.title = "use 8-bit AdamW (" + number_text(lean_bytes) + " instead of " +
+            number_text(kAdamWBytesPerParam) + " bytes/param of training state)";
   r.freed_gb_per_gpu = state_gb(params, kAdamWBytesPerParam - lean_bytes, gpus);
   r.state_gb_per_gpu = state_gb(params, lean_bytes, gpus);
   r.gpus = gpus;
@@ -190,8 +190,8 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, AdviceCollecto
            const std::string& inference_hw) {
   const auto* m = open_model_for(db, law, target);
   if (!m) {
-    c.skip("reuse of an open model",
-           "no open model in the database reaches loss " + number_text(target, "%.4g") + " under " + law.name);
+    c.skip("reuse of an open model", "no open model in the database reaches loss " +
+                                         number_text(target, "%.4g") + " under " + law.name);
     return;
   }
   const std::string title = "start from " + m->name + " (" + m->licence + ") instead of pre-training";
@@ -200,10 +200,10 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, AdviceCollecto
     const Footprint f = reuse_cost(db, *m, hw, grid, inference_tokens, inference_hw, &gpus);
     auto* r =
         c.saving("open-model", title,
-                 "continued training on " + number_text(kReuseTokens) + " tokens, costed as full fine-tuning on " +
-                     std::to_string(gpus) + " x " + hw + (inference_tokens > 0 ? ", serving included" : "") +
-                     "; it reaches this loss under " + law.name +
-                     ", but losses compare only under the same data and tokenizer",
+                 "continued training on " + number_text(kReuseTokens) +
+                     " tokens, costed as full fine-tuning on " + std::to_string(gpus) + " x " + hw +
+                     (inference_tokens > 0 ? ", serving included" : "") + "; it reaches this loss under " +
+                     law.name + ", but losses compare only under the same data and tokenizer",
                  f);
     if (r) r->gpus = gpus;
   } catch (const PlanError& e) {
@@ -214,9 +214,10 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, AdviceCollecto
 std::string region_why(const Forecast& from, const Forecast& to) {
   return "grid " + number_text(from.gco2_per_kwh) + " -> " + number_text(to.gco2_per_kwh) +
          " g/kWh changes operational CO2 per kWh x" +
-         number_text(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; facility PUE " + number_text(from.pue) +
-         " -> " + number_text(to.pue) +
-         (to.pue == from.pue ? " leaves energy as it is" : " changes energy x" + number_text(to.pue / from.pue));
+         number_text(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; facility PUE " +
+         number_text(from.pue) + " -> " + number_text(to.pue) +
+         (to.pue == from.pue ? " leaves energy as it is"
+                             : " changes energy x" + number_text(to.pue / from.pue));
 }
 
 }  // namespace
@@ -282,10 +283,11 @@ void other_hardware(const RunAdvice& x) {
   if (!best_hw) return;
   ForecastInput like = in0;
   like.hardware = best_hw->hardware_id;
-  auto* r = x.c.saving("hardware", "train on " + best_hw->hardware_id,
-                       "the least energy of the database's accelerators for this run, on " +
-                           std::to_string(best_hw->gpus) + " GPUs (" + number_text(best_hw->wall_days) + " days)",
-                       footprint_of(*best_hw) + x.serving(like, in0.params, 1));
+  auto* r =
+      x.c.saving("hardware", "train on " + best_hw->hardware_id,
+                 "the least energy of the database's accelerators for this run, on " +
+                     std::to_string(best_hw->gpus) + " GPUs (" + number_text(best_hw->wall_days) + " days)",
+                 footprint_of(*best_hw) + x.serving(like, in0.params, 1));
   if (r) {
     r->gpus = best_hw->gpus;
     r->wall_days = best_hw->wall_days;
@@ -321,7 +323,8 @@ void compute_optimal(const RunAdvice& x) {
              "reach the same loss compute-optimally: " + number_text(alt.params / 1e9) + "B params on " +
                  number_text(alt.tokens / 1e9) + "B tokens",
              "the run trains " + number_text(in0.tokens / optimal, "%.1f") +
-                 "x past the compute-optimal tokens under " + x.law.name + "; worth it only if inference dominates",
+                 "x past the compute-optimal tokens under " + x.law.name +
+                 "; worth it only if inference dominates",
              footprint_of(forecast(x.db, in)));
 }
 
@@ -453,8 +456,8 @@ void unranked_hardware(const PlanAdvice& x) {
 }
 
 // The plan re-planned on its accelerator with one change (`rr`).
-void replan_with(const PlanAdvice& x, const std::string& kind, const std::string& title, const PlanRequest& rr,
-            const std::function<std::string(const PlanOption&)>& why) {
+void replan_with(const PlanAdvice& x, const std::string& kind, const std::string& title,
+                 const PlanRequest& rr, const std::function<std::string(const PlanOption&)>& why) {
   try {
     const PlanOption o = plan_option(x.db, x.law, rr, x.plan.best.training.hardware_id, x.plan.target_loss);
     if (auto* rec = x.c.saving(kind, title, why(o), o.total)) {
@@ -473,7 +476,7 @@ void plan_in_cleanest_grid(const PlanAdvice& x) {
   PlanRequest rr = x.r;
   rr.region = g->id;
   replan_with(x, "region", "train in " + g->name + " (" + g->id + ")", rr,
-         [&](const PlanOption& o) { return region_why(x.plan.best.training, o.training); });
+              [&](const PlanOption& o) { return region_why(x.plan.best.training, o.training); });
 }
 
 void plan_quantised_serving(const PlanAdvice& x) {
@@ -481,12 +484,13 @@ void plan_quantised_serving(const PlanAdvice& x) {
   const bool int4 = x.plan.best.params >= kInt4MinParams;
   PlanRequest rr = x.r;
   rr.inference_energy_factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
-  replan_with(x, "quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
-         [&](const PlanOption& o) {
-           return std::string(int4 ? "weight-only 4-bit: ~0.40x" : "int8: ~0.45x") +
-                  " inference energy per token (Husom et al. 2025); re-planned: " + number_text(o.params / 1e9) +
-                  "B params on " + number_text(o.tokens / 1e9) + "B tokens";
-         });
+  replan_with(
+      x, "quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
+      [&](const PlanOption& o) {
+        return std::string(int4 ? "weight-only 4-bit: ~0.40x" : "int8: ~0.45x") +
+               " inference energy per token (Husom et al. 2025); re-planned: " + number_text(o.params / 1e9) +
+               "B params on " + number_text(o.tokens / 1e9) + "B tokens";
+      });
 }
 
 }  // namespace
@@ -577,12 +581,13 @@ Recommendation optimizer_measure(const MethodResult& chosen, Optimizer o, const 
   rec.gpus = res.gpus;
   rec.freed_gb_per_gpu = chosen.memory.optimizer_gb - res.memory.optimizer_gb * res.gpus / chosen.gpus;
   rec.state_gb_per_gpu = res.memory.total_gb();
-  rec.enables = res.gpus < chosen.gpus ? "fits on " + std::to_string(res.gpus) + " instead of " +
-                                             std::to_string(chosen.gpus) + " GPUs"
-                                       : "headroom for larger micro-batches on the same " +
-                                             std::to_string(res.gpus) + " GPUs";
+  rec.enables =
+      res.gpus < chosen.gpus
+          ? "fits on " + std::to_string(res.gpus) + " instead of " + std::to_string(chosen.gpus) + " GPUs"
+          : "headroom for larger micro-batches on the same " + std::to_string(res.gpus) + " GPUs";
   rec.why = "optimizer state " + number_text(chosen.memory.optimizer_gb) + " -> " +
-            number_text(res.memory.optimizer_gb) + " GB per GPU; compute is unchanged, so energy does not move";
+            number_text(res.memory.optimizer_gb) +
+            " GB per GPU; compute is unchanged, so energy does not move";
   return rec;
 }
 
@@ -592,8 +597,9 @@ void leaner_optimizers(const FinetuneAdvice& x) {
     FinetuneRequest r = x.request;
     r.methods = {x.chosen.method};
     r.optimizer = o;
-    x.with(r, std::string("use ") + optimizer_name(o),
-           [&](const MethodResult& res) { x.a.recommendations.push_back(optimizer_measure(x.chosen, o, res)); });
+    x.with(r, std::string("use ") + optimizer_name(o), [&](const MethodResult& res) {
+      x.a.recommendations.push_back(optimizer_measure(x.chosen, o, res));
+    });
   }
 }
 

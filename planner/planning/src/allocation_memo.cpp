@@ -41,7 +41,7 @@ laws::Allocation least_cost_allocation(const laws::Law& law, double target_loss,
       law.E,   law.A,   law.B,       law.alpha,   law.beta,   law.r_d_star,   law.r_n_star,
       law.n_c, law.d_c, law.alpha_n, law.alpha_d, law.n_coef, law.n_exponent, law.flops_per_token};
   AllocationMemo::Store::Question question{law.form,        constants,  target_loss,
-                                                     extra_per_param, max_params, unique_tokens};
+                                           extra_per_param, max_params, unique_tokens};
   const bool finite =
       std::all_of(constants.begin(), constants.end(), [](double v) { return std::isfinite(v); }) &&
       std::isfinite(target_loss) && std::isfinite(extra_per_param) && std::isfinite(max_params.value_or(0)) &&

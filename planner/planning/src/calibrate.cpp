@@ -177,8 +177,8 @@ Comparison read_run_figures(const nlohmann::json& doc, const std::string& label,
 namespace {
 
 // The run as the database's defaults would have forecast it.
-Comparison defaults_for(const hardware_db::Database& db, const hardware_db::Accelerator& acc, const Measured& m,
-                        double params, double tokens) {
+Comparison defaults_for(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
+                        const Measured& m, double params, double tokens) {
   ForecastInput in;
   in.params = params;
   in.tokens = tokens;

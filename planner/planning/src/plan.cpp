@@ -139,8 +139,8 @@ double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerat
 
 // The serving of the plan's model on `inf_hw` (one accelerator's time,
 // so its count does not matter), added to the option.
-void add_serving(const hardware_db::Database& db, const PlanRequest& r, const std::string& inf_hw, bool explain,
-                 PlanOption& o) {
+void add_serving(const hardware_db::Database& db, const PlanRequest& r, const std::string& inf_hw,
+                 bool explain, PlanOption& o) {
   ForecastInput inf = base_input(r, inf_hw);
   o.inference_flops = laws::inference_flops(o.params, r.inference_tokens);
   // Quantised serving: the same tokens for a share of the accelerator time.
@@ -439,7 +439,7 @@ void hold_to_budget(Plan& plan, const hardware_db::Database& db, const laws::Law
 
 Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& given) {
   if (auto p = given.problems(); !p.empty()) throw_problem<PlanError>(p.front());
-  const ThroughputMemo memo;  // the candidates and budget bisection repeat layout searches
+  const ThroughputMemo memo;         // the candidates and budget bisection repeat layout searches
   const AllocationMemo allocations;  // and the allocation for the target
   const laws::Law law = given.unique_tokens ? laws::with_repetition_decay(law_in) : law_in;
   const PlanRequest r = effective_request(given);

@@ -1,9 +1,9 @@
 #include "planning/plan_json.h"
 
-#include "laws/allocation.h"
 #include "footprint/eps.h"
-#include "systems/errors.h"
 #include "footprint/forecast_json.h"
+#include "laws/allocation.h"
+#include "systems/errors.h"
 
 namespace scaleplan::planner {
 
@@ -121,7 +121,7 @@ FinalRunFigures read_final_run(const nlohmann::json& doc, const std::string& lab
     auto it = run.find(key);
     if (it == run.end() || !it->is_number()) {
       throw PlanError(Field{"plan"}, label + " has no number '" + (f.from_plan ? "training." : "") + key +
-                      "'; expected a `plan --json` or `forecast --json` document");
+                                         "'; expected a `plan --json` or `forecast --json` document");
     }
     return it->get<double>();
   };

@@ -63,8 +63,9 @@ Hyperparams hyperparams_for(const HyperparamLaw& law, const hardware_db::ModelSh
   h.batch_tokens = law.batch_coefficient * std::pow(h.compute_flops, law.batch_exponent);
   h.in_fitted_range = h.compute_flops >= law.fitted_min_flops && h.compute_flops <= law.fitted_max_flops;
   if (!h.in_fitted_range) {
-    h.range_note = "outside the fitted range: C = M D = " + number_text(h.compute_flops, "%.2g") + " FLOPs against " +
-                   number_text(law.fitted_min_flops, "%.2g") + "-" + number_text(law.fitted_max_flops, "%.2g") + " for " + law.name +
+    h.range_note = "outside the fitted range: C = M D = " + number_text(h.compute_flops, "%.2g") +
+                   " FLOPs against " + number_text(law.fitted_min_flops, "%.2g") + "-" +
+                   number_text(law.fitted_max_flops, "%.2g") + " for " + law.name +
                    "; learning rate and batch are extrapolated";
   }
   return h;

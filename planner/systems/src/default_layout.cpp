@@ -39,7 +39,8 @@ ParallelLayout to_parallel_layout(const System& sys, const LayoutResult& r, long
   out.step_s = r.time.step_s;
   out.steady_mfu = r.time.mfu;
   out.rule = "fastest of the layouts the throughput model evaluated (step time " +
-             number_text(r.time.step_s, "%.3g") + " s, steady-state MFU " + number_text(100 * r.time.mfu, "%.1f") +
+             number_text(r.time.step_s, "%.3g") + " s, steady-state MFU " +
+             number_text(100 * r.time.mfu, "%.1f") +
              "%), kept to Megatron-LM: distributed optimizer (ZeRO-1), equal pipeline stages";
   return out;
 }
@@ -93,8 +94,7 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
         l.tp = tp, l.pp = pp, l.dp = g / (tp * pp);
         l.recompute = Recompute::kFull;
         l.zero_stage = kMegatronZeroStage;
-        if (layout_valid(sys, w, l) && layout_memory(sys, w, l).total_bytes() <= sys.memory_bytes)
-          return g;
+        if (layout_valid(sys, w, l) && layout_memory(sys, w, l).total_bytes() <= sys.memory_bytes) return g;
       }
     }
   }

@@ -306,7 +306,8 @@ LayoutMemory layout_memory(const System&, const Workload& w, const Layout& l) {
 
 StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
   return time_of(sys, w, l, micro_batch_time(sys, w, l), stage_params(w, l, block_params(w.shape)),
-                 model_flops_per_token(w.shape, w.seq_len), hardware_flops_per_token(w.shape, w.seq_len, l.recompute));
+                 model_flops_per_token(w.shape, w.seq_len),
+                 hardware_flops_per_token(w.shape, w.seq_len, l.recompute));
 }
 
 LayoutResult evaluate_layout(const System& sys, const Workload& w, const Layout& l) {

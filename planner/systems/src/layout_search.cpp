@@ -53,9 +53,7 @@ struct Ranking {
   bool any = false;
 
   // The step time a layout must beat to rank; none while the ranking has room.
-  double bar_s() const {
-    return result.best.size() == top ? result.best.back().time.step_s : HUGE_VAL;
-  }
+  double bar_s() const { return result.best.size() == top ? result.best.back().time.step_s : HUGE_VAL; }
 
   // `timed`: r.time is computed; a layout left untimed cannot rank.
   void add(const LayoutResult& r, bool timed) {
@@ -123,7 +121,12 @@ SearchResult result_of(Ranking& c, const SearchOptions& o, const System& sys) {
 class Search {
  public:
   Search(const System& sys, const Workload& w, const SearchOptions& o, bool prune)
-      : sys_(sys), w_(w), o_(o), prune_(prune), c_{std::max<size_t>(1, o.top), {}, {}, false}, evaluator_(sys, w) {
+      : sys_(sys),
+        w_(w),
+        o_(o),
+        prune_(prune),
+        c_{std::max<size_t>(1, o.top), {}, {}, false},
+        evaluator_(sys, w) {
     for (int t = 1; t <= std::min(sys.node_size, w.shape.heads); t *= 2) tps_.push_back(t);
     for (int b = 1; b <= kMaxMicroBatch; b *= 2) micro_.push_back(b);
     zeros_ = pinned_or<int>(o.zero_stage, {0, 1, 2, 3});

@@ -12,8 +12,8 @@ namespace scaleplan::planner {
 // Ordered maps: a budget plan bisects on the loss and asks thousands of
 // questions. Keys are finite numbers only (NaN has no place in an order).
 struct ThroughputMemo::Store {
-  using MfuQuestion = std::tuple<const hardware_db::Database*, std::string, double, double, int, int,
-                                 std::optional<double>>;
+  using MfuQuestion =
+      std::tuple<const hardware_db::Database*, std::string, double, double, int, int, std::optional<double>>;
   struct MfuAnswer {
     std::optional<ModelledMfu> mfu;
     std::string why_not;
@@ -30,8 +30,8 @@ thread_local ThroughputMemo::Store* memo = nullptr;
 // A shape given by its parameter count alone is derived from it alone
 // (shape.h): the memo keys it on that count.
 hardware_db::ModelShape shape_of(const hardware_db::Database& db, const ShapeQuery& q) {
-  const bool by_params = q.params && !q.model && !q.layers && !q.hidden && !q.heads && !q.kv_heads && !q.ffn &&
-                         !q.vocab && !q.gated_mlp;
+  const bool by_params = q.params && !q.model && !q.layers && !q.hidden && !q.heads && !q.kv_heads &&
+                         !q.ffn && !q.vocab && !q.gated_mlp;
   if (!memo || !by_params || !std::isfinite(*q.params)) return resolve_shape(db, q);
   if (auto it = memo->shapes.find(*q.params); it != memo->shapes.end()) return it->second;
   hardware_db::ModelShape shape = resolve_shape(db, q);
@@ -112,9 +112,9 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
 
 namespace {
 
-std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std::string& hardware, double params,
-                                     double tokens, int gpus, int seq_len, std::optional<double> network_gbps,
-                                     std::string* why_not) {
+std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std::string& hardware,
+                                     double params, double tokens, int gpus, int seq_len,
+                                     std::optional<double> network_gbps, std::string* why_not) {
   ThroughputRequest r;
   r.shape.params = params;
   r.tokens = tokens;
@@ -152,7 +152,8 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const std:
 std::optional<ModelledMfu> modelled_mfu(const hardware_db::Database& db, const std::string& hardware,
                                         double params, double tokens, int gpus, int seq_len,
                                         std::optional<double> network_gbps, std::string* why_not) {
-  const bool finite = std::isfinite(params) && std::isfinite(tokens) && std::isfinite(network_gbps.value_or(0));
+  const bool finite =
+      std::isfinite(params) && std::isfinite(tokens) && std::isfinite(network_gbps.value_or(0));
   if (!memo || !finite) return model_mfu(db, hardware, params, tokens, gpus, seq_len, network_gbps, why_not);
   ThroughputMemo::Store::MfuQuestion question{&db, hardware, params, tokens, gpus, seq_len, network_gbps};
   auto it = memo->mfu.find(question);

@@ -2,7 +2,6 @@
 
 #include <string>
 
-
 namespace scaleplan::planner {
 
 using nlohmann::ordered_json;
@@ -39,8 +38,7 @@ ordered_json links_json(const System& sys, const ThroughputRequest& req) {
 // The best layout's hours for the tokens, billed through the goodput.
 void add_hours(const ThroughputPlan& p, const ThroughputRequest& req, ordered_json& doc) {
   doc["tokens"] = p.tokens;
-  doc["tokens_source"] =
-      p.tokens_given ? "given (--tokens)" : req.tokens_default;
+  doc["tokens_source"] = p.tokens_given ? "given (--tokens)" : req.tokens_default;
   doc["goodput"] = {{"value", p.goodput.value}, {"low", p.goodput.low}, {"high", p.goodput.high}};
   doc["steady_gpu_hours"] = p.steady_gpu_hours;
   doc["billed_gpu_hours"] = p.billed_gpu_hours;

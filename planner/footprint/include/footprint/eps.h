@@ -4,9 +4,9 @@
 //   High:         energy > 1,500 kWh and CO2eq > 500 kg
 //   Intermediate: everything else.
 
-#include "footprint/constants.h"
 #include <string>
 #include <vector>
+#include "footprint/constants.h"
 
 namespace scaleplan::planner {
 

@@ -14,13 +14,13 @@
 // calibration profile's measured MFU also replaces the model with. All
 // results are estimates; `assumptions` lists every default used.
 
-#include "footprint/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
+#include "footprint/constants.h"
 
-#include "hardware_db/database.h"
 #include "footprint/eps.h"
+#include "hardware_db/database.h"
 #include "systems/errors.h"
 #include "systems/range.h"
 

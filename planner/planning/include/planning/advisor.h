@@ -8,15 +8,15 @@
 // and what that enables. Offsets come last: they reduce nothing. Lower tiers
 // get the EPS measures for their tier and no invented alternatives.
 
-#include "planning/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
+#include "planning/constants.h"
 
+#include "footprint/forecast.h"
 #include "hardware_db/database.h"
 #include "laws/law.h"
 #include "planning/finetune.h"
-#include "footprint/forecast.h"
 #include "planning/plan.h"
 
 namespace scaleplan::planner {

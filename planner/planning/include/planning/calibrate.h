@@ -15,9 +15,9 @@
 #include <optional>
 #include <string>
 
+#include "footprint/forecast.h"
 #include "hardware_db/database.h"
 #include "laws/csv.h"
-#include "footprint/forecast.h"
 
 namespace scaleplan::planner {
 

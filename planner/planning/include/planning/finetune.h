@@ -18,13 +18,13 @@
 // slower than LoRA on the same GPU (dequantisation; Raschka 2023 measured
 // 1.85 h -> 2.79 h): it saves memory and GPUs, not energy per token.
 
-#include "planning/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
+#include "planning/constants.h"
 
-#include "hardware_db/database.h"
 #include "footprint/forecast.h"
+#include "hardware_db/database.h"
 #include "scaleplan/error.h"
 
 namespace scaleplan::planner {

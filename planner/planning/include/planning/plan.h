@@ -9,15 +9,15 @@
 // minimises 6 N D + 2 N T r, where r is the inference hardware's cost per
 // FLOP relative to the training hardware's.
 
-#include "planning/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
+#include "planning/constants.h"
 
+#include "footprint/forecast.h"
 #include "hardware_db/database.h"
 #include "laws/allocation.h"
 #include "laws/law.h"
-#include "footprint/forecast.h"
 #include "scaleplan/error.h"
 
 namespace scaleplan::planner {

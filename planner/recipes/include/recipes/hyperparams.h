@@ -13,9 +13,9 @@
 // clipping 1.0; §2.3), and confirmed on their 7B and 67B runs. Outside the
 // fitted range the numbers are extrapolations and the output says so.
 
-#include "recipes/constants.h"
 #include <string>
 #include <vector>
+#include "recipes/constants.h"
 
 #include "hardware_db/database.h"
 

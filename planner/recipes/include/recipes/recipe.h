@@ -12,20 +12,20 @@
 //                 within half a step of D
 //   warmup        2,000 steps (DeepSeek LLM, Llama 2), at most 10% of steps
 
-#include "recipes/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
+#include "recipes/constants.h"
 
 #include <nlohmann/json.hpp>
 
+#include "footprint/forecast.h"
 #include "hardware_db/database.h"
 #include "laws/law.h"
-#include "systems/default_layout.h"
-#include "footprint/forecast.h"
 #include "recipes/hyperparams.h"
-#include "systems/shape.h"
 #include "scaleplan/error.h"
+#include "systems/default_layout.h"
+#include "systems/shape.h"
 
 namespace scaleplan::planner {
 

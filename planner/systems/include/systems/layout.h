@@ -38,9 +38,9 @@
 //   the optimizer step, memory-bound (36 bytes per sharded parameter).
 // Links run at kLinkEfficiency of their rated bandwidth.
 
-#include "systems/constants.h"
 #include <string>
 #include <vector>
+#include "systems/constants.h"
 
 #include "hardware_db/database.h"
 #include "systems/transformer_flops.h"

@@ -25,9 +25,9 @@
 // g0 in [0.50, 0.95] spans them: BLOOM-176B billed ~0.45 of its modelled
 // steady state, LLaMA-1 (Touvron et al. 2023, Table 15) ~0.75.
 
-#include "systems/constants.h"
 #include <optional>
 #include <vector>
+#include "systems/constants.h"
 
 #include "systems/layout.h"
 

@@ -31,10 +31,10 @@
 // --hidden, --heads, --kv-heads, --ffn, --vocab); what is given is kept
 // and the rest is derived around it.
 
-#include "systems/constants.h"
 #include <optional>
 #include <string>
 #include <vector>
+#include "systems/constants.h"
 
 #include "hardware_db/database.h"
 #include "scaleplan/error.h"

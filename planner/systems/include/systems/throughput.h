@@ -5,10 +5,10 @@
 // layout_search.h for the search and goodput). Forecasts use it for their
 // default MFU.
 
-#include "systems/constants.h"
 #include <memory>
 #include <optional>
 #include <string>
+#include "systems/constants.h"
 
 #include "hardware_db/database.h"
 #include "systems/layout_search.h"
@@ -21,7 +21,7 @@ struct ThroughputRequest {
   int seq_len = kDefaultTrainingSeqLen;
   std::string hardware;
   int gpus = 0;
-  double tokens = 0;                          // training tokens
+  double tokens = 0;  // training tokens
   // How the caller chose `tokens` when the user did not give them (e.g.
   // "compute-optimal (chinchilla)"); empty: given.
   std::string tokens_default;
