@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "api/errors.h"
 
@@ -46,12 +47,31 @@ bool inside(const fs::path& input, const fs::path& folder) {
   return a == b || (a.size() > b.size() && a.compare(0, b.size(), b) == 0 && a[b.size()] == '/');
 }
 
+// The files written into a fresh private folder beside the target, so that
+// the target is swapped in whole or not at all; its path.
+std::string staged(const fs::path& parent, const fs::path& target,
+                   const std::vector<std::pair<std::string, std::string>>& files,
+                   const std::function<void(const std::string&)>& fail) {
+  const std::string tmp = sibling(parent, target, ".tmp");
+  if (tmp.empty()) fail(std::strerror(errno));
+  for (const auto& [name, content] : files) {
+    if (!write_whole(fs::path(tmp) / name, content)) {
+      const int e = errno;
+      std::error_code ec;
+      fs::remove_all(tmp, ec);
+      fail(std::string(std::strerror(e)) + " (writing " + name + ")");
+    }
+  }
+  ::chmod(tmp.c_str(), 0755);  // mkdtemp makes it private
+  return tmp;
+}
+
 }  // namespace
 
 void write_folder_atomically(const std::string& dir,
                              const std::vector<std::pair<std::string, std::string>>& files, bool force,
                              const std::vector<std::string>& inputs, const std::string& field) {
-  auto fail = [&](const std::string& why) {
+  const std::function<void(const std::string&)> fail = [&](const std::string& why) {
     throw InputError(Field{field}, "cannot write the folder '" + dir + "': " + why);
   };
   if (dir.empty()) fail("expected a folder name");
@@ -69,16 +89,7 @@ void write_folder_atomically(const std::string& dir,
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (!fs::is_directory(parent, ec)) fail("the folder above it, '" + parent.string() + "', does not exist");
 
-  const std::string tmp = sibling(parent, target, ".tmp");
-  if (tmp.empty()) fail(std::strerror(errno));
-  for (const auto& [name, content] : files) {
-    if (!write_whole(fs::path(tmp) / name, content)) {
-      const int e = errno;
-      fs::remove_all(tmp, ec);
-      fail(std::string(std::strerror(e)) + " (writing " + name + ")");
-    }
-  }
-  ::chmod(tmp.c_str(), 0755);  // mkdtemp makes it private
+  const std::string tmp = staged(parent, target, files, fail);
 
   // An empty folder is replaced by rename itself; a full one (--force) is
   // moved aside first and put back if the swap fails.

@@ -116,6 +116,24 @@ SearchResult result_of(Ranking& c, const SearchOptions& o, const System& sys) {
   return out;
 }
 
+// The TP x PP x DP blocks of the space that are valid layouts, the rest of
+// each at its defaults.
+std::vector<Layout> valid_bases(const System& sys, const Workload& w, const SearchOptions& o,
+                                const std::vector<int>& tps) {
+  std::vector<Layout> out;
+  for (int tp : tps) {
+    for (int pp = 1; pp <= w.shape.layers; ++pp) {
+      if ((o.pp && pp != *o.pp) || o.gpus % (tp * pp) != 0) continue;
+      Layout base;
+      base.tp = tp;
+      base.pp = pp;
+      base.dp = o.gpus / (tp * pp);
+      if (layout_valid(sys, w, base)) out.push_back(base);
+    }
+  }
+  return out;
+}
+
 // Every layout of the space in a fixed order; `prune` stops growing the
 // micro-batch once one no longer fits (memory grows with it).
 class Search {
@@ -136,7 +154,8 @@ class Search {
   }
 
   SearchResult run() {
-    std::vector<Base> bases = valid_bases();
+    std::vector<Base> bases;
+    for (const Layout& l : valid_bases(sys_, w_, o_, tps_)) bases.push_back({l, 0});
     if (o_.count_all || !prune_) {
       for (const Base& b : bases) search_base(b.layout, false);
       return result_of(c_, o_, sys_);
@@ -173,22 +192,6 @@ class Search {
     Layout layout;  // TP x PP x DP; the rest at its defaults
     double floor_s = 0;
   };
-
-  std::vector<Base> valid_bases() const {
-    std::vector<Base> out;
-    for (int tp : tps_) {
-      for (int pp = 1; pp <= w_.shape.layers; ++pp) {
-        if (o_.pp && pp != *o_.pp) continue;
-        if (o_.gpus % (tp * pp) != 0) continue;
-        Layout base;
-        base.tp = tp;
-        base.pp = pp;
-        base.dp = o_.gpus / (tp * pp);
-        if (layout_valid(sys_, w_, base)) out.push_back({base, 0});
-      }
-    }
-    return out;
-  }
 
   // What every layout of one TP x PP x DP holds at least: its weights,
   // gradients and optimizer state at the most sharding searched, and the
