@@ -147,13 +147,16 @@ try {
   check(JSON.stringify(again) === JSON.stringify(first), "the shared URL reproduces the same plan");
   await other.close();
 
-  // A bad input shows the CLI's message.
+  // A bad input shows the CLI's message, naming the JSON field the page
+  // sent (target_params) where the CLI names its flag (--target-params).
   await page.fill("#goal-value", "seven");
   await page.click("#run");
   await page.waitForSelector("#error:not([hidden])");
   const message = await page.textContent("#error");
-  const expected = cliError(["plan", "--target-params", "seven", "--hardware", "h100-sxm5-80gb", "--law", "besiroglu2024"]);
-  check(message === "Error: " + expected, `the error shown is the CLI's: '${message}'`);
+  const refusal = cliError(["plan", "--target-params", "seven", "--hardware", "h100-sxm5-80gb", "--law", "besiroglu2024"]);
+  check(refusal.startsWith("--target-params: "), `the CLI names the flag first: '${refusal}'`);
+  const expected = refusal.replace(/^--target-params: /, "target_params: ");
+  check(message === "Error: " + expected, `the error shown is the CLI's, for the field: '${message}'`);
   check(await page.isHidden("#result"), "no stale plan is left beside the error");
   await page.screenshot({ path: `${artifacts}/serve-error.png` });
 
