@@ -11,12 +11,16 @@
 
 #include "edit_distance.h"
 #include "hardware_db/embedded_data.h"
+#include "scaleplan/input_file.h"
 
 namespace scaleplan::hardware_db {
 
 using nlohmann::json;
 
 namespace {
+
+// 10,000 accelerator records are ~3 MB.
+const InputFileKind kDatabaseFile{"the hardware database file", 32u << 20};
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -214,11 +218,7 @@ ModelShape parse_model(const Fields& f, const std::string& id) {
 }
 
 json parse_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path + ": cannot open the hardware database file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  json doc = json::parse(buffer.str(), nullptr, false);
+  json doc = json::parse(read_input_file<DataError>(path, kDatabaseFile), nullptr, false);
   if (doc.is_discarded()) throw DataError(path + ": not valid JSON; expected a hardware database file");
   return doc;
 }

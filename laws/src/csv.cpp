@@ -7,10 +7,15 @@
 #include <sstream>
 
 #include "laws/law.h"
+#include "scaleplan/input_file.h"
 
 namespace scaleplan::laws {
 
 namespace {
+
+// A runs table or CodeCarbon log: 100,000 runs are ~6 MB, a month of
+// CodeCarbon rows at 15 s ~90 MB; parsing holds a few times the size.
+const InputFileKind kCsvFile{"the CSV file", 128u << 20};
 
 [[noreturn]] void fail(const std::string& origin, int line, const std::string& what) {
   throw LawError(origin + ":" + std::to_string(line) + ": " + what);
@@ -143,12 +148,8 @@ CsvTable parse_csv(const std::string& text, const std::string& origin) {
   return t;
 }
 
-CsvTable read_csv_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw LawError(path + ": cannot open the file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_csv(buffer.str(), path);
-}
+std::string read_csv_text(const std::string& path) { return read_input_file<LawError>(path, kCsvFile); }
+
+CsvTable read_csv_file(const std::string& path) { return parse_csv(read_csv_text(path), path); }
 
 }  // namespace scaleplan::laws

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "laws/csv.h"
 #include "laws/law_file.h"
 
 namespace scaleplan::laws {
@@ -13,12 +14,11 @@ namespace scaleplan::laws {
 using nlohmann::ordered_json;
 
 std::string file_sha256(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw LawError(path + ": cannot open the file");
+  // The runs table the fit read, under the same checks and limit.
+  const std::string content = read_csv_text(path);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) EVP_DigestUpdate(ctx, buf, in.gcount());
+  EVP_DigestUpdate(ctx, content.data(), content.size());
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, digest, &len);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "laws/presets.h"
+#include "scaleplan/input_file.h"
 
 namespace scaleplan::laws {
 
@@ -13,6 +14,10 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 namespace {
+
+// A law file with 4,000 bootstrap samples is ~0.45 MB; a file 30x that is
+// not a law.
+const InputFileKind kLawFile{"the law file", 16u << 20};
 
 const char* const kParamKeys[] = {"E", "A", "B", "alpha", "beta"};
 const char* const kIsoflopKeys[] = {"E", "A", "alpha", "N_coef", "N_exponent"};
@@ -155,11 +160,7 @@ Law law_from_json(const json& doc, const std::string& origin) {
 }
 
 Law load_law_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open the law file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  json doc = json::parse(buffer.str(), nullptr, /*allow_exceptions=*/false);
+  json doc = json::parse(read_input_file<LawError>(path, kLawFile), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) fail(path, "not valid JSON; expected a law file");
   return law_from_json(doc, path);
 }

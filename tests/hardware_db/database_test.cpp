@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 
 #include "hardware_db/database.h"
@@ -84,7 +85,15 @@ TEST_CASE("database: bad user files are refused naming the file and the key", "[
           "g.json"),
       Catch::Contains("gco2_per_kwh"));
   CHECK_THROWS_WITH(db.merge_json(json::parse(R"({"things": []})"), "t.json"), Catch::Contains("t.json"));
+  CHECK_THROWS_WITH(Database::load("/dev/zero"),
+                    "/dev/zero: not a regular file (a device, a pipe or a socket); "
+                    "expected the hardware database file");
   const auto dir = scaleplan::testing::temp_dir("db");
+  std::ofstream(dir / "huge.json").put('{');
+  std::filesystem::resize_file(dir / "huge.json", 33u << 20);  // sparse
+  CHECK_THROWS_WITH(
+      Database::load((dir / "huge.json").string()),
+      Catch::EndsWith("huge.json: 33 MiB, over the 32 MiB limit for the hardware database file"));
   std::ofstream(dir / "bad.json") << "{nope";
   CHECK_THROWS_WITH(Database::load((dir / "bad.json").string()),
                     Catch::Contains("bad.json") && Catch::Contains("not valid JSON"));

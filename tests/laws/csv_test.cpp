@@ -1,4 +1,8 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "laws/csv.h"
 #include "laws/law.h"
@@ -35,4 +39,20 @@ TEST_CASE("csv: malformed files are refused with file and line", "[laws]") {
   CHECK_THROWS_WITH(parse_csv(std::string("a,b\n1,\0\n", 8), "bin.csv"), Catch::Contains("binary"));
   const CsvTable t = parse_csv("a,b\n1,x7\n", "n.csv");
   CHECK_THROWS_WITH(t.number(0, 1), Catch::Contains("n.csv:2:2") && Catch::Contains("'x7'"));
+}
+
+TEST_CASE("csv: a device, a folder or a file over 128 MiB is refused before it is read", "[laws]") {
+  CHECK_THROWS_WITH(read_csv_file("/dev/zero"),
+                    "/dev/zero: not a regular file (a device, a pipe or a socket); expected the CSV file");
+  CHECK_THROWS_WITH(read_csv_file(SCALEPLAN_TEST_DATA), Catch::EndsWith(": a folder; expected the CSV file"));
+  // A sparse file: 129 MiB on paper, no disk used.
+  const auto path =
+      std::filesystem::temp_directory_path() / ("scaleplan-csv-limit-" + std::to_string(::getpid()));
+  std::ofstream(path).put('x');
+  std::filesystem::resize_file(path, (128u << 20) + (1u << 20));
+  CHECK_THROWS_WITH(read_csv_file(path.string()),
+                    Catch::EndsWith(": 129 MiB, over the 128 MiB limit for the CSV file"));
+  std::filesystem::resize_file(path, 128u << 20);  // at the limit it is read (and parsed)
+  CHECK_NOTHROW(read_csv_text(path.string()));
+  std::filesystem::remove(path);
 }

@@ -56,3 +56,9 @@ TEST_CASE("law files: a file that is not JSON names the file", "[laws]") {
   CHECK_THROWS_WITH(load_law_file(path), Catch::Contains("bad.json") && Catch::Contains("not valid JSON"));
   CHECK_THROWS_WITH(load_law_file((dir / "absent.json").string()), Catch::Contains("cannot open"));
 }
+
+TEST_CASE("law files: a device or a folder is refused in one line, not read", "[laws]") {
+  CHECK_THROWS_WITH(load_law_file("/dev/zero"),
+                    "/dev/zero: not a regular file (a device, a pipe or a socket); expected the law file");
+  CHECK_THROWS_WITH(load_law_file(SCALEPLAN_TEST_DATA), Catch::EndsWith(": a folder; expected the law file"));
+}

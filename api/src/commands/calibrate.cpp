@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "planning/calibrate.h"
 #include "planning/calibrate_json.h"
+#include "scaleplan/input_file.h"
 #include "shared_fields.h"
 
 namespace scaleplan::api {
@@ -67,11 +68,14 @@ void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::
 // --plan: the `plan --json` or `forecast --json` document to compare too.
 std::optional<nlohmann::json> read_plan_document(const std::string& path) {
   if (path.empty()) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(Field{"plan"}, "cannot open '" + path + "'");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  auto doc = nlohmann::json::parse(buf.str(), nullptr, false);
+  // A plan document is a few KB; its error names the field.
+  std::string text;
+  try {
+    text = read_input_file<Error>(path, {"a plan document", 16u << 20});
+  } catch (const Error& e) {
+    throw InputError(Field{"plan"}, e.what());
+  }
+  auto doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     throw InputError(Field{"plan"},
                      "'" + path + "' is not a JSON document from `plan --json` or `forecast --json`");

@@ -26,5 +26,8 @@ struct CsvTable {
 // duplicate header names, unbalanced quotes or a row of the wrong width.
 CsvTable parse_csv(const std::string& text, const std::string& origin);
 CsvTable read_csv_file(const std::string& path);
+// The text of a CSV file: a regular file of at most 128 MiB, else a
+// LawError naming the path.
+std::string read_csv_text(const std::string& path);
 
 }  // namespace scaleplan::laws
