@@ -66,6 +66,38 @@ std::vector<std::string> list_of(const FieldInfo& f, const nlohmann::json& v);
 bool flag_of(const FieldInfo& f, const nlohmann::json& v);
 // The object's keys, each a field of `fields` given once; required ones given.
 void check_names(const std::vector<FieldInfo>& fields, const Inputs& inputs);
+
+// The kind of field a member of type T makes, and how a value fills it: one
+// reader per kind, the optional and the plain member alike.
+template <class T>
+struct Member;
+template <class T>
+struct Member<std::optional<T>> : Member<T> {};
+template <>
+struct Member<double> {
+  static constexpr Kind kind = Kind::kQuantity;
+  static double of(const FieldInfo& f, const nlohmann::json& v) { return quantity_of(f, v); }
+};
+template <>
+struct Member<int> {
+  static constexpr Kind kind = Kind::kCount;
+  static int of(const FieldInfo& f, const nlohmann::json& v) { return count_of(f, v); }
+};
+template <>
+struct Member<std::string> {
+  static constexpr Kind kind = Kind::kText;
+  static std::string of(const FieldInfo& f, const nlohmann::json& v) { return text_of(f, v); }
+};
+template <>
+struct Member<std::vector<std::string>> {
+  static constexpr Kind kind = Kind::kList;
+  static std::vector<std::string> of(const FieldInfo& f, const nlohmann::json& v) { return list_of(f, v); }
+};
+template <>
+struct Member<bool> {
+  static constexpr Kind kind = Kind::kFlag;
+  static bool of(const FieldInfo& f, const nlohmann::json& v) { return flag_of(f, v); }
+};
 }  // namespace detail
 
 template <class R>
@@ -73,37 +105,13 @@ class Schema {
  public:
   using Setter = std::function<void(R&, const FieldInfo&, const nlohmann::json&)>;
 
-  Schema& add(FieldInfo f, std::optional<double> R::*m) {
-    return put(std::move(f), Kind::kQuantity,
-               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::quantity_of(i, v); });
-  }
-  Schema& add(FieldInfo f, double R::*m) {
-    return put(std::move(f), Kind::kQuantity,
-               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::quantity_of(i, v); });
-  }
-  Schema& add(FieldInfo f, std::optional<int> R::*m) {
-    return put(std::move(f), Kind::kCount,
-               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::count_of(i, v); });
-  }
-  Schema& add(FieldInfo f, int R::*m) {
-    return put(std::move(f), Kind::kCount,
-               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::count_of(i, v); });
-  }
-  Schema& add(FieldInfo f, std::string R::*m) {
-    return put(std::move(f), Kind::kText,
-               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::text_of(i, v); });
-  }
-  Schema& add(FieldInfo f, std::optional<std::string> R::*m) {
-    return put(std::move(f), Kind::kText,
-               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::text_of(i, v); });
-  }
-  Schema& add(FieldInfo f, std::vector<std::string> R::*m) {
-    return put(std::move(f), Kind::kList,
-               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::list_of(i, v); });
-  }
-  Schema& add(FieldInfo f, bool R::*m) {
-    return put(std::move(f), Kind::kFlag,
-               [m](R& r, const FieldInfo& i, const nlohmann::json& v) { r.*m = detail::flag_of(i, v); });
+  // A field filling the member `m`; its kind and how a value is read follow
+  // from the member's type (detail::Member).
+  template <class T>
+  Schema& add(FieldInfo f, T R::*m) {
+    return put(std::move(f), detail::Member<T>::kind, [m](R& r, const FieldInfo& i, const nlohmann::json& v) {
+      r.*m = detail::Member<T>::of(i, v);
+    });
   }
   // The fields of a part every command of a kind shares (the forecast's
   // hardware, grid and accounting), filling the member `m`.
