@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -23,17 +22,6 @@ std::string shown(const json& v) {
 
 [[noreturn]] void expected(const FieldInfo& f, const json& v, const std::string& what) {
   throw InputError(Field{f.name}, "expected " + what + ", got " + shown(v));
-}
-
-// The shortest text of 15..17 digits that reads back as `x`: a JSON number
-// is checked as the same text typed on a command line would be.
-std::string number_text(double x) {
-  char buf[32];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-    if (std::strtod(buf, nullptr) == x) break;
-  }
-  return buf;
 }
 
 // An own-range field's number (FieldInfo::own_range): what strtod reads
@@ -81,21 +69,21 @@ double quantity_of(const FieldInfo& f, const json& v) {
   if (f.own_range) return own_range_number(f, v);
   if (v.is_string()) return parse_quantity(v.get_ref<const std::string&>(), f.name);
   if (!v.is_number()) expected(f, v, "a number or a quantity such as \"7B\"");
-  return parse_quantity(number_text(v.get<double>()), f.name);
+  return parse_quantity(as_typed(v.get<double>()), f.name);
 }
 
 int count_of(const FieldInfo& f, const json& v) {
   if (f.own_range) return own_range_count(f, v);
   if (v.is_string()) return parse_count(v.get_ref<const std::string&>(), f.name);
   if (!v.is_number()) expected(f, v, "a whole number");
-  return parse_count(number_text(v.get<double>()), f.name);
+  return parse_count(as_typed(v.get<double>()), f.name);
 }
 
 std::string text_of(const FieldInfo& f, const json& v) {
   if (v.is_object() && f.takes_document) return v.dump();
   // A number where text is read (fit's --max-loss, a column name) is read
   // as its shortest exact text, as it would be typed.
-  if (v.is_number() && f.choices.empty()) return number_text(v.get<double>());
+  if (v.is_number() && f.choices.empty()) return as_typed(v.get<double>());
   // A list where a command reads comma-separated text (finetune's methods):
   // its items joined, as the command line writes them.
   if (v.is_array() && f.choices.empty() && !v.empty()) {

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 namespace scaleplan::api {
@@ -250,6 +251,15 @@ std::string short_number(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", value);
   return plain_exponent(buf);
+}
+
+std::string as_typed(double value) {
+  char buf[32];
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, value);
+    if (std::strtod(buf, nullptr) == value) break;
+  }
+  return buf;
 }
 
 std::string plain_exponent(std::string t) {

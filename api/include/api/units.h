@@ -65,5 +65,9 @@ std::string human_range(const std::string& low, const std::string& high);
 std::string short_number(double value);
 // "1e+16" -> "1e16", "4.2e-04" -> "4.2e-4"; other text unchanged.
 std::string plain_exponent(std::string text);
+// The shortest text of 15 to 17 significant digits (%.*g) that reads back
+// as `value`: a number as it was typed (2.1, 7000000000, 1e+18), for a
+// message that repeats it and for a JSON number checked as typed text.
+std::string as_typed(double value);
 
 }  // namespace scaleplan::api

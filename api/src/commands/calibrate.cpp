@@ -1,7 +1,5 @@
 // scaleplan calibrate: a finished run's CodeCarbon log against the forecast,
 // and a profile that carries what it measured into the next forecast.
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -96,15 +94,8 @@ void add_measured_rows(Table& t, const planner::Measured& m) {
 }
 
 // A quantity in full, as a plain number would have been typed (468239360,
-// 1e18; 7B as 7000000000): the shortest of 15..17 digits that reads back.
-std::string in_full(double v) {
-  char buf[32];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return plain_exponent(buf);
-}
+// 1e18; 7B as 7000000000).
+std::string in_full(double v) { return plain_exponent(as_typed(v)); }
 
 // The log's measurements and the comparisons, refusing sizes and tokens
 // that would need more than the peak in the logged hours.

@@ -1,8 +1,6 @@
 // scaleplan plan: the least-energy (N, D) for a target loss, or the best
 // loss within a budget, on the best of the candidate accelerators.
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 
 #include "api/units.h"
@@ -93,17 +91,6 @@ const Schema<PlanRequest>& PlanRequest::schema() {
           .add(force_field(), &R::force)
           .add(hardware_db_field(), &R::hardware_db);
   return s;
-}
-
-// A number as it was typed (the shortest text that reads back the same),
-// for a message that repeats the user's value.
-std::string as_typed(double v) {
-  char buf[32];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
 }
 
 // A budget with its unit: "50.0 MWh", "20.0 t", "1e23 FLOPs".
