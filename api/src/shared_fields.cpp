@@ -15,9 +15,8 @@ using nlohmann::ordered_json;
 Schema<ForecastFields> ForecastFields::schema(bool hardware_required) {
   using F = ForecastFields;
   FieldInfo hardware = shared_field("hardware");
-  hardware.required = hardware_required;
   return Schema<F>()
-      .add(hardware, &F::hardware)
+      .add(hardware_required ? required(hardware) : hardware, &F::hardware)
       .add(shared_field("gpus", "default: the fewest that hold the training state"), &F::gpus)
       .add(shared_field("mfu", "default: the best layout's, billed hours"), &F::mfu)
       .add(shared_field("seq_len", "for the layout model, default 4096"), &F::seq_len)
@@ -62,6 +61,30 @@ FieldInfo shared_field(const std::string& name, const std::string& note) {
   if (const Domain* d = domain_of(name)) help += " (" + domain_text(*d) + ")";
   if (!note.empty()) help += "; " + note;
   return {.name = name, .help = help};
+}
+
+FieldInfo required(FieldInfo f) {
+  f.required = true;
+  return f;
+}
+
+FieldInfo with_default(FieldInfo f, const std::string& text) {
+  f.default_text = text;
+  return f;
+}
+
+FieldInfo typed_field(const std::string& name, const std::string& help, const char* type_name,
+                      const std::string& default_text) {
+  return {
+      .name = name, .help = help, .default_text = default_text, .type_name = type_name, .own_range = true};
+}
+
+FieldInfo params_field() {
+  return {.name = "params", .help = "model size in parameters, e.g. 7B", .short_name = "N", .required = true};
+}
+
+FieldInfo input_file_field(const std::string& name, const std::string& help) {
+  return {.name = name, .help = help, .required = true, .positional = true, .local_only = true};
 }
 
 FieldInfo law_field() {

@@ -34,6 +34,17 @@ struct ForecastFields {
 // A field several commands take, with one help text and its domain
 // everywhere; `note` adds what differs by command (the default).
 FieldInfo shared_field(const std::string& name, const std::string& note = "");
+// `f` required; `f` with its default as help shows it.
+FieldInfo required(FieldInfo f);
+FieldInfo with_default(FieldInfo f, const std::string& text);
+// An option CLI11 converted before the API kept it: its placeholder in the
+// help (INT, FLOAT), any number, its range the command's own (own_range).
+FieldInfo typed_field(const std::string& name, const std::string& help, const char* type_name,
+                      const std::string& default_text = "");
+// --params/-N, required: the model size a law is asked about (tokens, loss).
+FieldInfo params_field();
+// A file the command reads, named first on its command line without a flag.
+FieldInfo input_file_field(const std::string& name, const std::string& help);
 // --law: a preset name or a law JSON file.
 FieldInfo law_field();
 // --hardware-db: a JSON file adding or overriding accelerators, grids, PUE.

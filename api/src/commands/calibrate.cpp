@@ -23,29 +23,21 @@ struct CalibrateRequest {
 
   static const Schema<CalibrateRequest>& schema() {
     using R = CalibrateRequest;
-    static const auto s = [] {
-      FieldInfo hardware = shared_field("hardware", "the one the run used");
-      hardware.required = true;
-      return Schema<R>()
-          .add({.name = "emissions",
-                .help = "CodeCarbon emissions.csv (2.x or 3.x)",
-                .required = true,
-                .positional = true,
-                .local_only = true},
-               &R::emissions)
-          .add({.name = "params", .help = "the run's model size", .short_name = "N", .required = true},
-               &R::params)
-          .add({.name = "tokens", .help = "the run's training tokens", .short_name = "D", .required = true},
-               &R::tokens)
-          .add(hardware, &R::hardware)
-          .add({.name = "run_id", .help = "the run to use when the file holds several"}, &R::run_id)
-          .add({.name = "plan",
-                .help = "a `plan --json` or `forecast --json` file to compare too",
-                .local_only = true},
-               &R::plan)
-          .add(output_field("write the calibration profile (a --hardware-db file) here"), &R::output)
-          .add(hardware_db_field(), &R::hardware_db);
-    }();
+    static const auto s =
+        Schema<R>()
+            .add(input_file_field("emissions", "CodeCarbon emissions.csv (2.x or 3.x)"), &R::emissions)
+            .add({.name = "params", .help = "the run's model size", .short_name = "N", .required = true},
+                 &R::params)
+            .add({.name = "tokens", .help = "the run's training tokens", .short_name = "D", .required = true},
+                 &R::tokens)
+            .add(required(shared_field("hardware", "the one the run used")), &R::hardware)
+            .add({.name = "run_id", .help = "the run to use when the file holds several"}, &R::run_id)
+            .add({.name = "plan",
+                  .help = "a `plan --json` or `forecast --json` file to compare too",
+                  .local_only = true},
+                 &R::plan)
+            .add(output_field("write the calibration profile (a --hardware-db file) here"), &R::output)
+            .add(hardware_db_field(), &R::hardware_db);
     return s;
   }
 };

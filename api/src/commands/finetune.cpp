@@ -30,45 +30,41 @@ struct FinetuneRequest {
   static const Schema<FinetuneRequest>& schema();
 };
 
-// The CLI11-typed options of before: INT in the help, their range the command's.
-FieldInfo int_field(const std::string& name, const std::string& help, const std::string& default_text) {
-  return {.name = name, .help = help, .default_text = default_text, .type_name = "INT", .own_range = true};
-}
-
 const Schema<FinetuneRequest>& FinetuneRequest::schema() {
   using R = FinetuneRequest;
-  static const auto s = [] {
-    FieldInfo hardware = shared_field("hardware");
-    hardware.required = true;
-    return Schema<R>()
-        .add({.name = "model", .help = "a model of the catalogue (e.g. llama-2-7b)"}, &R::model)
-        .add(
-            {.name = "params", .help = "model size, for a standard shape when no --model", .short_name = "N"},
-            &R::params)
-        .add({.name = "tokens", .help = "fine-tuning tokens, e.g. 100M", .short_name = "D", .required = true},
-             &R::tokens)
-        .add(hardware, &R::hardware)
-        .add({.name = "methods",
-              .help = "comma-separated: full, lora, qlora",
-              .default_text = "full,lora,qlora"},
-             &R::methods)
-        .add({.name = "optimizer", .help = "adamw, adamw-8bit, adafactor or sgd", .default_text = "adamw"},
-             &R::optimizer)
-        .add(int_field("lora_rank", "LoRA rank r (all linear layers)", "16"), &R::lora_rank)
-        .add(int_field("seq_len", "sequence length", "2048"), &R::seq_len)
-        .add(int_field("micro_batch", "sequences per GPU per step", "4"), &R::micro_batch)
-        .add(
-            {.name = "recompute", .help = "full activation recomputation (8N instead of 6N FLOPs per token)"},
-            &R::recompute)
-        .add(shared_field("gpus", "default: the fewest that fit"), &R::gpus)
-        .add(shared_field("mfu", "default 0.15 for padded fine-tuning"), &R::mfu)
-        .add(shared_field("region"), &R::region)
-        .add(shared_field("carbon_intensity"), &R::carbon_intensity)
-        .add(shared_field("pue"), &R::pue)
-        .add(shared_field("power_w", "needed for parts with no published TDP"), &R::power_w)
-        .add(shared_field("offset_price"), &R::offset_price)
-        .add(hardware_db_field(), &R::hardware_db);
-  }();
+  static const auto s =
+      Schema<R>()
+          .add({.name = "model", .help = "a model of the catalogue (e.g. llama-2-7b)"}, &R::model)
+          .add({.name = "params",
+                .help = "model size, for a standard shape when no --model",
+                .short_name = "N"},
+               &R::params)
+          .add({.name = "tokens",
+                .help = "fine-tuning tokens, e.g. 100M",
+                .short_name = "D",
+                .required = true},
+               &R::tokens)
+          .add(required(shared_field("hardware")), &R::hardware)
+          .add({.name = "methods",
+                .help = "comma-separated: full, lora, qlora",
+                .default_text = "full,lora,qlora"},
+               &R::methods)
+          .add({.name = "optimizer", .help = "adamw, adamw-8bit, adafactor or sgd", .default_text = "adamw"},
+               &R::optimizer)
+          .add(typed_field("lora_rank", "LoRA rank r (all linear layers)", "INT", "16"), &R::lora_rank)
+          .add(typed_field("seq_len", "sequence length", "INT", "2048"), &R::seq_len)
+          .add(typed_field("micro_batch", "sequences per GPU per step", "INT", "4"), &R::micro_batch)
+          .add({.name = "recompute",
+                .help = "full activation recomputation (8N instead of 6N FLOPs per token)"},
+               &R::recompute)
+          .add(shared_field("gpus", "default: the fewest that fit"), &R::gpus)
+          .add(shared_field("mfu", "default 0.15 for padded fine-tuning"), &R::mfu)
+          .add(shared_field("region"), &R::region)
+          .add(shared_field("carbon_intensity"), &R::carbon_intensity)
+          .add(shared_field("pue"), &R::pue)
+          .add(shared_field("power_w", "needed for parts with no published TDP"), &R::power_w)
+          .add(shared_field("offset_price"), &R::offset_price)
+          .add(hardware_db_field(), &R::hardware_db);
   return s;
 }
 

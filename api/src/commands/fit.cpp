@@ -42,24 +42,10 @@ struct FitRequest {
   static const Schema<FitRequest>& schema();
 };
 
-// The CLI11-typed options of before: their placeholder in the help, their
-// range the command's.
-FieldInfo typed_field(const std::string& name, const std::string& help, const char* type_name,
-                      const std::string& default_text = "") {
-  return {
-      .name = name, .help = help, .default_text = default_text, .type_name = type_name, .own_range = true};
-}
-
 // The runs, the method and its IsoFLOP settings, the rows to fit.
 Schema<FitRequest>& add_data_fields(Schema<FitRequest>& s) {
   using R = FitRequest;
-  return s
-      .add({.name = "runs",
-            .help = "CSV of runs: loss and two of model size, tokens, FLOPs",
-            .required = true,
-            .positional = true,
-            .local_only = true},
-           &R::runs)
+  return s.add(input_file_field("runs", "CSV of runs: loss and two of model size, tokens, FLOPs"), &R::runs)
       .add({.name = "method",
             .help = "parametric (L = E + A/N^alpha + B/D^beta) or isoflop (Chinchilla approach 2: "
                     "minima of each budget's profile, then N*(C), D*(C), L*(C))",

@@ -30,52 +30,49 @@ struct LayoutRequest {
 
 // The CLI11-typed options of before: INT in the help, their range the planner's.
 FieldInfo int_field(const std::string& name, const std::string& help) {
-  return {.name = name, .help = help, .type_name = "INT", .own_range = true};
+  return typed_field(name, help, "INT");
 }
 
 const Schema<LayoutRequest>& LayoutRequest::schema() {
   using R = LayoutRequest;
-  static const auto s = [] {
-    FieldInfo hardware = shared_field("hardware"), gpus = shared_field("gpus");
-    hardware.required = gpus.required = true;
-    return Schema<R>()
-        .add({.name = "params",
-              .help = "model size in parameters, e.g. 70B (a Llama-like shape is derived)",
-              .short_name = "N"},
-             &R::params)
-        .add({.name = "model", .help = "a catalogue model's shape instead (scaleplan models)"}, &R::model)
-        .add(int_field("layers", "transformer layers (overrides the derived shape)"), &R::layers)
-        .add(int_field("hidden", "hidden size"), &R::hidden)
-        .add(int_field("heads", "attention heads"), &R::heads)
-        .add(int_field("kv_heads", "key/value heads (grouped-query attention)"), &R::kv_heads)
-        .add(int_field("ffn", "MLP width"), &R::ffn)
-        .add(int_field("vocab", "vocabulary size"), &R::vocab)
-        .add({.name = "mlp",
-              .help = "MLP kind: gated (SwiGLU, 3 matrices; default) or plain (GELU, 2)",
-              .choices = {"gated", "plain"}},
-             &R::mlp)
-        .add(int_field("seq_len", "tokens per sequence (default 4096)"), &R::seq_len)
-        .add(hardware, &R::hardware)
-        .add(gpus, &R::gpus)
-        .add({.name = "tokens",
-              .help = "training tokens, for the hours (default: compute-optimal)",
-              .short_name = "D"},
-             &R::tokens)
-        .add({.name = "global_batch_tokens",
-              .help = "tokens per optimizer step (default: DeepSeek LLM batch law)"},
-             &R::global_batch_tokens)
-        .add({.name = "network_gbps", .help = "scale-out bandwidth per accelerator in Gbit/s"},
-             &R::network_gbps)
-        .add(int_field("tp", "pin the tensor-parallel degree"), &R::tp)
-        .add(int_field("pp", "pin the pipeline-parallel degree"), &R::pp)
-        .add(int_field("micro_batch", "pin the micro-batch (sequences)"), &R::micro_batch)
-        .add(int_field("virtual_stages", "pin the interleaved pipeline chunks per GPU"), &R::virtual_stages)
-        .add({.name = "recompute", .help = "pin activation recompute: none, selective or full"},
-             &R::recompute)
-        .add(int_field("zero", "pin the ZeRO stage: 0, 1, 2 or 3 (3 = FSDP)"), &R::zero)
-        .add(int_field("top", "how many layouts to list (default 5)"), &R::top)
-        .add(hardware_db_field(), &R::hardware_db);
-  }();
+  static const auto s =
+      Schema<R>()
+          .add({.name = "params",
+                .help = "model size in parameters, e.g. 70B (a Llama-like shape is derived)",
+                .short_name = "N"},
+               &R::params)
+          .add({.name = "model", .help = "a catalogue model's shape instead (scaleplan models)"}, &R::model)
+          .add(int_field("layers", "transformer layers (overrides the derived shape)"), &R::layers)
+          .add(int_field("hidden", "hidden size"), &R::hidden)
+          .add(int_field("heads", "attention heads"), &R::heads)
+          .add(int_field("kv_heads", "key/value heads (grouped-query attention)"), &R::kv_heads)
+          .add(int_field("ffn", "MLP width"), &R::ffn)
+          .add(int_field("vocab", "vocabulary size"), &R::vocab)
+          .add({.name = "mlp",
+                .help = "MLP kind: gated (SwiGLU, 3 matrices; default) or plain (GELU, 2)",
+                .choices = {"gated", "plain"}},
+               &R::mlp)
+          .add(int_field("seq_len", "tokens per sequence (default 4096)"), &R::seq_len)
+          .add(required(shared_field("hardware")), &R::hardware)
+          .add(required(shared_field("gpus")), &R::gpus)
+          .add({.name = "tokens",
+                .help = "training tokens, for the hours (default: compute-optimal)",
+                .short_name = "D"},
+               &R::tokens)
+          .add({.name = "global_batch_tokens",
+                .help = "tokens per optimizer step (default: DeepSeek LLM batch law)"},
+               &R::global_batch_tokens)
+          .add({.name = "network_gbps", .help = "scale-out bandwidth per accelerator in Gbit/s"},
+               &R::network_gbps)
+          .add(int_field("tp", "pin the tensor-parallel degree"), &R::tp)
+          .add(int_field("pp", "pin the pipeline-parallel degree"), &R::pp)
+          .add(int_field("micro_batch", "pin the micro-batch (sequences)"), &R::micro_batch)
+          .add(int_field("virtual_stages", "pin the interleaved pipeline chunks per GPU"), &R::virtual_stages)
+          .add({.name = "recompute", .help = "pin activation recompute: none, selective or full"},
+               &R::recompute)
+          .add(int_field("zero", "pin the ZeRO stage: 0, 1, 2 or 3 (3 = FSDP)"), &R::zero)
+          .add(int_field("top", "how many layouts to list (default 5)"), &R::top)
+          .add(hardware_db_field(), &R::hardware_db);
   return s;
 }
 

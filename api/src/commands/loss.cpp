@@ -20,11 +20,7 @@ struct LossRequest {
     using R = LossRequest;
     static const auto s =
         Schema<R>()
-            .add({.name = "params",
-                  .help = "model size in parameters, e.g. 7B",
-                  .short_name = "N",
-                  .required = true},
-                 &R::params)
+            .add(params_field(), &R::params)
             .add(
                 {.name = "tokens", .help = "training tokens, e.g. 1.4T", .short_name = "D", .required = true},
                 &R::tokens)

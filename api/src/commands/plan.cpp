@@ -39,12 +39,6 @@ struct PlanRequest {
   static const Schema<PlanRequest>& schema();
 };
 
-FieldInfo hardware_field() {
-  FieldInfo f = shared_field("hardware", "or a comma-separated list, or all");
-  f.default_text = "h100-sxm5-80gb";
-  return f;
-}
-
 const Schema<PlanRequest>& PlanRequest::schema() {
   using R = PlanRequest;
   static const auto s =
@@ -60,7 +54,8 @@ const Schema<PlanRequest>& PlanRequest::schema() {
           .add({.name = "budget_flops", .help = "instead of a target: the lowest loss within these FLOPs"},
                &R::budget_flops)
           .add(law_field(), &R::law)
-          .add(hardware_field(), &R::hardware)
+          .add(with_default(shared_field("hardware", "or a comma-separated list, or all"), "h100-sxm5-80gb"),
+               &R::hardware)
           .add(shared_field("gpus",
                             "default: the fewest GPUs that meet the deadline (whole 8-GPU nodes past 8)"),
                &R::gpus)

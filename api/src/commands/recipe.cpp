@@ -36,16 +36,6 @@ struct RecipeRequest {
   static const Schema<RecipeRequest>& schema();
 };
 
-FieldInfo with_default(FieldInfo f, const std::string& value) {
-  f.default_text = value;
-  return f;
-}
-
-FieldInfo required(FieldInfo f) {
-  f.required = true;
-  return f;
-}
-
 // The shape's parts, each with its default in the help.
 Schema<RecipeRequest>& add_shape_fields(Schema<RecipeRequest>& s) {
   using R = RecipeRequest;

@@ -19,11 +19,7 @@ struct TokensRequest {
     using R = TokensRequest;
     static const auto s =
         Schema<R>()
-            .add({.name = "params",
-                  .help = "model size in parameters, e.g. 7B",
-                  .short_name = "N",
-                  .required = true},
-                 &R::params)
+            .add(params_field(), &R::params)
             .add({.name = "target_loss",
                   .help = "tokens needed to reach this loss instead of the compute-optimal count"},
                  &R::target_loss)
