@@ -41,6 +41,14 @@ Schema<ForecastFields> ForecastFields::schema(bool hardware_required) {
       .add(hardware_db_field(), &F::hardware_db);
 }
 
+Schema<GridFields> GridFields::schema(const std::string& region_note) {
+  using G = GridFields;
+  return Schema<G>()
+      .add(shared_field("region", region_note), &G::region)
+      .add(shared_field("carbon_intensity"), &G::carbon_intensity)
+      .add(shared_field("pue"), &G::pue);
+}
+
 FieldInfo shared_field(const std::string& name, const std::string& note) {
   static const std::pair<const char*, const char*> kHelp[] = {
       {"hardware", "accelerator id or family name (see `scaleplan hardware list`)"},

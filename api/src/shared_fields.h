@@ -31,6 +31,22 @@ struct ForecastFields {
   static Schema<ForecastFields> schema(bool hardware_required);
 };
 
+// The grid the planners' commands (plan, recipe, finetune) count a run's
+// CO2 on: a region, or its intensity and PUE given; an empty region is none.
+struct GridFields {
+  std::string region;
+  std::optional<double> carbon_intensity, pue;
+
+  static Schema<GridFields> schema(const std::string& region_note = "");
+  // Into the planner's request, whose members these commands name alike.
+  template <class PlannerRequest>
+  void fill(PlannerRequest& p) const {
+    if (!region.empty()) p.region = region;
+    p.carbon_intensity = carbon_intensity;
+    p.pue = pue;
+  }
+};
+
 // A field several commands take, with one help text and its domain
 // everywhere; `note` adds what differs by command (the default).
 FieldInfo shared_field(const std::string& name, const std::string& note = "");

@@ -19,8 +19,9 @@ namespace {
 using nlohmann::ordered_json;
 
 struct FinetuneRequest {
-  std::string model, hardware, methods = "full,lora,qlora", optimizer = "adamw", region, hardware_db;
-  std::optional<double> params, mfu, carbon_intensity, pue, power_w, offset_price;
+  std::string model, hardware, methods = "full,lora,qlora", optimizer = "adamw", hardware_db;
+  std::optional<double> params, mfu, power_w, offset_price;
+  GridFields grid;
   double tokens = 0;
   int lora_rank = 16, seq_len = 2048;
   // Given, the micro-batch is kept; absent, the planner searches from 4.
@@ -59,9 +60,7 @@ const Schema<FinetuneRequest>& FinetuneRequest::schema() {
                &R::recompute)
           .add(shared_field("gpus", "default: the fewest that fit"), &R::gpus)
           .add(shared_field("mfu", "default 0.15 for padded fine-tuning"), &R::mfu)
-          .add(shared_field("region"), &R::region)
-          .add(shared_field("carbon_intensity"), &R::carbon_intensity)
-          .add(shared_field("pue"), &R::pue)
+          .group(&R::grid, GridFields::schema())
           .add(shared_field("power_w", "needed for parts with no published TDP"), &R::power_w)
           .add(shared_field("offset_price"), &R::offset_price)
           .add(hardware_db_field(), &R::hardware_db);
@@ -97,10 +96,7 @@ planner::FinetuneRequest request_from(const FinetuneRequest& o) {
   r.search_micro_batch = !o.micro_batch;
   r.gpus = o.gpus;
   r.mfu = o.mfu;
-  if (r.mfu && *r.mfu > 1) throw InputError(Field{"mfu"}, "'" + short_number(*r.mfu) + "' must be in (0, 1]");
-  if (!o.region.empty()) r.region = o.region;
-  r.carbon_intensity = o.carbon_intensity;
-  r.pue = o.pue;
+  o.grid.fill(r);
   r.power_w = o.power_w;
   return r;
 }

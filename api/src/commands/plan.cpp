@@ -26,8 +26,8 @@ struct PlanRequest {
   std::vector<std::string> hardware = {"h100-sxm5-80gb"};
   std::optional<int> gpus;
   std::optional<double> deadline_days;
-  std::string region;  // empty: none given
-  std::optional<double> carbon_intensity, pue, power_w, max_params, unique_tokens, inference_tokens;
+  GridFields grid;
+  std::optional<double> power_w, max_params, unique_tokens, inference_tokens;
   std::string inference_hardware;
   std::optional<double> experiment_overhead;
   std::string minimize = "energy";
@@ -62,9 +62,7 @@ const Schema<PlanRequest>& PlanRequest::schema() {
           .add({.name = "deadline_days",
                 .help = "wall-clock limit: the fewest GPUs that meet it (default 30)"},
                &R::deadline_days)
-          .add(shared_field("region", "default: world 475 g/kWh"), &R::region)
-          .add(shared_field("carbon_intensity"), &R::carbon_intensity)
-          .add(shared_field("pue"), &R::pue)
+          .group(&R::grid, GridFields::schema("default: world 475 g/kWh"))
           .add(shared_field("power_w", "needed for parts with no published TDP"), &R::power_w)
           .add({.name = "max_params", .help = "largest model allowed"}, &R::max_params)
           .add({.name = "unique_tokens",
@@ -139,9 +137,7 @@ planner::PlanRequest planner_request(const PlanRequest& r) {
   p.hardware = hardware_list(r.hardware);
   p.gpus = r.gpus;
   p.deadline_days = r.deadline_days;
-  if (!r.region.empty()) p.region = r.region;
-  p.carbon_intensity = r.carbon_intensity;
-  p.pue = r.pue;
+  r.grid.fill(p);
   p.power_w = r.power_w;
   p.max_params = r.max_params;
   p.unique_tokens = r.unique_tokens;

@@ -26,8 +26,7 @@ struct RecipeRequest {
   std::string hyperparams = planner::kDefaultHyperparamLaw;
   std::string schedule = "multi-step";
   std::optional<double> global_batch_tokens, lr, mfu;
-  std::string region;  // empty: none given
-  std::optional<double> carbon_intensity, pue;
+  GridFields grid;
   std::string law = laws::kDefaultLaw;
   std::string emit;
   bool force = false;
@@ -74,9 +73,7 @@ const Schema<RecipeRequest>& RecipeRequest::schema() {
              &R::global_batch_tokens)
         .add({.name = "lr", .help = "peak learning rate instead of the law's"}, &R::lr)
         .add(shared_field("mfu", "default: the accelerator's"), &R::mfu)
-        .add(shared_field("region"), &R::region)
-        .add(shared_field("carbon_intensity"), &R::carbon_intensity)
-        .add(shared_field("pue"), &R::pue)
+        .group(&R::grid, GridFields::schema())
         .add(law_field(), &R::law)
         .add(emit_field(), &R::emit)
         .add(force_field(), &R::force)
@@ -106,10 +103,7 @@ planner::RecipeRequest planner_request(const RecipeRequest& r) {
   p.global_batch_tokens = r.global_batch_tokens;
   p.peak_lr = r.lr;
   p.mfu = r.mfu;
-  if (p.mfu && *p.mfu > 1) throw InputError(Field{"mfu"}, "'" + short_number(*p.mfu) + "' must be in (0, 1]");
-  if (!r.region.empty()) p.region = r.region;
-  p.carbon_intensity = r.carbon_intensity;
-  p.pue = r.pue;
+  r.grid.fill(p);
   return p;
 }
 
