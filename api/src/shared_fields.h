@@ -47,6 +47,24 @@ struct GridFields {
   }
 };
 
+// The parts of a transformer shape a request may give (layout, recipe):
+// each given one is kept, the rest derived around it. Each command
+// declares them with its own help (its defaults differ); the planner's
+// shape requests (ShapeQuery, ShapeRequest) name them alike.
+struct ShapeParts {
+  std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab;
+
+  template <class PlannerShape>
+  void fill(PlannerShape& s) const {
+    s.layers = layers;
+    s.hidden = hidden;
+    s.heads = heads;
+    s.kv_heads = kv_heads;
+    s.ffn = ffn;
+    s.vocab = vocab;
+  }
+};
+
 // A field several commands take, with one help text and its domain
 // everywhere; `note` adds what differs by command (the default).
 FieldInfo shared_field(const std::string& name, const std::string& note = "");

@@ -20,7 +20,8 @@ using nlohmann::ordered_json;
 struct LayoutRequest {
   std::optional<double> params, tokens, global_batch_tokens, network_gbps;
   std::string model, hardware, recompute, mlp, hardware_db;
-  std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab, tp, pp, micro_batch, virtual_stages, zero;
+  ShapeParts shape;
+  std::optional<int> tp, pp, micro_batch, virtual_stages, zero;
   int seq_len = planner::kDefaultTrainingSeqLen;
   int gpus = 0;
   int top = 5;
@@ -33,6 +34,18 @@ FieldInfo int_field(const std::string& name, const std::string& help) {
   return typed_field(name, help, "INT");
 }
 
+// The shape's parts, overriding the derived shape.
+Schema<ShapeParts> shape_fields() {
+  using S = ShapeParts;
+  return Schema<S>()
+      .add(int_field("layers", "transformer layers (overrides the derived shape)"), &S::layers)
+      .add(int_field("hidden", "hidden size"), &S::hidden)
+      .add(int_field("heads", "attention heads"), &S::heads)
+      .add(int_field("kv_heads", "key/value heads (grouped-query attention)"), &S::kv_heads)
+      .add(int_field("ffn", "MLP width"), &S::ffn)
+      .add(int_field("vocab", "vocabulary size"), &S::vocab);
+}
+
 const Schema<LayoutRequest>& LayoutRequest::schema() {
   using R = LayoutRequest;
   static const auto s =
@@ -42,12 +55,7 @@ const Schema<LayoutRequest>& LayoutRequest::schema() {
                 .short_name = "N"},
                &R::params)
           .add({.name = "model", .help = "a catalogue model's shape instead (scaleplan models)"}, &R::model)
-          .add(int_field("layers", "transformer layers (overrides the derived shape)"), &R::layers)
-          .add(int_field("hidden", "hidden size"), &R::hidden)
-          .add(int_field("heads", "attention heads"), &R::heads)
-          .add(int_field("kv_heads", "key/value heads (grouped-query attention)"), &R::kv_heads)
-          .add(int_field("ffn", "MLP width"), &R::ffn)
-          .add(int_field("vocab", "vocabulary size"), &R::vocab)
+          .group(&R::shape, shape_fields())
           .add({.name = "mlp",
                 .help = "MLP kind: gated (SwiGLU, 3 matrices; default) or plain (GELU, 2)",
                 .choices = {"gated", "plain"}},
@@ -80,12 +88,7 @@ planner::ThroughputRequest request_from(const LayoutRequest& o) {
   planner::ThroughputRequest r;
   if (!o.model.empty()) r.shape.model = o.model;
   r.shape.params = o.params;
-  r.shape.layers = o.layers;
-  r.shape.hidden = o.hidden;
-  r.shape.heads = o.heads;
-  r.shape.kv_heads = o.kv_heads;
-  r.shape.ffn = o.ffn;
-  r.shape.vocab = o.vocab;
+  o.shape.fill(r.shape);
   if (!o.mlp.empty()) r.shape.gated_mlp = o.mlp == "gated";
   r.seq_len = o.seq_len;
   r.hardware = o.hardware;

@@ -21,7 +21,8 @@ struct RecipeRequest {
   double tokens = 0;
   std::string hardware = "h100-sxm5-80gb";
   int gpus = 0;
-  std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab, seq_len;
+  ShapeParts shape;
+  std::optional<int> seq_len;
   bool tie_embeddings = false;
   std::string hyperparams = planner::kDefaultHyperparamLaw;
   std::string schedule = "multi-step";
@@ -36,50 +37,51 @@ struct RecipeRequest {
 };
 
 // The shape's parts, each with its default in the help.
-Schema<RecipeRequest>& add_shape_fields(Schema<RecipeRequest>& s) {
-  using R = RecipeRequest;
-  return s.add({.name = "layers", .help = "transformer layers (default: the shape rule)"}, &R::layers)
-      .add({.name = "hidden", .help = "hidden size d_model (default: the shape rule)"}, &R::hidden)
-      .add({.name = "heads", .help = "attention heads (default: heads of 128, 64 below d = 2048)"}, &R::heads)
+Schema<ShapeParts> shape_fields() {
+  using S = ShapeParts;
+  return Schema<S>()
+      .add({.name = "layers", .help = "transformer layers (default: the shape rule)"}, &S::layers)
+      .add({.name = "hidden", .help = "hidden size d_model (default: the shape rule)"}, &S::hidden)
+      .add({.name = "heads", .help = "attention heads (default: heads of 128, 64 below d = 2048)"}, &S::heads)
       .add({.name = "kv_heads", .help = "K/V groups (default: 8 from 16 heads up, else one per head)"},
-           &R::kv_heads)
-      .add({.name = "ffn", .help = "MLP width (default: tuned so the shape holds N)"}, &R::ffn)
-      .add({.name = "vocab", .help = "vocabulary size (default 32000)"}, &R::vocab)
-      .add(shared_field("seq_len", "default 4096"), &R::seq_len)
-      .add({.name = "tie_embeddings", .help = "one matrix for the embedding and the output head"},
-           &R::tie_embeddings);
+           &S::kv_heads)
+      .add({.name = "ffn", .help = "MLP width (default: tuned so the shape holds N)"}, &S::ffn)
+      .add({.name = "vocab", .help = "vocabulary size (default 32000)"}, &S::vocab);
 }
 
 const Schema<RecipeRequest>& RecipeRequest::schema() {
   using R = RecipeRequest;
-  static const auto s = [] {
-    Schema<R> s;
-    s.add({.name = "params", .help = "model size (a shape is derived; see --layers etc.)", .short_name = "N"},
-          &R::params)
-        .add({.name = "model", .help = "a catalogue model's shape instead (see `scaleplan models`)"},
-             &R::model)
-        .add({.name = "tokens", .help = "training tokens, e.g. 2T", .short_name = "D", .required = true},
-             &R::tokens)
-        .add(with_default(shared_field("hardware"), "h100-sxm5-80gb"), &R::hardware)
-        .add(required(shared_field("gpus")), &R::gpus);
-    add_shape_fields(s)
-        .add({.name = "hyperparams",
-              .help = "learning-rate and batch preset",
-              .default_text = planner::kDefaultHyperparamLaw},
-             &R::hyperparams)
-        .add({.name = "schedule", .help = "multi-step, cosine or wsd", .default_text = "multi-step"},
-             &R::schedule)
-        .add({.name = "global_batch_tokens", .help = "global batch in tokens instead of the law's"},
-             &R::global_batch_tokens)
-        .add({.name = "lr", .help = "peak learning rate instead of the law's"}, &R::lr)
-        .add(shared_field("mfu", "default: the accelerator's"), &R::mfu)
-        .group(&R::grid, GridFields::schema())
-        .add(law_field(), &R::law)
-        .add(emit_field(), &R::emit)
-        .add(force_field(), &R::force)
-        .add(hardware_db_field(), &R::hardware_db);
-    return s;
-  }();
+  static const auto s =
+      Schema<R>()
+          .add({.name = "params",
+                .help = "model size (a shape is derived; see --layers etc.)",
+                .short_name = "N"},
+               &R::params)
+          .add({.name = "model", .help = "a catalogue model's shape instead (see `scaleplan models`)"},
+               &R::model)
+          .add({.name = "tokens", .help = "training tokens, e.g. 2T", .short_name = "D", .required = true},
+               &R::tokens)
+          .add(with_default(shared_field("hardware"), "h100-sxm5-80gb"), &R::hardware)
+          .add(required(shared_field("gpus")), &R::gpus)
+          .group(&R::shape, shape_fields())
+          .add(shared_field("seq_len", "default 4096"), &R::seq_len)
+          .add({.name = "tie_embeddings", .help = "one matrix for the embedding and the output head"},
+               &R::tie_embeddings)
+          .add({.name = "hyperparams",
+                .help = "learning-rate and batch preset",
+                .default_text = planner::kDefaultHyperparamLaw},
+               &R::hyperparams)
+          .add({.name = "schedule", .help = "multi-step, cosine or wsd", .default_text = "multi-step"},
+               &R::schedule)
+          .add({.name = "global_batch_tokens", .help = "global batch in tokens instead of the law's"},
+               &R::global_batch_tokens)
+          .add({.name = "lr", .help = "peak learning rate instead of the law's"}, &R::lr)
+          .add(shared_field("mfu", "default: the accelerator's"), &R::mfu)
+          .group(&R::grid, GridFields::schema())
+          .add(law_field(), &R::law)
+          .add(emit_field(), &R::emit)
+          .add(force_field(), &R::force)
+          .add(hardware_db_field(), &R::hardware_db);
   return s;
 }
 
@@ -87,12 +89,7 @@ planner::RecipeRequest planner_request(const RecipeRequest& r) {
   planner::RecipeRequest p;
   if (!r.model.empty()) p.model = r.model;
   p.shape.params = r.params.value_or(0);
-  p.shape.layers = r.layers;
-  p.shape.hidden = r.hidden;
-  p.shape.heads = r.heads;
-  p.shape.kv_heads = r.kv_heads;
-  p.shape.ffn = r.ffn;
-  p.shape.vocab = r.vocab;
+  r.shape.fill(p.shape);
   p.shape.seq_len = r.seq_len.value_or(planner::kDefaultSeqLen);
   p.shape.tied_embeddings = r.tie_embeddings;
   p.tokens = r.tokens;
