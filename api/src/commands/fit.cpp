@@ -306,14 +306,14 @@ void check_options(const FitOptions& o) {
     fo.huber_delta = o.r.huber_delta;
     fo.bootstrap = o.bootstrap;
     fo.threads = o.r.threads;
-    if (auto p = fo.problems(); !p.empty()) throw_problem<InputError>(p.front());
+    refuse_problems(fo);
   } else {
     laws::IsoflopOptions io;
     io.budget_tolerance = o.r.budget_tolerance;
     io.window_decades = o.r.window;
     io.bootstrap = o.bootstrap;
     io.flops_per_token = o.r.flops_per_token;
-    if (auto p = io.problems(); !p.empty()) throw_problem<InputError>(p.front());
+    refuse_problems(io);
   }
   // Fewer resamples give a standard error that is mostly noise (one gives NaN).
   if (o.bootstrap != 0 && (o.bootstrap < kMinBootstrap || o.bootstrap > kMaxBootstrap)) {

@@ -259,7 +259,7 @@ struct PlanText {
 
 Result run_plan(const PlanRequest& r) {
   const planner::PlanRequest req = planner_request(r);
-  if (auto p = req.problems(); !p.empty()) throw_problem<InputError>(p.front());
+  refuse_problems(req);
   const auto db = hardware_db::Database::load(r.hardware_db);
   const laws::Law law = law_for(r.law, false);
   planner::Plan plan = planner::make_plan(db, law, req);

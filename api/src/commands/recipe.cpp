@@ -115,7 +115,7 @@ std::string recipe_text(const planner::Recipe& recipe, const std::string& emit) 
 
 Result run_recipe(const RecipeRequest& r) {
   const planner::RecipeRequest req = planner_request(r);
-  if (auto p = req.problems(); !p.empty()) throw_problem<InputError>(p.front());
+  refuse_problems(req);
   const auto db = hardware_db::Database::load(r.hardware_db);
   const laws::Law law = law_for(r.law, false);
   planner::Recipe recipe = planner::make_recipe(db, law, req);
