@@ -75,24 +75,14 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
   t.line("These are estimates; every assumption and its source is in --json.");
 }
 
-FieldInfo emit_field() {
-  return {.name = "emit",
-          .help = "write DIR/config.json (HF Llama), DIR/megatron-args.txt and DIR/plan.json",
-          .local_only = true};
-}
-
-FieldInfo force_field() {
-  return {.name = "force", .help = "with --emit: replace a folder that is not empty", .local_only = true};
-}
-
-void emit_recipe_folder(const std::string& dir, bool force, const planner::Recipe& recipe,
-                        const nlohmann::ordered_json& document, const std::vector<std::string>& inputs) {
-  const std::vector<std::pair<std::string, std::string>> files = {
-      {kFiles[0], planner::hf_llama_config(recipe).dump(2) + "\n"},
-      {kFiles[1], planner::megatron_args(recipe)},
-      {kFiles[2], document.dump(2) + "\n"},
-  };
-  write_folder_atomically(dir, files, force, inputs, "emit");
+Schema<EmitFields> EmitFields::schema() {
+  return Schema<EmitFields>()
+      .add({.name = "emit",
+            .help = "write DIR/config.json (HF Llama), DIR/megatron-args.txt and DIR/plan.json",
+            .local_only = true},
+           &EmitFields::dir)
+      .add({.name = "force", .help = "with --emit: replace a folder that is not empty", .local_only = true},
+           &EmitFields::force);
 }
 
 std::string folder_name(std::string dir) {
@@ -100,11 +90,16 @@ std::string folder_name(std::string dir) {
   return dir;
 }
 
-nlohmann::ordered_json emitted_json(const std::string& dir) {
-  nlohmann::ordered_json j;
-  j["folder"] = folder_name(dir);
-  j["files"] = kFiles;
-  return j;
+void emit_recipe_folder(const EmitFields& emit, const planner::Recipe& recipe,
+                        nlohmann::ordered_json& document, const std::vector<std::string>& inputs) {
+  if (emit.dir.empty()) return;
+  document["emitted"] = {{"folder", folder_name(emit.dir)}, {"files", kFiles}};
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {kFiles[0], planner::hf_llama_config(recipe).dump(2) + "\n"},
+      {kFiles[1], planner::megatron_args(recipe)},
+      {kFiles[2], document.dump(2) + "\n"},
+  };
+  write_folder_atomically(emit.dir, files, emit.force, inputs, "emit");
 }
 
 std::string emitted_line(const std::string& dir) {

@@ -15,22 +15,25 @@ namespace scaleplan::api {
 
 void add_recipe_rows(Table& t, const planner::Recipe& recipe);
 
-// --emit DIR and --force, as `recipe` and `plan` declare them. Both are
-// local only: they write files.
-FieldInfo emit_field();
-FieldInfo force_field();
+// --emit DIR and --force, as `recipe` and `plan` take them. Both are local
+// only: they write files.
+struct EmitFields {
+  std::string dir;  // empty: nothing is written
+  bool force = false;
 
-// Writes DIR/config.json, DIR/megatron-args.txt and DIR/plan.json (the
-// whole `document`) atomically; throws InputError or PlanError naming
-// emit, having written nothing.
-void emit_recipe_folder(const std::string& dir, bool force, const planner::Recipe& recipe,
-                        const nlohmann::ordered_json& document, const std::vector<std::string>& inputs);
+  static Schema<EmitFields> schema();
+};
+
+// With a DIR: "emitted" (the folder and its files) in `document`, then
+// DIR/config.json, DIR/megatron-args.txt and DIR/plan.json (the whole
+// document) written atomically; throws InputError or PlanError naming
+// emit, having written nothing. Without one, nothing.
+void emit_recipe_folder(const EmitFields& emit, const planner::Recipe& recipe,
+                        nlohmann::ordered_json& document, const std::vector<std::string>& inputs);
 
 // `dir` without trailing slashes, as printed.
 std::string folder_name(std::string dir);
 
-// The files as written, for the document's "emitted" field.
-nlohmann::ordered_json emitted_json(const std::string& dir);
 // The table's line naming them.
 std::string emitted_line(const std::string& dir);
 

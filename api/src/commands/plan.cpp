@@ -32,8 +32,7 @@ struct PlanRequest {
   std::optional<double> experiment_overhead;
   std::string minimize = "energy";
   std::optional<double> offset_price;
-  std::string emit;
-  bool force = false;
+  EmitFields emit;
   std::string hardware_db;
 
   static const Schema<PlanRequest>& schema();
@@ -80,8 +79,7 @@ const Schema<PlanRequest>& PlanRequest::schema() {
                 .choices = {"energy", "co2"}},
                &R::minimize)
           .add(shared_field("offset_price"), &R::offset_price)
-          .add(emit_field(), &R::emit)
-          .add(force_field(), &R::force)
+          .group(&R::emit, EmitFields::schema())
           .add(hardware_db_field(), &R::hardware_db);
   return s;
 }
@@ -221,8 +219,7 @@ planner::Recipe emit_plan_recipe(const hardware_db::Database& db, const laws::La
                                  const PlanRequest& r, ordered_json& doc) {
   planner::Recipe recipe = planner::recipe_for_plan(db, law, req, plan.best);
   doc["recipe"] = planner::recipe_json(recipe);
-  doc["emitted"] = emitted_json(r.emit);
-  emit_recipe_folder(r.emit, r.force, recipe, doc, {r.hardware_db, r.law});
+  emit_recipe_folder(r.emit, recipe, doc, {r.hardware_db, r.law});
   return recipe;
 }
 
@@ -273,8 +270,9 @@ Result run_plan(const PlanRequest& r) {
   doc["recommendations"] = planner::advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   std::optional<planner::Recipe> recipe;
-  if (!r.emit.empty()) recipe = emit_plan_recipe(db, law, req, plan, r, doc);
-  return {std::move(doc), PlanText{std::move(plan), req, std::move(advice), law, std::move(recipe), r.emit}};
+  if (!r.emit.dir.empty()) recipe = emit_plan_recipe(db, law, req, plan, r, doc);
+  return {std::move(doc),
+          PlanText{std::move(plan), req, std::move(advice), law, std::move(recipe), r.emit.dir}};
 }
 
 }  // namespace

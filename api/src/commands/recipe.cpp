@@ -29,8 +29,7 @@ struct RecipeRequest {
   std::optional<double> global_batch_tokens, lr, mfu;
   GridFields grid;
   std::string law = laws::kDefaultLaw;
-  std::string emit;
-  bool force = false;
+  EmitFields emit;
   std::string hardware_db;
 
   static const Schema<RecipeRequest>& schema();
@@ -79,8 +78,7 @@ const Schema<RecipeRequest>& RecipeRequest::schema() {
           .add(shared_field("mfu", "default: the accelerator's"), &R::mfu)
           .group(&R::grid, GridFields::schema())
           .add(law_field(), &R::law)
-          .add(emit_field(), &R::emit)
-          .add(force_field(), &R::force)
+          .group(&R::emit, EmitFields::schema())
           .add(hardware_db_field(), &R::hardware_db);
   return s;
 }
@@ -125,11 +123,9 @@ Result run_recipe(const RecipeRequest& r) {
   doc.update(planner::recipe_json(recipe));
   doc["forecast"] = planner::forecast_json(recipe.forecast);
   add_law(doc, law);
-  if (!r.emit.empty()) {
-    doc["emitted"] = emitted_json(r.emit);
-    emit_recipe_folder(r.emit, r.force, recipe, doc, {r.hardware_db, r.law});
-  }
-  return {std::move(doc), [recipe = std::move(recipe), emit = r.emit] { return recipe_text(recipe, emit); }};
+  emit_recipe_folder(r.emit, recipe, doc, {r.hardware_db, r.law});
+  return {std::move(doc),
+          [recipe = std::move(recipe), emit = r.emit.dir] { return recipe_text(recipe, emit); }};
 }
 
 }  // namespace
