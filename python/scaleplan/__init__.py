@@ -28,7 +28,7 @@ import json
 import numbers
 import os
 import tempfile
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import _scaleplan
 
@@ -148,40 +148,24 @@ def call(command: str, *positional: str, **options: Any) -> Any:
     return _run(command, options, positional)
 
 
-def tokens(**options: Any) -> dict:
-    return _run("tokens", options)
+def _command(name: str) -> Callable[..., dict]:
+    """The function of a command that takes keyword arguments only: the
+    command of the same name run on them."""
+    def run(**options: Any) -> dict:
+        return _run(name, options)
+    run.__name__ = run.__qualname__ = name
+    return run
 
 
-def allocate(**options: Any) -> dict:
-    return _run("allocate", options)
-
-
-def laws(**options: Any) -> dict:
-    return _run("laws", options)
-
-
-def forecast(**options: Any) -> dict:
-    return _run("forecast", options)
-
-
-def plan(**options: Any) -> dict:
-    return _run("plan", options)
-
-
-def finetune(**options: Any) -> dict:
-    return _run("finetune", options)
-
-
-def regions(**options: Any) -> dict:
-    return _run("regions", options)
-
-
-def tier(**options: Any) -> dict:
-    return _run("tier", options)
-
-
-def models(**options: Any) -> dict:
-    return _run("models", options)
+tokens = _command("tokens")
+allocate = _command("allocate")
+laws = _command("laws")
+forecast = _command("forecast")
+plan = _command("plan")
+finetune = _command("finetune")
+regions = _command("regions")
+tier = _command("tier")
+models = _command("models")
 
 
 def hardware(action: str = "list", id: str | None = None, **options: Any) -> dict:
