@@ -49,6 +49,15 @@ Law fitted_law(const FitResult& fit, const std::string& name) {
   return law;
 }
 
+ordered_json fitted_data_json(const RunsData& data, const FitProvenance& p) {
+  ordered_json d;
+  d["file"] = p.input_path;
+  d["sha256"] = p.input_sha256;
+  d["points_read"] = data.points_read;
+  d["points_used"] = data.runs.size();
+  return d;
+}
+
 namespace {
 
 ordered_json data_summary(const RunsData& data, const FitProvenance& p) {
@@ -57,11 +66,7 @@ ordered_json data_summary(const RunsData& data, const FitProvenance& p) {
     n_lo = std::min(n_lo, r.params), n_hi = std::max(n_hi, r.params);
     d_lo = std::min(d_lo, r.tokens), d_hi = std::max(d_hi, r.tokens);
   }
-  ordered_json d;
-  d["file"] = p.input_path;
-  d["sha256"] = p.input_sha256;
-  d["points_read"] = data.points_read;
-  d["points_used"] = data.runs.size();
+  ordered_json d = fitted_data_json(data, p);
   d["params_range"] = {n_lo, n_hi};
   d["tokens_range"] = {d_lo, d_hi};
   d["tokens_from_flops"] = data.tokens_from_flops;

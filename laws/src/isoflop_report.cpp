@@ -71,11 +71,7 @@ ordered_json isoflop_law_document(const IsoflopResult& fit, const RunsData& data
                                   const FitProvenance& provenance) {
   ordered_json doc = law_to_json(named_law(fit, provenance));
   doc["fit"] = {{"method", "isoflop"},
-                {"data",
-                 {{"file", provenance.input_path},
-                  {"sha256", provenance.input_sha256},
-                  {"points_read", data.points_read},
-                  {"points_used", data.runs.size()}}},
+                {"data", fitted_data_json(data, provenance)},
                 {"scaleplan_version", provenance.scaleplan_version}};
   return doc;
 }

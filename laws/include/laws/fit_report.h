@@ -21,6 +21,10 @@ struct FitProvenance {
 // SHA-256 of a file's bytes, as hex; throws LawError if unreadable.
 std::string file_sha256(const std::string& path);
 
+// The data a law was fitted on, as both fits' law files record it: the
+// file, its SHA-256, the points read and the points used.
+nlohmann::ordered_json fitted_data_json(const RunsData& data, const FitProvenance& provenance);
+
 // The fitted law with its uncertainty (when bootstrapped) attached.
 Law fitted_law(const FitResult& fit, const std::string& name);
 
