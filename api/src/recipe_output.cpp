@@ -11,12 +11,6 @@ namespace {
 
 constexpr const char* kFiles[] = {"config.json", "megatron-args.txt", "plan.json"};
 
-std::string sci(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return plain_exponent(buf);
-}
-
 std::string lr_text(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2e", v);
@@ -37,7 +31,7 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
   t.row("global batch", human_count(r.global_batch_tokens) + " tokens",
         std::to_string(l.global_batch_sequences) + " sequences; " +
             (r.batch_given ? "given" : r.law.name + " law " + human_count(r.hyperparams.batch_tokens)) +
-            " at C = M D = " + sci(r.hyperparams.compute_flops));
+            " at C = M D = " + sig(r.hyperparams.compute_flops, 3));
   t.row("layout",
         "TP " + std::to_string(l.tensor_parallel) + " x PP " + std::to_string(l.pipeline_parallel) +
             " x DP " + std::to_string(l.data_parallel),

@@ -246,10 +246,11 @@ std::string human_range(const std::string& low, const std::string& high) {
   return low == high ? low : low + " - " + high;
 }
 
-std::string short_number(double value) {
-  if (!std::isfinite(value)) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", value);
+std::string short_number(double value) { return std::isfinite(value) ? sig(value, 3) : "n/a"; }
+
+std::string sig(double value, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, value);
   return plain_exponent(buf);
 }
 

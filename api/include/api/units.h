@@ -63,6 +63,9 @@ std::string human_range(const std::string& low, const std::string& high);
 // %.3g in plain or scientific notation, exponent as typed: 2.07, 5.88e23.
 // For dimensionless numbers and FLOP counts only.
 std::string short_number(double value);
+// `value` to `digits` significant figures the same way (%.*g, exponent as
+// typed), "inf" and "nan" as printf writes them.
+std::string sig(double value, int digits);
 // "1e+16" -> "1e16", "4.2e-04" -> "4.2e-4"; other text unchanged.
 std::string plain_exponent(std::string text);
 // The shortest text of 15 to 17 significant digits (%.*g) that reads back

@@ -2,18 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "api/output.h"
 #include "api/units.h"
 
 namespace scaleplan::api {
-
-std::string sig(double value, int digits) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, value);
-  return plain_exponent(buf);
-}
 
 namespace {
 

@@ -1,7 +1,6 @@
 #pragma once
 // Reports of `scaleplan fit`: the IsoFLOP fit as a table (its JSON is
-// laws/isoflop_report.h), numbers
-// to a chosen count of significant figures, and groups side by side.
+// laws/isoflop_report.h), and groups side by side.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,9 +11,6 @@
 #include "laws/runs.h"
 
 namespace scaleplan::api {
-
-// `value` to `digits` significant figures (%g style).
-std::string sig(double value, int digits);
 
 std::string isoflop_human(const laws::IsoflopResult& fit, const laws::RunsData& data, int digits);
 
