@@ -21,7 +21,7 @@ std::string lr_text(double v) {
 
 void add_recipe_rows(Table& t, const planner::Recipe& r) {
   const auto& s = r.shape;
-  const auto& l = r.layout;
+  const auto& l = r.layout.parallel;
   t.row("shape", std::to_string(s.layers) + " x " + std::to_string(s.hidden),
         std::to_string(s.heads) + " heads (" + std::to_string(s.kv_heads) + " K/V), MLP " +
             std::to_string(s.ffn) + ", vocab " + std::to_string(s.vocab) +
@@ -29,18 +29,19 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
             (r.shape_derived ? " (shape rule)" : " (" + s.id + ")"));
   t.row("sequence", std::to_string(r.seq_len) + " tokens", "");
   t.row("global batch", human_count(r.global_batch_tokens) + " tokens",
-        std::to_string(l.global_batch_sequences) + " sequences; " +
+        std::to_string(l.global_batch_sequences()) + " sequences; " +
             (r.batch_given ? "given" : r.law.name + " law " + human_count(r.hyperparams.batch_tokens)) +
             " at C = M D = " + sig(r.hyperparams.compute_flops, 3));
   t.row("layout",
         "TP " + std::to_string(l.tensor_parallel) + " x PP " + std::to_string(l.pipeline_parallel) +
             " x DP " + std::to_string(l.data_parallel),
-        "micro-batch " + std::to_string(l.micro_batch) + " x " + std::to_string(l.grad_accumulation) +
+        "micro-batch " + std::to_string(l.micro_batch) + " x " + std::to_string(l.num_micro_batches) +
             " accumulation" +
-            (l.virtual_stages > 1 ? ", " + std::to_string(l.virtual_stages) + " virtual stages" : "") +
+            (l.virtual_pipeline > 1 ? ", " + std::to_string(l.virtual_pipeline) + " virtual stages" : "") +
             ", recompute " + planner::recompute_name(l.recompute) +
-            (l.sequence_parallel ? ", sequence parallel" : "") + ", ZeRO-1, " +
-            short_number(l.memory_gb_per_gpu) + " of " + short_number(l.memory_capacity_gb) + " GB per GPU");
+            (l.sequence_parallel() ? ", sequence parallel" : "") + ", ZeRO-" + std::to_string(l.zero_stage) +
+            ", " + short_number(r.layout.memory.total_bytes() / 1e9) + " of " +
+            short_number(r.layout.memory_capacity_bytes / 1e9) + " GB per GPU");
   t.row("steps", human_count(static_cast<double>(r.steps)),
         std::to_string(r.schedule.warmup_steps) + " warmup; " + human_count(r.trained_tokens) +
             " tokens trained");
@@ -65,7 +66,7 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
   for (const auto& n : r.notes) t.line("note: " + n);
   t.line("hyperparameters: " + r.law.citation + "; " + r.law.caveat);
   t.line("schedule: " + r.schedule.source);
-  t.line("layout: " + l.rule);
+  t.line("layout: " + r.layout.rule);
   t.line("These are estimates; every assumption and its source is in --json.");
 }
 

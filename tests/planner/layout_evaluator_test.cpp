@@ -51,9 +51,10 @@ TEST_CASE("The evaluator gives evaluate_layout's memory and time bit for bit, in
             for (Recompute rc : {Recompute::kFull, Recompute::kNone, Recompute::kSelective}) {
               for (int zero : {3, 0, 1, 2}) {
                 Layout l;
-                l.tp = tp, l.pp = pp, l.dp = 4, l.micro_batch = b, l.virtual_stages = v;
+                l.tensor_parallel = tp, l.pipeline_parallel = pp, l.data_parallel = 4, l.micro_batch = b,
+                l.virtual_pipeline = v;
                 l.recompute = rc, l.zero_stage = zero;
-                l.grad_accum = static_cast<int>(std::ceil(w.global_batch_seqs / (4.0 * b)));
+                l.num_micro_batches = static_cast<int>(std::ceil(w.global_batch_seqs / (4.0 * b)));
                 REQUIRE(layout_valid(sys, w, l) == layout_problem(sys, w, l).empty());
                 if (!layout_valid(sys, w, l)) continue;
                 const LayoutResult plain = evaluate_layout(sys, w, l);
@@ -110,7 +111,7 @@ TEST_CASE("A micro-batch's time per sequence never grows with the micro-batch, a
             double previous = HUGE_VAL;
             for (int b = 1; b <= 64; ++b) {
               Layout l;
-              l.tp = tp, l.pp = pp, l.micro_batch = b, l.recompute = rc;
+              l.tensor_parallel = tp, l.pipeline_parallel = pp, l.micro_batch = b, l.recompute = rc;
               const double per_sequence = evaluator.micro_batch_floor_s(l) / b;
               INFO(id << " " << params << " " << l.describe());
               CHECK(per_sequence <= previous * (1 + 1e-12));

@@ -23,8 +23,8 @@ double best_mfu(const char* hardware, const hardware_db::ModelShape& shape, int 
   Workload w{shape, seq, batch_seqs, default_stack(sys)};
   SearchOptions o;
   o.gpus = gpus;
-  o.tp = tp;
-  o.pp = pp;
+  o.tensor_parallel = tp;
+  o.pipeline_parallel = pp;
   const SearchResult r = search_layouts(sys, w, o);
   REQUIRE_FALSE(r.best.empty());
   INFO(r.best.front().layout.describe());
@@ -102,19 +102,19 @@ TEST_CASE("search: refuses layouts that cannot exist, naming the constraint", "[
   Workload w{gpt_shape(80, 8192, 64), 4096, 512, default_stack(sys)};
   SearchOptions o;
   o.gpus = 64;
-  o.tp = 16;
+  o.tensor_parallel = 16;
   CHECK_THROWS_WITH(search_layouts(sys, w, o), Catch::Contains("--tp") && Catch::Contains("beyond one node"));
-  o.tp = 8;
-  o.pp = 3;
+  o.tensor_parallel = 8;
+  o.pipeline_parallel = 3;
   CHECK_THROWS_WITH(search_layouts(sys, w, o), Catch::StartsWith("gpus: ") && Catch::Contains("TP x PP"));
-  o.pp = 1;
+  o.pipeline_parallel = 1;
   o.micro_batch = 128;
   CHECK_THROWS_WITH(search_layouts(sys, w, o), Catch::Contains("--global-batch-tokens"));
   Workload odd{gpt_shape(80, 8192, 64), 4096, 512, default_stack(sys)};
   odd.shape.heads = odd.shape.kv_heads = 12;
   SearchOptions o2;
   o2.gpus = 64;
-  o2.tp = 8;
+  o2.tensor_parallel = 8;
   CHECK_THROWS_WITH(search_layouts(sys, odd, o2), Catch::Contains("heads"));
 }
 

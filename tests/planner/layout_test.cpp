@@ -37,11 +37,11 @@ TEST_CASE("layout: Korthikanti et al. 2022 Table 5 iteration times within 15%", 
     CAPTURE(c.name);
     Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022};
     Layout l;
-    l.tp = 8;
-    l.pp = c.pp;
-    l.dp = c.gpus / (8 * c.pp);
+    l.tensor_parallel = 8;
+    l.pipeline_parallel = c.pp;
+    l.data_parallel = c.gpus / (8 * c.pp);
     l.micro_batch = c.pp == 1 ? c.batch : 1;
-    l.grad_accum = c.batch / (l.dp * l.micro_batch);
+    l.num_micro_batches = c.batch / (l.data_parallel * l.micro_batch);
     l.zero_stage = 0;
     REQUIRE(layout_problem(sys, w, l).empty());
     l.recompute = Recompute::kSelective;
@@ -59,10 +59,10 @@ TEST_CASE("layout: activation memory follows Korthikanti's 34 s b h L / t", "[pl
   const System sys = a100();
   Workload w{gpt_shape(96, 12288, 96), 2048, 64, kMegatron2022};
   Layout l;
-  l.tp = 8;
-  l.pp = 8;
-  l.dp = 1;
-  l.grad_accum = 64;
+  l.tensor_parallel = 8;
+  l.pipeline_parallel = 8;
+  l.data_parallel = 1;
+  l.num_micro_batches = 64;
   l.recompute = Recompute::kSelective;
   const double expected = 2048.0 * 12288 * 96 * 34 / 8;
   CHECK(layout_memory(sys, w, l).activations_bytes == Approx(expected).epsilon(1e-9));
@@ -94,9 +94,9 @@ TEST_CASE("layout: Narayanan et al. 2021 Table 1 per-GPU throughput within 15%",
     Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022};
     SearchOptions o;
     o.gpus = c.gpus;
-    o.tp = c.tp;
-    o.pp = c.pp;
-    o.virtual_stages = 1;
+    o.tensor_parallel = c.tp;
+    o.pipeline_parallel = c.pp;
+    o.virtual_pipeline = 1;
     o.zero_stage = 0;
     o.recompute = Recompute::kFull;
     const SearchResult r = search_layouts(sys, w, o);
@@ -113,9 +113,10 @@ TEST_CASE("layout: Narayanan et al. 2021 Table 1 per-GPU throughput within 15%",
 TEST_CASE("layout: a layout describes itself as the README and Megatron users write it",
           "[planner][layout]") {
   Layout l;
-  l.tp = 8, l.pp = 4, l.dp = 32, l.micro_batch = 1, l.grad_accum = 16, l.virtual_stages = 2;
+  l.tensor_parallel = 8, l.pipeline_parallel = 4, l.data_parallel = 32, l.micro_batch = 1,
+  l.num_micro_batches = 16, l.virtual_pipeline = 2;
   l.recompute = Recompute::kSelective, l.zero_stage = 1;
   CHECK(l.describe() == "TP8 PP4 DP32 mb1 x16 v2 selective ZeRO-1");
-  l.virtual_stages = 1, l.recompute = Recompute::kNone, l.zero_stage = 3;
+  l.virtual_pipeline = 1, l.recompute = Recompute::kNone, l.zero_stage = 3;
   CHECK(l.describe() == "TP8 PP4 DP32 mb1 x16 none ZeRO-3");
 }

@@ -29,21 +29,21 @@ RecipeRequest request(double params, double tokens, int gpus) {
 
 // The invariants every recipe keeps, whatever its size.
 void check_consistent(const Recipe& r, int gpus, double memory_gb) {
-  const ParallelLayout& l = r.layout;
+  const Layout& l = r.layout.parallel;
   CHECK(l.tensor_parallel * l.pipeline_parallel * l.data_parallel == gpus);
-  CHECK(l.global_batch_sequences ==
-        static_cast<long long>(l.micro_batch) * l.data_parallel * l.grad_accumulation);
-  CHECK(r.global_batch_tokens == static_cast<double>(l.global_batch_sequences) * r.seq_len);
+  CHECK(l.global_batch_sequences() ==
+        static_cast<long long>(l.micro_batch) * l.data_parallel * l.num_micro_batches);
+  CHECK(r.global_batch_tokens == static_cast<double>(l.global_batch_sequences()) * r.seq_len);
   // Whole micro-batches per replica: the batch is the target rounded to one step of micro_batch x DP.
   CHECK(std::abs(r.global_batch_tokens - r.batch_tokens_target) <=
         0.5 * l.micro_batch * l.data_parallel * r.seq_len + r.seq_len);
   // Trained tokens within half a step of the plan.
   CHECK(std::abs(r.trained_tokens - r.tokens) <= 0.5 * r.global_batch_tokens);
   // Datasheet "80 GB" is 80 GiB of HBM, which the layout model holds to.
-  CHECK(l.memory_gb_per_gpu <= memory_gb * 1.073741824);
+  CHECK(r.layout.memory.total_bytes() / 1e9 <= memory_gb * 1.073741824);
   CHECK(r.shape.layers % l.pipeline_parallel == 0);
   CHECK(r.shape.kv_heads % l.tensor_parallel == 0);
-  CHECK(l.sequence_parallel == (l.tensor_parallel > 1));
+  CHECK(l.sequence_parallel() == (l.tensor_parallel > 1));
   CHECK((r.hyperparams.in_fitted_range || !r.notes.empty()));
 }
 
@@ -64,7 +64,7 @@ TEST_CASE("recipe: DeepSeek LLM 7B's shape on 512 H100s keeps batch, steps and l
   CHECK_THAT(rec.peak_lr, WithinRel(4.2e-4, 0.10));
   CHECK_THAT(rec.final_lr, WithinRel(0.1 * rec.peak_lr, 1e-12));
   // 7B fits a GPU with ZeRO-1 over 512 replicas: little model parallelism.
-  CHECK(rec.layout.tensor_parallel * rec.layout.pipeline_parallel <= 2);
+  CHECK(rec.layout.parallel.tensor_parallel * rec.layout.parallel.pipeline_parallel <= 2);
   CHECK_FALSE(rec.hyperparams.in_fitted_range);
   CHECK_THAT(rec.notes.front(), Contains("outside the fitted range"));
 }
@@ -87,9 +87,10 @@ TEST_CASE("recipe: a 70B model needs model parallelism, tensor parallelism withi
           "[planner][recipe]") {
   const Recipe rec = make_recipe(db(), default_law(), request(70e9, 1.4e12, 1024));
   // 70B x 2 bytes of bf16 weights alone is 140 GB: no single GPU holds them.
-  CHECK(rec.layout.tensor_parallel * rec.layout.pipeline_parallel >= 2);
-  CHECK(rec.layout.tensor_parallel <= 8);
-  CHECK(rec.layout.memory_gb_per_gpu > 140.0 / (rec.layout.tensor_parallel * rec.layout.pipeline_parallel));
+  CHECK(rec.layout.parallel.tensor_parallel * rec.layout.parallel.pipeline_parallel >= 2);
+  CHECK(rec.layout.parallel.tensor_parallel <= 8);
+  CHECK(rec.layout.memory.total_bytes() / 1e9 >
+        140.0 / (rec.layout.parallel.tensor_parallel * rec.layout.parallel.pipeline_parallel));
 }
 
 TEST_CASE("recipe: the layout is the fastest Megatron-runnable one the throughput model finds",
@@ -108,13 +109,13 @@ TEST_CASE("recipe: the layout is the fastest Megatron-runnable one the throughpu
   const SearchResult all = search_layouts_exhaustive(sys, w, o);
   double fastest_even = 0;
   for (const auto& candidate : all.best) {
-    if (rec.shape.layers % candidate.layout.pp == 0) {
+    if (rec.shape.layers % candidate.layout.pipeline_parallel == 0) {
       fastest_even = candidate.time.step_s;
       break;
     }
   }
   REQUIRE(fastest_even > 0);
-  CHECK_THAT(rec.layout.step_s, WithinRel(fastest_even, 1e-9));
+  CHECK_THAT(rec.layout.time.step_s, WithinRel(fastest_even, 1e-9));
 }
 
 TEST_CASE("recipe: given batch and learning rate replace the law's", "[planner][recipe]") {

@@ -96,10 +96,10 @@ planner::ThroughputRequest request_from(const LayoutRequest& o) {
   if (o.tokens) r.tokens = *o.tokens;
   r.global_batch_tokens = o.global_batch_tokens;
   r.network_gbps = o.network_gbps;
-  r.pins.tp = o.tp;
-  r.pins.pp = o.pp;
+  r.pins.tensor_parallel = o.tp;
+  r.pins.pipeline_parallel = o.pp;
   r.pins.micro_batch = o.micro_batch;
-  r.pins.virtual_stages = o.virtual_stages;
+  r.pins.virtual_pipeline = o.virtual_stages;
   r.pins.zero_stage = o.zero;
   if (!o.recompute.empty()) r.pins.recompute = planner::recompute_from_name(o.recompute);
   if (o.top < 1) throw InputError(Field{"top"}, std::to_string(o.top) + " must be at least 1");

@@ -49,7 +49,7 @@ void add_notes(Recipe& out) {
     out.notes.push_back("global batch " + number_text(out.global_batch_tokens) + " tokens is " +
                         number_text(100 * rounding, "%+.0f") + "% from the target " +
                         number_text(out.batch_tokens_target) + ": whole micro-batches on " +
-                        std::to_string(out.layout.data_parallel) + " data-parallel replicas");
+                        std::to_string(out.layout.parallel.data_parallel) + " data-parallel replicas");
   }
   if (out.steps < 10 * kWarmupSteps) {
     out.notes.push_back("only " + std::to_string(out.steps) + " steps: warmup is " +
@@ -114,7 +114,7 @@ Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const 
   lr.batch_sequences = std::llround(out.batch_tokens_target / out.seq_len);
   out.layout = default_layout(acc, lr);
 
-  out.global_batch_tokens = static_cast<double>(out.layout.global_batch_sequences) * out.seq_len;
+  out.global_batch_tokens = static_cast<double>(out.layout.parallel.global_batch_sequences()) * out.seq_len;
   out.steps = std::max(1LL, std::llround(out.tokens / out.global_batch_tokens));
   out.trained_tokens = static_cast<double>(out.steps) * out.global_batch_tokens;
   out.schedule = schedule_for(r.schedule, out.steps);
@@ -208,16 +208,15 @@ void schedule_args(std::ostringstream& o, const Recipe& r) {
 // arithmetic, and the restarts a multi-step schedule needs.
 void header_comments(std::ostringstream& o, const Recipe& r) {
   const hardware_db::ModelShape& s = r.shape;
-  const ParallelLayout& l = r.layout;
+  const Layout& l = r.layout.parallel;
   o << "# Megatron-LM pretrain_gpt.py arguments for a " << number_text(s.params)
     << "-parameter Llama-architecture model on " << number_text(r.tokens)
     << " tokens (an estimate; plan.json has every assumption).\n"
     << "# Use: torchrun ... pretrain_gpt.py $(grep -v '^#' megatron-args.txt) --data-path ... "
        "--tokenizer-type ...\n"
     << "# Vocabulary " << s.vocab << " comes from the tokenizer. Data parallel " << l.data_parallel
-    << " x micro-batch " << l.micro_batch << " x accumulation " << l.grad_accumulation << " = global batch "
-    << l.global_batch_sequences << " sequences on "
-    << l.tensor_parallel * l.pipeline_parallel * l.data_parallel << " GPUs.\n";
+    << " x micro-batch " << l.micro_batch << " x accumulation " << l.num_micro_batches << " = global batch "
+    << l.global_batch_sequences() << " sequences on " << l.gpus() << " GPUs.\n";
   if (r.schedule.kind == Schedule::kMultiStep) {
     for (const auto& [step, fraction] : r.schedule.drops) {
       o << "# multi-step schedule (DeepSeek LLM §2.3): at iteration " << step << " resume with --lr "
@@ -240,21 +239,21 @@ void shape_args(std::ostringstream& o, const Recipe& r) {
   }
   arg(o, "seq-length", std::to_string(r.seq_len));
   arg(o, "max-position-embeddings", std::to_string(r.seq_len));
-  arg(o, "micro-batch-size", std::to_string(r.layout.micro_batch));
-  arg(o, "global-batch-size", std::to_string(r.layout.global_batch_sequences));
+  arg(o, "micro-batch-size", std::to_string(r.layout.parallel.micro_batch));
+  arg(o, "global-batch-size", std::to_string(r.layout.parallel.global_batch_sequences()));
   arg(o, "train-iters", std::to_string(r.steps));
 }
 
 // Tensor, pipeline and data parallelism, and recomputation.
 void parallel_args(std::ostringstream& o, const Recipe& r) {
-  const ParallelLayout& l = r.layout;
+  const Layout& l = r.layout.parallel;
   arg(o, "tensor-model-parallel-size", std::to_string(l.tensor_parallel));
   arg(o, "pipeline-model-parallel-size", std::to_string(l.pipeline_parallel));
-  if (l.sequence_parallel) arg(o, "sequence-parallel");
-  arg(o, "use-distributed-optimizer");
-  if (l.virtual_stages > 1) {
+  if (l.sequence_parallel()) arg(o, "sequence-parallel");
+  if (l.zero_stage == 1) arg(o, "use-distributed-optimizer");
+  if (l.virtual_pipeline > 1) {
     arg(o, "num-layers-per-virtual-pipeline-stage",
-        std::to_string(r.shape.layers / (l.pipeline_parallel * l.virtual_stages)));
+        std::to_string(r.shape.layers / (l.pipeline_parallel * l.virtual_pipeline)));
   }
   if (l.recompute == Recompute::kFull) {
     arg(o, "recompute-granularity", "full");

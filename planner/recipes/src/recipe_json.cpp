@@ -39,22 +39,23 @@ ordered_json hyperparams_json(const Recipe& r) {
           {"in_fitted_range", r.hyperparams.in_fitted_range}};
 }
 
-ordered_json layout_json(const ParallelLayout& l) {
-  return {{"gpus", l.tensor_parallel * l.pipeline_parallel * l.data_parallel},
+ordered_json layout_json(const DefaultLayout& d) {
+  const Layout& l = d.parallel;
+  return {{"gpus", l.gpus()},
           {"tensor_parallel", l.tensor_parallel},
           {"pipeline_parallel", l.pipeline_parallel},
           {"data_parallel", l.data_parallel},
           {"micro_batch", l.micro_batch},
-          {"grad_accumulation", l.grad_accumulation},
-          {"virtual_stages", l.virtual_stages},
-          {"sequence_parallel", l.sequence_parallel},
+          {"grad_accumulation", l.num_micro_batches},
+          {"virtual_stages", l.virtual_pipeline},
+          {"sequence_parallel", l.sequence_parallel()},
           {"recompute", recompute_name(l.recompute)},
-          {"zero_stage", 1},
-          {"memory_gb_per_gpu", l.memory_gb_per_gpu},
-          {"memory_capacity_gb", l.memory_capacity_gb},
-          {"step_s", l.step_s},
-          {"steady_state_mfu", l.steady_mfu},
-          {"rule", l.rule}};
+          {"zero_stage", l.zero_stage},
+          {"memory_gb_per_gpu", d.memory.total_bytes() / 1e9},
+          {"memory_capacity_gb", d.memory_capacity_bytes / 1e9},
+          {"step_s", d.time.step_s},
+          {"steady_state_mfu", d.time.mfu},
+          {"rule", d.rule}};
 }
 
 ordered_json learning_rate_json(const Recipe& r) {
@@ -103,7 +104,7 @@ ordered_json recipe_json(const Recipe& r) {
   j["seq_len"] = r.seq_len;
   j["hyperparams"] = hyperparams_json(r);
   j["global_batch"] = {{"tokens", r.global_batch_tokens},
-                       {"sequences", r.layout.global_batch_sequences},
+                       {"sequences", r.layout.parallel.global_batch_sequences()},
                        {"target_tokens", r.batch_tokens_target},
                        {"given", r.batch_given}};
   j["layout"] = layout_json(r.layout);

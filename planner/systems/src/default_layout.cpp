@@ -19,25 +19,19 @@ constexpr size_t kCandidates = 64;
 constexpr int kMaxSearchedGpus = 1 << 20;
 
 // Megatron-LM splits layers evenly over pipeline stages.
-bool megatron_runs(const hardware_db::ModelShape& shape, const Layout& l) { return shape.layers % l.pp == 0; }
+bool megatron_runs(const hardware_db::ModelShape& shape, const Layout& l) {
+  return shape.layers % l.pipeline_parallel == 0;
+}
 
-ParallelLayout to_parallel_layout(const System& sys, const LayoutResult& r, long long batch_sequences) {
-  const Layout& l = r.layout;
-  ParallelLayout out;
-  out.tensor_parallel = l.tp;
-  out.pipeline_parallel = l.pp;
-  out.data_parallel = l.dp;
-  out.micro_batch = l.micro_batch;
-  const double per_step = static_cast<double>(l.micro_batch) * l.dp;
-  out.grad_accumulation = std::max(1LL, std::llround(static_cast<double>(batch_sequences) / per_step));
-  out.global_batch_sequences = static_cast<long long>(per_step) * out.grad_accumulation;
-  out.virtual_stages = l.virtual_stages;
-  out.sequence_parallel = l.tp > 1;
-  out.recompute = l.recompute;
-  out.memory_gb_per_gpu = r.memory.total_bytes() / 1e9;
-  out.memory_capacity_gb = sys.memory_bytes / 1e9;
-  out.step_s = r.time.step_s;
-  out.steady_mfu = r.time.mfu;
+DefaultLayout to_default_layout(const System& sys, const LayoutResult& r, long long batch_sequences) {
+  DefaultLayout out;
+  out.parallel = r.layout;
+  const double per_step = static_cast<double>(r.layout.micro_batch) * r.layout.data_parallel;
+  out.parallel.num_micro_batches =
+      static_cast<int>(std::max(1LL, std::llround(static_cast<double>(batch_sequences) / per_step)));
+  out.memory = r.memory;
+  out.time = r.time;
+  out.memory_capacity_bytes = sys.memory_bytes;
   out.rule = "fastest of the layouts the throughput model evaluated (step time " +
              number_text(r.time.step_s, "%.3g") + " s, steady-state MFU " +
              number_text(100 * r.time.mfu, "%.1f") +
@@ -47,7 +41,7 @@ ParallelLayout to_parallel_layout(const System& sys, const LayoutResult& r, long
 
 }  // namespace
 
-ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutRequest& r) {
+DefaultLayout default_layout(const hardware_db::Accelerator& acc, const LayoutRequest& r) {
   if (r.gpus <= 0) throw PlanError(Field{"gpus"}, std::to_string(r.gpus) + " must be a positive count");
   const System sys = system_for(acc);
   Workload w;
@@ -61,8 +55,7 @@ ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutR
   o.top = kCandidates;
   const SearchResult found = search_layouts(sys, w, o);
   for (const LayoutResult& candidate : found.best) {
-    if (megatron_runs(r.shape, candidate.layout))
-      return to_parallel_layout(sys, candidate, r.batch_sequences);
+    if (megatron_runs(r.shape, candidate.layout)) return to_default_layout(sys, candidate, r.batch_sequences);
   }
   // Nothing runs: say whether the batch or the memory is what is short.
   Workload roomy = w;
@@ -91,7 +84,7 @@ int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_d
       for (int pp = 1; pp <= shape.layers; ++pp) {
         if (g % (tp * pp) != 0 || shape.layers % pp != 0) continue;
         Layout l;
-        l.tp = tp, l.pp = pp, l.dp = g / (tp * pp);
+        l.tensor_parallel = tp, l.pipeline_parallel = pp, l.data_parallel = g / (tp * pp);
         l.recompute = Recompute::kFull;
         l.zero_stage = kMegatronZeroStage;
         if (layout_valid(sys, w, l) && layout_memory(sys, w, l).total_bytes() <= sys.memory_bytes) return g;

@@ -24,7 +24,9 @@ double gemm_s(const System& sys, double m, double k, double n) {
   return flops / rate;
 }
 
-int layers_per_stage(const Workload& w, const Layout& l) { return (w.shape.layers + l.pp - 1) / l.pp; }
+int layers_per_stage(const Workload& w, const Layout& l) {
+  return (w.shape.layers + l.pipeline_parallel - 1) / l.pipeline_parallel;
+}
 
 double ffn_width(const hardware_db::ModelShape& m) { return (m.gated_mlp ? 2.0 : 1.0) * m.ffn; }
 
@@ -45,21 +47,22 @@ double all_reduce_s(double bytes, int group, double bytes_per_s) {
 // its blocks (`block` weights each), plus an embedding or output matrix
 // (both without PP).
 double stage_params(const Workload& w, const Layout& l, double block) {
-  const double embed = static_cast<double>(w.shape.vocab) * w.shape.hidden * (l.pp == 1 ? 2 : 1);
-  return (layers_per_stage(w, l) * block + embed) / l.tp;
+  const double embed =
+      static_cast<double>(w.shape.vocab) * w.shape.hidden * (l.pipeline_parallel == 1 ? 2 : 1);
+  return (layers_per_stage(w, l) * block + embed) / l.tensor_parallel;
 }
 
 // Bandwidth the DP collectives see: the scale-up link while the group stays
 // in one node (ranks ordered TP, then DP, then PP, as Megatron-LM does);
 // across nodes, the node's NICs shared by the group's members in it.
 double dp_bytes_per_s(const System& sys, const Layout& l) {
-  if (l.tp * l.dp <= sys.node_size) return sys.intra_bytes_per_s;
-  const int members_per_node = std::max(1, sys.node_size / l.tp);
+  if (l.tensor_parallel * l.data_parallel <= sys.node_size) return sys.intra_bytes_per_s;
+  const int members_per_node = std::max(1, sys.node_size / l.tensor_parallel);
   return std::min(sys.intra_bytes_per_s, members_per_node * sys.inter_bytes_per_s);
 }
 
 double pp_bytes_per_s(const System& sys, const Layout& l) {
-  return l.tp * l.dp < sys.node_size ? sys.intra_bytes_per_s : sys.inter_bytes_per_s;
+  return l.tensor_parallel * l.data_parallel < sys.node_size ? sys.intra_bytes_per_s : sys.inter_bytes_per_s;
 }
 
 using detail::MicroBatchTime;
@@ -68,7 +71,7 @@ using detail::MicroBatchTime;
 // its v chunks).
 MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layout& l) {
   const auto& m = w.shape;
-  const double t = l.tp, tokens = static_cast<double>(l.micro_batch) * w.seq_len, h = m.hidden;
+  const double t = l.tensor_parallel, tokens = static_cast<double>(l.micro_batch) * w.seq_len, h = m.hidden;
   const double head_dim = h / m.heads, kv = m.kv_heads * head_dim;
   // Forward GEMMs of one layer on one TP rank.
   const double gemms = gemm_s(sys, tokens, h, (h + 2 * kv) / t) + gemm_s(sys, tokens, h / t, h) +
@@ -103,7 +106,8 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
       3 * gemm_s(sys, tokens, h, m.vocab / t) + tokens * m.vocab / t * 16 / sys.hbm_bytes_per_s;
   out.compute_s = out.forward_s + out.backward_s + head;
   const int collectives = l.recompute == Recompute::kFull ? 6 : 4;
-  out.tp_comm_s = layers * collectives * all_reduce_s(tokens * h * kBf16Bytes, l.tp, sys.intra_bytes_per_s);
+  out.tp_comm_s =
+      layers * collectives * all_reduce_s(tokens * h * kBf16Bytes, l.tensor_parallel, sys.intra_bytes_per_s);
   out.forward_s += out.tp_comm_s * 2 / collectives;
   out.backward_s += out.tp_comm_s * (collectives - 2) / collectives;
   return out;
@@ -142,9 +146,10 @@ Stack default_stack(const System& system) {
 
 std::string Layout::describe() const {
   // Appends, not snprintf: a plan describes dozens of layouts.
-  std::string out = "TP" + std::to_string(tp) + " PP" + std::to_string(pp) + " DP" + std::to_string(dp) +
-                    " mb" + std::to_string(micro_batch) + " x" + std::to_string(grad_accum);
-  if (virtual_stages > 1) out += " v" + std::to_string(virtual_stages);
+  std::string out = "TP" + std::to_string(tensor_parallel) + " PP" + std::to_string(pipeline_parallel) +
+                    " DP" + std::to_string(data_parallel) + " mb" + std::to_string(micro_batch) + " x" +
+                    std::to_string(num_micro_batches);
+  if (virtual_pipeline > 1) out += " v" + std::to_string(virtual_pipeline);
   out += ' ';
   out += recompute_name(recompute);
   out += " ZeRO-" + std::to_string(zero_stage);
@@ -158,16 +163,18 @@ enum class Fault { kNone, kDegree, kTpNode, kTpHeads, kTpKvHeads, kPpLayers, kVi
 
 Fault fault_of(const System& sys, const Workload& w, const Layout& l) {
   const auto& m = w.shape;
-  if (l.tp < 1 || l.pp < 1 || l.dp < 1 || l.micro_batch < 1 || l.grad_accum < 1 || l.virtual_stages < 1)
+  if (l.tensor_parallel < 1 || l.pipeline_parallel < 1 || l.data_parallel < 1 || l.micro_batch < 1 ||
+      l.num_micro_batches < 1 || l.virtual_pipeline < 1)
     return Fault::kDegree;
-  if (l.tp > sys.node_size) return Fault::kTpNode;
-  if (m.heads % l.tp != 0) return Fault::kTpHeads;
-  if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0) return Fault::kTpKvHeads;
-  if (l.pp > m.layers) return Fault::kPpLayers;
-  if (l.virtual_stages > 1 && (l.pp == 1 || layers_per_stage(w, l) % l.virtual_stages != 0))
+  if (l.tensor_parallel > sys.node_size) return Fault::kTpNode;
+  if (m.heads % l.tensor_parallel != 0) return Fault::kTpHeads;
+  if (m.kv_heads % l.tensor_parallel != 0 && l.tensor_parallel % m.kv_heads != 0) return Fault::kTpKvHeads;
+  if (l.pipeline_parallel > m.layers) return Fault::kPpLayers;
+  if (l.virtual_pipeline > 1 &&
+      (l.pipeline_parallel == 1 || layers_per_stage(w, l) % l.virtual_pipeline != 0))
     return Fault::kVirtualStages;
   if (l.zero_stage < 0 || l.zero_stage > 3) return Fault::kZero;
-  if (w.global_batch_seqs < static_cast<double>(l.dp) * l.micro_batch) return Fault::kBatch;
+  if (w.global_batch_seqs < static_cast<double>(l.data_parallel) * l.micro_batch) return Fault::kBatch;
   return Fault::kNone;
 }
 
@@ -186,16 +193,16 @@ std::string layout_problem(const System& sys, const Workload& w, const Layout& l
     case Fault::kDegree:
       return "--tp/--pp/--micro-batch: every degree must be at least 1";
     case Fault::kTpNode:
-      return "--tp: " + n(l.tp) + " is beyond one node of " + n(sys.node_size) + " " + sys.id +
+      return "--tp: " + n(l.tensor_parallel) + " is beyond one node of " + n(sys.node_size) + " " + sys.id +
              " (tensor parallelism needs the scale-up link)";
     case Fault::kTpHeads:
-      return "--tp: " + n(l.tp) + " does not divide the " + n(m.heads) + " attention heads";
+      return "--tp: " + n(l.tensor_parallel) + " does not divide the " + n(m.heads) + " attention heads";
     case Fault::kTpKvHeads:
-      return "--tp: " + n(l.tp) + " does not divide the " + n(m.kv_heads) + " kv heads";
+      return "--tp: " + n(l.tensor_parallel) + " does not divide the " + n(m.kv_heads) + " kv heads";
     case Fault::kPpLayers:
-      return "--pp: " + n(l.pp) + " stages for " + n(m.layers) + " layers";
+      return "--pp: " + n(l.pipeline_parallel) + " stages for " + n(m.layers) + " layers";
     case Fault::kVirtualStages:
-      return "--virtual-stages: " + n(l.virtual_stages) + " chunks need PP > 1 and divide the " +
+      return "--virtual-stages: " + n(l.virtual_pipeline) + " chunks need PP > 1 and divide the " +
              n(layers_per_stage(w, l)) + " layers per stage";
     case Fault::kZero:
       return "--zero: " + n(l.zero_stage) + " is not 0, 1, 2 or 3";
@@ -206,7 +213,7 @@ std::string layout_problem(const System& sys, const Workload& w, const Layout& l
   std::snprintf(buf, sizeof buf,
                 "--global-batch-tokens: %.0f sequences per step are fewer than one micro-batch of %d on each "
                 "of %d data-parallel replicas",
-                w.global_batch_seqs, l.micro_batch, l.dp);
+                w.global_batch_seqs, l.micro_batch, l.data_parallel);
   return buf;
 }
 
@@ -216,7 +223,7 @@ namespace {
 // workload's activation coefficient.
 LayoutMemory memory_of(const Workload& w, const Layout& l, double p, double c) {
   const auto& m = w.shape;
-  const double d = l.dp, t = l.tp;
+  const double d = l.data_parallel, t = l.tensor_parallel;
   LayoutMemory mem;
   mem.weights_bytes = 2 * p / (l.zero_stage >= 3 ? d : 1);
   mem.gradients_bytes = 2 * p / (l.zero_stage >= 2 ? d : 1);
@@ -235,12 +242,14 @@ LayoutMemory memory_of(const Workload& w, const Layout& l, double p, double c) {
       break;
   }
   const int layers = layers_per_stage(w, l);
-  const double in_flight = std::min(l.grad_accum, l.pp);
-  const double interleave = l.virtual_stages > 1 ? 1 + (l.pp - 1.0) / (l.pp * l.virtual_stages) : 1;
+  const double in_flight = std::min(l.num_micro_batches, l.pipeline_parallel);
+  const double interleave = l.virtual_pipeline > 1
+                                ? 1 + (l.pipeline_parallel - 1.0) / (l.pipeline_parallel * l.virtual_pipeline)
+                                : 1;
   double first = per_layer * layers * in_flight * interleave;
   if (l.recompute == Recompute::kFull) first += sbh * c / t;  // the layer being recomputed
   const double logits = 4.0 * w.seq_len * l.micro_batch * m.vocab / t;
-  const double last = (l.pp == 1 ? first : per_layer * layers) + logits;
+  const double last = (l.pipeline_parallel == 1 ? first : per_layer * layers) + logits;
   mem.activations_bytes = std::max(first, last);
   mem.overhead_bytes = kRuntimeOverheadBytes;
   return mem;
@@ -248,7 +257,9 @@ LayoutMemory memory_of(const Workload& w, const Layout& l, double p, double c) {
 
 // Micro-batch slots of a step on the busiest stage: its own micro-batches
 // and the pipeline bubble.
-double step_slots(const Layout& l) { return l.grad_accum + (l.pp - 1.0) / l.virtual_stages; }
+double step_slots(const Layout& l) {
+  return l.num_micro_batches + (l.pipeline_parallel - 1.0) / l.virtual_pipeline;
+}
 
 // The step time of a layout from its micro-batch time, its stage's weights
 // (stage_params) and the workload's FLOPs per token (model, and hardware at
@@ -257,11 +268,12 @@ StepTime time_of(const System& sys, const Workload& w, const Layout& l, const Mi
                  double model_flops, double hardware_flops) {
   StepTime st;
   const double stage = mb.compute_s + mb.tp_comm_s;
-  const double bubble_stages = (l.pp - 1.0) / l.virtual_stages;
+  const double bubble_stages = (l.pipeline_parallel - 1.0) / l.virtual_pipeline;
   const double p2p_bytes =
-      static_cast<double>(w.seq_len) * l.micro_batch * w.shape.hidden * kBf16Bytes / l.tp;
-  const double p2p =
-      l.pp > 1 ? 2.0 * l.virtual_stages * p2p_bytes / (pp_bytes_per_s(sys, l) * kLinkEfficiency) : 0;
+      static_cast<double>(w.seq_len) * l.micro_batch * w.shape.hidden * kBf16Bytes / l.tensor_parallel;
+  const double p2p = l.pipeline_parallel > 1
+                         ? 2.0 * l.virtual_pipeline * p2p_bytes / (pp_bytes_per_s(sys, l) * kLinkEfficiency)
+                         : 0;
   const double slots = step_slots(l);
   st.compute_s = slots * mb.compute_s;
   st.tp_comm_s = slots * mb.tp_comm_s;
@@ -272,22 +284,23 @@ StepTime time_of(const System& sys, const Workload& w, const Layout& l, const Mi
   // >= 1; plain all-reduce is the same volume), hidden behind the last
   // backward and the first forward; ZeRO-3 regathers per micro-batch.
   const double bw = dp_bytes_per_s(sys, l);
-  const double buckets = std::ceil(p / std::max(kBucketElements, kBucketElementsPerReplica * l.dp));
-  const double ring_latency = l.dp > 1 ? (l.dp - 1) * kRingHopLatencyS : 0;
-  const double half = all_reduce_s(p * kBf16Bytes, l.dp, bw) / 2 + buckets * ring_latency;
+  const double buckets =
+      std::ceil(p / std::max(kBucketElements, kBucketElementsPerReplica * l.data_parallel));
+  const double ring_latency = l.data_parallel > 1 ? (l.data_parallel - 1) * kRingHopLatencyS : 0;
+  const double half = all_reduce_s(p * kBf16Bytes, l.data_parallel, bw) / 2 + buckets * ring_latency;
   st.dp_comm_s = 2 * half;
   st.dp_exposed_s = w.stack.overlap_dp
                         ? std::max(0.0, half - mb.backward_s) + std::max(0.0, half - mb.forward_s)
                         : st.dp_comm_s;
-  if (l.zero_stage >= 3 && l.dp > 1) {
+  if (l.zero_stage >= 3 && l.data_parallel > 1) {
     // FSDP gathers each layer's weights forward and backward and
     // reduce-scatters its gradients, every micro-batch.
     const double per_mb = 2 * (half - buckets * ring_latency) + 3.0 * layers_per_stage(w, l) * ring_latency;
-    st.dp_comm_s += l.grad_accum * per_mb;
-    st.dp_exposed_s += l.grad_accum * std::max(0.0, per_mb - (mb.forward_s + mb.backward_s));
+    st.dp_comm_s += l.num_micro_batches * per_mb;
+    st.dp_exposed_s += l.num_micro_batches * std::max(0.0, per_mb - (mb.forward_s + mb.backward_s));
   }
   st.dp_exposed_s += kOverlapContention * (st.dp_comm_s - std::min(st.dp_comm_s, st.dp_exposed_s));
-  const double sharded = p / (l.zero_stage >= 1 ? l.dp : 1);
+  const double sharded = p / (l.zero_stage >= 1 ? l.data_parallel : 1);
   st.optimizer_s = sharded * kOptimizerBytesPerParam / sys.hbm_bytes_per_s;
   st.step_s = st.compute_s + st.tp_comm_s + st.pp_comm_s + st.dp_exposed_s + st.optimizer_s;
   const double tokens = w.global_batch_seqs * w.seq_len;
@@ -330,11 +343,11 @@ LayoutEvaluator::LayoutEvaluator(const System& system, const Workload& work)
 }
 
 void LayoutEvaluator::at_base(const Layout& l) {
-  if (l.tp == cached_tp_ && l.pp == cached_pp_) return;
+  if (l.tensor_parallel == cached_tp_ && l.pipeline_parallel == cached_pp_) return;
   std::fill(&filled_[0][0], &filled_[0][0] + 3 * kPowerSlots, false);
   others_.clear();
-  cached_tp_ = l.tp;
-  cached_pp_ = l.pp;
+  cached_tp_ = l.tensor_parallel;
+  cached_pp_ = l.pipeline_parallel;
   stage_params_ = stage_params(work_, l, block_params_);
 }
 

@@ -29,7 +29,8 @@ constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Re
 // an exact tie goes to the layout it meets first, whatever order a search
 // visits them in.
 auto enumeration_key(const Layout& l) {
-  return std::tuple(l.tp, l.pp, l.virtual_stages, l.recompute, l.zero_stage, l.micro_batch);
+  return std::tuple(l.tensor_parallel, l.pipeline_parallel, l.virtual_pipeline, l.recompute, l.zero_stage,
+                    l.micro_batch);
 }
 
 // Faster first, then leaner.
@@ -78,24 +79,25 @@ std::vector<T> pinned_or(std::optional<T> pin, std::vector<T> all) {
 
 // A pinned dimension that cannot work is the user's mistake: say which.
 void check_pins(const System& sys, const Workload& w, const SearchOptions& o) {
-  if (!(o.tp || o.pp || o.micro_batch || o.virtual_stages || o.zero_stage)) return;
+  if (!(o.tensor_parallel || o.pipeline_parallel || o.micro_batch || o.virtual_pipeline || o.zero_stage))
+    return;
   Layout probe;
-  probe.tp = o.tp.value_or(1);
-  probe.pp = o.pp.value_or(1);
+  probe.tensor_parallel = o.tensor_parallel.value_or(1);
+  probe.pipeline_parallel = o.pipeline_parallel.value_or(1);
   probe.micro_batch = o.micro_batch.value_or(1);
   probe.zero_stage = o.zero_stage.value_or(1);
-  if (o.gpus % (probe.tp * probe.pp) != 0) {
+  if (o.gpus % (probe.tensor_parallel * probe.pipeline_parallel) != 0) {
     throw PlanError(Field{"gpus"}, std::to_string(o.gpus) + " is not a multiple of TP x PP = " +
-                                       std::to_string(probe.tp * probe.pp));
+                                       std::to_string(probe.tensor_parallel * probe.pipeline_parallel));
   }
   // The batch constraint needs the whole layout; the others hold alone.
   Workload probe_work = w;
-  if (o.tp && o.pp) {
-    probe.dp = o.gpus / (probe.tp * probe.pp);
+  if (o.tensor_parallel && o.pipeline_parallel) {
+    probe.data_parallel = o.gpus / (probe.tensor_parallel * probe.pipeline_parallel);
   } else {
     probe_work.global_batch_seqs = std::max(w.global_batch_seqs, static_cast<double>(probe.micro_batch));
   }
-  if (o.virtual_stages) probe.virtual_stages = *o.virtual_stages;
+  if (o.virtual_pipeline) probe.virtual_pipeline = *o.virtual_pipeline;
   if (std::string why = layout_problem(sys, probe_work, probe); !why.empty()) throw PlanError(why);
 }
 
@@ -123,11 +125,11 @@ std::vector<Layout> valid_bases(const System& sys, const Workload& w, const Sear
   std::vector<Layout> out;
   for (int tp : tps) {
     for (int pp = 1; pp <= w.shape.layers; ++pp) {
-      if ((o.pp && pp != *o.pp) || o.gpus % (tp * pp) != 0) continue;
+      if ((o.pipeline_parallel && pp != *o.pipeline_parallel) || o.gpus % (tp * pp) != 0) continue;
       Layout base;
-      base.tp = tp;
-      base.pp = pp;
-      base.dp = o.gpus / (tp * pp);
+      base.tensor_parallel = tp;
+      base.pipeline_parallel = pp;
+      base.data_parallel = o.gpus / (tp * pp);
       if (layout_valid(sys, w, base)) out.push_back(base);
     }
   }
@@ -149,7 +151,7 @@ class Search {
     for (int b = 1; b <= kMaxMicroBatch; b *= 2) micro_.push_back(b);
     zeros_ = pinned_or<int>(o.zero_stage, {0, 1, 2, 3});
     recomputes_ = pinned_or<Recompute>(o.recompute, {std::begin(kRecomputes), std::end(kRecomputes)});
-    if (o.tp) tps_ = {*o.tp};
+    if (o.tensor_parallel) tps_ = {*o.tensor_parallel};
     if (o.micro_batch) micro_ = {*o.micro_batch};
   }
 
@@ -212,15 +214,15 @@ class Search {
   double base_floor_s(Layout l) {
     int largest = 0;
     for (int b : micro_) {
-      if (static_cast<double>(l.dp) * b <= w_.global_batch_seqs) largest = std::max(largest, b);
+      if (static_cast<double>(l.data_parallel) * b <= w_.global_batch_seqs) largest = std::max(largest, b);
     }
     if (largest == 0) return HUGE_VAL;  // no micro-batch is valid: nothing to rank
     l.recompute = Recompute::kNone;
     l.micro_batch = largest;
-    l.grad_accum = 1;
-    l.virtual_stages = 1;
+    l.num_micro_batches = 1;
+    l.virtual_pipeline = 1;
     const double per_sequence_s = evaluator_.micro_batch_floor_s(l) / largest;
-    return w_.global_batch_seqs / l.dp * per_sequence_s * (1 - 1e-9);
+    return w_.global_batch_seqs / l.data_parallel * per_sequence_s * (1 - 1e-9);
   }
 
   // Every chunking, micro-batch, recomputation and ZeRO stage of one
@@ -232,20 +234,21 @@ class Search {
   // dropped for the larger micro-batches (memory grows with them).
   void search_base(Layout l, bool skip) {
     std::vector<int> chunks = {1};
-    if (l.pp > 1) chunks = {1, 2, 4};
-    if (o_.virtual_stages) chunks = {*o_.virtual_stages};
+    if (l.pipeline_parallel > 1) chunks = {1, 2, 4};
+    if (o_.virtual_pipeline) chunks = {*o_.virtual_pipeline};
     Layout none = l;
     none.recompute = Recompute::kNone;
     for (int v : chunks) {
-      l.virtual_stages = none.virtual_stages = v;
+      l.virtual_pipeline = none.virtual_pipeline = v;
       std::vector<bool> outgrown(recomputes_.size() * zeros_.size(), false);
       for (int b : micro_) {
-        const double accumulation = std::ceil(w_.global_batch_seqs / (static_cast<double>(l.dp) * b));
+        const double accumulation =
+            std::ceil(w_.global_batch_seqs / (static_cast<double>(l.data_parallel) * b));
         if (!(accumulation <= kMaxGradAccum)) continue;  // a batch beyond any run; larger b may hold it
         l.micro_batch = none.micro_batch = b;
-        l.grad_accum = none.grad_accum = static_cast<int>(accumulation);
+        l.num_micro_batches = none.num_micro_batches = static_cast<int>(accumulation);
         if (!layout_valid(sys_, w_, l)) break;  // larger micro-batches fail too
-        if (l.virtual_stages > 1 && l.grad_accum < l.pp) continue;
+        if (l.virtual_pipeline > 1 && l.num_micro_batches < l.pipeline_parallel) continue;
         if (skip && evaluator_.step_floor_s(none) > c_.bar_s()) continue;
         for (size_t i = 0; i < recomputes_.size(); ++i) {
           l.recompute = recomputes_[i];

@@ -52,15 +52,15 @@ void add_hours(const ThroughputPlan& p, const ThroughputRequest& req, ordered_js
 ordered_json layout_result_json(const LayoutResult& r) {
   const auto& l = r.layout;
   const auto& t = r.time;
-  return {{"tp", l.tp},
-          {"pp", l.pp},
-          {"dp", l.dp},
+  return {{"tp", l.tensor_parallel},
+          {"pp", l.pipeline_parallel},
+          {"dp", l.data_parallel},
           {"micro_batch", l.micro_batch},
-          {"grad_accum", l.grad_accum},
-          {"virtual_stages", l.virtual_stages},
+          {"grad_accum", l.num_micro_batches},
+          {"virtual_stages", l.virtual_pipeline},
           {"recompute", recompute_name(l.recompute)},
           {"zero_stage", l.zero_stage},
-          {"sequence_parallel", l.tp > 1},
+          {"sequence_parallel", l.sequence_parallel()},
           {"step_s", t.step_s},
           {"tokens_per_s", t.tokens_per_s},
           {"mfu", t.mfu},

@@ -61,7 +61,7 @@ struct Recipe {
   Hyperparams hyperparams;         // what the law gives
   double batch_tokens_target = 0;  // the law's, or the one given
   bool batch_given = false, lr_given = false;
-  ParallelLayout layout;
+  DefaultLayout layout;
   double global_batch_tokens = 0;
   long long steps = 0;
   double trained_tokens = 0;  // steps x global batch tokens

@@ -14,23 +14,17 @@
 #include <string>
 
 #include "hardware_db/database.h"
-#include "systems/transformer_flops.h"
+#include "systems/layout.h"
 
 namespace scaleplan::planner {
 
-struct ParallelLayout {
-  int tensor_parallel = 1, pipeline_parallel = 1, data_parallel = 1;
-  int micro_batch = 1;  // sequences per GPU per forward/backward
-  long long grad_accumulation = 1;
-  long long global_batch_sequences = 0;  // micro_batch x DP x accumulation
-  int virtual_stages = 1;                // interleaved 1F1B chunks per GPU
-  bool sequence_parallel = false;        // with TP > 1
-  Recompute recompute = Recompute::kSelective;
-  double memory_gb_per_gpu = 0;
-  double memory_capacity_gb = 0;  // HBM: a datasheet "80 GB" is 80 GiB
-  double step_s = 0;              // modelled steady-state step time
-  double steady_mfu = 0;          // model FLOPs over peak in that step
-  std::string rule;               // how it was chosen
+// The layout a recipe writes, with what the search found for it.
+struct DefaultLayout {
+  Layout parallel;                   // num_micro_batches: the whole number nearest the batch
+  LayoutMemory memory;               // per GPU on the busiest stage, as the search evaluated it
+  StepTime time;                     // its modelled steady-state step
+  double memory_capacity_bytes = 0;  // HBM (System::memory_bytes)
+  std::string rule;                  // how it was chosen
 };
 
 struct LayoutRequest {
@@ -42,7 +36,7 @@ struct LayoutRequest {
 
 // Throws PlanError when no layout fits or the batch is smaller than one
 // sequence per data-parallel replica.
-ParallelLayout default_layout(const hardware_db::Accelerator& acc, const LayoutRequest& request);
+DefaultLayout default_layout(const hardware_db::Accelerator& acc, const LayoutRequest& request);
 
 // The fewest GPUs (1, 2, 4, then whole nodes) on which some Megatron layout
 // holds `shape` with one sequence per micro-batch and full recompute.

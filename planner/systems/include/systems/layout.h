@@ -4,7 +4,8 @@
 //
 // Layout: TP x PP x DP = accelerators; micro-batch b sequences of s tokens,
 // m micro-batches per step and replica (gradient accumulation), v
-// interleaved pipeline chunks per accelerator, recomputation, ZeRO stage.
+// interleaved pipeline chunks per accelerator, recomputation, ZeRO stage
+// (Layout below, in Megatron-LM's names).
 //
 // Memory per accelerator (bytes) on the busiest pipeline stage:
 //   weights 2 P, gradients 2 P, AdamW state 12 P (fp32 master, m, v), with
@@ -76,14 +77,28 @@ Stack default_stack(const System& system);
 // `network_gbps` (Gbit/s per accelerator) replaces the scale-out link.
 System system_for(const hardware_db::Accelerator& acc, std::optional<double> network_gbps = std::nullopt);
 
+// One parallel layout, in Megatron-LM's terms (ModelParallelConfig and the
+// pretrain_gpt.py arguments): the type the search ranks, the recipe writes
+// and the JSON prints.
 struct Layout {
-  int tp = 1, pp = 1, dp = 1;
-  int micro_batch = 1;     // sequences per micro-batch
-  int grad_accum = 1;      // micro-batches per step and replica
-  int virtual_stages = 1;  // interleaved 1F1B chunks per accelerator
-  Recompute recompute = Recompute::kNone;
-  int zero_stage = 1;  // 0 none, 1 optimizer, 2 + gradients, 3 + weights
-  int gpus() const { return tp * pp * dp; }
+  int tensor_parallel = 1;                 // --tensor-model-parallel-size, within one node
+  int pipeline_parallel = 1;               // --pipeline-model-parallel-size
+  int data_parallel = 1;                   // the replicas: accelerators / (TP x PP)
+  int virtual_pipeline = 1;                // interleaved 1F1B chunks per accelerator (1: not interleaved)
+  int micro_batch = 1;                     // --micro-batch-size, sequences
+  int num_micro_batches = 1;               // per step and replica: the gradient accumulation
+  Recompute recompute = Recompute::kNone;  // --recompute-activations (selective), --recompute-granularity
+  // ZeRO (Rajbhandari et al. 2020): 0 none, 1 the optimizer state sharded
+  // (Megatron-LM --use-distributed-optimizer), 2 + gradients, 3 + weights (FSDP).
+  int zero_stage = 1;
+  int gpus() const { return tensor_parallel * pipeline_parallel * data_parallel; }
+  // --sequence-parallel: the memory and time model assume it with every TP > 1
+  // (Korthikanti et al. 2022), so it is not a choice of its own.
+  bool sequence_parallel() const { return tensor_parallel > 1; }
+  // --global-batch-size: micro-batch x DP x micro-batches.
+  long long global_batch_sequences() const {
+    return static_cast<long long>(micro_batch) * data_parallel * num_micro_batches;
+  }
   std::string describe() const;  // "TP8 PP4 DP32 mb1 x16 v2 selective ZeRO-1"
 };
 

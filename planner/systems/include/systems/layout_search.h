@@ -44,7 +44,7 @@ Goodput goodput_for(int gpus);
 struct SearchOptions {
   int gpus = 0;
   // Constraints: a given value pins the dimension.
-  std::optional<int> tp, pp, micro_batch, virtual_stages, zero_stage;
+  std::optional<int> tensor_parallel, pipeline_parallel, micro_batch, virtual_pipeline, zero_stage;
   std::optional<Recompute> recompute;
   size_t top = 5;
   // evaluated and fitting count every layout of the space; false lets the
