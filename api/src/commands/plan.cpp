@@ -12,6 +12,7 @@
 #include "recipe_output.h"
 #include "recipes/plan_recipe.h"
 #include "shared_fields.h"
+#include "systems/gpu_count.h"
 
 namespace scaleplan::api {
 
@@ -55,8 +56,8 @@ const Schema<PlanRequest>& PlanRequest::schema() {
           .add(law_field(), &R::law)
           .add(with_default(shared_field("hardware", "or a comma-separated list, or all"), "h100-sxm5-80gb"),
                &R::hardware)
-          .add(shared_field("gpus",
-                            "default: the fewest GPUs that meet the deadline (whole 8-GPU nodes past 8)"),
+          .add(shared_field("gpus", "default: the fewest GPUs that meet the deadline (" +
+                                        planner::gpu_count_rule() + ")"),
                &R::gpus)
           .add({.name = "deadline_days",
                 .help = "wall-clock limit: the fewest GPUs that meet it (default 30)"},
@@ -177,9 +178,10 @@ void add_size_rows(Table& t, const planner::Plan& plan) {
             (scoped ? " (total, as the plan's " + human_energy_kwh(b.energy_kwh) + ")" : ""));
   if (plan.deadline_days) {
     t.row("deadline", short_number(*plan.deadline_days) + " days",
-          plan.deadline_assumed ? "assumed (no --gpus or --deadline-days): the fewest GPUs that finish in "
-                                  "time (whole 8-GPU nodes past 8)"
-                                : "given: the fewest GPUs that finish in time (whole 8-GPU nodes past 8)");
+          (plan.deadline_assumed
+               ? "assumed (no --gpus or --deadline-days): the fewest GPUs that finish in time ("
+               : "given: the fewest GPUs that finish in time (") +
+              planner::gpu_count_rule() + ")");
   }
 }
 

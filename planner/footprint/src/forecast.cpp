@@ -6,6 +6,7 @@
 
 #include "laws/allocation.h"
 #include "laws/presets.h"
+#include "systems/gpu_count.h"
 #include "systems/throughput.h"
 
 namespace scaleplan::planner {
@@ -294,19 +295,9 @@ double embodied_kg_per_gpu_hour(double gpu_embodied_kg) {
   return (gpu_embodied_kg + kServerEmbodiedKgPerGpu) / (kLifetimeHours * kHardwareUtilisation);
 }
 
-int whole_nodes(double gpus) {
-  const double n = std::max(1.0, std::ceil(gpus));
-  // Absurd sizes (a loss near E asks for ~1e20 parameters) need more GPUs
-  // than an int counts; saturate rather than overflow the conversion.
-  constexpr double kMostGpus = 1 << 30;
-  if (!(n <= kMostGpus)) return static_cast<int>(kMostGpus);
-  if (n <= kGpusPerNode) return static_cast<int>(n);
-  return static_cast<int>(std::ceil(n / kGpusPerNode) * kGpusPerNode);  // whole nodes
-}
-
 int min_gpus_for_state(double params, double memory_gb, double bytes_per_param, double activation_share) {
   const double bytes = params * bytes_per_param * (1 + activation_share);
-  return whole_nodes(bytes / (memory_gb * 1e9));
+  return gpu_count_at_least(bytes / (memory_gb * 1e9));
 }
 
 int min_gpus_for_training(double params, double memory_gb, double activation_share) {

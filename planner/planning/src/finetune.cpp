@@ -3,15 +3,10 @@
 
 #include <cmath>
 
+#include "systems/gpu_count.h"
 #include "systems/shape.h"
 
 namespace scaleplan::planner {
-
-namespace {
-
-int next_count(int g) { return g < 8 ? g + 1 : g + 8; }
-
-}  // namespace
 
 // The peft reference table, sec. 2.1.
 double optimizer_bytes(Optimizer o) {
@@ -173,8 +168,8 @@ void choose_config(const FinetuneRequest& r, const hardware_db::ModelShape& shap
     };
     int g = r.gpus.value_or(1);
     Memory mem = mem_at(g);
-    for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_count(g))
-      mem = mem_at(next_count(g));
+    for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_gpu_count(g))
+      mem = mem_at(next_gpu_count(g));
     if (mem.total_gb() < smallest_gb) {
       smallest_gb = mem.total_gb();
       smallest = cfg;

@@ -8,6 +8,7 @@
 #include "laws/percentile.h"
 #include "laws/presets.h"
 #include "planning/allocation_memo.h"
+#include "systems/gpu_count.h"
 #include "systems/throughput.h"
 
 namespace scaleplan::planner {
@@ -80,13 +81,13 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
                                                 number_text(kDefaultDeadlineDays, "%.4g") +
                                                 " when neither it nor --gpus is given)");
   }
-  in.gpus = std::max(need, whole_nodes(for_deadline));
+  in.gpus = std::max(need, gpu_count_at_least(for_deadline));
   Forecast f = forecast(db, in);
   // Utilisation falls as a layout spreads (communication, pipeline bubble),
   // so the count sized at one GPU's rate can miss the deadline: grow it by
   // the shortfall until it holds.
   for (int i = 0; f.wall_days > deadline_days && i < 8; ++i) {
-    const int more = whole_nodes(*in.gpus * f.wall_days / deadline_days * 1.01);
+    const int more = gpu_count_at_least(*in.gpus * f.wall_days / deadline_days * 1.01);
     if (more <= *in.gpus || more > kMaxGpus) break;
     in.gpus = more;
     f = forecast(db, in);
@@ -107,10 +108,10 @@ Forecast forecast_default_cluster(const hardware_db::Database& db, const Forecas
   Forecast f = forecast_for_deadline(db, in, kDefaultDeadlineDays);
   f.assumptions.push_back(
       {"deadline_days", kDefaultDeadlineDays, "days",
-       "assumed (no --gpus): the fewest GPUs that finish in time (whole 8-GPU nodes past 8)"});
+       "assumed (no --gpus): the fewest GPUs that finish in time (" + gpu_count_rule() + ")"});
   f.notes.push_back("no --gpus: sized for a " + number_text(kDefaultDeadlineDays, "%.4g") +
-                    "-day run, the fewest GPUs that finish in time, whole 8-GPU nodes past 8 (--gpus or "
-                    "--deadline-days in plan to change)");
+                    "-day run, the fewest GPUs that finish in time, " + gpu_count_rule() +
+                    " (--gpus or --deadline-days in plan to change)");
   return f;
 }
 

@@ -104,7 +104,7 @@ Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const 
   lr.seq_len = out.seq_len;
   lr.gpus = r.gpus;
   if (r.raise_gpus_to_fit) {
-    lr.gpus = std::max(r.gpus, fewest_gpus_for_layout(acc, out.shape, out.seq_len));
+    lr.gpus = fewest_gpus_for_layout(acc, out.shape, out.seq_len, r.gpus);
     if (lr.gpus != r.gpus) {
       out.notes.push_back(std::to_string(r.gpus) +
                           " GPUs cannot hold the model with a ZeRO-1 layout; the recipe uses " +

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "systems/errors.h"
+#include "systems/gpu_count.h"
 #include "systems/layout_search.h"
 
 namespace scaleplan::planner {
@@ -72,13 +73,13 @@ DefaultLayout default_layout(const hardware_db::Accelerator& acc, const LayoutRe
 }
 
 int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_db::ModelShape& shape,
-                           int seq_len) {
+                           int seq_len, int at_least) {
   const System sys = system_for(acc);
   Workload w;
   w.shape = shape;
   w.seq_len = seq_len;
   w.stack = default_stack(sys);
-  for (int g = 1; g <= kMaxSearchedGpus; g = g < sys.node_size ? g * 2 : g + sys.node_size) {
+  for (int g = std::max(1, at_least); g <= kMaxSearchedGpus; g = next_gpu_count(g)) {
     w.global_batch_seqs = g;
     for (int tp = 1; tp <= sys.node_size && g % tp == 0; tp *= 2) {
       for (int pp = 1; pp <= shape.layers; ++pp) {

@@ -3,6 +3,10 @@
 // the training state and cluster sizes, each with its source.
 // The library README says which test guards each, and which none does yet.
 
+// kGpusPerNode, the server whose embodied carbon is shared per accelerator,
+// is the systems library's: the GPU-count progression is built on it.
+#include "systems/constants.h"
+
 namespace scaleplan::planner {
 
 inline constexpr double kLowMaxKwh = 0.1;
@@ -31,9 +35,6 @@ inline constexpr double kHardwareUtilisation = 0.85;
 // gradients (2 + 2) and fp32 master weights, momentum and variance (12)
 // (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1).
 inline constexpr double kAdamWBytesPerParam = 16;
-// Accelerators per server: HGX/DGX nodes, and the BLOOM study's 8-GPU
-// server (Luccioni et al. 2023). Past one node, counts come in whole nodes.
-inline constexpr int kGpusPerNode = 8;
 // No plan uses more accelerators than this.
 inline constexpr int kMaxGpus = 100000;
 

@@ -107,9 +107,7 @@ double extrapolated_kwh(double flops, double ref_energy_kwh, double ref_flops);
 // lifetime. Independent of the grid.
 double embodied_kg_per_gpu_hour(double gpu_embodied_kg);
 
-// `gpus` rounded up to a count that fills whole nodes (below one node: any).
-int whole_nodes(double gpus);
-// The fewest accelerators whose memory holds the sharded training state
+// The fewest accelerators (systems/gpu_count.h) whose memory holds the sharded training state
 // plus `activation_share` of it again for activations and buffers.
 int min_gpus_for_training(double params, double memory_gb, double activation_share = 0.25);
 // The same for another state size in bytes per parameter (8-bit AdamW: 10).

@@ -115,7 +115,7 @@ double objective_of(const PlanRequest& request, const PlanOption& option);
 double objective_floor(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
                        const std::string& hardware, double target_loss);
 
-// The fewest GPUs (whole nodes past 8) that finish `in` within the deadline,
+// The fewest GPUs (systems/gpu_count.h) that finish `in` within the deadline,
 // grown until the modelled MFU at that count meets it. Throws PlanError when
 // no count up to kMaxGpus does, with the fastest found.
 Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in, double deadline_days);

@@ -50,6 +50,11 @@ inline constexpr double kGoodputBaseLow = 0.50, kGoodputBaseHigh = 0.95;
 inline constexpr double kInterruptionsPerGpuHour = 419.0 / (16384.0 * 54 * 24);
 inline constexpr double kHoursLostPerInterruption = 10.0 / 60;
 
+// Accelerators per server: HGX/DGX nodes, and the BLOOM study's 8-GPU
+// server (Luccioni et al. 2023). Past one node, counts come in whole nodes
+// (gpu_count.h); the footprint counts one server's embodied carbon per node.
+inline constexpr int kGpusPerNode = 8;
+
 // The fitted hidden-size law d = a N_ne^b (see the header comment).
 inline constexpr double kHiddenCoefficient = 0.841;
 inline constexpr double kHiddenExponent = 0.3707;

@@ -38,9 +38,13 @@ struct LayoutRequest {
 // sequence per data-parallel replica.
 DefaultLayout default_layout(const hardware_db::Accelerator& acc, const LayoutRequest& request);
 
-// The fewest GPUs (1, 2, 4, then whole nodes) on which some Megatron layout
-// holds `shape` with one sequence per micro-batch and full recompute.
+// The fewest GPUs, `at_least` or more, on which some Megatron layout holds
+// `shape` with one sequence per micro-batch and full recompute: `at_least`,
+// then the counts of systems/gpu_count.h above it. A count below the
+// fewest that holds the model may still be too few (7 GPUs hold no equal
+// pipeline stages of 48 layers), so a caller with a count of its own starts
+// from it rather than raising it to the overall fewest.
 int fewest_gpus_for_layout(const hardware_db::Accelerator& acc, const hardware_db::ModelShape& shape,
-                           int seq_len);
+                           int seq_len, int at_least = 1);
 
 }  // namespace scaleplan::planner
