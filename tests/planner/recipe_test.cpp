@@ -153,7 +153,7 @@ TEST_CASE("recipe: impossible requests are refused by name", "[planner][recipe]"
                     Catch::StartsWith("heads: 30 heads do not divide"));
   CHECK_THROWS_WITH(make_recipe(db(), default_law(), request(405e9, 1e12, 8)), Contains("cannot hold"));
   RecipeRequest both = request(7e9, 1e11, 8);
-  both.model = "llama-2-7b";
+  both.shape.model = "llama-2-7b";
   CHECK_THROWS_WITH(make_recipe(db(), default_law(), both), Catch::StartsWith("model: "));
   RecipeRequest preset = request(7e9, 1e11, 8);
   preset.hyperparams = "none";
@@ -170,7 +170,7 @@ TEST_CASE("recipe: the Hugging Face config and Megatron arguments describe the s
   CHECK_THAT(args, Contains("--num-layers " + std::to_string(rec.shape.layers) + "\n"));
   CHECK_THAT(args, Contains("--ffn-hidden-size " + std::to_string(rec.shape.ffn) + "\n"));
   RecipeRequest pythia;
-  pythia.model = "pythia-1b";
+  pythia.shape.model = "pythia-1b";
   pythia.tokens = 3e11;
   pythia.gpus = 8;
   const Recipe gelu = make_recipe(db(), default_law(), pythia);

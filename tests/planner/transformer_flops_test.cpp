@@ -58,7 +58,7 @@ TEST_CASE("shape: a shape derived from N holds N within 3% and splits over 4-way
   for (double n : {7e9, 13e9, 70e9, 175e9, 405e9, 1e12}) {
     ShapeQuery q;
     q.params = n;
-    const auto s = resolve_shape(db, q);
+    const auto s = resolve_shape(db, q).shape;
     CAPTURE(n, s.layers, s.hidden, s.heads);
     CHECK(s.params == Approx(n).epsilon(0.03));
     CHECK(s.hidden % s.heads == 0);
@@ -75,7 +75,7 @@ TEST_CASE("shape: given dimensions replace the derived ones and impossible shape
   q.heads = 64;
   q.kv_heads = 8;
   q.ffn = 28672;
-  const auto s = resolve_shape(db, q);
+  const auto s = resolve_shape(db, q).shape;
   CHECK(s.params == Approx(db.model("llama-2-70b").params).epsilon(0.01));
   q.heads = 48;
   CHECK_THROWS_WITH(resolve_shape(db, q), Catch::StartsWith("heads: ") && Catch::Contains("8192"));

@@ -174,7 +174,7 @@ void add_hours_rows(Table& t, const planner::ThroughputPlan& p, const planner::T
 // Without --tokens, the compute-optimal tokens of the resolved shape by
 // the default law.
 void default_tokens(const hardware_db::Database& db, planner::ThroughputRequest& r) {
-  const double n = planner::resolve_shape(db, r.shape).params;
+  const double n = planner::dense_shape(db, r.shape).params;
   r.tokens = laws::compute_optimal_tokens(laws::preset(laws::kDefaultLaw), n);
   r.tokens_default = "compute-optimal (" + std::string(laws::kDefaultLaw) + ")";
 }

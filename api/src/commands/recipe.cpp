@@ -85,7 +85,7 @@ const Schema<RecipeRequest>& RecipeRequest::schema() {
 
 planner::RecipeRequest planner_request(const RecipeRequest& r) {
   planner::RecipeRequest p;
-  if (!r.model.empty()) p.model = r.model;
+  if (!r.model.empty()) p.shape.model = r.model;
   p.shape.params = r.params.value_or(0);
   r.shape.fill(p.shape);
   p.shape.seq_len = r.seq_len.value_or(planner::kDefaultSeqLen);

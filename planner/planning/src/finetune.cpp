@@ -124,15 +124,6 @@ struct Config {
   bool recompute;
 };
 
-// The catalogue model, else a shape derived from the parameter count.
-hardware_db::ModelShape finetune_shape(const hardware_db::Database& db, const FinetuneRequest& r) {
-  if (r.model) return db.model(*r.model);
-  ShapeRequest shape;
-  shape.params = *r.params;
-  shape.seq_len = r.seq_len;
-  return derive_shape(shape).shape;
-}
-
 // Candidate configurations, the request's own first; then smaller
 // micro-batches and recomputation where the request allows the search.
 std::vector<Config> candidate_configs(const FinetuneRequest& r) {
@@ -239,8 +230,13 @@ void mark_cheapest(FinetuneResult& out, const std::string& acc_id) {
 FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& r) {
   if (auto p = r.problems(); !p.empty()) throw_problem<PlanError>(p.front());
   FinetuneResult out;
-  out.shape = finetune_shape(db, r);
-  out.shape_derived = !r.model;
+  ShapeQuery shape;
+  shape.model = r.model;
+  shape.params = r.params;
+  shape.seq_len = r.seq_len;
+  ResolvedShape resolved = resolve_shape(db, shape);
+  out.shape = std::move(resolved.shape);
+  out.shape_derived = resolved.derived;
   if (r.lora_rank > out.shape.hidden) {
     throw PlanError(Field{"lora_rank"}, std::to_string(r.lora_rank) + " is larger than the hidden size " +
                                             std::to_string(out.shape.hidden) + " of " + out.shape.id);

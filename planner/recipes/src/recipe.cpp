@@ -15,18 +15,6 @@ using nlohmann::ordered_json;
 // this share the rounding is worth saying.
 constexpr double kBatchRoundingNote = 0.05;
 
-hardware_db::ModelShape recipe_shape(const hardware_db::Database& db, const RecipeRequest& r, Recipe& out) {
-  if (!r.model) {
-    DerivedShape d = derive_shape(r.shape);
-    out.shape_derived = true;
-    out.shape_notes = d.notes;
-    return d.shape;
-  }
-  hardware_db::ModelShape s = db.model(*r.model);
-  check_shape(s);
-  return s;
-}
-
 void add_forecast(const hardware_db::Database& db, const RecipeRequest& r, int gpus, Recipe& out) {
   ForecastInput in;
   in.params = out.shape.active_params.value_or(out.params);
@@ -68,10 +56,11 @@ std::vector<Problem> RecipeRequest::problems() const {
   std::vector<Problem> out;
   const bool parts =
       shape.layers || shape.hidden || shape.heads || shape.kv_heads || shape.ffn || shape.vocab;
-  if (model && (shape.params > 0 || parts)) {
+  const double params = shape.params.value_or(0);
+  if (shape.model && (params > 0 || parts)) {
     out.push_back({"model", "give a catalogue model, or --params with shape parts, not both"});
   }
-  if (!model && !(shape.params > 0)) out.push_back({"params", "give the model size (or --model)"});
+  if (!shape.model && !(params > 0)) out.push_back({"params", "give the model size (or --model)"});
   if (!(tokens > 0) || !std::isfinite(tokens)) out.push_back({"tokens", "must be a positive token count"});
   if (gpus <= 0) out.push_back({"gpus", std::to_string(gpus) + " must be a positive count"});
   if (shape.seq_len <= 0)
@@ -87,9 +76,13 @@ std::vector<Problem> RecipeRequest::problems() const {
 Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const RecipeRequest& r) {
   if (auto p = r.problems(); !p.empty()) throw_problem<PlanError>(p.front());
   Recipe out;
-  out.shape = recipe_shape(db, r, out);
-  const bool holds_n = std::abs(out.shape.params - r.shape.params) <= 0.02 * r.shape.params;
-  out.params = out.shape_derived && holds_n ? r.shape.params : out.shape.params;
+  ResolvedShape resolved = resolve_shape(db, r.shape);
+  out.shape = std::move(resolved.shape);
+  out.shape_derived = resolved.derived;
+  out.shape_notes = std::move(resolved.notes);
+  const double asked = r.shape.params.value_or(0);
+  const bool holds_n = std::abs(out.shape.params - asked) <= 0.02 * asked;
+  out.params = out.shape_derived && holds_n ? asked : out.shape.params;
   out.seq_len = r.shape.seq_len;
   out.tokens = r.tokens;
   out.law = hyperparam_preset(r.hyperparams);

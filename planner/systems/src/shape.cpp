@@ -199,4 +199,49 @@ DerivedShape derive_shape(const ShapeRequest& r) {
   return out;
 }
 
+namespace {
+
+// The catalogue model with each given part in place of its own, counted
+// again when one is given.
+hardware_db::ModelShape catalogue_shape(const hardware_db::Database& db, const ShapeQuery& q) {
+  hardware_db::ModelShape s = db.model(*q.model);
+  const bool overridden = q.layers || q.hidden || q.heads || q.kv_heads || q.ffn || q.vocab || q.gated_mlp;
+  if (q.layers) s.layers = *q.layers;
+  if (q.hidden) s.hidden = *q.hidden;
+  if (q.heads) s.heads = *q.heads;
+  if (q.kv_heads) s.kv_heads = *q.kv_heads;
+  if (q.ffn) s.ffn = *q.ffn;
+  if (q.vocab) s.vocab = *q.vocab;
+  if (q.gated_mlp) s.gated_mlp = *q.gated_mlp;
+  check_shape(s);
+  if (overridden) {
+    s.params = parameter_count(s);
+    s.id += "+overrides";
+  }
+  return s;
+}
+
+}  // namespace
+
+ResolvedShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& q) {
+  if (q.model) return {catalogue_shape(db, q), false, {}};
+  ShapeRequest request;
+  request.layers = q.layers, request.hidden = q.hidden, request.heads = q.heads;
+  request.kv_heads = q.kv_heads, request.ffn = q.ffn, request.vocab = q.vocab;
+  request.seq_len = q.seq_len;
+  request.tied_embeddings = q.tied_embeddings;
+  if (q.params) {
+    request.params = *q.params;
+  } else if (q.layers && q.hidden) {
+    const double d = *q.hidden;
+    request.params = 12.0 * *q.layers * d * d + 2.0 * q.vocab.value_or(kDefaultVocab) * d;
+  } else {
+    throw PlanError(Field{"params"},
+                    "the model size is required (or a catalogue model, or its layers and hidden size)");
+  }
+  DerivedShape derived = derive_shape(request);
+  if (q.gated_mlp) derived.shape.gated_mlp = *q.gated_mlp;
+  return {std::move(derived.shape), true, std::move(derived.notes)};
+}
+
 }  // namespace scaleplan::planner

@@ -31,15 +31,28 @@ thread_local ThroughputMemo::Store* memo = nullptr;
 // (shape.h): the memo keys it on that count.
 hardware_db::ModelShape shape_of(const hardware_db::Database& db, const ShapeQuery& q) {
   const bool by_params = q.params && !q.model && !q.layers && !q.hidden && !q.heads && !q.kv_heads &&
-                         !q.ffn && !q.vocab && !q.gated_mlp;
-  if (!memo || !by_params || !std::isfinite(*q.params)) return resolve_shape(db, q);
+                         !q.ffn && !q.vocab && !q.gated_mlp && q.seq_len == kDefaultSeqLen &&
+                         !q.tied_embeddings;
+  if (!memo || !by_params || !std::isfinite(*q.params)) return dense_shape(db, q);
   if (auto it = memo->shapes.find(*q.params); it != memo->shapes.end()) return it->second;
-  hardware_db::ModelShape shape = resolve_shape(db, q);
+  hardware_db::ModelShape shape = dense_shape(db, q);
   memo->shapes.emplace(*q.params, shape);
   return shape;
 }
 
 }  // namespace
+
+hardware_db::ModelShape dense_shape(const hardware_db::Database& db, const ShapeQuery& q) {
+  // The catalogue's record is asked first, before its overrides are checked.
+  if (q.model) {
+    const hardware_db::ModelShape& record = db.model(*q.model);
+    if (record.experts > 1) {
+      throw PlanError(Field{"model"},
+                      record.id + " is a mixture of experts; the layout model covers dense transformers");
+    }
+  }
+  return resolve_shape(db, q).shape;
+}
 
 ThroughputMemo::ThroughputMemo() {
   if (memo) return;

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "systems/errors.h"
-#include "systems/shape.h"
 
 namespace scaleplan::planner {
 
@@ -63,53 +62,6 @@ double hardware_flops_per_token(const hardware_db::ModelShape& m, int seq_len, R
       return base + attention + 2.0 * m.layers * block_params(m);
   }
   return base;
-}
-
-namespace {
-
-// The catalogue model with each given dimension in place of its own.
-hardware_db::ModelShape catalogue_shape(const hardware_db::Database& db, const ShapeQuery& r) {
-  hardware_db::ModelShape s = db.model(*r.model);
-  if (s.experts > 1) {
-    throw PlanError(Field{"model"},
-                    s.id + " is a mixture of experts; the layout model covers dense transformers");
-  }
-  const bool overridden = r.layers || r.hidden || r.heads || r.kv_heads || r.ffn || r.vocab || r.gated_mlp;
-  if (!overridden) return s;
-  if (r.layers) s.layers = *r.layers;
-  if (r.hidden) s.hidden = *r.hidden;
-  if (r.heads) s.heads = *r.heads;
-  if (r.kv_heads) s.kv_heads = *r.kv_heads;
-  if (r.ffn) s.ffn = *r.ffn;
-  if (r.vocab) s.vocab = *r.vocab;
-  if (r.gated_mlp) s.gated_mlp = *r.gated_mlp;
-  check_shape(s);
-  s.params = parameter_count(s);
-  s.id += "+overrides";
-  return s;
-}
-
-}  // namespace
-
-hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& r) {
-  if (r.model) return catalogue_shape(db, r);
-  ShapeRequest request;
-  request.layers = r.layers, request.hidden = r.hidden, request.heads = r.heads;
-  request.kv_heads = r.kv_heads, request.ffn = r.ffn, request.vocab = r.vocab;
-  if (r.params) {
-    request.params = *r.params;
-  } else if (r.layers && r.hidden) {
-    // 12 L d^2 in the blocks (Kaplan et al. 2020, Table 1) plus the two
-    // embeddings: the N the given depth and width imply.
-    const double d = *r.hidden;
-    request.params = 12.0 * *r.layers * d * d + 2.0 * r.vocab.value_or(kDefaultVocab) * d;
-  } else {
-    throw PlanError(Field{"params"},
-                    "the model size is required (or a catalogue model, or its layers and hidden size)");
-  }
-  hardware_db::ModelShape s = derive_shape(request).shape;
-  if (r.gated_mlp) s.gated_mlp = *r.gated_mlp;
-  return s;
 }
 
 }  // namespace scaleplan::planner

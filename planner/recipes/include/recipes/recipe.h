@@ -30,8 +30,7 @@
 namespace scaleplan::planner {
 
 struct RecipeRequest {
-  std::optional<std::string> model;  // a catalogue shape, or
-  ShapeRequest shape;                // N and any given parts (seq_len here too)
+  ShapeQuery shape;  // a catalogue model, or N and any given parts (seq_len here too)
   double tokens = 0;
   std::string hardware = "h100-sxm5-80gb";
   int gpus = 0;

@@ -39,6 +39,7 @@
 //   the optimizer step, memory-bound (36 bytes per sharded parameter).
 // Links run at kLinkEfficiency of their rated bandwidth.
 
+#include <optional>
 #include <string>
 #include <vector>
 #include "systems/constants.h"

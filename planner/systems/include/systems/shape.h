@@ -60,6 +60,32 @@ struct DerivedShape {
 // parts given cannot hold N or contradict each other.
 DerivedShape derive_shape(const ShapeRequest& request);
 
+// A shape as a caller asks for it: a catalogue model by name, each given
+// part in place of its own; or the rule for N with any given parts; or,
+// without N, the layers and hidden size given, with the N they imply
+// (12 L d^2 in the blocks, Kaplan et al. 2020 Table 1, plus the two
+// embeddings).
+struct ShapeQuery {
+  std::optional<std::string> model;
+  std::optional<double> params;
+  std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab;
+  std::optional<bool> gated_mlp;  // SwiGLU (3 matrices) or a plain GELU MLP (2)
+  int seq_len = kDefaultSeqLen;   // the rule's: the derived shape's context
+  bool tied_embeddings = false;   // the rule's: one matrix for the embedding and the head
+};
+
+struct ResolvedShape {
+  hardware_db::ModelShape shape;
+  bool derived = false;            // by the rule, not from the catalogue
+  std::vector<std::string> notes;  // the rule's (derive_shape)
+};
+
+// The one way every library turns a request into a shape. Throws PlanError
+// naming the option when the shape is impossible (heads not dividing the
+// hidden size, K/V groups not dividing the heads, non-positive sizes), and
+// hardware_db's DataError for a model not in the catalogue.
+ResolvedShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& query);
+
 // Parameters of a Llama-architecture shape (formula above); for a
 // non-gated MLP the two-matrix MLP is counted.
 double parameter_count(const hardware_db::ModelShape& shape);

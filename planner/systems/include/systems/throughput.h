@@ -13,6 +13,7 @@
 #include "hardware_db/database.h"
 #include "systems/layout_search.h"
 #include "systems/range.h"
+#include "systems/shape.h"
 
 namespace scaleplan::planner {
 
@@ -46,6 +47,11 @@ struct ThroughputPlan {
   Range billed_gpu_hours_range;  // from the goodput band
   double billed_mfu = 0;         // model FLOPs over peak x billed hours
 };
+
+// The shape the throughput model runs: resolve_shape's, with a catalogue
+// mixture of experts refused (PlanError naming --model), since the layout
+// model covers dense transformers.
+hardware_db::ModelShape dense_shape(const hardware_db::Database& db, const ShapeQuery& query);
 
 // Throws PlanError when the request is impossible (and names the option),
 // including when no layout fits in memory.

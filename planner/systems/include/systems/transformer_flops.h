@@ -1,6 +1,5 @@
 #pragma once
-// FLOPs per token of a dense decoder-only transformer, and the shape it is
-// computed from.
+// FLOPs per token of a dense decoder-only transformer.
 //
 // Model FLOPs per token (forward + backward = 3 x forward; Narayanan et al.
 // 2021, eq. 3 without recompute; Chinchilla, Hoffmann et al. 2022, App. F):
@@ -14,7 +13,6 @@
 // full recompute one whole forward pass of the blocks, 2 L P_layer + 4 L s h.
 // HFU = F_hardware x tokens/s over peak.
 
-#include <optional>
 #include <string>
 
 #include "hardware_db/database.h"
@@ -31,17 +29,5 @@ double block_params(const hardware_db::ModelShape& shape);
 
 double model_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
 double hardware_flops_per_token(const hardware_db::ModelShape& shape, int seq_len, Recompute recompute);
-
-// A shape for the request: the catalogue model, else the rule of planner/shape.h
-// for N, then each given dimension replaces the derived one. Throws PlanError
-// naming the option when the shape is impossible (heads not dividing the
-// hidden size, kv heads not dividing heads, non-positive sizes).
-struct ShapeQuery {
-  std::optional<std::string> model;
-  std::optional<double> params;
-  std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab;
-  std::optional<bool> gated_mlp;  // SwiGLU (3 matrices) or a plain GELU MLP (2)
-};
-hardware_db::ModelShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& request);
 
 }  // namespace scaleplan::planner
