@@ -153,7 +153,7 @@ void add_best_rows(Table& t, const planner::LayoutResult& b, const planner::Syst
             fixed(", optimizer %.1f", bm.optimizer_bytes / 1e9) +
             fixed(", activations %.1f", bm.activations_bytes / 1e9) +
             fixed(", runtime %.1f", bm.overhead_bytes / 1e9) + fixed(" of %.1f GB", sys.memory_bytes / 1e9) +
-            fixed(" (%.0f GiB)", sys.memory_bytes / (1024.0 * 1024 * 1024)));
+            fixed(" (%.0f GiB)", sys.memory_bytes / hardware_db::kBytesPerMemoryGb));
 }
 
 // The tokens, the goodput and the hours billed for them.

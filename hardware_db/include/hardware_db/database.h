@@ -16,13 +16,22 @@
 
 namespace scaleplan::hardware_db {
 
+// Accelerator memory is sold in binary gigabytes: a datasheet's "80 GB" of
+// HBM3 on an H100 is 80 GiB (nvidia-smi shows 81,559 MiB usable; the A100
+// 80GB 81,920 MiB, the A100 40GB 40,960 MiB), AMD's 192 GB MI300X is eight
+// 24 GiB stacks, Google states TPU memory in GiB. memory_gb is read this
+// way everywhere, through this one conversion. GDDR parts with ECC on (L4,
+// L40S, A10G) expose about 1/16 less than their GiB (an L40S: 46,068 MiB).
+inline constexpr double kBytesPerMemoryGb = 1024.0 * 1024.0 * 1024.0;
+inline double memory_gb_to_bytes(double memory_gb) { return memory_gb * kBytesPerMemoryGb; }
+
 struct Accelerator {
   std::string id, name, vendor, form_factor;
   // What users type for the family ("h100", "v5p"); unique across records.
   std::vector<std::string> aliases;
   int year = 0;
   std::optional<double> bf16_tflops, fp16_tflops, fp8_tflops;  // dense peak
-  std::optional<double> memory_gb, bandwidth_tbps, tdp_w;
+  std::optional<double> memory_gb, bandwidth_tbps, tdp_w;      // memory: datasheet GB, read as GiB
   // Model FLOPs utilisation for LLM training: typical forecasts billed
   // GPU-hours; low..high is the band (see mfu_basis).
   std::optional<double> mfu_low, mfu_typical, mfu_high;
@@ -50,6 +59,11 @@ struct Accelerator {
 
   // The dense peak used for training: BF16, else FP16.
   std::optional<double> training_peak_tflops() const { return bf16_tflops ? bf16_tflops : fp16_tflops; }
+  // memory_gb in bytes (kBytesPerMemoryGb).
+  std::optional<double> memory_bytes() const {
+    if (!memory_gb) return std::nullopt;
+    return memory_gb_to_bytes(*memory_gb);
+  }
 };
 
 enum class GridScope { kWorld, kCountry, kCloudRegion };

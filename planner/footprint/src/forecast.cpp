@@ -297,7 +297,7 @@ double embodied_kg_per_gpu_hour(double gpu_embodied_kg) {
 
 int min_gpus_for_state(double params, double memory_gb, double bytes_per_param, double activation_share) {
   const double bytes = params * bytes_per_param * (1 + activation_share);
-  return gpu_count_at_least(bytes / (memory_gb * 1e9));
+  return gpu_count_at_least(bytes / hardware_db::memory_gb_to_bytes(memory_gb));
 }
 
 int min_gpus_for_training(double params, double memory_gb, double activation_share) {

@@ -249,7 +249,7 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
     MethodResult mr;
     mr.method = method;
     mr.trainable_params = method == Method::kFull ? out.shape.params : na;
-    choose_config(r, out.shape, acc.id, *acc.memory_gb, flop_params, na, mr);
+    choose_config(r, out.shape, acc.id, *acc.memory_bytes() / 1e9, flop_params, na, mr);
     cost_method(db, r, acc.id, per_token_flops(method, mr.recompute, flop_params, na), mr);
     out.methods.push_back(mr);
   }

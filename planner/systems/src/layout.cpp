@@ -12,7 +12,6 @@ namespace scaleplan::planner {
 namespace {
 
 constexpr double kBf16Bytes = 2;
-constexpr double kGiB = 1024.0 * 1024 * 1024;
 
 // Seconds for a forward matrix product of (M x K) by (K x N) at the
 // accelerator's achievable rate for its arithmetic intensity.
@@ -127,7 +126,7 @@ System system_for(const hardware_db::Accelerator& acc, std::optional<double> net
   System s;
   s.id = acc.id;
   s.peak_flops = *acc.training_peak_tflops() * 1e12;
-  s.memory_bytes = *acc.memory_gb * kGiB;
+  s.memory_bytes = *acc.memory_bytes();
   s.hbm_bytes_per_s = *acc.bandwidth_tbps * 1e12;
   s.node_size = *acc.node_size;
   s.intra_bytes_per_s = *acc.intra_node_gbps * 1e9 / 8;

@@ -108,7 +108,8 @@ double extrapolated_kwh(double flops, double ref_energy_kwh, double ref_flops);
 double embodied_kg_per_gpu_hour(double gpu_embodied_kg);
 
 // The fewest accelerators (systems/gpu_count.h) whose memory holds the sharded training state
-// plus `activation_share` of it again for activations and buffers.
+// plus `activation_share` of it again for activations and buffers; `memory_gb`
+// as the database gives it (hardware_db::memory_gb_to_bytes).
 int min_gpus_for_training(double params, double memory_gb, double activation_share = 0.25);
 // The same for another state size in bytes per parameter (8-bit AdamW: 10).
 int min_gpus_for_state(double params, double memory_gb, double bytes_per_param,

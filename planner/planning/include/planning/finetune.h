@@ -65,6 +65,8 @@ struct FinetuneRequest {
   std::vector<Problem> problems() const;
 };
 
+// Per GPU, in GB of 1e9 bytes; the capacity it is held to is
+// Accelerator::memory_bytes (the datasheet GB read as GiB).
 struct Memory {
   double weights_gb = 0, gradients_gb = 0, optimizer_gb = 0, activations_gb = 0, overhead_gb = 0;
   double total_gb() const { return weights_gb + gradients_gb + optimizer_gb + activations_gb + overhead_gb; }

@@ -64,7 +64,7 @@ struct Stack {
 struct System {
   std::string id;
   double peak_flops = 0;    // dense BF16 (or FP16)
-  double memory_bytes = 0;  // HBM capacity (datasheet GB read as GiB)
+  double memory_bytes = 0;  // HBM capacity (Accelerator::memory_bytes)
   double hbm_bytes_per_s = 0;
   int node_size = 8;                                    // accelerators in one scale-up domain
   double intra_bytes_per_s = 0, inter_bytes_per_s = 0;  // per accelerator, per direction
