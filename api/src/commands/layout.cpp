@@ -22,7 +22,7 @@ struct LayoutRequest {
   std::string model, hardware, recompute, mlp, hardware_db;
   ShapeParts shape;
   std::optional<int> tp, pp, micro_batch, virtual_stages, zero;
-  int seq_len = planner::kDefaultTrainingSeqLen;
+  int seq_len = planner::kDefaultSeqLen;
   int gpus = 0;
   int top = 5;
 

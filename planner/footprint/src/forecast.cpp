@@ -13,24 +13,10 @@ namespace scaleplan::planner {
 
 namespace {
 
-// Average training power as a share of TDP where the database has no
-// measurement: 8xH100 HGX nodes draw 76-93% of their rating while training
-// (Latif et al. 2025; Newkirk et al. 2025, arXiv:2506.14551).
-constexpr double kDefaultPowerFraction = 0.8;
-// Host (CPU + RAM) energy per unit of GPU energy: 22% in TeenyTinyLlama's
-// CodeCarbon logs (Correa et al. 2024; one A100 workstation).
-constexpr double kDefaultHostOverhead = 0.22;
 // The BLOOM server's share per accelerator, and the hours in its lifetime
 // (constants in forecast.h).
 constexpr double kServerEmbodiedKgPerGpu = kServerEmbodiedKg / kGpusPerNode;
 constexpr double kLifetimeHours = kHardwareLifetimeYears * 365.25 * 24;
-// An average passenger car emits about 400 g CO2 per mile = 248.5 g/km
-// (US EPA, "Greenhouse Gas Emissions from a Typical Passenger Vehicle", 2023).
-constexpr double kCarKgPerKm = 0.2485;
-constexpr const char* kCarSource = "US EPA 2023, typical passenger vehicle: ~400 g CO2/mile";
-// EPS: models over 2B parameters and runs far past the compute-optimal data
-// point are listed among its High examples.
-constexpr double kEpsLargeModelParams = 2e9;
 
 const hardware_db::PuePreset* provider_pue(const hardware_db::Database& db, const std::string& provider) {
   for (const auto& p : db.pue_presets()) {
@@ -62,7 +48,8 @@ int choose_gpus(const hardware_db::Accelerator& acc, const ForecastInput& in, Fo
   const int gpus = in.params > 0 ? min_gpus_for_training(in.params, *acc.memory_gb) : 1;
   if (in.explain)
     assume(f, "gpus", gpus, "accelerators",
-           "fewest that hold 16 bytes/param of AdamW state + 25% for activations (ZeRO-3 sharding)");
+           "fewest that hold " + number_text(kAdamWBytesPerParam, "%g") + " bytes/param of AdamW state + " +
+               number_text(100 * kStateActivationShare, "%g") + "% for activations (ZeRO-3 sharding)");
   return gpus;
 }
 
@@ -74,9 +61,8 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const hard
     return std::nullopt;
   }
   std::string why_not;
-  auto modelled =
-      modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus, in.seq_len.value_or(kDefaultTrainingSeqLen),
-                   in.network_gbps, in.explain ? &why_not : nullptr);
+  auto modelled = modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus, in.seq_len.value_or(kDefaultSeqLen),
+                               in.network_gbps, in.explain ? &why_not : nullptr);
   if (!modelled && in.explain)
     f.notes.push_back("throughput model not used (" + why_not + "); flat MFU of the database");
   return modelled;
@@ -101,7 +87,8 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
                ") of TP, PP, DP, micro-batch, interleaving, recomputation and ZeRO, steady-state MFU " +
                number_text(modelled->steady_mfu, "%.3f") + " of model FLOPs, x goodput");
     assume(f, "goodput", modelled->goodput, "fraction of billed time",
-           "Llama 3 interruption rate x 10 min each, and the median billed/steady ratio of published runs");
+           "Llama 3 interruption rate x " + number_text(60 * kHoursLostPerInterruption, "%g") +
+               " min each, and the median billed/steady ratio of published runs");
     f.notes.push_back(
         "layout: " + modelled->layout + number_text(100 * modelled->steady_mfu, " (steady-state MFU %.1f%%") +
         number_text(100 * modelled->goodput, ", goodput %.0f%%; scaleplan layout for the alternatives)"));
@@ -183,9 +170,8 @@ const hardware_db::GridRegion* choose_grid(const hardware_db::Database& db, cons
   assume(f, "grid_gco2_per_kwh", f.gco2_per_kwh, "gCO2eq/kWh",
          grid->source + (grid->year_text.empty() ? "" : " (" + grid->year_text + ")"));
   if (grid->scope == hardware_db::GridScope::kWorld && grid->id == "world") {
-    f.notes.push_back(
-        "grid: the EPS default world average, 475 g/kWh (IEA, 2018 data); the 2024 world "
-        "figure is 445 g/kWh (--region world-2024)");
+    f.notes.push_back("grid: the EPS default world average, " + number_text(grid->gco2_per_kwh, "%g") +
+                      " g/kWh (IEA, 2018 data); the 2024 world figure is 445 g/kWh (--region world-2024)");
   } else if (grid->is_old()) {
     f.notes.push_back("grid intensity of " + grid->id + " dates from " +
                       (grid->year ? std::to_string(*grid->year) : std::string("an unknown year")) +
@@ -227,9 +213,9 @@ void add_energy_and_carbon(const hardware_db::Accelerator& acc, const ForecastIn
   f.car_km = f.co2_kg / kCarKgPerKm;
   if (!in.explain) return;
   assume(f, "embodied_kgco2e_per_gpu", embodied_per_gpu, "kgCO2eq",
-         acc.embodied_kgco2e
-             ? acc.embodied_basis
-             : "assumed: BLOOM study's 150 kg per GPU (Luccioni et al. 2023); no LCA for this part");
+         acc.embodied_kgco2e ? acc.embodied_basis
+                             : "assumed: BLOOM study's " + number_text(kAssumedGpuEmbodiedKg, "%g") +
+                                   " kg per GPU (Luccioni et al. 2023); no LCA for this part");
   assume(f, "embodied_server_kgco2e_per_gpu", kServerEmbodiedKgPerGpu, "kgCO2eq",
          "2,500 kg per 8-GPU server (Luccioni et al. 2023, BLOOM)");
   assume(f, "hardware_lifetime_years", kHardwareLifetimeYears, "years", "Luccioni et al. 2023 (BLOOM)");
@@ -243,7 +229,8 @@ void add_tier_and_notes(const ForecastInput& in, Forecast& f) {
   f.tier = eps_tier(f.energy_kwh, in.tier_operational_only ? f.co2_operational_kg : f.co2_kg);
   if (!in.explain) return;
   if (in.params > kEpsLargeModelParams) {
-    f.notes.push_back("the EPS lists models over 2B parameters among its High-impact examples");
+    f.notes.push_back("the EPS lists models over " + number_text(kEpsLargeModelParams / 1e9, "%g") +
+                      "B parameters among its High-impact examples");
   }
   if (in.params > 0 && in.tokens > 0) {
     const double optimal = laws::compute_optimal_tokens(laws::preset(laws::kDefaultLaw), in.params);

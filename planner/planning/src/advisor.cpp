@@ -15,15 +15,10 @@ namespace scaleplan::planner {
 
 namespace {
 
-// Measured energy per token of quantised inference relative to fp16
-// (Husom et al. 2025, arXiv:2504.03360, llama.cpp): Llama-3.2-1B int8 0.45,
-// 4-bit 0.40; Qwen2.5-0.5B 4-bit used more than int8. Below 3B parameters
-// only int8 is proposed.
-constexpr double kInt8EnergyFactor = 0.45;
-constexpr double kInt4EnergyFactor = 0.40;
-constexpr double kInt4MinParams = 3e9;
+// An energy factor as the recommendations write it: 0.40x.
+std::string factor_text(double factor) { return number_text(factor, "%.2f") + "x"; }
 
-// The exponent as a user types it: 1e9, not 1e+09.
+// Whether the advisor can cost a run on the part.
 bool usable(const hardware_db::Accelerator& a) { return a.tdp_w && a.mfu_typical && a.memory_gb; }
 
 // The cleanest grid with recent data: countries and cloud regions.
@@ -105,7 +100,8 @@ void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, c
                     int gpus) {
   const auto& acc = db.accelerator(hw);
   if (!acc.memory_gb || params <= 0) return;
-  const double lean_bytes = 4 + optimizer_bytes(Optimizer::kAdamW8bit);  // bf16 weights + grads + state
+  const double lean_bytes =
+      2 * kBf16Bytes + optimizer_bytes(Optimizer::kAdamW8bit);  // weights + grads + state
   Recommendation r;
   r.category = Category::kMemory;
   r.kind = "optimizer";
@@ -335,10 +331,11 @@ void quantised_serving(const RunAdvice& x) {
   const bool int4 = in0.params >= kInt4MinParams;
   const double factor = int4 ? kInt4EnergyFactor : kInt8EnergyFactor;
   x.c.saving("quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights",
-             int4 ? "weight-only 4-bit cuts inference energy per token to ~0.40x (Husom et al. 2025); "
-                    "+0.1-0.4 perplexity"
-                  : "int8 cuts energy per token to ~0.45x; below 3B params measured 4-bit energy can go up "
-                    "(Husom et al. 2025)",
+             int4 ? "weight-only 4-bit cuts inference energy per token to ~" +
+                        factor_text(kInt4EnergyFactor) + " (Husom et al. 2025); +0.1-0.4 perplexity"
+                  : "int8 cuts energy per token to ~" + factor_text(kInt8EnergyFactor) + "; below " +
+                        number_text(kInt4MinParams / 1e9, "%g") +
+                        "B params measured 4-bit energy can go up (Husom et al. 2025)",
              footprint_of(x.run.forecast) + x.serving(in0, in0.params, factor));
 }
 
@@ -487,7 +484,8 @@ void plan_quantised_serving(const PlanAdvice& x) {
   replan_with(
       x, "quantised-inference", int4 ? "serve with int4 weights (GPTQ/AWQ)" : "serve with int8 weights", rr,
       [&](const PlanOption& o) {
-        return std::string(int4 ? "weight-only 4-bit: ~0.40x" : "int8: ~0.45x") +
+        return (int4 ? "weight-only 4-bit: ~" + factor_text(kInt4EnergyFactor)
+                     : "int8: ~" + factor_text(kInt8EnergyFactor)) +
                " inference energy per token (Husom et al. 2025); re-planned: " + number_text(o.params / 1e9) +
                "B params on " + number_text(o.tokens / 1e9) + "B tokens";
       });

@@ -13,9 +13,6 @@
 
 namespace scaleplan::planner {
 
-// The largest GPU count a CodeCarbon row may report; far above any cluster.
-constexpr int kMaxLoggedGpus = 1'000'000;
-
 namespace {
 
 const char* const kRequired[] = {"run_id",     "duration",   "emissions",  "energy_consumed",

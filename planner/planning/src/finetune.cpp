@@ -8,19 +8,18 @@
 
 namespace scaleplan::planner {
 
-// The peft reference table, sec. 2.1.
 double optimizer_bytes(Optimizer o) {
   switch (o) {
     case Optimizer::kAdamW:
-      return kAdamWBytesPerParam - 4;  // master 4 + m 4 + v 4
+      return kAdamWStateBytesPerParam;
     case Optimizer::kAdamW8bit:
-      return 6;  // master 4 + 1 + 1
+      return kAdamW8bitStateBytesPerParam;
     case Optimizer::kAdafactor:
-      return 4;  // master 4; factored 2nd moment ~0
+      return kAdafactorStateBytesPerParam;
     case Optimizer::kSgd:
-      return 8;  // master 4 + momentum 4
+      return kSgdStateBytesPerParam;
   }
-  return kAdamWBytesPerParam - 4;
+  return kAdamWStateBytesPerParam;
 }
 
 const char* method_name(Method m) {

@@ -15,9 +15,6 @@ namespace scaleplan::planner {
 
 namespace {
 
-// The smallest model worth planning: 10M parameters, compute-optimal.
-constexpr double kSmallestSensibleParams = 1e7;
-
 ForecastInput base_input(const PlanRequest& r, const std::string& hardware) {
   ForecastInput in;
   in.hardware = hardware;
@@ -130,7 +127,7 @@ double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerat
                    const ForecastInput& in) {
   double ceiling = acc.mfu_typical.value_or(0);
   try {
-    const int seq_len = in.seq_len.value_or(kDefaultTrainingSeqLen);
+    const int seq_len = in.seq_len.value_or(kDefaultSeqLen);
     ceiling = std::max(ceiling, modelled_mfu_ceiling(db, acc.id, in.params, seq_len, in.network_gbps));
   } catch (const PlanError&) {
     // no link data: the forecast uses the flat figure

@@ -18,16 +18,25 @@ HyperparamLaw deepseek_llm() {
   l.name = kDefaultHyperparamLaw;
   l.citation = "Bi et al. 2024, DeepSeek LLM, arXiv:2401.02954, §3.1 eq. 1";
   l.caveat =
-      "fitted from 1e17 to 3e20 FLOPs on DeepSeek's bilingual corpus with their multi-step schedule; "
-      "confirmed at 7B "
-      "and 67B; a near-optimal band, not a single best point";
-  l.lr_coefficient = 0.3118;
-  l.lr_exponent = -0.1250;
-  l.batch_coefficient = 0.2920;
-  l.batch_exponent = 0.3271;
-  l.fitted_min_flops = 1e17;
-  l.fitted_max_flops = 3e20;
-  l.optimizer_source = "AdamW beta1 0.9, beta2 0.95, weight decay 0.1, gradient clip 1.0 (DeepSeek LLM §2.3)";
+      "fitted from " + number_text(kDeepSeekFittedMinFlops, "%g") + " to " +
+      number_text(kDeepSeekFittedMaxFlops, "%g") +
+      " FLOPs on DeepSeek's bilingual corpus with their multi-step schedule; confirmed at 7B and 67B; a "
+      "near-optimal band, not a single best point";
+  l.lr_coefficient = kDeepSeekLrCoefficient;
+  l.lr_exponent = kDeepSeekLrExponent;
+  l.batch_coefficient = kBatchLawCoefficient;
+  l.batch_exponent = kBatchLawExponent;
+  l.fitted_min_flops = kDeepSeekFittedMinFlops;
+  l.fitted_max_flops = kDeepSeekFittedMaxFlops;
+  l.adam_beta1 = kDeepSeekAdamBeta1;
+  l.adam_beta2 = kDeepSeekAdamBeta2;
+  l.adam_eps = kDeepSeekAdamEps;
+  l.weight_decay = kDeepSeekWeightDecay;
+  l.grad_clip = kDeepSeekGradClip;
+  l.optimizer_source = "AdamW beta1 " + number_text(l.adam_beta1, "%g") + ", beta2 " +
+                       number_text(l.adam_beta2, "%g") + ", weight decay " +
+                       number_text(l.weight_decay, "%g") + ", gradient clip " +
+                       number_text(l.grad_clip, "%.1f") + " (DeepSeek LLM §2.3)";
   return l;
 }
 
@@ -96,18 +105,19 @@ ScheduleSpec schedule_for(Schedule kind, long long total_steps) {
   s.warmup_steps = std::min(kWarmupSteps, static_cast<long long>(std::floor(kMaxWarmupShare * total_steps)));
   switch (kind) {
     case Schedule::kMultiStep:
-      s.final_lr_fraction = 0.1;
-      s.drops = {{std::llround(0.8 * total_steps), 0.316}, {std::llround(0.9 * total_steps), 0.1}};
+      s.final_lr_fraction = kMultiStepSecondDropTo;
+      s.drops = {{std::llround(kMultiStepFirstDropAt * total_steps), kMultiStepFirstDropTo},
+                 {std::llround(kMultiStepSecondDropAt * total_steps), kMultiStepSecondDropTo}};
       s.source =
           "DeepSeek LLM §2.3: 2,000 warmup steps; 31.6% of the peak after 80% of tokens, 10% after 90%";
       break;
     case Schedule::kCosine:
-      s.final_lr_fraction = 0.1;
+      s.final_lr_fraction = kCosineFloor;
       s.source = "Llama 2 §2.2: 2,000 warmup steps, cosine decay to 10% of the peak";
       break;
     case Schedule::kWsd:
       s.final_lr_fraction = 0;
-      s.decay_steps = std::llround(0.2 * total_steps);
+      s.decay_steps = std::llround(kWsdCooldownShare * total_steps);
       s.source =
           "warmup-stable-decay (MiniCPM, arXiv:2404.06395 §4); linear cooldown over the last 20% to zero "
           "(Hägele et al. 2024, arXiv:2405.18392 §3)";

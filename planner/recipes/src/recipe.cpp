@@ -11,10 +11,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// A recipe rounds the law's batch to whole micro-batches per replica; past
-// this share the rounding is worth saying.
-constexpr double kBatchRoundingNote = 0.05;
-
 void add_forecast(const hardware_db::Database& db, const RecipeRequest& r, int gpus, Recipe& out) {
   ForecastInput in;
   in.params = out.shape.active_params.value_or(out.params);
@@ -41,7 +37,8 @@ void add_notes(Recipe& out) {
   }
   if (out.steps < 10 * kWarmupSteps) {
     out.notes.push_back("only " + std::to_string(out.steps) + " steps: warmup is " +
-                        std::to_string(out.schedule.warmup_steps) + " (at most 10% of the run)");
+                        std::to_string(out.schedule.warmup_steps) + " (at most " +
+                        number_text(100 * kMaxWarmupShare, "%g") + "% of the run)");
   }
   if (out.shape.experts > 1) {
     out.notes.push_back(out.shape.id +
@@ -99,8 +96,8 @@ Recipe make_recipe(const hardware_db::Database& db, const laws::Law& law, const 
   if (r.raise_gpus_to_fit) {
     lr.gpus = fewest_gpus_for_layout(acc, out.shape, out.seq_len, r.gpus);
     if (lr.gpus != r.gpus) {
-      out.notes.push_back(std::to_string(r.gpus) +
-                          " GPUs cannot hold the model with a ZeRO-1 layout; the recipe uses " +
+      out.notes.push_back(std::to_string(r.gpus) + " GPUs cannot hold the model with a ZeRO-" +
+                          std::to_string(kMegatronZeroStage) + " layout; the recipe uses " +
                           std::to_string(lr.gpus) + " (the same GPU-hours, a shorter wall clock)");
     }
   }
@@ -243,7 +240,7 @@ void parallel_args(std::ostringstream& o, const Recipe& r) {
   arg(o, "tensor-model-parallel-size", std::to_string(l.tensor_parallel));
   arg(o, "pipeline-model-parallel-size", std::to_string(l.pipeline_parallel));
   if (l.sequence_parallel()) arg(o, "sequence-parallel");
-  if (l.zero_stage == 1) arg(o, "use-distributed-optimizer");
+  if (l.zero_stage == kMegatronZeroStage) arg(o, "use-distributed-optimizer");
   if (l.virtual_pipeline > 1) {
     arg(o, "num-layers-per-virtual-pipeline-stage",
         std::to_string(r.shape.layers / (l.pipeline_parallel * l.virtual_pipeline)));

@@ -13,8 +13,6 @@ namespace scaleplan::planner {
 
 namespace {
 
-// Megatron-LM's distributed optimizer shards the optimizer state only.
-constexpr int kMegatronZeroStage = 1;
 // Enough of the ranking to find one with equal pipeline stages.
 constexpr size_t kCandidates = 64;
 constexpr int kMaxSearchedGpus = 1 << 20;
@@ -35,8 +33,8 @@ DefaultLayout to_default_layout(const System& sys, const LayoutResult& r, long l
   out.memory_capacity_bytes = sys.memory_bytes;
   out.rule = "fastest of the layouts the throughput model evaluated (step time " +
              number_text(r.time.step_s, "%.3g") + " s, steady-state MFU " +
-             number_text(100 * r.time.mfu, "%.1f") +
-             "%), kept to Megatron-LM: distributed optimizer (ZeRO-1), equal pipeline stages";
+             number_text(100 * r.time.mfu, "%.1f") + "%), kept to Megatron-LM: distributed optimizer (ZeRO-" +
+             std::to_string(kMegatronZeroStage) + "), equal pipeline stages";
   return out;
 }
 

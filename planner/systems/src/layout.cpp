@@ -11,8 +11,6 @@ namespace scaleplan::planner {
 
 namespace {
 
-constexpr double kBf16Bytes = 2;
-
 // Seconds for a forward matrix product of (M x K) by (K x N) at the
 // accelerator's achievable rate for its arithmetic intensity.
 double gemm_s(const System& sys, double m, double k, double n) {
@@ -131,8 +129,9 @@ System system_for(const hardware_db::Accelerator& acc, std::optional<double> net
   s.node_size = *acc.node_size;
   s.intra_bytes_per_s = *acc.intra_node_gbps * 1e9 / 8;
   s.inter_bytes_per_s = network_gbps.value_or(acc.inter_node_gbps.value_or(0)) * 1e9 / 8;
-  s.gemm_max_efficiency = acc.gemm_max_efficiency.value_or(0.8);
-  s.gemm_half_intensity = acc.gemm_half_intensity.value_or(0.5 * s.peak_flops / s.hbm_bytes_per_s);
+  s.gemm_max_efficiency = acc.gemm_max_efficiency.value_or(kDefaultGemmMaxEfficiency);
+  s.gemm_half_intensity =
+      acc.gemm_half_intensity.value_or(kDefaultGemmHalfIntensityOfRidge * s.peak_flops / s.hbm_bytes_per_s);
   s.fused_attention = acc.fused_attention;
   return s;
 }
@@ -224,9 +223,9 @@ LayoutMemory memory_of(const Workload& w, const Layout& l, double p, double c) {
   const auto& m = w.shape;
   const double d = l.data_parallel, t = l.tensor_parallel;
   LayoutMemory mem;
-  mem.weights_bytes = 2 * p / (l.zero_stage >= 3 ? d : 1);
-  mem.gradients_bytes = 2 * p / (l.zero_stage >= 2 ? d : 1);
-  mem.optimizer_bytes = 12 * p / (l.zero_stage >= 1 ? d : 1);
+  mem.weights_bytes = kBf16Bytes * p / (l.zero_stage >= 3 ? d : 1);
+  mem.gradients_bytes = kBf16Bytes * p / (l.zero_stage >= 2 ? d : 1);
+  mem.optimizer_bytes = kAdamWStateBytesPerParam * p / (l.zero_stage >= 1 ? d : 1);
   const double sbh = static_cast<double>(w.seq_len) * l.micro_batch * m.hidden;
   double per_layer = 0;
   switch (l.recompute) {

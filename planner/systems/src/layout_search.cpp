@@ -20,7 +20,6 @@ Goodput goodput_for(int gpus) {
 
 namespace {
 
-constexpr int kMaxMicroBatch = kLargestMicroBatch;
 // Micro-batches per step beyond which no run goes (and an int would overflow).
 constexpr double kMaxGradAccum = 1e8;
 constexpr Recompute kRecomputes[] = {Recompute::kNone, Recompute::kSelective, Recompute::kFull};
@@ -148,7 +147,7 @@ class Search {
         c_{std::max<size_t>(1, o.top), {}, {}, false},
         evaluator_(sys, w) {
     for (int t = 1; t <= std::min(sys.node_size, w.shape.heads); t *= 2) tps_.push_back(t);
-    for (int b = 1; b <= kMaxMicroBatch; b *= 2) micro_.push_back(b);
+    for (int b = 1; b <= kLargestMicroBatch; b *= 2) micro_.push_back(b);
     zeros_ = pinned_or<int>(o.zero_stage, {0, 1, 2, 3});
     recomputes_ = pinned_or<Recompute>(o.recompute, {std::begin(kRecomputes), std::end(kRecomputes)});
     if (o.tensor_parallel) tps_ = {*o.tensor_parallel};

@@ -10,31 +10,17 @@ namespace scaleplan::planner {
 
 namespace {
 
-// Heads of 128 from this width up (Llama, OLMo), of 64 below (Chinchilla
-// Table A9, Pythia, Llama 3.2 1B).
-constexpr int kWideHeadsFrom = 2048;
-// Whole groups of heads, so tensor parallelism has divisors to use: 4 heads
-// per step below d = 4096, 8 from there (TP 8 within a node, the split the
-// large models need; Narayanan et al. 2021 §3.3).
-constexpr int kEightHeadsFrom = 4096;
-
 // Layers in whole groups so pipeline parallelism has divisors (Megatron-LM
 // needs equal stages): 4 from 16 layers up, 8 from 64 (Llama 70B has 80).
 int layer_step(double layers) { return layers >= 64 ? 8 : layers >= 16 ? 4 : 1; }
 
-int head_dim_for(double hidden) { return hidden >= kWideHeadsFrom ? 128 : 64; }
+int head_dim_for(double hidden) { return hidden >= kWideHeadsFrom ? kWideHeadDim : kNarrowHeadDim; }
 
 int hidden_step(double hidden) {
   const int heads_per_step = hidden >= kEightHeadsFrom ? 8 : 4;
   return heads_per_step * head_dim_for(hidden);
 }
-// Llama 3 uses 8 K/V groups at every size (Dubey et al. 2024, Table 3).
-constexpr int kKvGroups = 8;
-// Published MLP widths run from 8d/3 (Llama 1/2, OLMo) to 4d (Pythia,
-// Chinchilla); outside 2..5 x d a shape is unusual enough to say so.
-constexpr double kUsualFfnRatioLow = 2, kUsualFfnRatioHigh = 5;
 
-// %.3g with the exponent as a user types it: 1.3e6, not 1.3e+06.
 double per_layer_params(double d, double kv_width, double f, bool gated, int experts) {
   return 2 * d * d + 2 * d * kv_width + (gated ? 3.0 : 2.0) * d * f * experts + 2 * d;
 }
@@ -141,7 +127,8 @@ void check_shape(const hardware_db::ModelShape& s) {
   if (s.hidden % s.heads != 0) {
     throw PlanError(Field{"heads"}, std::to_string(s.heads) + " heads do not divide the hidden size " +
                                         std::to_string(s.hidden) + " (expected a divisor, e.g. " +
-                                        std::to_string(std::max(1, s.hidden / 128)) + " heads of 128)");
+                                        std::to_string(std::max(1, s.hidden / kWideHeadDim)) + " heads of " +
+                                        std::to_string(kWideHeadDim) + ")");
   }
   if (s.heads % s.kv_heads != 0) {
     throw PlanError(Field{"kv_heads"}, std::to_string(s.kv_heads) + " K/V groups do not divide the " +

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "systems/errors.h"
+#include "systems/number_text.h"
 
 namespace scaleplan::planner {
 
@@ -91,7 +92,8 @@ ThroughputPlan plan_layouts(const hardware_db::Database& db, const ThroughputReq
     p.batch_source = "given (--global-batch-tokens)";
   } else {
     p.global_batch_tokens = batch_law_tokens(6 * n * p.tokens);
-    p.batch_source = "DeepSeek LLM batch law 0.292 C^0.3271 (DeepSeek-AI 2024, eq. 1)";
+    p.batch_source = "DeepSeek LLM batch law " + number_text(kBatchLawCoefficient, "%g") + " C^" +
+                     number_text(kBatchLawExponent, "%g") + " (DeepSeek-AI 2024, eq. 1)";
   }
   const double seqs = std::max(1.0, std::round(p.global_batch_tokens / r.seq_len));
   p.global_batch_tokens = seqs * r.seq_len;

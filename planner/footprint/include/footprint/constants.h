@@ -13,9 +13,6 @@ inline constexpr double kLowMaxKwh = 0.1;
 inline constexpr double kLowMaxCo2Kg = 0.05;
 inline constexpr double kHighMinKwh = 1500;
 inline constexpr double kHighMinCo2Kg = 500;
-// The EPS default grid: world average 475 gCO2eq/kWh (IEA Global Energy &
-// CO2 Status Report 2019).
-inline constexpr double kWorldAverageGco2PerKwh = 475;
 
 // The EPS lists runs "far past the compute-optimal data point" among its
 // High examples; far is read here as more than 4x the compute-optimal tokens
@@ -31,10 +28,25 @@ inline constexpr double kServerEmbodiedKg = 2500;
 inline constexpr double kHardwareLifetimeYears = 6;
 inline constexpr double kHardwareUtilisation = 0.85;
 
-// Mixed-precision AdamW keeps 16 bytes per parameter: bf16 weights and
-// gradients (2 + 2) and fp32 master weights, momentum and variance (12)
-// (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1).
-inline constexpr double kAdamWBytesPerParam = 16;
+// The EPS lists models over 2B parameters among its High examples.
+inline constexpr double kEpsLargeModelParams = 2e9;
+
+// Average training power as a share of TDP where the database has no
+// measurement: 8xH100 HGX nodes draw 76-93% of their rating while training
+// (Latif et al. 2025; Newkirk et al. 2025, arXiv:2506.14551).
+inline constexpr double kDefaultPowerFraction = 0.8;
+// Host (CPU + RAM) energy per unit of GPU energy: 22% in TeenyTinyLlama's
+// CodeCarbon logs (Correa et al. 2024; one A100 workstation).
+inline constexpr double kDefaultHostOverhead = 0.22;
+// An average passenger car emits about 400 g CO2 per mile = 248.5 g/km
+// (US EPA, "Greenhouse Gas Emissions from a Typical Passenger Vehicle", 2023).
+inline constexpr double kCarKgPerKm = 0.2485;
+inline constexpr const char* kCarSource = "US EPA 2023, typical passenger vehicle: ~400 g CO2/mile";
+
+// The fewest GPUs for a run hold its training state (kAdamWBytesPerParam,
+// systems/constants.h, sharded ZeRO-3 style) plus this share of it again
+// for activations and buffers: an assumption, not a measurement.
+inline constexpr double kStateActivationShare = 0.25;
 // No plan uses more accelerators than this.
 inline constexpr int kMaxGpus = 100000;
 

@@ -110,9 +110,9 @@ double embodied_kg_per_gpu_hour(double gpu_embodied_kg);
 // The fewest accelerators (systems/gpu_count.h) whose memory holds the sharded training state
 // plus `activation_share` of it again for activations and buffers; `memory_gb`
 // as the database gives it (hardware_db::memory_gb_to_bytes).
-int min_gpus_for_training(double params, double memory_gb, double activation_share = 0.25);
+int min_gpus_for_training(double params, double memory_gb, double activation_share = kStateActivationShare);
 // The same for another state size in bytes per parameter (8-bit AdamW: 10).
 int min_gpus_for_state(double params, double memory_gb, double bytes_per_param,
-                       double activation_share = 0.25);
+                       double activation_share = kStateActivationShare);
 
 }  // namespace scaleplan::planner

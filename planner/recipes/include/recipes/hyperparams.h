@@ -27,7 +27,7 @@ struct HyperparamLaw {
   double batch_coefficient = 0, batch_exponent = 0;   // B tokens = a C^b
   double fitted_min_flops = 0, fitted_max_flops = 0;  // C the fit covers
   // The optimizer the law was fitted with.
-  double adam_beta1 = 0.9, adam_beta2 = 0.95, adam_eps = 1e-8, weight_decay = 0.1, grad_clip = 1.0;
+  double adam_beta1 = 0, adam_beta2 = 0, adam_eps = 0, weight_decay = 0, grad_clip = 0;
   std::string optimizer_source;
 };
 

@@ -36,6 +36,21 @@ inline constexpr double kOverlapContention = 0.15;
 // "Performance Tuning Guide", NVIDIA "Getting Started with CUDA Graphs").
 // It matters for small models: 0.3 ms per layer and micro-batch.
 inline constexpr double kLayerLaunchOverheadS = 60 * 5e-6;
+// Mixed-precision AdamW keeps 16 bytes per parameter: bf16 weights and
+// gradients (2 + 2) and fp32 master weights, momentum and variance (12)
+// (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1). Activations and the
+// collectives' payloads are bf16 too.
+inline constexpr double kBf16Bytes = 2;
+inline constexpr double kAdamWStateBytesPerParam = 12;
+inline constexpr double kAdamWBytesPerParam = 2 * kBf16Bytes + kAdamWStateBytesPerParam;
+// Megatron-LM's distributed optimizer (--use-distributed-optimizer) shards
+// the optimizer state only: ZeRO-1.
+inline constexpr int kMegatronZeroStage = 1;
+// The GEMM curve of a part with no measurement (hardware_db "gemm"):
+// 80% of peak at most, half of it at half the ridge point (peak / HBM
+// bandwidth), as assumed for the database's unmeasured records.
+inline constexpr double kDefaultGemmMaxEfficiency = 0.8;
+inline constexpr double kDefaultGemmHalfIntensityOfRidge = 0.5;
 // CUDA context, NCCL buffers and allocator fragmentation per accelerator.
 inline constexpr double kRuntimeOverheadBytes = 3e9;
 // Optimizer step: read and write fp32 master, m, v and read the gradient.
@@ -60,12 +75,23 @@ inline constexpr double kHiddenCoefficient = 0.841;
 inline constexpr double kHiddenExponent = 0.3707;
 // Llama 2's 32,000-token SentencePiece vocabulary (Touvron et al. 2023, §2.1).
 inline constexpr int kDefaultVocab = 32000;
-// Llama 2 and DeepSeek LLM train on 4,096-token sequences.
+// Llama 2 and DeepSeek LLM train on 4,096-token sequences: the shape's
+// context and the throughput model's sequence.
 inline constexpr int kDefaultSeqLen = 4096;
 // The count a derived shape keeps to, relative to N.
 inline constexpr double kShapeCountTolerance = 0.005;
-
-// The throughput model's default sequence: the shape's (kDefaultSeqLen).
-inline constexpr int kDefaultTrainingSeqLen = kDefaultSeqLen;
+// Heads of 128 from this width up (Llama, OLMo), of 64 below (Chinchilla
+// Table A9, Pythia, Llama 3.2 1B).
+inline constexpr int kWideHeadsFrom = 2048;
+inline constexpr int kWideHeadDim = 128, kNarrowHeadDim = 64;
+// Whole groups of heads, so tensor parallelism has divisors to use: 4 heads
+// per step below d = 4096, 8 from there (TP 8 within a node, the split the
+// large models need; Narayanan et al. 2021 §3.3).
+inline constexpr int kEightHeadsFrom = 4096;
+// Llama 3 uses 8 K/V groups at every size (Dubey et al. 2024, Table 3).
+inline constexpr int kKvGroups = 8;
+// Published MLP widths run from 8d/3 (Llama 1/2, OLMo) to 4d (Pythia,
+// Chinchilla); outside 2..5 x d a shape is unusual enough to say so.
+inline constexpr double kUsualFfnRatioLow = 2, kUsualFfnRatioHigh = 5;
 
 }  // namespace scaleplan::planner

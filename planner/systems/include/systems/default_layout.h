@@ -29,7 +29,7 @@ struct DefaultLayout {
 
 struct LayoutRequest {
   hardware_db::ModelShape shape;
-  int seq_len = 4096;
+  int seq_len = kDefaultSeqLen;
   int gpus = 1;
   long long batch_sequences = 1;  // the global batch to approach
 };

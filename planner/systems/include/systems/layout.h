@@ -68,7 +68,7 @@ struct System {
   double hbm_bytes_per_s = 0;
   int node_size = 8;                                    // accelerators in one scale-up domain
   double intra_bytes_per_s = 0, inter_bytes_per_s = 0;  // per accelerator, per direction
-  double gemm_max_efficiency = 0.8, gemm_half_intensity = 100;
+  double gemm_max_efficiency = kDefaultGemmMaxEfficiency, gemm_half_intensity = 100;
   bool fused_attention = true;  // FlashAttention kernels exist for the part
 };
 // The stack a run on `system` gets by default: fused attention where the
@@ -105,7 +105,7 @@ struct Layout {
 
 struct Workload {
   hardware_db::ModelShape shape;
-  int seq_len = 4096;
+  int seq_len = kDefaultSeqLen;
   double global_batch_seqs = 0;  // sequences per optimizer step
   Stack stack;
 };

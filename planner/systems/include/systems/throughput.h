@@ -19,7 +19,7 @@ namespace scaleplan::planner {
 
 struct ThroughputRequest {
   ShapeQuery shape;
-  int seq_len = kDefaultTrainingSeqLen;
+  int seq_len = kDefaultSeqLen;
   std::string hardware;
   int gpus = 0;
   double tokens = 0;  // training tokens
