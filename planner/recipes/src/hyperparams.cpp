@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "footprint/forecast.h"
+#include "systems/layout_search.h"
 
 namespace scaleplan::planner {
 
@@ -24,8 +25,6 @@ HyperparamLaw deepseek_llm() {
       "near-optimal band, not a single best point";
   l.lr_coefficient = kDeepSeekLrCoefficient;
   l.lr_exponent = kDeepSeekLrExponent;
-  l.batch_coefficient = kBatchLawCoefficient;
-  l.batch_exponent = kBatchLawExponent;
   l.fitted_min_flops = kDeepSeekFittedMinFlops;
   l.fitted_max_flops = kDeepSeekFittedMaxFlops;
   l.adam_beta1 = kDeepSeekAdamBeta1;
@@ -57,11 +56,6 @@ const HyperparamLaw& hyperparam_preset(const std::string& name) {
                   "'" + name + "' is not a hyperparameter preset (expected " + known + ")");
 }
 
-double non_embedding_flops_per_token(const hardware_db::ModelShape& s, int seq_len) {
-  const double layers = s.layers, d = s.hidden;
-  return 72 * layers * d * d + 12 * layers * d * seq_len;
-}
-
 Hyperparams hyperparams_for(const HyperparamLaw& law, const hardware_db::ModelShape& shape, int seq_len,
                             double tokens) {
   Hyperparams h;
@@ -69,7 +63,7 @@ Hyperparams hyperparams_for(const HyperparamLaw& law, const hardware_db::ModelSh
   h.flops_per_token = non_embedding_flops_per_token(shape, seq_len);
   h.compute_flops = h.flops_per_token * tokens;
   h.peak_lr = law.lr_coefficient * std::pow(h.compute_flops, law.lr_exponent);
-  h.batch_tokens = law.batch_coefficient * std::pow(h.compute_flops, law.batch_exponent);
+  h.batch_tokens = batch_law_tokens(h.compute_flops);
   h.in_fitted_range = h.compute_flops >= law.fitted_min_flops && h.compute_flops <= law.fitted_max_flops;
   if (!h.in_fitted_range) {
     h.range_note = "outside the fitted range: C = M D = " + number_text(h.compute_flops, "%.2g") +

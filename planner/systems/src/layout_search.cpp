@@ -9,8 +9,8 @@
 
 namespace scaleplan::planner {
 
-double batch_law_tokens(double training_flops) {
-  return kBatchLawCoefficient * std::pow(training_flops, kBatchLawExponent);
+double batch_law_tokens(double compute_flops) {
+  return kBatchLawCoefficient * std::pow(compute_flops, kBatchLawExponent);
 }
 
 Goodput goodput_for(int gpus) {

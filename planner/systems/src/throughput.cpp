@@ -91,6 +91,10 @@ ThroughputPlan plan_layouts(const hardware_db::Database& db, const ThroughputReq
     p.global_batch_tokens = *r.global_batch_tokens;
     p.batch_source = "given (--global-batch-tokens)";
   } else {
+    // 6 N D, not the law's M D (non_embedding_flops_per_token x D, as the
+    // recipe computes it): with M D the default batch is 4-8% larger, and
+    // plans that sit where the cost jumps between whole nodes or micro-batch
+    // counts move across those jumps (planner/systems/README.md).
     p.global_batch_tokens = batch_law_tokens(6 * n * p.tokens);
     p.batch_source = "DeepSeek LLM batch law " + number_text(kBatchLawCoefficient, "%g") + " C^" +
                      number_text(kBatchLawExponent, "%g") + " (DeepSeek-AI 2024, eq. 1)";

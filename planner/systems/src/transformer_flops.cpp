@@ -50,6 +50,11 @@ double model_flops_per_token(const hardware_db::ModelShape& m, int seq_len) {
   return 3 * (forward_weight_flops(m) + forward_attention_flops(m, seq_len));
 }
 
+double non_embedding_flops_per_token(const hardware_db::ModelShape& s, int seq_len) {
+  const double layers = s.layers, d = s.hidden;
+  return 72 * layers * d * d + 12 * layers * d * seq_len;
+}
+
 double hardware_flops_per_token(const hardware_db::ModelShape& m, int seq_len, Recompute r) {
   const double base = model_flops_per_token(m, seq_len);
   const double attention = forward_attention_flops(m, seq_len);

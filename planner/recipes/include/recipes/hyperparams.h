@@ -24,7 +24,6 @@ namespace scaleplan::planner {
 struct HyperparamLaw {
   std::string name, citation, caveat;
   double lr_coefficient = 0, lr_exponent = 0;         // eta = a C^b
-  double batch_coefficient = 0, batch_exponent = 0;   // B tokens = a C^b
   double fitted_min_flops = 0, fitted_max_flops = 0;  // C the fit covers
   // The optimizer the law was fitted with.
   double adam_beta1 = 0, adam_beta2 = 0, adam_eps = 0, weight_decay = 0, grad_clip = 0;
@@ -34,9 +33,6 @@ struct HyperparamLaw {
 const std::vector<HyperparamLaw>& hyperparam_presets();
 // Throws PlanError naming --hyperparams and the known presets.
 const HyperparamLaw& hyperparam_preset(const std::string& name);
-
-// M: DeepSeek LLM's non-embedding FLOPs per token of a shape at l_seq.
-double non_embedding_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
 
 struct Hyperparams {
   std::string law;

@@ -8,7 +8,8 @@
 // memory and ranks them by step time (on a fixed count of one accelerator
 // type the fastest layout is also the least-energy one). The global batch defaults to the
 // DeepSeek LLM batch-size law B_opt = 0.2920 C^0.3271 tokens (DeepSeek-AI
-// 2024, arXiv:2401.02954, Sec. 3.1, eq. 1), C = 6 N D.
+// 2024, arXiv:2401.02954, Sec. 3.1, eq. 1), with C = 6 N D (throughput.cpp
+// says why not the law's own M D, which the recipe uses).
 //
 // Billed hours = steady-state hours / goodput. Goodput = g0 / (1 + r G tau):
 // r = 1.97e-5 interruptions per accelerator-hour (Llama 3, Dubey et al.
@@ -33,8 +34,11 @@
 
 namespace scaleplan::planner {
 
-// Tokens per optimizer step by the DeepSeek LLM law, for C training FLOPs.
-double batch_law_tokens(double training_flops);
+// Tokens per optimizer step by the DeepSeek LLM law, 0.2920 C^0.3271, for
+// C training FLOPs: the one implementation, for the recipe's batch and the
+// throughput model's default. The law defines C = M D, M =
+// non_embedding_flops_per_token (transformer_flops.h).
+double batch_law_tokens(double compute_flops);
 
 struct Goodput {
   double value = 0, low = 0, high = 0;  // fraction of billed time that trains

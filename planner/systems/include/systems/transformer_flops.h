@@ -28,6 +28,12 @@ Recompute recompute_from_name(const std::string& name);  // throws PlanError
 double block_params(const hardware_db::ModelShape& shape);
 
 double model_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
+
+// M, DeepSeek LLM's non-embedding FLOPs per token, attention included
+// (Bi et al. 2024, arXiv:2401.02954, §3.2 eq. 2): 72 n_layer d^2 +
+// 12 n_layer d l_seq. The compute C = M D of its batch and learning-rate
+// laws (layout_search.h, recipes/hyperparams.h).
+double non_embedding_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
 double hardware_flops_per_token(const hardware_db::ModelShape& shape, int seq_len, Recompute recompute);
 
 }  // namespace scaleplan::planner
