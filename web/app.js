@@ -5,6 +5,9 @@
 
 // ---- Formatting: the CLI's human formatter (cli/units.cpp), in JS ----
 
+// The API's memory figures are GB of 1e9 bytes; datasheets, and so the page, read GiB.
+function gib(gb) { return gb * 1e9 / 2 ** 30; }
+
 // printf("%.3g")
 function g3(v) {
   if (!isFinite(v)) return "n/a";
@@ -158,7 +161,7 @@ async function showRecipe(p, s) {
     const rows = [
       ["shape", sh.layers + " layers, d_model " + sh.hidden + ", " + sh.heads + " heads (" + sh.kv_heads + " K/V), FFN " + sh.ffn],
       ["layout", "TP " + L.tensor_parallel + " × PP " + L.pipeline_parallel + " × DP " + L.data_parallel +
-                 ", micro-batch " + L.micro_batch + ", " + g3(L.memory_gb_per_gpu) + " GB per accelerator"],
+                 ", micro-batch " + L.micro_batch + ", " + g3(gib(L.memory_gb_per_gpu)) + " GiB per accelerator"],
       ["global batch", humanCount(r.global_batch.tokens) + " tokens (" + r.global_batch.sequences + " sequences)"],
       ["learning rate", "peak " + g3(r.learning_rate.peak) + ", " + r.learning_rate.schedule],
       ["steps", humanCount(r.steps)],
@@ -302,7 +305,7 @@ async function runFinetune() {
     body.textContent = "";
     for (const m of doc.methods) {
       const cells = m.fits
-        ? [m.method, "yes", String(m.gpus), g3(m.memory_gb_per_gpu) + " GB", humanCount(m.gpu_hours) + " GPU-h", humanEnergy(m.energy_kwh), humanCo2(m.co2_kg), m.eps_tier]
+        ? [m.method, "yes", String(m.gpus), g3(gib(m.memory_gb_per_gpu)) + " GiB", humanCount(m.gpu_hours) + " GPU-h", humanEnergy(m.energy_kwh), humanCo2(m.co2_kg), m.eps_tier]
         : [m.method, "no", "", "", "", "", "", ""];
       const tr = body.insertRow();
       for (const c of cells) tr.insertCell().textContent = c;

@@ -1,4 +1,5 @@
 #include "recipe_output.h"
+#include "hardware_db/database.h"
 
 #include <cmath>
 
@@ -40,8 +41,8 @@ void add_recipe_rows(Table& t, const planner::Recipe& r) {
             (l.virtual_pipeline > 1 ? ", " + std::to_string(l.virtual_pipeline) + " virtual stages" : "") +
             ", recompute " + planner::recompute_name(l.recompute) +
             (l.sequence_parallel() ? ", sequence parallel" : "") + ", ZeRO-" + std::to_string(l.zero_stage) +
-            ", " + short_number(r.layout.memory.total_bytes() / 1e9) + " of " +
-            short_number(r.layout.memory_capacity_bytes / 1e9) + " GB per GPU");
+            ", " + short_number(hardware_db::bytes_to_gib(r.layout.memory.total_bytes())) + " of " +
+            short_number(hardware_db::bytes_to_gib(r.layout.memory_capacity_bytes)) + " GiB per GPU");
   t.row("steps", human_count(static_cast<double>(r.steps)),
         std::to_string(r.schedule.warmup_steps) + " warmup; " + human_count(r.trained_tokens) +
             " tokens trained");

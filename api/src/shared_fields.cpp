@@ -1,4 +1,5 @@
 #include "shared_fields.h"
+#include "hardware_db/database.h"
 
 #include <cmath>
 
@@ -179,8 +180,9 @@ void add_advice_rows(Table& t, const planner::Advice& a) {
         t.line("Memory measures (no energy saving: they free memory):");
         memory_heading = true;
       }
-      t.line("  - " + r.title + ": frees " + short_number(r.freed_gb_per_gpu.value_or(0)) + " GB per GPU; " +
-             r.enables);
+      t.line("  - " + r.title + ": frees " +
+             short_number(hardware_db::bytes_to_gib(r.freed_gb_per_gpu.value_or(0) * 1e9)) +
+             " GiB per GPU; " + r.enables);
       t.line("      " + r.why);
     } else {
       std::string line = "Offsets: " + r.title;

@@ -58,5 +58,5 @@ TEST_CASE("when nothing fits the refusal names the smallest requirement", "[plan
   r.hardware = "l4";
   r.seq_len = 131072;
   CHECK_THROWS_WITH(plan_finetune(embedded_db(), r),
-                    Catch::Contains("needs at least") && Catch::Contains("GB"));
+                    Catch::Contains("needs at least") && Catch::Contains("GiB"));
 }

@@ -234,7 +234,7 @@ TEST_CASE("The memo asked first without a reason and then with one gives the rea
   CHECK_FALSE(modelled_mfu(db, "l4", 70e9, 1.4e12, 8, 4096, std::nullopt, nullptr));
   std::string why;
   CHECK_FALSE(modelled_mfu(db, "l4", 70e9, 1.4e12, 8, 4096, std::nullopt, &why));
-  CHECK_THAT(why, Catch::Contains("the leanest") && Catch::Contains("GB per accelerator"));
+  CHECK_THAT(why, Catch::Contains("the leanest") && Catch::Contains("GiB per accelerator"));
 }
 
 TEST_CASE("No layout the model finds beats the MFU ceiling a plan uses to skip accelerators",

@@ -126,5 +126,5 @@ TEST_CASE("search: a model too large for the accelerators says how much memory t
   o.gpus = 8;
   const SearchResult r = search_layouts(sys, w, o);
   CHECK(r.best.empty());
-  CHECK_THAT(r.why_none, Catch::Contains("no layout fits") && Catch::Contains("GB"));
+  CHECK_THAT(r.why_none, Catch::Contains("no layout fits") && Catch::Contains("GiB"));
 }

@@ -6,6 +6,7 @@
 
 #include "api/units.h"
 #include "commands.h"
+#include "hardware_db/database.h"
 #include "hardware_db/records_json.h"
 #include "planning/advisor_json.h"
 #include "planning/finetune.h"
@@ -105,10 +106,10 @@ planner::FinetuneRequest request_from(const FinetuneRequest& o) {
 void add_method_row(Table& t, const planner::FinetuneRequest& req, const planner::MethodResult& m) {
   const std::string fits = m.fits ? accelerator_noun(req.hardware, m.gpus) : "does not fit";
   t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
-        short_number(m.memory.total_gb()) + " GB each, " + short_number(m.flops) + " FLOPs, " +
-            human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
-            human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " +
-            planner::tier_name(m.tier) +
+        short_number(hardware_db::bytes_to_gib(m.memory.total_gb() * 1e9)) + " GiB each, " +
+            short_number(m.flops) + " FLOPs, " + human_hours(m.forecast.gpu_hours) + ", " +
+            human_days(m.forecast.wall_days) + ", " + human_energy_kwh(m.energy_kwh) + ", " +
+            human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier) +
             (m.fits && m.config_changed ? "; to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
                                               std::to_string(m.gradient_accumulation) + " accumulation" +
                                               (m.recompute ? ", recompute" : "")

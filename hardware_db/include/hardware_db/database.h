@@ -24,6 +24,8 @@ namespace scaleplan::hardware_db {
 // L40S, A10G) expose about 1/16 less than their GiB (an L40S: 46,068 MiB).
 inline constexpr double kBytesPerMemoryGb = 1024.0 * 1024.0 * 1024.0;
 inline double memory_gb_to_bytes(double memory_gb) { return memory_gb * kBytesPerMemoryGb; }
+// What users read beside a datasheet's figure: the same binary unit, as GiB.
+inline double bytes_to_gib(double bytes) { return bytes / kBytesPerMemoryGb; }
 
 struct Accelerator {
   std::string id, name, vendor, form_factor;

@@ -1,4 +1,5 @@
 #include "planning/advisor.h"
+#include "hardware_db/database.h"
 #include "systems/number_text.h"
 
 #include <algorithm>
@@ -130,7 +131,8 @@ void lean_optimizer(const hardware_db::Database& db, Advice& a, double params, c
   if (enables.empty())
     enables = "headroom for larger micro-batches; the GPU count here is set by time, not memory";
   r.enables = enables;
-  r.why = "frees " + number_text(*r.freed_gb_per_gpu) + " GB per GPU on " + std::to_string(gpus) +
+  r.why = "frees " + number_text(hardware_db::bytes_to_gib(*r.freed_gb_per_gpu * 1e9)) + " GiB per GPU on " +
+          std::to_string(gpus) +
           " GPUs; compute is unchanged, so energy does not move (Dettmers et al. 2022)";
   a.recommendations.push_back(r);
 }
@@ -583,9 +585,9 @@ Recommendation optimizer_measure(const MethodResult& chosen, Optimizer o, const 
       res.gpus < chosen.gpus
           ? "fits on " + std::to_string(res.gpus) + " instead of " + std::to_string(chosen.gpus) + " GPUs"
           : "headroom for larger micro-batches on the same " + std::to_string(res.gpus) + " GPUs";
-  rec.why = "optimizer state " + number_text(chosen.memory.optimizer_gb) + " -> " +
-            number_text(res.memory.optimizer_gb) +
-            " GB per GPU; compute is unchanged, so energy does not move";
+  rec.why = "optimizer state " + number_text(hardware_db::bytes_to_gib(chosen.memory.optimizer_gb * 1e9)) +
+            " -> " + number_text(hardware_db::bytes_to_gib(res.memory.optimizer_gb * 1e9)) +
+            " GiB per GPU; compute is unchanged, so energy does not move";
   return rec;
 }
 

@@ -1,4 +1,5 @@
 #include "planning/finetune.h"
+#include "hardware_db/database.h"
 #include "systems/number_text.h"
 
 #include <cmath>
@@ -182,9 +183,10 @@ void choose_config(const FinetuneRequest& r, const hardware_db::ModelShape& shap
   mr.recompute = smallest.recompute;
   mr.memory = finetune_memory(shape, mr.method, r.optimizer, r.lora_rank, r.seq_len, smallest.micro_batch,
                               smallest.recompute, smallest_gpus);
-  mr.why_not = "needs at least " + number_text(smallest_gb) + " GB per GPU (micro-batch " +
+  const auto gib = [](double gb) { return number_text(hardware_db::bytes_to_gib(gb * 1e9)); };
+  mr.why_not = "needs at least " + gib(smallest_gb) + " GiB per GPU (micro-batch " +
                std::to_string(smallest.micro_batch) + (smallest.recompute ? ", recompute" : "") + ", " +
-               std::to_string(smallest_gpus) + " GPUs); " + acc_id + " has " + number_text(usable_gb) + " GB";
+               std::to_string(smallest_gpus) + " GPUs); " + acc_id + " has " + gib(usable_gb) + " GiB";
 }
 
 // Time, energy and carbon of the chosen configuration.

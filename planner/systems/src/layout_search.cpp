@@ -1,4 +1,5 @@
 #include "systems/layout_search.h"
+#include "hardware_db/database.h"
 
 #include <algorithm>
 #include <cmath>
@@ -110,9 +111,10 @@ SearchResult result_of(Ranking& c, const SearchOptions& o, const System& sys) {
     return out;
   }
   char buf[200];
-  std::snprintf(buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GB per accelerator of %.1f GB",
-                c.leanest.layout.describe().c_str(), c.leanest.memory.total_bytes() / 1e9,
-                sys.memory_bytes / 1e9);
+  std::snprintf(
+      buf, sizeof buf, "no layout fits: the leanest (%s) needs %.1f GiB per accelerator of %.1f GiB",
+      c.leanest.layout.describe().c_str(), hardware_db::bytes_to_gib(c.leanest.memory.total_bytes()),
+      hardware_db::bytes_to_gib(sys.memory_bytes));
   out.why_none = buf;
   return out;
 }
