@@ -1,10 +1,10 @@
 #include "recipe_output.h"
-#include "hardware_db/database.h"
 
 #include <cmath>
 
 #include "api/units.h"
 #include "emit_folder.h"
+#include "hardware_db/database.h"
 
 namespace scaleplan::api {
 

@@ -1,10 +1,10 @@
 #include "shared_fields.h"
-#include "hardware_db/database.h"
 
 #include <cmath>
 
 #include "api/units.h"
 #include "footprint/forecast_json.h"
+#include "hardware_db/database.h"
 #include "laws/law_file.h"
 #include "laws/presets.h"
 #include "planning/plan.h"

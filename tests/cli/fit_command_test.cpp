@@ -94,6 +94,8 @@ TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli
       {{"fit", good, "--bootstrap", "-5"}, "--bootstrap"},
       {{"fit", good, "--columns", "size"}, "--columns"},
       {{"fit", good, "--max-loss", "abc"}, "--max-loss"},
+      {{"fit", good, "--seed", "-1"}, "--seed: '-1' is not a whole number"},
+      {{"fit", good, "--seed", " 7"}, "--seed"},
   });
   CHECK_FALSE(fs::exists(out));
   std::ifstream again(good);

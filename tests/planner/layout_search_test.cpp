@@ -118,6 +118,30 @@ TEST_CASE("search: refuses layouts that cannot exist, naming the constraint", "[
   CHECK_THROWS_WITH(search_layouts(sys, odd, o2), Catch::Contains("heads"));
 }
 
+TEST_CASE("search: refuses a pinned degree of 0 or a ZeRO stage past 3 by the option's name",
+          "[planner][search]") {
+  const System sys = accelerator_system("h100-sxm5-80gb");
+  const Workload w{gpt_shape(32, 4096, 32), 2048, 512, default_stack(sys)};
+  const auto refusal = [&](auto pin, int value) {
+    SearchOptions o;
+    o.gpus = 8;
+    o.*pin = value;
+    try {
+      search_layouts(sys, w, o);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(refusal(&SearchOptions::tensor_parallel, 0) == "tp: 0 must be a whole count of at least 1");
+  CHECK(refusal(&SearchOptions::pipeline_parallel, -2) == "pp: -2 must be a whole count of at least 1");
+  CHECK(refusal(&SearchOptions::micro_batch, 0) == "micro_batch: 0 must be a whole count of at least 1");
+  CHECK(refusal(&SearchOptions::virtual_pipeline, 0) ==
+        "virtual_stages: 0 must be a whole count of at least 1");
+  CHECK(refusal(&SearchOptions::zero_stage, 4) == "zero: 4 is not a ZeRO stage; expected 0, 1, 2 or 3");
+  CHECK(refusal(&SearchOptions::zero_stage, 3) == "accepted");
+}
+
 TEST_CASE("search: a model too large for the accelerators says how much memory the leanest layout needs",
           "[planner][search]") {
   const System sys = accelerator_system("a100-sxm4-40gb");

@@ -115,14 +115,15 @@ struct FitOptions {
   std::string output;
 };
 
-// An unsigned 64-bit seed, read as the command line always read it
-// (strtoull: "-1" wraps to the largest); empty is 0.
+// An unsigned 64-bit seed; empty is 0. strtoull alone would wrap "-1" to
+// the largest seed and skip leading spaces, so digits only.
 uint64_t seed_of(const std::string& text) {
   if (text.empty()) return 0;
   char* end = nullptr;
   errno = 0;
   const unsigned long long seed = std::strtoull(text.c_str(), &end, 10);
-  if (end != text.c_str() + text.size() || errno == ERANGE) {
+  const bool digits_only = text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits_only || end != text.c_str() + text.size() || errno == ERANGE) {
     throw InputError(Field{"seed"}, "'" + text + "' is not a whole number from 0 to 18446744073709551615");
   }
   return seed;

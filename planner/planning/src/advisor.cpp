@@ -1,5 +1,4 @@
 #include "planning/advisor.h"
-#include "hardware_db/database.h"
 #include "systems/number_text.h"
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <functional>
 #include <tuple>
 
+#include "hardware_db/database.h"
 #include "laws/allocation.h"
 #include "planning/allocation_memo.h"
 #include "systems/throughput.h"

@@ -1,9 +1,9 @@
 #include "planning/finetune.h"
-#include "hardware_db/database.h"
 #include "systems/number_text.h"
 
 #include <cmath>
 
+#include "hardware_db/database.h"
 #include "systems/gpu_count.h"
 #include "systems/shape.h"
 

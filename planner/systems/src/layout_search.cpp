@@ -1,11 +1,11 @@
 #include "systems/layout_search.h"
-#include "hardware_db/database.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <tuple>
 
+#include "hardware_db/database.h"
 #include "systems/errors.h"
 
 namespace scaleplan::planner {
@@ -77,10 +77,27 @@ std::vector<T> pinned_or(std::optional<T> pin, std::vector<T> all) {
   return all;
 }
 
+// A pin below its smallest meaningful value (a TP of 0 would divide by
+// zero further down) is refused by the name the user typed.
+void check_pin_ranges(const SearchOptions& o) {
+  const std::pair<const char*, std::optional<int>> counts[] = {{"tp", o.tensor_parallel},
+                                                               {"pp", o.pipeline_parallel},
+                                                               {"micro_batch", o.micro_batch},
+                                                               {"virtual_stages", o.virtual_pipeline}};
+  for (const auto& [name, pin] : counts) {
+    if (pin && *pin < 1)
+      throw PlanError(Field{name}, std::to_string(*pin) + " must be a whole count of at least 1");
+  }
+  if (o.zero_stage && (*o.zero_stage < 0 || *o.zero_stage > 3))
+    throw PlanError(Field{"zero"},
+                    std::to_string(*o.zero_stage) + " is not a ZeRO stage; expected 0, 1, 2 or 3");
+}
+
 // A pinned dimension that cannot work is the user's mistake: say which.
 void check_pins(const System& sys, const Workload& w, const SearchOptions& o) {
   if (!(o.tensor_parallel || o.pipeline_parallel || o.micro_batch || o.virtual_pipeline || o.zero_stage))
     return;
+  check_pin_ranges(o);
   Layout probe;
   probe.tensor_parallel = o.tensor_parallel.value_or(1);
   probe.pipeline_parallel = o.pipeline_parallel.value_or(1);
