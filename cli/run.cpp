@@ -33,9 +33,15 @@ int fail(std::ostream& err, int code, std::string message) {
   return code;
 }
 
-// The flag a user types for a library's field: inference_hardware ->
-// --inference-hardware.
-std::string flag_for(std::string field) {
+// What a user types for a library's field: inference_hardware ->
+// --inference-hardware; a positional (hardware's id, fit's runs) is named
+// bare, as the command's help names it.
+std::string flag_for(std::string field, const std::string& command) {
+  if (const api::Command* c = api::find_command(command)) {
+    for (const api::FieldInfo& f : c->fields) {
+      if (f.name == field && f.positional) return field;
+    }
+  }
   for (char& c : field) c = c == '_' ? '-' : c;
   return "--" + field;
 }
@@ -82,6 +88,7 @@ std::string unknown_command(const CLI::App& app, const std::string& name) {
 }
 
 int parse_and_run(CLI::App& app, std::vector<std::string> args, std::ostream& out, std::ostream& err) {
+  const std::string command = args.empty() ? "" : args[0];  // parse() consumes args
   if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
     if (std::string why = unknown_command(app, args[0]); !why.empty()) return fail(err, 1, why);
   }
@@ -97,7 +104,7 @@ int parse_and_run(CLI::App& app, std::vector<std::string> args, std::ostream& ou
   } catch (const CLI::ParseError& e) {
     return fail(err, 1, e.what());
   } catch (const Error& e) {
-    return fail(err, 1, user_message(e));
+    return fail(err, 1, user_message(e, command));
   } catch (const std::exception& e) {
     return fail(err, 2, std::string("internal error: ") + e.what());
   }
@@ -131,8 +138,8 @@ CLI::App& app_for(const std::string& first) {
   return *cached.app;
 }
 
-std::string user_message(const Error& e) {
-  return e.field().empty() ? e.what() : flag_for(e.field()) + ": " + e.detail();
+std::string user_message(const Error& e, const std::string& command) {
+  return e.field().empty() ? e.what() : flag_for(e.field(), command) + ": " + e.detail();
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

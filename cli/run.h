@@ -24,8 +24,9 @@ namespace scaleplan::cli {
 CLI::App& app_for(const std::string& first);
 
 // A library error as the CLI words it: its field shown as the flag the
-// user typed ("inference_hardware: ..." -> "--inference-hardware: ...").
-std::string user_message(const Error& e);
+// user typed ("inference_hardware: ..." -> "--inference-hardware: ..."),
+// or bare where `command` takes it as a positional.
+std::string user_message(const Error& e, const std::string& command);
 
 // Runs `scaleplan args...` (args without the program name). Results go to
 // `out`, the one-line error (and help text) to `err`. Returns the exit

@@ -73,6 +73,24 @@ TEST_CASE("hardware and regions list the database and a user file overrides it",
   CHECK(flag.exit_code == 0);
 }
 
+TEST_CASE("hardware list ID keeps the accelerators whose id, family or name holds it, any case", "[cli]") {
+  auto h100 = run_scaleplan({"hardware", "list", "h100", "--json"});
+  REQUIRE(h100.exit_code == 0);
+  std::vector<std::string> ids;
+  const json doc = json::parse(h100.out);
+  for (const auto& a : doc["accelerators"]) ids.push_back(a["id"]);
+  CHECK(ids == std::vector<std::string>{"h100-sxm5-80gb", "h100-pcie-80gb"});
+  auto amd = run_scaleplan({"hardware", "list", "amd"});
+  CHECK(amd.exit_code == 0);
+  CHECK_THAT(amd.out, Catch::Contains("mi300x") && !Catch::Contains("h100"));
+  auto none = run_scaleplan({"hardware", "list", "zzz"});
+  CHECK(none.exit_code == 1);
+  CHECK(none.err ==
+        "scaleplan: error: id: no accelerator matches 'zzz'; expected part of an id, family or name "
+        "(`scaleplan hardware list`)\n");
+  CHECK(none.out.empty());
+}
+
 TEST_CASE("tokens --hardware adds a forecast with its tier", "[cli]") {
   auto r = run_scaleplan({"tokens", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--json"});
   REQUIRE(r.exit_code == 0);

@@ -1,4 +1,7 @@
 // scaleplan hardware [list | show ID]: the accelerator database.
+#include <algorithm>
+#include <cctype>
+
 #include "api/units.h"
 #include "commands.h"
 #include "hardware_db/records_json.h"
@@ -29,7 +32,11 @@ struct HardwareRequest {
         Schema<R>()
             .add({.name = "action", .help = "list or show", .choices = {"list", "show"}, .positional = true},
                  &R::action)
-            .add({.name = "id", .help = "accelerator id for show", .positional = true}, &R::id)
+            .add({.name = "id",
+                  .help =
+                      "accelerator id for show; for list, part of an id, family or name to keep (e.g. h100)",
+                  .positional = true},
+                 &R::id)
             .add(hardware_db_field(), &R::hardware_db);
     return s;
   }
@@ -37,7 +44,7 @@ struct HardwareRequest {
 
 // One accelerator with its sources.
 Result show_accelerator(const hardware_db::Database& db, const std::string& id) {
-  if (id.empty()) throw InputError("hardware show: expected an accelerator id, e.g. h100-sxm5-80gb");
+  if (id.empty()) throw InputError(Field{"id"}, "missing; expected an accelerator id, e.g. h100-sxm5-80gb");
   auto doc = new_document("hardware");
   {
     const auto& a = db.accelerator(id);
@@ -63,14 +70,45 @@ Result show_accelerator(const hardware_db::Database& db, const std::string& id) 
   }
 }
 
+std::string lowercase(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Whether `part` (any case) is in the accelerator's id, a family name or its name.
+bool matches(const hardware_db::Accelerator& a, const std::string& part) {
+  const std::string p = lowercase(part);
+  if (lowercase(a.id).find(p) != std::string::npos || lowercase(a.name).find(p) != std::string::npos)
+    return true;
+  return std::any_of(a.aliases.begin(), a.aliases.end(),
+                     [&](const std::string& alias) { return lowercase(alias).find(p) != std::string::npos; });
+}
+
+std::vector<const hardware_db::Accelerator*> listed(const hardware_db::Database& db,
+                                                    const std::string& part) {
+  std::vector<const hardware_db::Accelerator*> out;
+  for (const auto& a : db.accelerators()) {
+    if (part.empty() || matches(a, part)) out.push_back(&a);
+  }
+  if (out.empty()) {
+    throw InputError(Field{"id"},
+                     "no accelerator matches '" + part +
+                         "'; expected part of an id, family or name (`scaleplan hardware list`)");
+  }
+  return out;
+}
+
 Result run_hardware(const HardwareRequest& r) {
   const auto db = hardware_db::Database::load(r.hardware_db);
   if (r.action == "show") return show_accelerator(db, r.id);
+  const auto accelerators = listed(db, r.id);
   auto doc = new_document("hardware");
   doc["accelerators"] = ordered_json::array();
-  Table t("Accelerators (" + std::to_string(db.accelerators().size()) +
+  Table t("Accelerators (" + std::to_string(accelerators.size()) +
+          (r.id.empty() ? "" : " matching '" + r.id + "'") +
           "), with the family names --hardware also takes; `scaleplan hardware show ID` for sources");
-  for (const auto& a : db.accelerators()) {
+  for (const auto* ap : accelerators) {
+    const auto& a = *ap;
     doc["accelerators"].push_back(hardware_db::accelerator_json(a));
     const auto peak = a.training_peak_tflops();
     t.row(a.id + (a.aliases.empty() ? "" : " (" + join(a.aliases) + ")"),
