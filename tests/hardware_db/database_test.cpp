@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "hardware_db/database.h"
 #include "support.h"
@@ -46,6 +47,25 @@ TEST_CASE("database: grids cover the world, 50+ countries and 60+ cloud regions 
   CHECK_FALSE(db.region("gcp:europe-west1").is_old());
   CHECK(db.pue("industry-average").pue == 1.58);
   CHECK(db.pue("aws").pue == 1.15);
+}
+
+// GCP and AWS name regions <area>-<compass point><n> (us-east1,
+// eu-west-1): a misspelt compass point is a region nobody can type.
+TEST_CASE("database: every cloud region has the id its provider uses", "[hardware_db]") {
+  const std::regex gcp(
+      "[a-z]+-(north|south|east|west|central|northeast|northwest|southeast|southwest)[0-9]+");
+  const std::regex aws(
+      "[a-z]{2}(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[0-9]");
+  for (const GridRegion& g : Database::embedded().grids()) {
+    if (g.scope != GridScope::kCloudRegion) continue;
+    INFO(g.id);
+    CHECK_FALSE(g.region.empty());
+    CHECK(g.id == g.provider + ":" + g.region);
+    if (g.provider == "gcp") CHECK(std::regex_match(g.region, gcp));
+    if (g.provider == "aws") CHECK(std::regex_match(g.region, aws));
+  }
+  CHECK(Database::embedded().region("gcp:me-central1").name == "Doha, Qatar");
+  CHECK(Database::embedded().region("scaleway:fr-par").name == "Paris (Paris, France)");
 }
 
 TEST_CASE("database: unknown ids suggest the nearest", "[hardware_db]") {
