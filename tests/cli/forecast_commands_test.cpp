@@ -50,6 +50,15 @@ TEST_CASE("tier answers with the EPS tier", "[cli]") {
   }
 }
 
+TEST_CASE("tier spells EPS out and cites the framework in its help, table and JSON", "[cli]") {
+  const std::string paper = "Crossing the principle-practice gap in AI ethics with ethical problem-solving";
+  CHECK_THAT(run_scaleplan({"tier", "--help"}).out, Catch::Contains("EPS (Ethical Problem Solving)"));
+  CHECK_THAT(run_scaleplan({"tier", "--kwh", "1", "--co2-kg", "1"}).out, Catch::Contains(paper));
+  const json d = json::parse(run_scaleplan({"tier", "--kwh", "1", "--co2-kg", "1", "--json"}).out);
+  CHECK_THAT(d["source"].get<std::string>(),
+             Catch::Contains("Ethical Problem Solving") && Catch::Contains(paper) && Catch::Contains("2024"));
+}
+
 TEST_CASE("hardware and regions list the database and a user file overrides it", "[cli]") {
   auto list = run_scaleplan({"hardware", "list", "--json"});
   REQUIRE(list.exit_code == 0);

@@ -31,12 +31,14 @@ Result run_tier(const TierRequest& r) {
       {"low", {{"energy_kwh_below", planner::kLowMaxKwh}, {"co2_kg_below", planner::kLowMaxCo2Kg}}},
       {"high", {{"energy_kwh_above", planner::kHighMinKwh}, {"co2_kg_above", planner::kHighMinCo2Kg}}}};
   doc["eps_measures"] = planner::eps_measures(tier);
+  doc["source"] = planner::kEpsSource;
   return {std::move(doc), [r, tier] {
             Table t(std::string("EPS tier: ") + planner::tier_name(tier));
             t.row("energy", human_energy_kwh(r.kwh), "Low < 0.1 kWh; High > 1,500 kWh");
             t.row("CO2eq", human_co2_kg(r.co2_kg), "Low < 0.05 kg; High > 500 kg");
             t.line("Low needs both below, High both above; anything else is Intermediate.");
             for (const auto& m : planner::eps_measures(tier)) t.line("measure: " + m);
+            t.line(std::string("source: ") + planner::kEpsSource);
             return t.render();
           }};
 }
@@ -44,7 +46,8 @@ Result run_tier(const TierRequest& r) {
 }  // namespace
 
 Command tier_command() {
-  return command<TierRequest>("tier", "EPS sustainability tier of a run's energy and CO2eq",
+  return command<TierRequest>("tier",
+                              "EPS (Ethical Problem Solving) sustainability tier of a run's energy and CO2eq",
                               "Example:\n  scaleplan tier --kwh 1600 --co2-kg 600", run_tier);
 }
 

@@ -9,6 +9,12 @@
 
 namespace scaleplan::planner {
 
+// The tiers are the sustainability matrix of the Ethical Problem Solving
+// framework, for energy and CO2eq during training.
+inline constexpr const char* kEpsSource =
+    "EPS: the Ethical Problem Solving framework, sustainability matrix (Corrêa et al., \"Crossing the "
+    "principle-practice gap in AI ethics with ethical problem-solving\", AI and Ethics, 2024, "
+    "doi:10.1007/s43681-024-00469-8)";
 inline constexpr double kLowMaxKwh = 0.1;
 inline constexpr double kLowMaxCo2Kg = 0.05;
 inline constexpr double kHighMinKwh = 1500;
