@@ -1,5 +1,6 @@
 // End-to-end: scaleplan fit on files, its law file, and its refusals.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -67,6 +68,14 @@ TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli
   for (int i = 1; i <= 5; ++i) few += std::to_string(i) + "e9,2e10,3\n";
   std::string one_size = "params,tokens,loss\n";
   for (int i = 1; i <= 12; ++i) one_size += "1e9," + std::to_string(i) + "e10,3\n";
+  // Loss rising with N and D: the fit ends at a negative exponent.
+  std::string rising = "params,tokens,loss\n";
+  for (double n : {1e8, 3e8, 1e9, 3e9, 1e10}) {
+    for (double d : {1e9, 1e10, 1e11, 1e12}) {
+      rising += std::to_string(n) + "," + std::to_string(d) + "," +
+                std::to_string(2 + 0.1 * std::log10(n) + 0.1 * std::log10(d)) + "\n";
+    }
+  }
   std::ifstream before(good);
   const std::string good_before(std::istreambuf_iterator<char>(before), {});
   scaleplan::testing::check_refusals({
@@ -95,6 +104,8 @@ TEST_CASE("fit refuses bad input with one line and leaves no file behind", "[cli
       {{"fit", good, "--columns", "size"}, "--columns"},
       {{"fit", good, "--max-loss", "abc"}, "--max-loss"},
       {{"fit", good, "--seed", "-1"}, "--seed: '-1' is not a whole number"},
+      {{"fit", write_file(dir, "rising.csv", rising), "-o", out},
+       "--output: the fitted law: parameters.alpha: -"},
       {{"fit", good, "--seed", " 7"}, "--seed"},
   });
   CHECK_FALSE(fs::exists(out));

@@ -384,10 +384,26 @@ Result groups_result(const FitOptions& o, const std::vector<GroupFit>& fits) {
           }};
 }
 
+// A law that --law would refuse (an exponent at or below 0 on data where
+// loss does not fall with N or D) is not written: the fit is refused by the
+// reader's own checks, before anything is.
+void refuse_unusable(const GroupFit& f) {
+  try {
+    laws::law_from_json(nlohmann::json::parse(f.law_doc.dump()), "the fitted law");
+  } catch (const laws::LawError& e) {
+    throw InputError(Field{"output"},
+                     std::string(e.what()) + (f.label.empty() ? "" : " (group " + f.label + ")") +
+                         "; the runs do not show loss falling with N and D, so no law is written");
+  }
+}
+
 Result run_fit(const FitRequest& r) {
   const FitOptions o = options_of(r);
   const std::vector<GroupFit> fits = fit_groups(o);
-  // Every group fitted before anything is written: a refusal writes nothing.
+  // Every group fitted and checked before anything is written: a refusal writes nothing.
+  for (const GroupFit& f : fits) {
+    if (!f.output.empty()) refuse_unusable(f);
+  }
   for (const GroupFit& f : fits) {
     if (!f.output.empty()) write_file_atomically(f.output, f.law_doc.dump(2) + "\n", {o.r.runs}, "--output");
   }
