@@ -169,6 +169,41 @@ TEST_CASE("shape: given parts are kept and the rest is derived around them", "[p
   CHECK_THAT(off.notes[0], Contains("asked for"));
 }
 
+// GPT-3 175B (Brown et al. 2020, Table 2.1): 96 layers, d 12288, 96 heads,
+// a plain 4d GELU MLP and a 50,257-token vocabulary. Counted by hand: each
+// layer holds 4d^2 of attention and 2 x 4d^2 of MLP, 12d^2 = 1.812e9, x 96 =
+// 173.95B, plus 2 x 50257 x 12288 = 1.235B of (untied) embeddings: 175.2B.
+TEST_CASE("shape: GPT-3's given parts with a plain MLP count 175B, one K/V head per head",
+          "[planner][shape]") {
+  ShapeQuery q;
+  q.layers = 96;
+  q.hidden = 12288;
+  q.heads = 96;
+  q.ffn = 4 * 12288;
+  q.vocab = 50257;
+  q.gated_mlp = false;
+  const ResolvedShape r = resolve_shape(scaleplan::testing::embedded_db(), q);
+  CHECK(r.shape.kv_heads == 96);
+  CHECK_FALSE(r.shape.gated_mlp);
+  const double d = 12288;
+  CHECK_THAT(r.shape.params, WithinRel(96 * 12 * d * d + 2 * 50257 * d, 1e-3));
+  CHECK_THAT(r.shape.params, WithinRel(175e9, 0.01));
+  CHECK_THAT(r.shape.source, Contains("multi-head attention assumed"));
+}
+
+TEST_CASE("shape: the rule for N with a plain MLP fills about 4d of MLP and still holds N",
+          "[planner][shape]") {
+  ShapeRequest r;
+  r.params = 1.3e9;
+  r.gated_mlp = false;
+  const DerivedShape d = derive_shape(r);
+  CHECK_FALSE(d.shape.gated_mlp);
+  CHECK_THAT(d.shape.params, WithinRel(1.3e9, kShapeCountTolerance));
+  const double ratio = static_cast<double>(d.shape.ffn) / d.shape.hidden;
+  CHECK(ratio > 3.5);
+  CHECK(ratio < 5);
+}
+
 TEST_CASE("shape: impossible parts are refused by option name", "[planner][shape]") {
   ShapeRequest r;
   r.params = 7e9;

@@ -65,18 +65,24 @@ int derive_heads(const ShapeRequest& r, int hidden) {
       std::to_string(hidden) + " is not a multiple of 8, so no usual head size divides it (give --heads)");
 }
 
+// Derived heads get the rule's grouped-query attention; heads the user gave
+// without K/V heads are read as multi-head attention (one K/V per head), as
+// in GPT-3 and every model that predates GQA.
 int derive_kv_heads(const ShapeRequest& r, int heads) {
   if (r.kv_heads) return *r.kv_heads;
+  if (r.heads) return heads;
   return heads >= 2 * kKvGroups && heads % kKvGroups == 0 ? kKvGroups : heads;
 }
+
+double mlp_matrices(bool gated) { return gated ? 3.0 : 2.0; }
 
 // The MLP width that brings the count to N with L layers, in the coarsest
 // power-of-two step (256 at most) that stays within the tolerance.
 int fill_ffn(hardware_db::ModelShape& s, double params) {
   const double d = s.hidden;
-  const double per_layer_without_mlp = per_layer_params(d, kv_width(s), 0, true, 1);
+  const double per_layer_without_mlp = per_layer_params(d, kv_width(s), 0, s.gated_mlp, 1);
   const double mlp_budget = (params - embedding_params(s) - d) / s.layers - per_layer_without_mlp;
-  const double exact = mlp_budget / (3 * d);
+  const double exact = mlp_budget / (mlp_matrices(s.gated_mlp) * d);
   if (exact < 1) return 0;
   for (int step = 256; step >= 1; step /= 2) {
     s.ffn = round_to(exact, step);
@@ -142,15 +148,20 @@ DerivedShape derive_shape(const ShapeRequest& r) {
   DerivedShape out;
   hardware_db::ModelShape& s = out.shape;
   s.id = "derived";
-  s.source = "scaleplan shape rule (planner/shape.h), fitted to Chinchilla Table A9, Pythia, Llama and OLMo";
+  s.source = r.layers && r.hidden && r.heads && r.ffn
+                 ? "the layers, hidden size, heads and FFN given"
+                 : "scaleplan shape rule (planner/systems/shape.h), fitted to Chinchilla Table A9, Pythia, "
+                   "Llama and OLMo";
   s.vocab = r.vocab.value_or(kDefaultVocab);
   s.tied_embeddings = r.tied_embeddings;
   s.context = r.seq_len;
-  s.gated_mlp = true;
+  s.gated_mlp = r.gated_mlp;
   s.hidden = derive_hidden(r, s.vocab);
   s.heads = derive_heads(r, s.hidden);
   s.kv_heads = derive_kv_heads(r, s.heads);
-  s.ffn = r.ffn.value_or(std::max(1, static_cast<int>(std::lround(8.0 * s.hidden / 3.0))));
+  // The MLP width at the same parameters per layer: 3 x 8d/3 = 2 x 4d.
+  const double ffn_ratio = 8.0 / mlp_matrices(s.gated_mlp);
+  s.ffn = r.ffn.value_or(std::max(1, static_cast<int>(std::lround(ffn_ratio * s.hidden))));
   s.layers = 1;
   check_shape(s);
 
@@ -162,7 +173,7 @@ DerivedShape derive_shape(const ShapeRequest& r) {
                                          number_text(embedding_params(s)) +
                                          " (give a larger N, --vocab or --hidden)");
   }
-  const double per_layer = per_layer_params(s.hidden, kv_width(s), s.ffn, true, 1);
+  const double per_layer = per_layer_params(s.hidden, kv_width(s), s.ffn, s.gated_mlp, 1);
   s.layers = r.layers.value_or(round_to(body / per_layer, layer_step(body / per_layer)));
   if (!r.ffn && fill_ffn(s, r.params) == 0) {
     throw PlanError(Field{"layers"}, std::to_string(s.layers) + " layers of hidden size " +
@@ -173,6 +184,8 @@ DerivedShape derive_shape(const ShapeRequest& r) {
   }
   s.params = parameter_count(s);
   s.name = "derived " + std::to_string(s.layers) + " x " + std::to_string(s.hidden) + " shape";
+  if (r.heads && !r.kv_heads)
+    s.source += "; no --kv-heads: multi-head attention assumed (a K/V head per head)";
   if (std::abs(s.params - r.params) > 0.02 * r.params) {
     out.notes.push_back("the given parts hold " + number_text(s.params) + " parameters, " +
                         number_text(100 * (s.params / r.params - 1)) + "% from the " + number_text(r.params) +
@@ -217,6 +230,7 @@ ResolvedShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& q
   request.kv_heads = q.kv_heads, request.ffn = q.ffn, request.vocab = q.vocab;
   request.seq_len = q.seq_len;
   request.tied_embeddings = q.tied_embeddings;
+  request.gated_mlp = q.gated_mlp.value_or(true);
   if (q.params) {
     request.params = *q.params;
   } else if (q.layers && q.hidden) {
@@ -227,7 +241,6 @@ ResolvedShape resolve_shape(const hardware_db::Database& db, const ShapeQuery& q
                     "the model size is required (or a catalogue model, or its layers and hidden size)");
   }
   DerivedShape derived = derive_shape(request);
-  if (q.gated_mlp) derived.shape.gated_mlp = *q.gated_mlp;
   return {std::move(derived.shape), true, std::move(derived.notes)};
 }
 

@@ -46,6 +46,9 @@ struct ShapeRequest {
   std::optional<int> layers, hidden, heads, kv_heads, ffn, vocab;
   int seq_len = kDefaultSeqLen;  // becomes the shape's context
   bool tied_embeddings = false;  // one matrix for the embedding and the head
+  // SwiGLU (gate, up, down; FFN 8d/3 by default) or a plain GELU MLP (up,
+  // down; FFN 4d, GPT-2/3): the count and the FFN width filled follow it.
+  bool gated_mlp = true;
 
   // The problems of the input, each with its field; empty when valid.
   std::vector<Problem> problems() const;
