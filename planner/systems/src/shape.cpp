@@ -143,15 +143,25 @@ void check_shape(const hardware_db::ModelShape& s) {
   }
 }
 
+namespace {
+
+std::string shape_source(const ShapeRequest& r) {
+  std::string source = r.layers && r.hidden && r.heads && r.ffn
+                           ? "the layers, hidden size, heads and FFN given"
+                           : "scaleplan shape rule (planner/systems/shape.h), fitted to Chinchilla Table A9, "
+                             "Pythia, Llama and OLMo";
+  if (r.heads && !r.kv_heads) source += "; no --kv-heads: multi-head attention assumed (a K/V head per head)";
+  return source;
+}
+
+}  // namespace
+
 DerivedShape derive_shape(const ShapeRequest& r) {
   if (auto p = r.problems(); !p.empty()) throw_problem<PlanError>(p.front());
   DerivedShape out;
   hardware_db::ModelShape& s = out.shape;
   s.id = "derived";
-  s.source = r.layers && r.hidden && r.heads && r.ffn
-                 ? "the layers, hidden size, heads and FFN given"
-                 : "scaleplan shape rule (planner/systems/shape.h), fitted to Chinchilla Table A9, Pythia, "
-                   "Llama and OLMo";
+  s.source = shape_source(r);
   s.vocab = r.vocab.value_or(kDefaultVocab);
   s.tied_embeddings = r.tied_embeddings;
   s.context = r.seq_len;
@@ -184,8 +194,6 @@ DerivedShape derive_shape(const ShapeRequest& r) {
   }
   s.params = parameter_count(s);
   s.name = "derived " + std::to_string(s.layers) + " x " + std::to_string(s.hidden) + " shape";
-  if (r.heads && !r.kv_heads)
-    s.source += "; no --kv-heads: multi-head attention assumed (a K/V head per head)";
   if (std::abs(s.params - r.params) > 0.02 * r.params) {
     out.notes.push_back("the given parts hold " + number_text(s.params) + " parameters, " +
                         number_text(100 * (s.params / r.params - 1)) + "% from the " + number_text(r.params) +
