@@ -386,6 +386,17 @@ const Accelerator& Database::accelerator(const std::string& id, const char* fiel
                   "'" + id + "' is not a known accelerator" + hint(id, ids, "scaleplan hardware list"));
 }
 
+std::vector<const Accelerator*> Database::accelerators_matching(const std::string& part) const {
+  const std::string p = lower(part);
+  const auto holds = [&](const std::string& text) { return lower(text).find(p) != std::string::npos; };
+  std::vector<const Accelerator*> out;
+  for (const Accelerator& a : accelerators()) {
+    if (holds(a.id) || holds(a.name) || std::any_of(a.aliases.begin(), a.aliases.end(), holds))
+      out.push_back(&a);
+  }
+  return out;
+}
+
 const Accelerator* Database::find_accelerator(const std::string& id) const {
   const std::string want = lower(id);
   for (const Accelerator& a : accelerators()) {

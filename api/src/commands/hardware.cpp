@@ -1,7 +1,4 @@
 // scaleplan hardware [list | show ID]: the accelerator database.
-#include <algorithm>
-#include <cctype>
-
 #include "api/units.h"
 #include "commands.h"
 #include "hardware_db/records_json.h"
@@ -70,26 +67,9 @@ Result show_accelerator(const hardware_db::Database& db, const std::string& id) 
   }
 }
 
-std::string lowercase(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// Whether `part` (any case) is in the accelerator's id, a family name or its name.
-bool matches(const hardware_db::Accelerator& a, const std::string& part) {
-  const std::string p = lowercase(part);
-  if (lowercase(a.id).find(p) != std::string::npos || lowercase(a.name).find(p) != std::string::npos)
-    return true;
-  return std::any_of(a.aliases.begin(), a.aliases.end(),
-                     [&](const std::string& alias) { return lowercase(alias).find(p) != std::string::npos; });
-}
-
 std::vector<const hardware_db::Accelerator*> listed(const hardware_db::Database& db,
                                                     const std::string& part) {
-  std::vector<const hardware_db::Accelerator*> out;
-  for (const auto& a : db.accelerators()) {
-    if (part.empty() || matches(a, part)) out.push_back(&a);
-  }
+  std::vector<const hardware_db::Accelerator*> out = db.accelerators_matching(part);
   if (out.empty()) {
     throw InputError(Field{"id"},
                      "no accelerator matches '" + part +

@@ -121,6 +121,9 @@ class Database {
   void merge_json(const nlohmann::json& doc, const std::string& origin);
 
   const std::vector<Accelerator>& accelerators() const { return records_->accelerators; }
+  // The accelerators whose id, family name or name holds `part` (any case),
+  // in the database's order; every one for an empty part.
+  std::vector<const Accelerator*> accelerators_matching(const std::string& part) const;
   const std::vector<GridRegion>& grids() const { return records_->grids; }
   const std::vector<PuePreset>& pue_presets() const { return records_->pue; }
   const std::vector<ModelShape>& models() const { return records_->models; }
