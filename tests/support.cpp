@@ -8,23 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
-#include <fstream>
 #include <stdexcept>
-
-#include "laws/presets.h"
-#include "systems/shape.h"
 
 extern char** environ;
 
 namespace scaleplan::testing {
-
-std::string test_data_path(const std::string& relative) {
-  const std::filesystem::path p = std::filesystem::path(SCALEPLAN_TEST_DATA) / relative;
-  if (!std::filesystem::exists(p)) throw std::runtime_error("vendored test data missing: " + p.string());
-  return p.string();
-}
 
 int RunResult::err_lines() const { return static_cast<int>(std::count(err.begin(), err.end(), '\n')); }
 
@@ -91,37 +79,6 @@ RunResult run_scaleplan_to(const std::vector<std::string>& args, const std::stri
   return r;
 }
 
-const hardware_db::Database& embedded_db() {
-  static const auto kDb = hardware_db::Database::embedded();
-  return kDb;
-}
-
-const laws::Law& default_law() {
-  static const laws::Law kLaw = laws::preset(laws::kDefaultLaw);
-  return kLaw;
-}
-
-hardware_db::ModelShape gpt_shape(int layers, int hidden, int heads, int vocab, int ffn, int kv_heads,
-                                  bool gated_mlp) {
-  hardware_db::ModelShape s;
-  s.id = "gpt";
-  s.layers = layers;
-  s.hidden = hidden;
-  s.heads = heads;
-  s.kv_heads = kv_heads ? kv_heads : heads;
-  s.ffn = ffn ? ffn : 4 * hidden;
-  s.vocab = vocab;
-  s.gated_mlp = gated_mlp;
-  s.params = planner::parameter_count(s);
-  return s;
-}
-
-std::string write_file(const std::filesystem::path& dir, const std::string& name, const std::string& text) {
-  const auto p = dir / name;
-  std::ofstream(p, std::ios::binary) << text;
-  return p.string();
-}
-
 void check_refusals(const std::vector<Refusal>& cases) {
   for (const Refusal& c : cases) {
     std::string joined;
@@ -133,15 +90,6 @@ void check_refusals(const std::vector<Refusal>& cases) {
     CHECK(r.err_lines() == 1);
     CHECK_THAT(r.err, Catch::Contains(c.mentions));
   }
-}
-
-std::filesystem::path temp_dir(const std::string& tag) {
-  static std::atomic<int> counter{0};
-  auto p = std::filesystem::temp_directory_path() /
-           ("scaleplan-test-" + tag + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(p);
-  std::filesystem::create_directories(p);
-  return p;
 }
 
 }  // namespace scaleplan::testing

@@ -65,7 +65,7 @@ std::vector<std::string> listing(const fs::path& dir) {
 
 TEST_CASE("plan --emit writes a config whose parameter count is the plan's N for 125M to 70B",
           "[cli][recipe]") {
-  const fs::path root = temp_dir("emit-sizes");
+  const auto root = temp_dir("emit-sizes");
   for (const char* size : {"125M", "1B", "7B", "70B"}) {
     INFO(size);
     const fs::path dir = root / size;
@@ -137,7 +137,7 @@ TEST_CASE("recipe: DeepSeek LLM 7B on 512 H100s prints its batch, learning rate 
 }
 
 TEST_CASE("recipe --emit: a full folder needs --force, and --force replaces it whole", "[cli][recipe]") {
-  const fs::path root = temp_dir("emit-force");
+  const auto root = temp_dir("emit-force");
   const fs::path dir = root / "run";
   fs::create_directory(dir);
   std::ofstream(dir / "notes.txt") << "mine";
@@ -166,7 +166,7 @@ TEST_CASE("recipe --emit: a full folder needs --force, and --force replaces it w
 
 TEST_CASE("recipe --emit refuses a file, an unwritable place and impossible recipes, writing nothing",
           "[cli][recipe]") {
-  const fs::path root = temp_dir("emit-refusals");
+  const auto root = temp_dir("emit-refusals");
   std::ofstream(root / "a-file") << "x";
   const auto before = listing(root);
   auto emit_to = [](const std::string& where,

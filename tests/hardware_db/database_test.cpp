@@ -4,7 +4,7 @@
 #include <regex>
 
 #include "hardware_db/database.h"
-#include "support.h"
+#include "support_files.h"
 
 using namespace scaleplan::hardware_db;
 

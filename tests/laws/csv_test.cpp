@@ -1,11 +1,10 @@
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "laws/csv.h"
 #include "laws/law.h"
+#include "support_files.h"
 
 using namespace scaleplan::laws;
 
@@ -46,13 +45,12 @@ TEST_CASE("csv: a device, a folder or a file over 128 MiB is refused before it i
                     "/dev/zero: not a regular file (a device, a pipe or a socket); expected the CSV file");
   CHECK_THROWS_WITH(read_csv_file(SCALEPLAN_TEST_DATA), Catch::EndsWith(": a folder; expected the CSV file"));
   // A sparse file: 129 MiB on paper, no disk used.
-  const auto path =
-      std::filesystem::temp_directory_path() / ("scaleplan-csv-limit-" + std::to_string(::getpid()));
+  const auto dir = scaleplan::testing::temp_dir("csv-limit");
+  const auto path = dir / "big.csv";
   std::ofstream(path).put('x');
   std::filesystem::resize_file(path, (128u << 20) + (1u << 20));
   CHECK_THROWS_WITH(read_csv_file(path.string()),
                     Catch::EndsWith(": 129 MiB, over the 128 MiB limit for the CSV file"));
   std::filesystem::resize_file(path, 128u << 20);  // at the limit it is read (and parsed)
   CHECK_NOTHROW(read_csv_text(path.string()));
-  std::filesystem::remove(path);
 }

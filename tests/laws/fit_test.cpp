@@ -4,7 +4,7 @@
 
 #include "laws/fit.h"
 #include "laws/presets.h"
-#include "support.h"
+#include "support_files.h"
 
 using namespace scaleplan::laws;
 using Catch::Matchers::WithinRel;

@@ -3,7 +3,7 @@
 
 #include "laws/law_file.h"
 #include "laws/presets.h"
-#include "support.h"
+#include "support_files.h"
 
 using namespace scaleplan::laws;
 using nlohmann::json;

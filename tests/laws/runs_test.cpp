@@ -2,7 +2,7 @@
 
 #include "laws/law.h"
 #include "laws/runs.h"
-#include "support.h"
+#include "support_files.h"
 
 using namespace scaleplan::laws;
 

@@ -38,7 +38,7 @@ std::string runs_csv() {
 }  // namespace
 
 TEST_CASE("error contract: every command refuses bad input cleanly", "[reliability]") {
-  const fs::path dir = scaleplan::testing::temp_dir("contract");
+  const auto dir = scaleplan::testing::temp_dir("contract");
   auto file = [&](const std::string& name, const std::string& text) {
     std::ofstream(dir / name, std::ios::binary) << text;
     return (dir / name).string();

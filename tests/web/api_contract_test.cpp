@@ -17,6 +17,7 @@
 
 #include "api/command.h"
 #include "serve.h"
+#include "support_files.h"
 
 namespace {
 
@@ -212,10 +213,7 @@ TEST_CASE("A body over 64 KB is answered 413", "[serve]") {
 TEST_CASE("No request makes the server read or write a file it names", "[serve]") {
   RunningServer server;
   auto c = server.client();
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("scaleplan-serve-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = scaleplan::testing::temp_dir("serve");
   const std::string law_path = (dir / "law.json").string();
   std::ofstream(law_path) << R"({"schema_version": 1, "form": "chinchilla",
     "parameters": {"E": 1.8, "A": 480, "B": 2000, "alpha": 0.35, "beta": 0.36}})";
@@ -242,7 +240,6 @@ TEST_CASE("No request makes the server read or write a file it names", "[serve]"
   REQUIRE(recipe);
   CHECK(recipe->status == 400);
   CHECK_FALSE(std::filesystem::exists(dir / "out"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("A law sent inline plans as the same law read from a file", "[serve]") {
@@ -253,11 +250,10 @@ TEST_CASE("A law sent inline plans as the same law read from a file", "[serve]")
       {"name", "mine"},
       {"form", "chinchilla"},
       {"parameters", {{"E", 1.8}, {"A", 480.0}, {"B", 2000.0}, {"alpha", 0.35}, {"beta", 0.36}}}};
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("scaleplan-inline-law-" + std::to_string(::getpid()) + ".json");
+  const auto dir = scaleplan::testing::temp_dir("inline-law");
+  const auto path = dir / "law.json";
   std::ofstream(path) << law.dump();
   const ordered_json expected = call("plan", {{"target_params", "7B"}, {"law", path.string()}});
-  std::filesystem::remove(path);
   auto res = post(c, "/api/v1/plan", json{{"target_params", "7B"}, {"law", law}}.dump());
   REQUIRE(res);
   CHECK(res->status == 200);

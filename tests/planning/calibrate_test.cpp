@@ -2,7 +2,8 @@
 #include <fstream>
 
 #include "planning/calibrate.h"
-#include "support.h"
+#include "support_db.h"
+#include "support_files.h"
 
 using namespace scaleplan::planner;
 using Catch::Matchers::WithinRel;
@@ -13,7 +14,8 @@ namespace {
 
 // A CodeCarbon 3.x header (38 columns) and rows written by hand.
 std::string v3_file(const std::string& rows) {
-  const auto dir = scaleplan::testing::temp_dir("cc3");
+  // One folder for every file written here: it outlives the path returned, and goes at exit.
+  static const auto dir = scaleplan::testing::temp_dir("cc3");
   const auto path = (dir / "emissions.csv").string();
   std::ofstream(path)
       << "timestamp,project_name,run_id,experiment_id,duration,emissions,emissions_rate,cpu_power,"

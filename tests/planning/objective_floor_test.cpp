@@ -10,7 +10,8 @@
 
 #include "planning/advisor.h"
 #include "planning/plan.h"
-#include "support.h"
+#include "support_db.h"
+#include "support_laws.h"
 
 using namespace scaleplan::planner;
 using scaleplan::testing::default_law;

@@ -3,7 +3,7 @@
 // all-reduce after the backward pass).
 #include <catch2/catch.hpp>
 
-#include "support.h"
+#include "support_systems.h"
 #include "systems/layout_search.h"
 #include "systems/shape.h"
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "support.h"
+#include "support_db.h"
+#include "support_laws.h"
 
 #include "laws/presets.h"
 #include "planning/plan.h"

@@ -6,7 +6,8 @@
 #include "laws/presets.h"
 #include "planning/advisor.h"
 #include "planning/plan.h"
-#include "support.h"
+#include "support_db.h"
+#include "support_laws.h"
 
 using scaleplan::testing::default_law;
 

@@ -5,7 +5,8 @@
 #include "laws/presets.h"
 #include "recipes/plan_recipe.h"
 #include "recipes/recipe.h"
-#include "support.h"
+#include "support_db.h"
+#include "support_laws.h"
 #include "systems/layout_search.h"
 
 using scaleplan::testing::default_law;

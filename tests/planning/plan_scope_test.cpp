@@ -4,7 +4,8 @@
 #include "laws/allocation.h"
 #include "laws/presets.h"
 #include "planning/plan.h"
-#include "support.h"
+#include "support_db.h"
+#include "support_laws.h"
 
 using scaleplan::testing::default_law;
 

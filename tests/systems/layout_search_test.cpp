@@ -3,8 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "footprint/forecast.h"
-#include "support.h"
+#include "support_systems.h"
 #include "systems/layout_search.h"
 #include "systems/shape.h"
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "support.h"
+#include "support_db.h"
 
 #include "laws/presets.h"
 #include "planning/advisor.h"

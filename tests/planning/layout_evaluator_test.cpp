@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "planning/allocation_memo.h"
-#include "support.h"
+#include "support_db.h"
+#include "support_laws.h"
 #include "systems/layout_search.h"
 #include "systems/shape.h"
 #include "systems/throughput.h"

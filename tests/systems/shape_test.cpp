@@ -5,8 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "footprint/forecast.h"
-#include "support.h"
+#include "systems/errors.h"
 #include "systems/shape.h"
 
 using namespace scaleplan::planner;

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "support.h"
+#include "support_db.h"
 
 #include "footprint/forecast_json.h"
 #include "laws/presets.h"

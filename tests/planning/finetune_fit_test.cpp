@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "planning/finetune.h"
-#include "support.h"
+#include "support_db.h"
 
 using namespace scaleplan::planner;
 using scaleplan::testing::embedded_db;

@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include "units.h"
+#include "api/units.h"
 
-using scaleplan::cli::human_count;
-using scaleplan::cli::InputError;
-using scaleplan::cli::parse_quantity;
+using scaleplan::api::human_count;
+using scaleplan::api::InputError;
+using scaleplan::api::parse_quantity;
 
 TEST_CASE("parse_quantity: reads suffixes, exponents and digit groups", "[cli]") {
   CHECK(parse_quantity("7B", "x") == 7e9);

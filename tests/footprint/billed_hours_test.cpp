@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "billed_runs.h"
-#include "support.h"
+#include "support_db.h"
 
 using namespace scaleplan;
 
