@@ -10,11 +10,15 @@ it, in this order (a face may include everything):
 
 A `#include "lib/..."` of a library that is not below the including one is
 an arrow upward or sideways, and fails this test with the file, the line
-and the rule it breaks. Run as `include_graph_test.py ROOT`.
+and the rule it breaks. The tests of a library (tests/<library>/, one
+program linking that library alone) keep the same order. Run as
+`include_graph_test.py ROOT`; `include_graph_test.py --self-test` runs the
+check on a small tree with upward includes and fails unless it finds them.
 """
 import pathlib
 import re
 import sys
+import tempfile
 
 # Where each library's sources and public headers live, relative to the root.
 FOLDERS = {
@@ -38,6 +42,9 @@ ALLOWED = {
     "recipes": {"planning", "footprint", "systems", "hardware_db", "laws", "error"},
     "api": {"recipes", "planning", "footprint", "systems", "hardware_db", "laws", "error"},
 }
+# Each library's test folder, relative to the root: its tests include what
+# the library may.
+TEST_FOLDERS = {lib: f"tests/{lib}" for lib in FOLDERS if lib != "error"}
 # The include prefix of each library's public headers.
 PREFIX = {"error": "scaleplan", **{lib: lib for lib in FOLDERS if lib != "error"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"/]+)/[^"]+"')
@@ -50,30 +57,61 @@ def owner_of_prefix(prefix):
     return None
 
 
-def violations(root):
+def file_violations(root, path, lib):
     found = []
-    for lib, folders in FOLDERS.items():
-        for folder in folders:
-            for path in sorted((root / folder).rglob("*")):
-                if path.suffix not in {".h", ".cpp", ".inc"}:
-                    continue
-                for number, line in enumerate(path.read_text().splitlines(), 1):
-                    m = INCLUDE.match(line)
-                    if not m:
-                        continue
-                    target = owner_of_prefix(m.group(1))
-                    if target is None or target == lib or target in ALLOWED[lib]:
-                        continue
-                    found.append(f"{path.relative_to(root)}:{number}: {lib} includes {target} "
-                                 f"({m.group(0).strip()}); {lib} may include only "
-                                 f"{', '.join(sorted(ALLOWED[lib])) or 'nothing else'}")
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        m = INCLUDE.match(line)
+        if not m:
+            continue
+        target = owner_of_prefix(m.group(1))
+        if target is None or target == lib or target in ALLOWED[lib]:
+            continue
+        found.append(f"{path.relative_to(root)}:{number}: {lib} includes {target} "
+                     f"({m.group(0).strip()}); {lib} may include only "
+                     f"{', '.join(sorted(ALLOWED[lib])) or 'nothing else'}")
     return found
 
 
+def violations(root):
+    found = []
+    folders = [(lib, f) for lib, fs in FOLDERS.items() for f in fs]
+    folders += list(TEST_FOLDERS.items())
+    for lib, folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".h", ".cpp", ".inc"}:
+                found += file_violations(root, path, lib)
+    return found
+
+
+def self_test():
+    """The check on a tree of its own: clean, then with an upward include
+    in a library and in a library's tests; each must be found."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp)
+        for folder in [f for fs in FOLDERS.values() for f in fs] + list(TEST_FOLDERS.values()):
+            (root / folder).mkdir(parents=True)
+        (root / "planner/systems/shape.h").write_text('#include "hardware_db/database.h"\n')
+        (root / "tests/systems/shape_test.cpp").write_text('#include "systems/shape.h"\n')
+        clean = violations(root)
+        (root / "hardware_db/database.h").write_text('#include "systems/shape.h"\n')
+        (root / "tests/systems/layout_test.cpp").write_text('#include "footprint/forecast.h"\n')
+        found = violations(root)
+    expected = ["hardware_db/database.h:1: hardware_db includes systems",
+                "tests/systems/layout_test.cpp:1: systems includes footprint"]
+    missed = [e for e in expected if not any(f.startswith(e) for f in found)]
+    for problem in [f"a clean tree fails: {c}" for c in clean] + [f"not found: {m}" for m in missed]:
+        print("include graph self-test: " + problem)
+    print(f"include graph self-test: {len(found)} of {len(expected)} upward includes found")
+    return 1 if clean or missed or len(found) != len(expected) else 0
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
     # The rule must see the libraries it rules: a renamed folder fails here.
-    missing = [f for folders in FOLDERS.values() for f in folders if not (root / f).is_dir()]
+    folders = [f for fs in FOLDERS.values() for f in fs] + list(TEST_FOLDERS.values())
+    missing = [f for f in folders if not (root / f).is_dir()]
     if missing:
         print("include graph: no folder " + ", ".join(missing))
         return 1
