@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support_db.h"
 #include "systems/errors.h"
 #include "systems/shape.h"
 
