@@ -6,12 +6,13 @@
 #include "planning/plan.h"
 #include "support_db.h"
 #include "support_laws.h"
-#include "systems/gpu_count.h"
 
 using scaleplan::testing::default_law;
 
 using namespace scaleplan::planner;
 using scaleplan::testing::embedded_db;
+
+namespace {}  // namespace
 
 TEST_CASE("a kWh budget holds every listed accelerator, each at its own best loss", "[planner][plan]") {
   PlanRequest r;
@@ -67,62 +68,6 @@ TEST_CASE("with no count or deadline a 7B plan on h100-sxm5-80gb finishes within
     in.hardware = "h100-sxm5-80gb";
     in.gpus = g - kGpusPerNode;
     CHECK(forecast(embedded_db(), in).wall_days > 30);
-  }
-}
-
-// The fewest GPUs that meet a deadline, found the slow way: every count of
-// the progression from one GPU up, forecast, until one finishes in time.
-// Wall time is not monotone in the count, so growing past a miss overshoots
-// (70B on MI300X took 640 GPUs where 520 finish in 29.1 days). A count no
-// layout divides falls back to the database's flat MFU, a different model,
-// so it does not count as meeting the deadline.
-namespace {
-
-int fewest_by_scan(ForecastInput in, double deadline_days) {
-  for (int g = 1; g <= kMaxGpus; g = next_gpu_count(g)) {
-    in.gpus = g;
-    try {
-      const Forecast f = forecast(embedded_db(), in);
-      if (!f.layout.empty() && f.wall_days <= deadline_days * (1 + 1e-9)) return g;
-    } catch (const PlanError&) {
-      // too few to hold the model: keep counting
-    }
-  }
-  return 0;
-}
-
-}  // namespace
-
-TEST_CASE("a deadline gets the fewest GPUs that meet it, as a scan of every count finds", "[planner][plan]") {
-  struct Case {
-    double params, tokens;
-    const char* hardware;
-    double deadline_days;
-  };
-  const Case cases[] = {{70e9, 1.4e12, "mi300x", 30},
-                        {70e9, 1.4e12, "b200", 30},
-                        {70e9, 1.4e12, "h100-sxm5-80gb", 30},
-                        {13e9, 2.6e11, "a100-sxm4-40gb", 14},
-                        {7e9, 1.4e11, "rtx-4090", 60},
-                        {5e9, 4.44e14, "h200-sxm-141gb", 30},
-                        // only 94,312 GPUs, which no layout divides, "met" it: 4.7 days at the flat MFU
-                        {5e9, 4.44e14, "h200-sxm-141gb", 20}};
-  for (const Case& c : cases) {
-    INFO(c.hardware << " " << c.params);
-    ForecastInput in;
-    in.params = c.params;
-    in.tokens = c.tokens;
-    in.hardware = c.hardware;
-    in.explain = false;
-    const int fewest = fewest_by_scan(in, c.deadline_days);
-    if (fewest == 0) {
-      CHECK_THROWS_AS(forecast_for_deadline(embedded_db(), in, c.deadline_days), PlanError);
-      continue;
-    }
-    const Forecast f = forecast_for_deadline(embedded_db(), in, c.deadline_days);
-    CHECK(f.wall_days <= c.deadline_days * (1 + 1e-9));
-    CHECK_FALSE(f.layout.empty());
-    CHECK(f.gpus == fewest);
   }
 }
 

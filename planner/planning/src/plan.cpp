@@ -59,64 +59,14 @@ int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, doubl
   return r.gpus.value_or(need);
 }
 
-// The throughput model's MFU ceiling for N parameters on `acc`; none where
-// the database lacks the links to model it.
-std::optional<double> modelled_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
-                                       const ForecastInput& in) {
-  try {
-    return modelled_mfu_ceiling(db, acc.id, in.params, in.seq_len.value_or(kDefaultSeqLen), in.network_gbps);
-  } catch (const PlanError&) {
-    return std::nullopt;  // no link data: the forecast uses the flat figure
-  }
-}
-
-// The highest MFU a forecast of N parameters on `acc` can use: the
-// throughput model's ceiling, or the database's flat figure it falls back to.
-double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
-                   const ForecastInput& in) {
-  const double ceiling = std::max(acc.mfu_typical.value_or(0), modelled_ceiling(db, acc, in).value_or(0));
-  return std::min(1.0, ceiling * (1 + 1e-9));
-}
-
-bool meets(const Forecast& f, double deadline_days) { return f.wall_days <= deadline_days * (1 + 1e-9); }
-
-// The first count of the progression from in.gpus up that meets the
-// deadline, else the fastest tried. Wall time is not monotone in the count
-// (a layout must divide it: 16,000 RTX 3090s finish 70B in 25.9 days where
-// 16,384 take 27.6), so every count is tried rather than grown past a miss.
-// The search stops past twice the fastest count found: doubling the GPUs
-// beyond it has not shortened the run, so more will not. With
-// `need_layout`, a count no layout divides is passed over: its flat
-// database MFU is not the model the neighbouring counts are costed with.
-Forecast first_meeting(const hardware_db::Database& db, ForecastInput in, double deadline_days,
-                       bool need_layout, int& last_tried) {
-  std::optional<Forecast> fastest;
-  for (;;) {
-    Forecast f = forecast(db, in);
-    const bool usable = !need_layout || !f.layout.empty();
-    if (usable && meets(f, deadline_days)) {
-      last_tried = *in.gpus;
-      return f;
-    }
-    if (usable && (!fastest || f.wall_days < fastest->wall_days)) fastest = std::move(f);
-    const int more = next_gpu_count(*in.gpus);
-    if (more > kMaxGpus || (fastest && more > 2 * fastest->gpus)) break;
-    in.gpus = more;
-  }
-  last_tried = *in.gpus;
-  return fastest ? *fastest : forecast(db, in);
-}
-
 }  // namespace
 
 Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in, double deadline_days) {
   const auto& acc = db.accelerator(in.hardware);
   const int need = in.params > 0 ? min_gpus_for_training(in.params, acc.memory_gb.value_or(0)) : 1;
-  // No count below the one at the highest MFU any layout reaches meets the
-  // deadline, so the scan starts there.
+  // GPU-hours barely depend on the count, so one GPU's rate sizes it first.
   ForecastInput sizing = in;
   sizing.gpus = 1;
-  sizing.mfu = mfu_ceiling(db, acc, in);
   sizing.explain = false;
   const double for_deadline = forecast(db, sizing).gpu_hours / (24.0 * deadline_days);
   if (for_deadline > kMaxGpus) {
@@ -129,16 +79,21 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
                                                 " when neither it nor --gpus is given)");
   }
   in.gpus = std::max(need, gpu_count_at_least(for_deadline));
-  int last_tried = 0;
-  const bool need_layout = asks_throughput_model(db, in) && modelled_ceiling(db, acc, in);
-  Forecast f = first_meeting(db, in, deadline_days, need_layout, last_tried);
-  if (need_layout && f.layout.empty()) f = first_meeting(db, in, deadline_days, false, last_tried);
-  if (!meets(f, deadline_days)) {
+  Forecast f = forecast(db, in);
+  // Utilisation falls as a layout spreads (communication, pipeline bubble),
+  // so the count sized at one GPU's rate can miss the deadline: grow it by
+  // the shortfall until it holds.
+  for (int i = 0; f.wall_days > deadline_days && i < 8; ++i) {
+    const int more = gpu_count_at_least(*in.gpus * f.wall_days / deadline_days * 1.01);
+    if (more <= *in.gpus || more > kMaxGpus) break;
+    in.gpus = more;
+    f = forecast(db, in);
+  }
+  if (f.wall_days > deadline_days * (1 + 1e-9)) {
     throw PlanError(Field{"deadline_days"},
                     number_text(deadline_days, "%.4g") + " days cannot be met on " + acc.id +
-                        " at any count from " + std::to_string(*in.gpus) + " to " +
-                        std::to_string(last_tried) + "; the fastest is " + number_text(f.wall_days, "%.4g") +
-                        " days on " + std::to_string(f.gpus) + " GPUs (" +
+                        " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
+                        number_text(f.wall_days, "%.4g") + " days on " + std::to_string(f.gpus) + " GPUs (" +
                         number_text(kDefaultDeadlineDays, "%.4g") +
                         " days is the default when neither --deadline-days nor --gpus is given)");
   }
@@ -165,6 +120,20 @@ enum class Costing {
   kFigures,    // a re-plan compared by its figures
   kFloor,      // one GPU at the highest MFU any layout could reach: a lower bound of the figures
 };
+
+// The highest MFU a forecast of N parameters on `acc` can use: the
+// throughput model's ceiling, or the database's flat figure it falls back to.
+double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
+                   const ForecastInput& in) {
+  double ceiling = acc.mfu_typical.value_or(0);
+  try {
+    const int seq_len = in.seq_len.value_or(kDefaultSeqLen);
+    ceiling = std::max(ceiling, modelled_mfu_ceiling(db, acc.id, in.params, seq_len, in.network_gbps));
+  } catch (const PlanError&) {
+    // no link data: the forecast uses the flat figure
+  }
+  return std::min(1.0, ceiling * (1 + 1e-9));
+}
 
 // The serving of the plan's model on `inf_hw` (one accelerator's time,
 // so its count does not matter), added to the option.
