@@ -6,13 +6,12 @@
 #include "planning/plan.h"
 #include "support_db.h"
 #include "support_laws.h"
+#include "systems/gpu_count.h"
 
 using scaleplan::testing::default_law;
 
 using namespace scaleplan::planner;
 using scaleplan::testing::embedded_db;
-
-namespace {}  // namespace
 
 TEST_CASE("a kWh budget holds every listed accelerator, each at its own best loss", "[planner][plan]") {
   PlanRequest r;
@@ -71,6 +70,57 @@ TEST_CASE("with no count or deadline a 7B plan on h100-sxm5-80gb finishes within
   }
 }
 
+// The fewest GPUs that meet a deadline, found the slow way: every count of
+// the progression from one GPU up, forecast, until one finishes in time.
+// Wall time is not monotone in the count, so growing past a miss overshoots
+// (70B on MI300X took 640 GPUs where 520 finish in 29.1 days). A count no
+// layout divides falls back to the database's flat MFU, a different model,
+// so it does not count as meeting the deadline.
+namespace {
+
+int fewest_by_scan(ForecastInput in, double deadline_days) {
+  for (int g = 1; g <= kMaxGpus; g = next_gpu_count(g)) {
+    in.gpus = g;
+    try {
+      const Forecast f = forecast(embedded_db(), in);
+      if (!f.layout.empty() && f.wall_days <= deadline_days * (1 + 1e-9)) return g;
+    } catch (const PlanError&) {
+      // too few to hold the model: keep counting
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a deadline gets the fewest GPUs that meet it, as a scan of every count finds", "[planner][plan]") {
+  struct Case {
+    double params, tokens;
+    const char* hardware;
+    double deadline_days;
+  };
+  const Case cases[] = {{70e9, 1.4e12, "mi300x", 30},         {70e9, 1.4e12, "b200", 30},
+                        {70e9, 1.4e12, "h100-sxm5-80gb", 30}, {13e9, 2.6e11, "a100-sxm4-40gb", 14},
+                        {7e9, 1.4e11, "rtx-4090", 60},        {70e9, 1.4e12, "rtx-3090", 30}};
+  for (const Case& c : cases) {
+    INFO(c.hardware << " " << c.params);
+    ForecastInput in;
+    in.params = c.params;
+    in.tokens = c.tokens;
+    in.hardware = c.hardware;
+    in.explain = false;
+    const int fewest = fewest_by_scan(in, c.deadline_days);
+    if (fewest == 0) {
+      CHECK_THROWS_AS(forecast_for_deadline(embedded_db(), in, c.deadline_days), PlanError);
+      continue;
+    }
+    const Forecast f = forecast_for_deadline(embedded_db(), in, c.deadline_days);
+    CHECK(f.wall_days <= c.deadline_days * (1 + 1e-9));
+    CHECK_FALSE(f.layout.empty());
+    CHECK(f.gpus == fewest);
+  }
+}
+
 TEST_CASE("a deadline no count can meet is refused with the fastest found", "[planner][plan]") {
   PlanRequest r;
   r.target_params = 70e9;
@@ -78,4 +128,19 @@ TEST_CASE("a deadline no count can meet is refused with the fastest found", "[pl
   r.deadline_days = 0.01;
   CHECK_THROWS_WITH(make_plan(embedded_db(), default_law(), r),
                     Catch::Contains("--deadline-days") && Catch::Contains("days"));
+}
+
+TEST_CASE("a count no layout divides does not meet a deadline at the database's flat MFU",
+          "[planner][plan]") {
+  // 5B on 444T tokens "met" 20 days on 94,312 H200s, at the flat MFU 0.35,
+  // where the laid-out counts around it need 24.9 days.
+  ForecastInput in;
+  in.params = 5e9;
+  in.tokens = 4.44e14;
+  in.hardware = "h200-sxm-141gb";
+  in.explain = false;
+  CHECK_THROWS_WITH(forecast_for_deadline(embedded_db(), in, 20), Catch::Contains("the fastest is"));
+  const Forecast f = forecast_for_deadline(embedded_db(), in, 30);
+  CHECK_FALSE(f.layout.empty());
+  CHECK(f.wall_days <= 30 * (1 + 1e-9));
 }

@@ -57,9 +57,7 @@ int choose_gpus(const hardware_db::Accelerator& acc, const ForecastInput& in, Fo
 // MFU or hours, or a calibration measured one.
 std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
                                      const ForecastInput& in, Forecast& f) {
-  if (in.mfu || in.gpu_hours || in.flops || !(in.params > 0 && in.tokens > 0) || calibrated_mfu(acc)) {
-    return std::nullopt;
-  }
+  if (!asks_throughput_model(db, in)) return std::nullopt;
   std::string why_not;
   auto modelled = modelled_mfu(db, acc.id, in.params, in.tokens, f.gpus, in.seq_len.value_or(kDefaultSeqLen),
                                in.network_gbps, in.explain ? &why_not : nullptr);
@@ -289,6 +287,11 @@ int min_gpus_for_state(double params, double memory_gb, double bytes_per_param, 
 
 int min_gpus_for_training(double params, double memory_gb, double activation_share) {
   return min_gpus_for_state(params, memory_gb, kAdamWBytesPerParam, activation_share);
+}
+
+bool asks_throughput_model(const hardware_db::Database& db, const ForecastInput& in) {
+  if (in.mfu || in.gpu_hours || in.flops || !(in.params > 0 && in.tokens > 0)) return false;
+  return !calibrated_mfu(db.accelerator(in.hardware));
 }
 
 Forecast forecast(const hardware_db::Database& db, const ForecastInput& in) {

@@ -59,14 +59,103 @@ int choose_gpus(const PlanRequest& r, const hardware_db::Accelerator& acc, doubl
   return r.gpus.value_or(need);
 }
 
+// The throughput model's MFU ceiling for N parameters on `acc`; none where
+// the database lacks the links to model it.
+std::optional<double> modelled_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
+                                       const ForecastInput& in) {
+  try {
+    return modelled_mfu_ceiling(db, acc.id, in.params, in.seq_len.value_or(kDefaultSeqLen), in.network_gbps);
+  } catch (const PlanError&) {
+    return std::nullopt;  // no link data: the forecast uses the flat figure
+  }
+}
+
+// The highest MFU a forecast of N parameters on `acc` can use: the
+// throughput model's ceiling, or the database's flat figure it falls back to.
+double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
+                   const ForecastInput& in) {
+  const double ceiling = std::max(acc.mfu_typical.value_or(0), modelled_ceiling(db, acc, in).value_or(0));
+  return std::min(1.0, ceiling * (1 + 1e-9));
+}
+
+bool meets(const Forecast& f, double deadline_days) { return f.wall_days <= deadline_days * (1 + 1e-9); }
+
+// The step of the coarse scan: each count tried is at least 1% above the
+// last, so a scan from N to 2N tries about 70 counts whatever N is.
+constexpr double kCoarseStep = 1.01;
+// Up to this many counts between the lower bound and the first count the
+// coarse scan finds meeting the deadline, every one is tried.
+constexpr int kExactScanCounts = 2048;
+
+struct Tried {
+  std::optional<Forecast> meeting;  // the first count that meets the deadline
+  std::optional<Forecast> fastest;  // the fastest usable count tried
+  int last_missed = 0;              // the count tried just before `meeting`
+  int last_tried = 0;
+};
+
+// Forecasts `in` at `gpus` and files it in `t`; true once it meets the deadline.
+bool try_count(const hardware_db::Database& db, ForecastInput in, int gpus, double deadline_days,
+               bool need_layout, Tried& t) {
+  in.gpus = gpus;
+  t.last_tried = gpus;
+  Forecast f = forecast(db, in);
+  const bool usable = !need_layout || !f.layout.empty();
+  if (usable && meets(f, deadline_days)) {
+    t.meeting = std::move(f);
+    return true;
+  }
+  t.last_missed = gpus;
+  if (usable && (!t.fastest || f.wall_days < t.fastest->wall_days)) t.fastest = std::move(f);
+  return false;
+}
+
+// The fewest GPUs from in.gpus up that meet the deadline, else the fastest
+// tried. Wall time is not monotone in the count (a layout must divide it:
+// 16,000 RTX 3090s finish 70B in 25.9 days where 16,384 take 27.6), so a
+// miss does not mean every smaller count misses. The scan tries counts 1%
+// apart up to the first that meets. If at most kExactScanCounts counts lie
+// below it, every one is tried and the answer is the fewest; past that,
+// only the counts since the last miss are, and the answer is the fewest on
+// that grid, at most a few hundred forecasts where trying every count cost
+// thousands. It
+// stops past twice the fastest count found: doubling the GPUs beyond it
+// has not shortened the run, so more will not. With `need_layout`, a count
+// no layout divides is passed over: its flat database MFU is not the model
+// the neighbouring counts are costed with.
+Forecast first_meeting(const hardware_db::Database& db, const ForecastInput& in, double deadline_days,
+                       bool need_layout, int& last_tried) {
+  Tried t;
+  for (int gpus = *in.gpus; gpus <= kMaxGpus;) {
+    if (try_count(db, in, gpus, deadline_days, need_layout, t)) break;
+    const int more = std::max(next_gpu_count(gpus), gpu_count_at_least(gpus * kCoarseStep));
+    if (t.fastest && more > 2 * t.fastest->gpus) break;
+    gpus = more;
+  }
+  last_tried = t.last_tried;
+  if (!t.meeting) return t.fastest ? *t.fastest : forecast(db, in);
+  Forecast best = *t.meeting;
+  const bool exact = best.gpus - *in.gpus <= kExactScanCounts * kGpusPerNode;
+  const int from = exact ? *in.gpus : next_gpu_count(t.last_missed);
+  for (int gpus = from; t.last_missed > 0 && gpus < best.gpus; gpus = next_gpu_count(gpus)) {
+    if (try_count(db, in, gpus, deadline_days, need_layout, t)) {
+      best = *t.meeting;
+      break;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in, double deadline_days) {
   const auto& acc = db.accelerator(in.hardware);
   const int need = in.params > 0 ? min_gpus_for_training(in.params, acc.memory_gb.value_or(0)) : 1;
-  // GPU-hours barely depend on the count, so one GPU's rate sizes it first.
+  // No count below the one at the highest MFU any layout reaches meets the
+  // deadline, so the scan starts there.
   ForecastInput sizing = in;
   sizing.gpus = 1;
+  sizing.mfu = mfu_ceiling(db, acc, in);
   sizing.explain = false;
   const double for_deadline = forecast(db, sizing).gpu_hours / (24.0 * deadline_days);
   if (for_deadline > kMaxGpus) {
@@ -79,21 +168,16 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
                                                 " when neither it nor --gpus is given)");
   }
   in.gpus = std::max(need, gpu_count_at_least(for_deadline));
-  Forecast f = forecast(db, in);
-  // Utilisation falls as a layout spreads (communication, pipeline bubble),
-  // so the count sized at one GPU's rate can miss the deadline: grow it by
-  // the shortfall until it holds.
-  for (int i = 0; f.wall_days > deadline_days && i < 8; ++i) {
-    const int more = gpu_count_at_least(*in.gpus * f.wall_days / deadline_days * 1.01);
-    if (more <= *in.gpus || more > kMaxGpus) break;
-    in.gpus = more;
-    f = forecast(db, in);
-  }
-  if (f.wall_days > deadline_days * (1 + 1e-9)) {
+  int last_tried = 0;
+  const bool need_layout = asks_throughput_model(db, in) && modelled_ceiling(db, acc, in);
+  Forecast f = first_meeting(db, in, deadline_days, need_layout, last_tried);
+  if (need_layout && f.layout.empty()) f = first_meeting(db, in, deadline_days, false, last_tried);
+  if (!meets(f, deadline_days)) {
     throw PlanError(Field{"deadline_days"},
                     number_text(deadline_days, "%.4g") + " days cannot be met on " + acc.id +
-                        " at any count up to " + std::to_string(kMaxGpus) + "; the fastest found is " +
-                        number_text(f.wall_days, "%.4g") + " days on " + std::to_string(f.gpus) + " GPUs (" +
+                        " at any count from " + std::to_string(*in.gpus) + " to " +
+                        std::to_string(last_tried) + "; the fastest is " + number_text(f.wall_days, "%.4g") +
+                        " days on " + std::to_string(f.gpus) + " GPUs (" +
                         number_text(kDefaultDeadlineDays, "%.4g") +
                         " days is the default when neither --deadline-days nor --gpus is given)");
   }
@@ -120,20 +204,6 @@ enum class Costing {
   kFigures,    // a re-plan compared by its figures
   kFloor,      // one GPU at the highest MFU any layout could reach: a lower bound of the figures
 };
-
-// The highest MFU a forecast of N parameters on `acc` can use: the
-// throughput model's ceiling, or the database's flat figure it falls back to.
-double mfu_ceiling(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
-                   const ForecastInput& in) {
-  double ceiling = acc.mfu_typical.value_or(0);
-  try {
-    const int seq_len = in.seq_len.value_or(kDefaultSeqLen);
-    ceiling = std::max(ceiling, modelled_mfu_ceiling(db, acc.id, in.params, seq_len, in.network_gbps));
-  } catch (const PlanError&) {
-    // no link data: the forecast uses the flat figure
-  }
-  return std::min(1.0, ceiling * (1 + 1e-9));
-}
 
 // The serving of the plan's model on `inf_hw` (one accelerator's time,
 // so its count does not matter), added to the option.

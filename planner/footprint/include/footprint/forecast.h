@@ -88,6 +88,11 @@ struct Forecast {
 
 Forecast forecast(const hardware_db::Database& db, const ForecastInput& input);
 
+// Whether forecast() asks the throughput model for this input's MFU: N and D
+// are known and neither the user (MFU, hours, FLOPs) nor a calibration has
+// fixed it. The model can still find no layout for a given count.
+bool asks_throughput_model(const hardware_db::Database& db, const ForecastInput& input);
+
 // The utilisation a finished run implies: its FLOPs over the accelerator
 // time it was billed for at peak (MFU, Chowdhery et al. 2022, App. B).
 inline double mfu_from_hours(double flops, double peak_flops_per_s, double gpu_hours) {

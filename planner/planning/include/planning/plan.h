@@ -115,9 +115,10 @@ double objective_of(const PlanRequest& request, const PlanOption& option);
 double objective_floor(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
                        const std::string& hardware, double target_loss);
 
-// The fewest GPUs (systems/gpu_count.h) that finish `in` within the deadline,
-// grown until the modelled MFU at that count meets it. Throws PlanError when
-// no count up to kMaxGpus does, with the fastest found.
+// The fewest GPUs (systems/gpu_count.h) that finish `in` within the deadline:
+// every count of the progression is tried, from the one that would finish in
+// time at the highest MFU any layout reaches, up. Throws PlanError when none
+// does, with the fastest found.
 Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in, double deadline_days);
 
 // forecast() on the given --gpus; without them, on the cluster a plan would
