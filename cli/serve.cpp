@@ -17,6 +17,7 @@
 #include "api/command.h"
 #include "laws/law_file.h"
 #include "laws/presets.h"
+#include "scaleplan/strict_json.h"
 #include "web/assets.h"
 
 namespace scaleplan::cli {
@@ -64,17 +65,10 @@ std::string shown(std::string_view text) {
 
 json parse_body(const std::string& body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  const json::parser_callback_t depth_guard = [](int depth, json::parse_event_t, json&) {
-    if (depth > kMaxBodyDepth)
-      throw BadRequest("body: nested deeper than " + std::to_string(kMaxBodyDepth) + " levels");
-    return true;
-  };
-  json doc;
-  try {
-    doc = json::parse(body, depth_guard);
-  } catch (const json::exception& e) {
-    throw BadRequest(std::string("body: expected a JSON object of options, ") + e.what());
-  }
+  auto read = parse_strict_json<json>(body, kMaxBodyDepth);
+  if (!read.problem.empty()) throw BadRequest("body: " + read.problem);
+  json& doc = read.doc;
+  if (doc.is_discarded()) throw BadRequest("body: expected a JSON object of options, " + read.syntax);
   if (!doc.is_object())
     throw BadRequest("body: expected a JSON object of options such as {\"target_params\": \"7B\"}");
   return doc;

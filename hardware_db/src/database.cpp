@@ -12,6 +12,7 @@
 #include "edit_distance.h"
 #include "hardware_db/embedded_data.h"
 #include "scaleplan/input_file.h"
+#include "scaleplan/strict_json.h"
 
 namespace scaleplan::hardware_db {
 
@@ -218,9 +219,10 @@ ModelShape parse_model(const Fields& f, const std::string& id) {
 }
 
 json parse_file(const std::string& path) {
-  json doc = json::parse(read_input_file<DataError>(path, kDatabaseFile), nullptr, false);
-  if (doc.is_discarded()) throw DataError(path + ": not valid JSON; expected a hardware database file");
-  return doc;
+  auto read = parse_strict_json(read_input_file<DataError>(path, kDatabaseFile));
+  if (!read.problem.empty()) throw DataError(path + ": " + read.problem);
+  if (read.doc.is_discarded()) throw DataError(path + ": not valid JSON; expected a hardware database file");
+  return read.doc;
 }
 
 }  // namespace
@@ -378,12 +380,12 @@ const Accelerator& Database::accelerator(const std::string& id, const char* fiel
   if (several.size() > 1) {
     std::string names;
     for (const Accelerator* a : several) names += (names.empty() ? "" : ", ") + a->id;
-    throw DataError(Field{field}, "'" + id + "' names several accelerators (" + names + "); give one");
+    throw DataError(Field{field}, shown_value(id) + " names several accelerators (" + names + "); give one");
   }
   std::vector<std::string> ids;
   for (const Accelerator& a : accelerators()) ids.push_back(a.id);
   throw DataError(Field{field},
-                  "'" + id + "' is not a known accelerator" + hint(id, ids, "scaleplan hardware list"));
+                  shown_value(id) + " is not a known accelerator" + hint(id, ids, "scaleplan hardware list"));
 }
 
 std::vector<const Accelerator*> Database::accelerators_matching(const std::string& part) const {
@@ -422,7 +424,8 @@ const GridRegion& Database::region(const std::string& query) const {
     names.push_back(g.id);
     if (g.scope == GridScope::kCountry) names.push_back(g.name);
   }
-  throw DataError(Field{"region"}, "'" + query + "' is not a known country code, country or provider:region" +
+  throw DataError(Field{"region"}, shown_value(query) +
+                                       " is not a known country code, country or provider:region" +
                                        hint(query, names, "scaleplan regions"));
 }
 

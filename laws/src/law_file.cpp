@@ -7,6 +7,7 @@
 
 #include "laws/presets.h"
 #include "scaleplan/input_file.h"
+#include "scaleplan/strict_json.h"
 
 namespace scaleplan::laws {
 
@@ -160,9 +161,10 @@ Law law_from_json(const json& doc, const std::string& origin) {
 }
 
 Law load_law_file(const std::string& path) {
-  json doc = json::parse(read_input_file<LawError>(path, kLawFile), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) fail(path, "not valid JSON; expected a law file");
-  return law_from_json(doc, path);
+  auto read = parse_strict_json(read_input_file<LawError>(path, kLawFile));
+  if (!read.problem.empty()) fail(path, read.problem);
+  if (read.doc.is_discarded()) fail(path, "not valid JSON; expected a law file");
+  return law_from_json(read.doc, path);
 }
 
 ordered_json law_to_json(const Law& law) {

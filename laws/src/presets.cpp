@@ -97,8 +97,8 @@ const Law& preset(const std::string& name) {
   for (const Law& law : presets()) {
     valid += (valid.empty() ? "" : ", ") + law.name;
   }
-  throw LawError(Field{"law"},
-                 "'" + name + "' is not a known law (expected one of " + valid + ", or a law JSON file)");
+  throw LawError(Field{"law"}, shown_value(name) + " is not a known law (expected one of " + valid +
+                                   ", or a law JSON file)");
 }
 
 }  // namespace scaleplan::laws

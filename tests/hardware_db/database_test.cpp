@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 
 #include "hardware_db/database.h"
@@ -74,6 +75,21 @@ TEST_CASE("database: unknown ids suggest the nearest", "[hardware_db]") {
   CHECK_THROWS_WITH(db.region("Germny"), Catch::Contains("did you mean 'Germany'"));
 }
 
+TEST_CASE("database: a 60,000-character id is refused in one short line, not echoed whole", "[hardware_db]") {
+  const Database db = Database::embedded();
+  const std::string huge(60000, 'x');
+  for (const auto& lookup : {std::function<void()>([&] { db.region(huge); }),
+                             std::function<void()>([&] { db.accelerator(huge); })}) {
+    try {
+      lookup();
+      FAIL("a 60,000-character id was accepted");
+    } catch (const scaleplan::Error& e) {
+      CHECK(std::string(e.what()).size() < 400);
+      CHECK_THAT(e.what(), Catch::Contains("(60000 characters)"));
+    }
+  }
+}
+
 TEST_CASE("database: a user file adds accelerators and overrides fields of known ones", "[hardware_db]") {
   Database db = Database::embedded();
   db.merge_json(nlohmann::json::parse(R"({"accelerators": [
@@ -114,6 +130,9 @@ TEST_CASE("database: bad user files are refused naming the file and the key", "[
   CHECK_THROWS_WITH(
       Database::load((dir / "huge.json").string()),
       Catch::EndsWith("huge.json: 33 MiB, over the 32 MiB limit for the hardware database file"));
+  std::ofstream(dir / "twice.json") << R"({"accelerators":[{"id":"x","memory_gb":80,"memory_gb":8}]})";
+  CHECK_THROWS_WITH(Database::load((dir / "twice.json").string()),
+                    Catch::EndsWith("twice.json: the key 'memory_gb' is given twice in one object"));
   std::ofstream(dir / "bad.json") << "{nope";
   CHECK_THROWS_WITH(Database::load((dir / "bad.json").string()),
                     Catch::Contains("bad.json") && Catch::Contains("not valid JSON"));

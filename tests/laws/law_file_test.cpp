@@ -57,6 +57,17 @@ TEST_CASE("law files: a file that is not JSON names the file", "[laws]") {
   CHECK_THROWS_WITH(load_law_file((dir / "absent.json").string()), Catch::Contains("cannot open"));
 }
 
+TEST_CASE("law files: a key given twice in one object is refused, naming the key", "[laws]") {
+  // nlohmann keeps the last of the two, so the file would plan with an E
+  // its reader does not see first.
+  const auto dir = scaleplan::testing::temp_dir("lawfile");
+  const auto path = (dir / "twice.json").string();
+  std::ofstream(path) << R"({"schema_version": 1, "name": "mine", "form": "chinchilla", "parameters":
+      {"E": 1.8, "A": 480, "B": 2000, "alpha": 0.35, "beta": 0.36, "E": 9}})";
+  CHECK_THROWS_WITH(load_law_file(path), Catch::Contains("twice.json") &&
+                                             Catch::Contains("the key 'E' is given twice in one object"));
+}
+
 TEST_CASE("law files: a device or a folder is refused in one line, not read", "[laws]") {
   CHECK_THROWS_WITH(load_law_file("/dev/zero"),
                     "/dev/zero: not a regular file (a device, a pipe or a socket); expected the law file");

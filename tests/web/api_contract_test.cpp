@@ -127,6 +127,18 @@ TEST_CASE("Every POST route refuses a bad body with 400 and the API's one-line m
   }
 }
 
+TEST_CASE("A body that gives a field twice is refused with 400, naming the field", "[serve]") {
+  RunningServer server;
+  auto c = server.client();
+  auto res = post(c, "/api/v1/plan", R"({"target_params": "7B", "gpus": 8, "gpus": 800})");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(json::parse(res->body) == json{{"error", "body: the key 'gpus' is given twice in one object"}});
+  res = post(c, "/api/v1/plan", R"({"target_params": "7B", "law": {"name": "a", "name": "b"}})");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+}
+
 TEST_CASE("The GET routes answer the listings, and /healthz answers ok", "[serve]") {
   RunningServer server;
   auto c = server.client();

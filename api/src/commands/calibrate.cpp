@@ -8,6 +8,7 @@
 #include "planning/calibrate.h"
 #include "planning/calibrate_json.h"
 #include "scaleplan/input_file.h"
+#include "scaleplan/strict_json.h"
 #include "shared_fields.h"
 
 namespace scaleplan::api {
@@ -65,7 +66,9 @@ std::optional<nlohmann::json> read_plan_document(const std::string& path) {
   } catch (const Error& e) {
     throw InputError(Field{"plan"}, e.what());
   }
-  auto doc = nlohmann::json::parse(text, nullptr, false);
+  auto read = parse_strict_json(text);
+  if (!read.problem.empty()) throw InputError(Field{"plan"}, "'" + path + "': " + read.problem);
+  auto& doc = read.doc;
   if (doc.is_discarded() || !doc.is_object()) {
     throw InputError(Field{"plan"},
                      "'" + path + "' is not a JSON document from `plan --json` or `forecast --json`");

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace scaleplan {
 
@@ -38,6 +39,15 @@ class Error : public std::runtime_error {
  private:
   std::string field_, detail_;
 };
+
+// A value the user typed, in quotes for a message: a long one is cut, so that
+// a 60 KB --region gives one readable line, not the 60 KB back.
+inline std::string shown_value(std::string_view value) {
+  constexpr std::size_t kShown = 60;
+  if (value.size() <= kShown) return "'" + std::string(value) + "'";
+  return "'" + std::string(value.substr(0, kShown)) + "...' (" + std::to_string(value.size()) +
+         " characters)";
+}
 
 // Throws `p` as the module's error type E, with its field when it has one.
 template <class E>
