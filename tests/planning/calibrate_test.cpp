@@ -63,6 +63,32 @@ TEST_CASE("calibrate: TeenyTinyLlama-460m's CodeCarbon log gives its measured po
   CHECK_THAT(forecast(calibrated, in).energy_kwh, WithinRel(112.97, 0.02));
 }
 
+TEST_CASE("calibrate: a log of an A100 calibrated as an H100 is refused, naming both", "[planner]") {
+  const std::string path = scaleplan::testing::test_data_path("teenytinyllama/emissions-460m.csv");
+  CHECK_THROWS_WITH(calibrate(db(), path, 468239360, 9.8e9, "h100-sxm5-80gb", std::nullopt, std::nullopt, ""),
+                    Catch::StartsWith("hardware: ") && Catch::Contains("NVIDIA A100-SXM4-40GB") &&
+                        Catch::Contains("not h100-sxm5-80gb"));
+  // A log that names no model number is taken as it is.
+  const auto unnamed = v3_file(v3_row("r1", "unknown", 3600, 4.0));
+  CHECK_NOTHROW(calibrate(db(), unnamed, 1e9, 1e9, "h100-sxm5-80gb", std::nullopt, std::nullopt, ""));
+}
+
+TEST_CASE("calibrate: the profile's MFU band keeps the database's width around the measured MFU",
+          "[planner]") {
+  // TeenyTinyLlama measured 0.087, under the database's low: the old profile
+  // set low = typical, so the central forecast was also its worst case.
+  const std::string path = scaleplan::testing::test_data_path("teenytinyllama/emissions-460m.csv");
+  const Calibration c =
+      calibrate(db(), path, 468239360, 9.8e9, "a100-sxm4-40gb", std::nullopt, std::nullopt, "");
+  const auto& acc = db().accelerator("a100-sxm4-40gb");
+  const auto& mfu = c.profile["accelerators"][0]["mfu"];
+  const double typical = mfu["typical"].get<double>();
+  CHECK(mfu["low"].get<double>() < typical);
+  CHECK(mfu["high"].get<double>() > typical);
+  CHECK_THAT(mfu["low"].get<double>() / typical, WithinRel(*acc.mfu_low / *acc.mfu_typical, 1e-9));
+  CHECK_THAT(mfu["high"].get<double>() / typical, WithinRel(*acc.mfu_high / *acc.mfu_typical, 1e-9));
+}
+
 TEST_CASE("calibrate: the 160m log's zero gpu_power column is not used", "[planner][shared]") {
   const std::string path = scaleplan::testing::test_data_path("teenytinyllama/emissions-160m.csv");
   const Measured m = read_codecarbon(path, std::nullopt);

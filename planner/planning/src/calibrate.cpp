@@ -197,16 +197,55 @@ Comparison defaults_for(const hardware_db::Database& db, const hardware_db::Acce
   return d;
 }
 
+// The accelerator's model number as a log spells it: the first part of its
+// id that holds a digit ("h100" of h100-sxm5-80gb, "4090" of rtx-4090).
+std::string model_number(const std::string& id) {
+  size_t start = 0;
+  while (start < id.size()) {
+    const size_t end = std::min(id.find('-', start), id.size());
+    const std::string part = id.substr(start, end - start);
+    if (part.find_first_of("0123456789") != std::string::npos) return part;
+    start = end + 1;
+  }
+  return id;
+}
+
+std::string letters_and_digits(const std::string& text) {
+  std::string out;
+  for (char ch : text)
+    if (std::isalnum(static_cast<unsigned char>(ch)))
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// A log of one accelerator calibrated as another writes a wrong profile
+// without a word ("NVIDIA A100-SXM4-40GB" as h100-sxm5-80gb), so it is
+// refused. A log that names no model number is taken as it is.
+void check_logged_model(const Measured& m, const hardware_db::Accelerator& acc) {
+  const std::string logged = letters_and_digits(m.gpu_model);
+  if (logged.find_first_of("0123456789") == std::string::npos) return;
+  if (logged.find(letters_and_digits(model_number(acc.id))) != std::string::npos) return;
+  throw PlanError(Field{"hardware"}, "the log's run " + m.run_id + " was measured on '" + m.gpu_model +
+                                         "', not " + acc.id + "; pass the accelerator the run used");
+}
+
 // The profile: measured values for this accelerator, as a db override.
+// One run gives the typical MFU; the band around it keeps the database's
+// relative width, so the central forecast is not also its worst case.
 nlohmann::ordered_json profile_for(const hardware_db::Accelerator& acc, const Measured& m,
                                    const std::string& emissions_path) {
   const std::string evidence = "calibrated from " + emissions_path + " (CodeCarbon, run " + m.run_id + ")";
   nlohmann::ordered_json rec;
   rec["id"] = acc.id;
-  rec["mfu"] = {{"low", std::min(m.mfu, acc.mfu_low.value_or(m.mfu))},
+  const double typical = acc.mfu_typical.value_or(0);
+  auto ratio = [typical](std::optional<double> bound) {
+    return typical > 0 && bound ? *bound / typical : 1.0;
+  };
+  rec["mfu"] = {{"low", m.mfu * ratio(acc.mfu_low)},
                 {"typical", m.mfu},
-                {"high", std::max(m.mfu, acc.mfu_high.value_or(m.mfu))},
-                {"evidence", evidence + ": effective MFU = 6ND / (GPU-seconds x peak)"}};
+                {"high", std::min(1.0, m.mfu * ratio(acc.mfu_high))},
+                {"evidence", evidence + ": effective MFU = 6ND / (GPU-seconds x peak); low and high at the " +
+                                 "database's ratios to its typical MFU"}};
   if (acc.tdp_w) {
     rec["power_fraction"] = m.power_fraction;
     rec["power_fraction_evidence"] = evidence + ": gpu_energy / GPU-hours / TDP";
@@ -227,6 +266,7 @@ Calibration calibrate(const hardware_db::Database& db, const std::string& emissi
   Calibration c;
   c.measured = read_codecarbon(emissions_path, run_id);
   Measured& m = c.measured;
+  check_logged_model(m, acc);
   const double peak = *acc.training_peak_tflops() * 1e12;
   m.mfu = mfu_from_hours(laws::training_flops(params, tokens), peak, m.gpu_hours);
   if (acc.tdp_w) m.power_fraction = m.gpu_power_w / *acc.tdp_w;
