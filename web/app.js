@@ -146,7 +146,11 @@ function showPlan(p) {
   body.textContent = "";
   for (const r of p.recommendations) {
     const tr = body.insertRow();
-    for (const text of [r.title, humanEnergy(r.energy_kwh), humanCo2(r.co2_kg), r.eps_tier, r.why]) tr.insertCell().textContent = text;
+    // A memory measure has no footprint of its own: the run's is unchanged.
+    const same = r.energy_kwh === undefined;
+    const cells = same ? [r.title, "unchanged", "unchanged", p.eps_tier, r.why + (r.enables ? "; " + r.enables : "")]
+                       : [r.title, humanEnergy(r.energy_kwh), humanCo2(r.co2_kg), r.eps_tier, r.why];
+    for (const text of cells) tr.insertCell().textContent = text;
   }
 }
 

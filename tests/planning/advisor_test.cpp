@@ -5,6 +5,7 @@
 
 #include "laws/presets.h"
 #include "planning/advisor.h"
+#include "planning/advisor_json.h"
 #include "planning/plan.h"
 #include "support_db.h"
 #include "support_laws.h"
@@ -107,6 +108,14 @@ TEST_CASE("8-bit AdamW is a memory measure with what it frees, never a 0% energy
     CHECK_FALSE(rec.enables.empty());
   }
   CHECK(found);
+  // Its JSON carries no footprint of its own: a 0 kWh, Low-tier row among
+  // the savings read as a free fix.
+  for (const auto& j : advice_json(a)) {
+    if (j["category"] != "memory") continue;
+    CHECK_FALSE(j.contains("energy_kwh"));
+    CHECK_FALSE(j.contains("eps_tier"));
+    CHECK(j.contains("freed_gb_per_gpu"));
+  }
 }
 
 TEST_CASE("reusing an open model is costed as continued training, never zero", "[planner][advisor]") {

@@ -36,9 +36,13 @@ ordered_json advice_json(const Advice& a) {
     j["title"] = r.title;
     j["why"] = r.why;
     j["scope"] = a.scope;
-    j["energy_kwh"] = r.energy_kwh;
-    j["co2_kg"] = r.co2_kg;
-    j["eps_tier"] = tier_name(r.tier);
+    // A memory measure leaves the compute, and so the footprint, as it
+    // was: it carries no energy of its own, where a 0 would read as "free".
+    if (r.category != Category::kMemory) {
+      j["energy_kwh"] = r.energy_kwh;
+      j["co2_kg"] = r.co2_kg;
+      j["eps_tier"] = tier_name(r.tier);
+    }
     add_optional_fields(r, j);
     out.push_back(j);
   }
