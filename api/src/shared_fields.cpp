@@ -8,6 +8,7 @@
 #include "laws/law_file.h"
 #include "laws/presets.h"
 #include "planning/plan.h"
+#include "scaleplan/strict_json.h"
 
 namespace scaleplan::api {
 
@@ -108,7 +109,10 @@ namespace {
 // A law given as a JSON object (the HTTP API's and Python's inline law),
 // named "inline" when it has no name.
 laws::Law inline_law(const std::string& text) {
-  nlohmann::json doc = nlohmann::json::parse(text);
+  auto read = parse_strict_json(text);
+  if (!read.problem.empty()) throw InputError(Field{"law"}, read.problem);
+  if (read.doc.is_discarded()) throw InputError(Field{"law"}, "not valid JSON; expected a law object");
+  nlohmann::json& doc = read.doc;
   if (!doc.contains("name")) doc["name"] = "inline";
   return laws::law_from_json(doc, "law");
 }
@@ -130,6 +134,26 @@ FieldInfo hardware_db_field() {
           .local_only = true};
 }
 
+namespace {
+
+// Why a run lands in its tier, against that tier's own thresholds: a Low
+// run is not explained by High's.
+std::string tier_reason(planner::EpsTier tier, double energy_kwh, double co2_kg) {
+  const std::string kwh = human_energy_kwh(energy_kwh), co2 = human_co2_kg(co2_kg);
+  switch (tier) {
+    case planner::EpsTier::kLow:
+      return kwh + " < 0.1 kWh and " + co2 + " < 0.05 kg";
+    case planner::EpsTier::kHigh:
+      return kwh + " > 1,500 kWh and " + co2 + " > 500 kg";
+    case planner::EpsTier::kIntermediate:
+      break;
+  }
+  return kwh + ", " + co2 +
+         ": not both under Low's 0.1 kWh and 0.05 kg, nor both over High's 1,500 kWh and 500 kg";
+}
+
+}  // namespace
+
 void add_forecast_rows(Table& t, const planner::Forecast& f) {
   const double tier_co2 = f.tier_operational_only ? f.co2_operational_kg : f.co2_kg;
   const std::string accelerators = accelerator_noun(f.hardware_id, f.gpus);
@@ -147,9 +171,8 @@ void add_forecast_rows(Table& t, const planner::Forecast& f) {
         "range " + human_range(human_co2_kg(f.co2_range.low), human_co2_kg(f.co2_range.high)) + "; ~" +
             human_count(f.car_km) + " km by car");
   t.row("EPS tier", planner::tier_name(f.tier),
-        human_energy_kwh(f.energy_kwh) + (f.energy_kwh > planner::kHighMinKwh ? " > " : " <= ") +
-            "1,500 kWh, " + human_co2_kg(tier_co2) + (tier_co2 > planner::kHighMinCo2Kg ? " > " : " <= ") +
-            "500 kg" + (f.tier_operational_only ? " (operational)" : " (total)"));
+        tier_reason(f.tier, f.energy_kwh, tier_co2) +
+            (f.tier_operational_only ? " (operational)" : " (total)"));
   std::string measures;
   for (const auto& m : planner::eps_measures(f.tier)) measures += (measures.empty() ? "" : "; ") + m;
   t.line("EPS measures for this tier: " + measures);

@@ -50,6 +50,21 @@ TEST_CASE("tier answers with the EPS tier", "[cli]") {
   }
 }
 
+TEST_CASE("forecast explains each tier by its own thresholds, not High's", "[cli]") {
+  struct Case {
+    const char *params, *tokens, *gpu_hours, *says;
+  } cases[] = {{"10M", "10M", "0.01", "< 0.1 kWh and"},
+               {"1B", "20B", "100", "not both under Low's 0.1 kWh and 0.05 kg"},
+               {"7B", "140B", "10000", "> 1,500 kWh and"}};
+  for (const Case& c : cases) {
+    INFO(c.params);
+    auto r = run_scaleplan({"forecast", "--params", c.params, "--tokens", c.tokens, "--hardware",
+                            "h100-sxm5-80gb", "--gpus", "8", "--gpu-hours", c.gpu_hours});
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains(c.says));
+  }
+}
+
 TEST_CASE("tier spells EPS out and cites the framework in its help, table and JSON", "[cli]") {
   const std::string paper = "Crossing the principle-practice gap in AI ethics with ethical problem-solving";
   CHECK_THAT(run_scaleplan({"tier", "--help"}).out, Catch::Contains("EPS (Ethical Problem Solving)"));
