@@ -144,3 +144,17 @@ TEST_CASE("a count no layout divides does not meet a deadline at the database's 
   CHECK_FALSE(f.layout.empty());
   CHECK(f.wall_days <= 30 * (1 + 1e-9));
 }
+
+TEST_CASE("a target near the law's floor is refused with the model it needs, not a deadline never given",
+          "[planner][plan]") {
+  PlanRequest r;
+  r.target_loss = default_law().E + 1e-4;  // just above the law's floor
+  r.hardware = {"h100-sxm5-80gb"};
+  CHECK_THROWS_WITH(make_plan(embedded_db(), default_law(), r),
+                    Catch::StartsWith("target_loss: ") && Catch::Contains(" parameters on ") &&
+                        Catch::Contains("pass a higher --target-loss") &&
+                        !Catch::Contains("longer --deadline-days"));
+  // A deadline the user gave is the field to blame.
+  r.deadline_days = 30;
+  CHECK_THROWS_WITH(make_plan(embedded_db(), default_law(), r), Catch::StartsWith("deadline_days:"));
+}

@@ -61,6 +61,8 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
   const std::string law_noexp =
       file("lawnoexp.json",
            R"({"form":"chinchilla","parameters":{"E":1.8,"A":480,"B":2000,"alpha":0,"beta":0.37}})");
+  const std::string db_twice = file("twice.json", R"({"accelerators":[{"id":"a","id":"b"}]})");
+  const std::string law_twice = file("lawtwice.json", R"({"form": "chinchilla", "form": "kaplan"})");
   const std::string db_bad = file("db.json", R"({"accelerators":[{"id":"h100-sxm5-80gb","memory_gb":-80}]})");
   const std::string cc_cols = file("cc.csv", "run_id,duration,emissions\nr,1,1\n");
   const std::string cc_zero = file("cc0.csv",
@@ -158,6 +160,8 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"tokens", "--params", "7B", "--law", garbage}, "garbage.bin"},
       {{"hardware", "list", "--hardware-db", db_bad}, "memory_gb"},
       {{"hardware", "list", "--hardware-db", garbage}, "not valid JSON"},
+      {{"hardware", "list", "--hardware-db", db_twice}, "'id' is given twice"},
+      {{"tokens", "--params", "7B", "--law", law_twice}, "'form' is given twice"},
       {{"calibrate", cc_cols, "--params", "1B", "--tokens", "1B", "--hardware", "l4", "-o", out},
        "gpu_energy"},
       {{"calibrate", cc_zero, "--params", "1B", "--tokens", "1B", "--hardware", "l4", "-o", out}, "duration"},
@@ -187,7 +191,7 @@ TEST_CASE("error contract: every command refuses bad input cleanly", "[reliabili
       {{"fit", runs, "--bootstrap", "-5"}, "--bootstrap"},
       {{"calibrate", log, "--params", "468239360", "--tokens", "1e18", "--hardware", "a100-sxm4-40gb"},
        "MFU"},
-      {{"plan", "--target-loss", "1.8169"}, "any plan allows"},
+      {{"plan", "--target-loss", "1.8169"}, "pass a higher --target-loss"},
       {{"plan", "--target-params", "7B", "--gpus", "1e9"}, "--gpus"},
       {{"plan", "--target-params", "7B", "--gpus", "2.5"}, "whole count"},
       {{"plan", "--target-params", "7B", "--deadline-days", "1e5"}, "--deadline-days"},

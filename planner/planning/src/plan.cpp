@@ -503,6 +503,23 @@ void hold_to_budget(Plan& plan, const hardware_db::Database& db, const laws::Law
                    [](const PlanOption& x, const PlanOption& y) { return x.loss < y.loss; });
 }
 
+// A target near the law's floor asks for a model no cluster trains in the
+// default 30 days. A user who passed no --deadline-days is told what the
+// target needs and what would make it feasible, not to change a flag they
+// did not give.
+[[noreturn]] void refuse_target(const PlanError& e, const PlanRequest& given, const laws::Law& law,
+                                double target_loss) {
+  if (e.field() != "deadline_days" || given.deadline_days || given.gpus || !given.target_loss) throw e;
+  const laws::Allocation need = laws::min_compute_for_loss(law, target_loss, given.unique_tokens);
+  throw PlanError(Field{"target_loss"},
+                  number_text(target_loss, "%.4g") + " needs " + number_text(need.params, "%.3g") +
+                      " parameters on " + number_text(need.tokens, "%.3g") + " tokens (" +
+                      number_text(need.flops, "%.3g") + " FLOPs, the compute-optimal model for it under " +
+                      law.name + "); no count up to " + std::to_string(kMaxGpus) +
+                      " accelerators trains it in the default " + number_text(kDefaultDeadlineDays, "%.4g") +
+                      " days: pass a higher --target-loss, or a --deadline-days or --gpus of your own");
+}
+
 }  // namespace
 
 Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const PlanRequest& given) {
@@ -522,7 +539,12 @@ Plan make_plan(const hardware_db::Database& db, const laws::Law& law_in, const P
     db.accelerator(r.inference_hardware, "inference_hardware");  // unknown ids throw
 
   set_target(plan, db, law, r, ids);
-  auto options = plan_all(db, law, r, ids, plan.target_loss);
+  std::vector<PlanOption> options;
+  try {
+    options = plan_all(db, law, r, ids, plan.target_loss);
+  } catch (const PlanError& e) {
+    refuse_target(e, given, law, plan.target_loss);
+  }
   plan.best = options.front();
   if (plan.goal == "target_loss") {
     plan.alternatives.assign(options.begin() + 1, options.end());
