@@ -66,6 +66,42 @@ std::string staged(const fs::path& parent, const fs::path& target,
   return tmp;
 }
 
+// The highest folder of `p` that does not exist, or empty when `p` does:
+// what `mkdir -p` would create, and so what a failure removes again.
+fs::path first_missing(fs::path p) {
+  std::error_code ec;
+  fs::path missing;
+  while (!p.empty() && !fs::exists(fs::symlink_status(p, ec))) {
+    missing = p;
+    p = p.parent_path();
+  }
+  return missing;
+}
+
+// Renames the staged folder `tmp` into `target`; a full one (--force) is
+// moved aside first and put back if the swap fails. An empty folder is
+// replaced by the rename itself.
+void swap_in(const std::string& tmp, const fs::path& target, const fs::path& parent,
+             const std::function<void(const std::string&)>& fail) {
+  std::error_code ec;
+  std::string old;
+  if (fs::exists(fs::symlink_status(target, ec)) && !fs::is_empty(target, ec)) {
+    old = sibling(parent, target, ".old");
+    if (old.empty() || ::rmdir(old.c_str()) != 0 || std::rename(target.c_str(), old.c_str()) != 0) {
+      const int e = errno;
+      fs::remove_all(tmp, ec);
+      fail(std::strerror(e));
+    }
+  }
+  if (std::rename(tmp.c_str(), target.c_str()) != 0) {
+    const int e = errno;
+    fs::remove_all(tmp, ec);
+    if (!old.empty()) std::rename(old.c_str(), target.c_str());
+    fail(std::strerror(e));
+  }
+  if (!old.empty()) fs::remove_all(old, ec);
+}
+
 }  // namespace
 
 void write_folder_atomically(const std::string& dir,
@@ -87,28 +123,18 @@ void write_folder_atomically(const std::string& dir,
     }
   }
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent, ec)) fail("the folder above it, '" + parent.string() + "', does not exist");
-
-  const std::string tmp = staged(parent, target, files, fail);
-
-  // An empty folder is replaced by rename itself; a full one (--force) is
-  // moved aside first and put back if the swap fails.
-  std::string old;
-  if (exists && !fs::is_empty(target, ec)) {
-    old = sibling(parent, target, ".old");
-    if (old.empty() || ::rmdir(old.c_str()) != 0 || std::rename(target.c_str(), old.c_str()) != 0) {
-      const int e = errno;
-      fs::remove_all(tmp, ec);
-      fail(std::strerror(e));
-    }
+  // The folders above it are made as `mkdir -p` makes them (the README's
+  // `--emit runs/7b` on a fresh checkout), and removed again on failure.
+  const fs::path created = first_missing(parent);
+  if (!created.empty() && !fs::create_directories(parent, ec))
+    fail("cannot make the folder above it, '" + parent.string() + "': " + ec.message());
+  if (!fs::is_directory(parent, ec)) fail("'" + parent.string() + "', above it, is not a folder");
+  try {
+    swap_in(staged(parent, target, files, fail), target, parent, fail);
+  } catch (...) {
+    if (!created.empty()) fs::remove_all(created, ec);
+    throw;
   }
-  if (std::rename(tmp.c_str(), target.c_str()) != 0) {
-    const int e = errno;
-    fs::remove_all(tmp, ec);
-    if (!old.empty()) std::rename(old.c_str(), target.c_str());
-    fail(std::strerror(e));
-  }
-  if (!old.empty()) fs::remove_all(old, ec);
 }
 
 }  // namespace scaleplan::api

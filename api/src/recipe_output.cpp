@@ -88,14 +88,14 @@ std::string folder_name(std::string dir) {
 
 void emit_recipe_folder(const EmitFields& emit, const planner::Recipe& recipe,
                         nlohmann::ordered_json& document, const std::vector<std::string>& inputs) {
-  if (emit.dir.empty()) return;
-  document["emitted"] = {{"folder", folder_name(emit.dir)}, {"files", kFiles}};
+  if (!emit.dir) return;
+  document["emitted"] = {{"folder", folder_name(*emit.dir)}, {"files", kFiles}};
   const std::vector<std::pair<std::string, std::string>> files = {
       {kFiles[0], planner::hf_llama_config(recipe).dump(2) + "\n"},
       {kFiles[1], planner::megatron_args(recipe)},
       {kFiles[2], document.dump(2) + "\n"},
   };
-  write_folder_atomically(emit.dir, files, emit.force, inputs, "emit");
+  write_folder_atomically(*emit.dir, files, emit.force, inputs, "emit");
 }
 
 std::string emitted_line(const std::string& dir) {

@@ -4,6 +4,7 @@
 // and `plan --emit`.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ void add_recipe_rows(Table& t, const planner::Recipe& recipe);
 // --emit DIR and --force, as `recipe` and `plan` take them. Both are local
 // only: they write files.
 struct EmitFields {
-  std::string dir;  // empty: nothing is written
+  std::optional<std::string> dir;  // none: nothing is written; "" is refused
   bool force = false;
 
   static Schema<EmitFields> schema();

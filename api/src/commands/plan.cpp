@@ -196,7 +196,8 @@ void add_scope_rows(Table& t, const planner::Plan& plan) {
   }
   if (b.inference) {
     t.row("scope: inference", footprint_text(b.serving),
-          "on " + b.inference->hardware_id + ", same MFU as training assumed: an optimistic floor");
+          "on " + b.inference->hardware_id + " at MFU " + short_number(b.inference->mfu) +
+              ", a training figure: memory-bound decode runs lower, so this is an optimistic floor");
   }
   t.row("scope: total", footprint_text(b.total), "what the plan minimises and recommendations compare");
 }
@@ -272,9 +273,9 @@ Result run_plan(const PlanRequest& r) {
   doc["recommendations"] = planner::advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   std::optional<planner::Recipe> recipe;
-  if (!r.emit.dir.empty()) recipe = emit_plan_recipe(db, law, req, plan, r, doc);
+  if (r.emit.dir) recipe = emit_plan_recipe(db, law, req, plan, r, doc);
   return {std::move(doc),
-          PlanText{std::move(plan), req, std::move(advice), law, std::move(recipe), r.emit.dir}};
+          PlanText{std::move(plan), req, std::move(advice), law, std::move(recipe), r.emit.dir.value_or("")}};
 }
 
 }  // namespace

@@ -125,7 +125,7 @@ Result run_recipe(const RecipeRequest& r) {
   add_law(doc, law);
   emit_recipe_folder(r.emit, recipe, doc, {r.hardware_db, r.law});
   return {std::move(doc),
-          [recipe = std::move(recipe), emit = r.emit.dir] { return recipe_text(recipe, emit); }};
+          [recipe = std::move(recipe), emit = r.emit.dir.value_or("")] { return recipe_text(recipe, emit); }};
 }
 
 }  // namespace
