@@ -164,6 +164,17 @@ TEST_CASE("recipe --emit: a full folder needs --force, and --force replaces it w
   fs::remove_all(root);
 }
 
+TEST_CASE("emitting a plan makes the folders above the run, as mkdir -p does", "[cli][recipe]") {
+  // The README's `plan --emit runs/7b` on a fresh checkout, where runs/ is not there.
+  const auto root = temp_dir("emit-parents");
+  const auto run = root / "runs" / "2026" / "1b";
+  auto r = run_scaleplan({"plan", "--target-params", "1B", "--emit", run.string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(fs::is_regular_file(run / "config.json"));
+  CHECK(fs::is_regular_file(run / "plan.json"));
+  fs::remove_all(root);
+}
+
 TEST_CASE("recipe --emit refuses a file, an unwritable place and impossible recipes, writing nothing",
           "[cli][recipe]") {
   const auto root = temp_dir("emit-refusals");
@@ -177,7 +188,8 @@ TEST_CASE("recipe --emit refuses a file, an unwritable place and impossible reci
   };
   scaleplan::testing::check_refusals({
       {emit_to((root / "a-file").string()), "a file, not a folder"},
-      {emit_to((root / "no-such" / "run").string()), "does not exist"},
+      {emit_to((root / "a-file" / "run").string()), "above it, is not a folder"},
+      {emit_to(""), "--emit: cannot write the folder '': expected a folder name"},
       {emit_to("/proc/scaleplan-run"), "--emit"},
       {emit_to((root / "heads").string(),
                {"--params", "1B", "--gpus", "8", "--hidden", "2048", "--heads", "30"}),
@@ -188,7 +200,8 @@ TEST_CASE("recipe --emit refuses a file, an unwritable place and impossible reci
       {emit_to((root / "pythia").string(), {"--model", "pythia-1b", "--gpus", "8"}),
        "not a Llama architecture"},
       {{"plan", "--target-params", "1B", "--emit", (root / "a-file").string()}, "a file, not a folder"},
-      {{"plan", "--target-params", "1B", "--emit", (root / "no-such" / "run").string()}, "does not exist"},
+      {{"plan", "--target-params", "1B", "--emit", (root / "a-file" / "run").string()}, "is not a folder"},
+      {{"plan", "--target-params", "1B", "--emit", ""}, "expected a folder name"},
   });
   CHECK(listing(root) == before);
   CHECK(read(root / "a-file") == "x");
