@@ -182,7 +182,11 @@ void add_forecast_rows(Table& t, const planner::Forecast& f) {
 
 void add_advice_rows(Table& t, const planner::Advice& a) {
   if (a.recommendations.empty()) return;
-  auto pct = [](double saving) { return (saving >= 0 ? "-" : "+") + short_number(std::fabs(saving)) + "%"; };
+  // Under 0.05% prints as "unchanged", not "-0%": a grid move leaves energy as it is.
+  auto pct = [](double saving) {
+    if (std::fabs(saving) < 0.05) return std::string("unchanged");
+    return (saving >= 0 ? "-" : "+") + short_number(std::fabs(saving)) + "%";
+  };
   bool saving_heading = false, memory_heading = false;
   for (const auto& r : a.recommendations) {
     if (r.category == planner::Category::kSaving) {

@@ -38,12 +38,15 @@ class AdviceCollector {
   AdviceCollector(Advice& advice, Footprint base, bool minimize_co2)
       : a_(advice), base_(base), co2_(minimize_co2) {}
 
-  // A saving measure: listed only when it saves kMinSavingPct of the objective.
-  Recommendation* saving(std::string kind, std::string title, std::string why, const Footprint& f) {
+  // A saving measure: listed only when it saves kMinSavingPct of the
+  // objective, or of CO2 for a measure (`co2_lever`) that moves only CO2.
+  Recommendation* saving(std::string kind, std::string title, std::string why, const Footprint& f,
+                         bool co2_lever = false) {
     Recommendation r = make(std::move(kind), std::move(title), std::move(why), f);
-    if (!(r.objective_saving_pct >= kMinSavingPct)) {
+    const double judged = co2_lever ? r.co2_saving_pct : r.objective_saving_pct;
+    if (!(judged >= kMinSavingPct)) {
       a_.not_listed.push_back(r.title + ": " + (r.objective_saving_pct < 0 ? "costs " : "saves only ") +
-                              number_text(std::fabs(r.objective_saving_pct)) + "% " + a_.objective);
+                              number_text(std::fabs(judged)) + "% " + (co2_lever ? "CO2eq" : a_.objective));
       return nullptr;
     }
     a_.recommendations.push_back(r);
@@ -209,13 +212,20 @@ void reuse(const hardware_db::Database& db, const laws::Law& law, AdviceCollecto
   }
 }
 
+// The move to another grid is costed at the run's own PUE: the facility is
+// a separate choice, and swapping the default PUE for a provider's made the
+// grid look like an energy saving it is not.
 std::string region_why(const Forecast& from, const Forecast& to) {
   return "grid " + number_text(from.gco2_per_kwh) + " -> " + number_text(to.gco2_per_kwh) +
          " g/kWh changes operational CO2 per kWh x" +
-         number_text(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; facility PUE " +
-         number_text(from.pue) + " -> " + number_text(to.pue) +
-         (to.pue == from.pue ? " leaves energy as it is"
-                             : " changes energy x" + number_text(to.pue / from.pue));
+         number_text(to.gco2_per_kwh / std::max(1e-9, from.gco2_per_kwh)) + "; costed at the same PUE " +
+         number_text(from.pue) + ", so energy is unchanged";
+}
+
+// "train in X", or "train and serve in X" when lifetime serving is in the
+// footprint and moves with it.
+std::string region_title(const std::string& verb, const hardware_db::GridRegion& g, bool serving) {
+  return verb + (serving ? " and serve" : "") + " in " + g.name + " (" + g.id + ")";
 }
 
 }  // namespace
@@ -297,12 +307,14 @@ void other_hardware(const RunAdvice& x) {
 void cleaner_grid(const RunAdvice& x) {
   const ForecastInput& in0 = x.run.input;
   const auto* g = cleanest_grid(x.db);
-  if (!g || in0.carbon_intensity || in0.region == g->id) return;
+  if (!g || (!in0.carbon_intensity && in0.region == g->id)) return;
   ForecastInput in = in0;
   in.region = g->id;
+  in.carbon_intensity.reset();
+  in.pue = x.run.forecast.pue;
   const Forecast h = forecast(x.db, in);
-  x.c.saving("region", "train in " + g->name + " (" + g->id + ")", region_why(x.run.forecast, h),
-             footprint_of(h) + x.serving(in, in0.params, 1));
+  x.c.saving("region", region_title("train", *g, x.run.inference_tokens > 0), region_why(x.run.forecast, h),
+             footprint_of(h) + x.serving(in, in0.params, 1), true);
 }
 
 // Over-training: the same loss for less compute, when nothing is served.
@@ -459,7 +471,7 @@ void replan_with(const PlanAdvice& x, const std::string& kind, const std::string
                  const PlanRequest& rr, const std::function<std::string(const PlanOption&)>& why) {
   try {
     const PlanOption o = plan_option(x.db, x.law, rr, x.plan.best.training.hardware_id, x.plan.target_loss);
-    if (auto* rec = x.c.saving(kind, title, why(o), o.total)) {
+    if (auto* rec = x.c.saving(kind, title, why(o), o.total, kind == "region")) {
       rec->gpus = o.training.gpus;
       rec->wall_days = o.training.wall_days;
       rec->state_gb_per_gpu = state_gb(o.params, kAdamWBytesPerParam, o.training.gpus);
@@ -471,10 +483,12 @@ void replan_with(const PlanAdvice& x, const std::string& kind, const std::string
 
 void plan_in_cleanest_grid(const PlanAdvice& x) {
   const auto* g = cleanest_grid(x.db);
-  if (!g || x.r.carbon_intensity || x.r.region == g->id) return;
+  if (!g || (!x.r.carbon_intensity && x.r.region == g->id)) return;
   PlanRequest rr = x.r;
   rr.region = g->id;
-  replan_with(x, "region", "train in " + g->name + " (" + g->id + ")", rr,
+  rr.carbon_intensity.reset();
+  rr.pue = x.plan.best.training.pue;
+  replan_with(x, "region", region_title("train", *g, x.r.inference_tokens > 0), rr,
               [&](const PlanOption& o) { return region_why(x.plan.best.training, o.training); });
 }
 
@@ -605,13 +619,16 @@ void leaner_optimizers(const FinetuneAdvice& x) {
 
 void finetune_in_cleanest_grid(const FinetuneAdvice& x) {
   const auto* g = cleanest_grid(x.db);
-  if (!g || x.request.carbon_intensity || x.request.region == g->id) return;
+  if (!g || (!x.request.carbon_intensity && x.request.region == g->id)) return;
   FinetuneRequest r = x.request;
   r.methods = {x.chosen.method};
   r.region = g->id;
-  const std::string title = "fine-tune in " + g->name + " (" + g->id + ")";
+  r.carbon_intensity.reset();
+  r.pue = x.chosen.forecast.pue;
+  const std::string title = region_title("fine-tune", *g, false);
   x.with(r, title, [&](const MethodResult& res) {
-    x.c.saving("region", title, region_why(x.chosen.forecast, res.forecast), footprint_of(res.forecast));
+    x.c.saving("region", title, region_why(x.chosen.forecast, res.forecast), footprint_of(res.forecast),
+               true);
   });
 }
 
