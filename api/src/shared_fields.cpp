@@ -9,6 +9,7 @@
 #include "laws/presets.h"
 #include "planning/plan.h"
 #include "scaleplan/strict_json.h"
+#include "systems/gpu_count.h"
 
 namespace scaleplan::api {
 
@@ -19,7 +20,12 @@ Schema<ForecastFields> ForecastFields::schema(bool hardware_required) {
   FieldInfo hardware = shared_field("hardware");
   return Schema<F>()
       .add(hardware_required ? required(hardware) : hardware, &F::hardware)
-      .add(shared_field("gpus", "default: the fewest that hold the training state"), &F::gpus)
+      .add(shared_field("gpus", "default: the fewest that finish within --deadline-days (" +
+                                    planner::gpu_count_rule() + ")"),
+           &F::gpus)
+      .add({.name = "deadline_days",
+            .help = "wall-clock limit when --gpus is not given: the fewest GPUs that meet it (default 30)"},
+           &F::deadline_days)
       .add(shared_field("mfu", "default: the best layout's, billed hours"), &F::mfu)
       .add(shared_field("seq_len", "for the layout model, default 4096"), &F::seq_len)
       .add({.name = "network_gbps",
@@ -233,6 +239,7 @@ void add_optional_forecast(const ForecastFields& flags, double params, double to
         {"--carbon-intensity", flags.carbon_intensity.has_value()},
         {"--pue", flags.pue.has_value()},
         {"--seq-len", flags.seq_len.has_value()},
+        {"--deadline-days", flags.deadline_days.has_value()},
         {"--network-gbps", flags.network_gbps.has_value()}};
     for (const auto& [flag, given] : needs_hardware) {
       if (given)
@@ -245,7 +252,7 @@ void add_optional_forecast(const ForecastFields& flags, double params, double to
   in.params = params;
   in.tokens = tokens;
   const auto db = hardware_db::Database::load(flags.hardware_db);
-  const planner::Forecast f = checked_forecast(db, in);
+  const planner::Forecast f = checked_forecast(db, in, flags.deadline_days);
   doc["forecast"] = planner::forecast_json(f);
   t.line("");
   t.line("Forecast (estimate) on " + f.hardware_name + ":");
@@ -255,7 +262,8 @@ void add_optional_forecast(const ForecastFields& flags, double params, double to
   t.line(r.substr(r.find('\n') + 1, r.size() - r.find('\n') - 2));
 }
 
-planner::Forecast checked_forecast(const hardware_db::Database& db, const planner::ForecastInput& in) {
+planner::Forecast checked_forecast(const hardware_db::Database& db, const planner::ForecastInput& in,
+                                   std::optional<double> deadline_days) {
   if (in.gpus && in.params > 0) {
     const auto& acc = db.accelerator(in.hardware);
     if (acc.memory_gb) {
@@ -268,7 +276,7 @@ planner::Forecast checked_forecast(const hardware_db::Database& db, const planne
       }
     }
   }
-  const planner::Forecast f = planner::forecast_default_cluster(db, in);
+  const planner::Forecast f = planner::forecast_default_cluster(db, in, deadline_days);
   // Measured hours fewer than the peak allows would mean an MFU above 1.
   if (in.gpu_hours && !(f.mfu > 0 && f.mfu <= 1)) {
     throw InputError(Field{"gpu_hours"},

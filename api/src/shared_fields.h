@@ -22,7 +22,7 @@ namespace scaleplan::api {
 struct ForecastFields {
   std::string hardware;
   std::optional<int> gpus, seq_len;
-  std::optional<double> mfu, network_gbps, gpu_hours, power_w, carbon_intensity, pue;
+  std::optional<double> mfu, network_gbps, gpu_hours, power_w, carbon_intensity, pue, deadline_days;
   std::optional<std::string> region;
   std::string accounting = "facility";
   std::string tier_scope = "total";
@@ -93,7 +93,8 @@ planner::ForecastInput forecast_input(const ForecastFields& f);
 // planner::forecast on the default cluster, refusing what the fields make
 // impossible: too few accelerators to hold the model, measured hours
 // below the peak's.
-planner::Forecast checked_forecast(const hardware_db::Database& db, const planner::ForecastInput& in);
+planner::Forecast checked_forecast(const hardware_db::Database& db, const planner::ForecastInput& in,
+                                   std::optional<double> deadline_days = std::nullopt);
 // When a hardware is given: the forecast of (params, tokens) under
 // "forecast" in the document and as rows of the table; else refuses the
 // fields that only change a forecast.

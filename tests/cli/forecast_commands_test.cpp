@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "support.h"
 
@@ -34,6 +36,39 @@ TEST_CASE("forecast reads CodeCarbon-style inputs for TeenyTinyLlama within 20% 
                      "--gpus", "1", "--gpu-hours", "280.5", "--region", "DE", "--pue", "1.0", "--json"});
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(json::parse(r.out)["energy_kwh"].get<double>(), WithinRel(112.97, 0.20));
+}
+
+TEST_CASE("forecast and tokens size the cluster for --deadline-days, and refuse it beside --gpus", "[cli]") {
+  const std::vector<std::string> run = {"--params", "7B", "--tokens", "1.4T", "--hardware", "h100-sxm5-80gb"};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = {"forecast"};
+    args.insert(args.end(), run.begin(), run.end());
+    args.insert(args.end(), more.begin(), more.end());
+    args.push_back("--json");
+    return run_scaleplan(args);
+  };
+  const auto sized = with({"--deadline-days", "10"});
+  REQUIRE(sized.exit_code == 0);
+  const json d = json::parse(sized.out);
+  const int gpus = d["gpus"].get<int>();
+  CHECK(d["wall_days"].get<double>() <= 10);
+  // The fewest: one node fewer, forecast on its own, misses the ten days.
+  const auto fewer = with({"--gpus", std::to_string(gpus - 8)});
+  REQUIRE(fewer.exit_code == 0);
+  CHECK(json::parse(fewer.out)["wall_days"].get<double>() > 10);
+  // A deadline 3x longer needs fewer GPUs.
+  CHECK(json::parse(with({"--deadline-days", "30"}).out)["gpus"].get<int>() < gpus);
+
+  const auto both = with({"--deadline-days", "10", "--gpus", "8"});
+  CHECK(both.exit_code == 1);
+  CHECK_THAT(both.err, Catch::Contains("--deadline-days") && Catch::Contains("--gpus"));
+  const auto tokens = run_scaleplan(
+      {"tokens", "--params", "7B", "--hardware", "h100-sxm5-80gb", "--deadline-days", "10", "--json"});
+  REQUIRE(tokens.exit_code == 0);
+  CHECK(json::parse(tokens.out)["forecast"]["wall_days"].get<double>() <= 10);
+  const auto alone = run_scaleplan({"tokens", "--params", "7B", "--deadline-days", "10"});
+  CHECK(alone.exit_code == 1);
+  CHECK_THAT(alone.err, Catch::Contains("--deadline-days needs --hardware"));
 }
 
 TEST_CASE("tier answers with the EPS tier", "[cli]") {

@@ -48,7 +48,7 @@ Result run_forecast(const ForecastRequest& r) {
   if (!in.flops && (!r.params || !r.tokens))
     throw InputError("--params and --tokens (or --flops) are required");
   const auto db = hardware_db::Database::load(r.forecast.hardware_db);
-  const planner::Forecast f = checked_forecast(db, in);
+  const planner::Forecast f = checked_forecast(db, in, r.forecast.deadline_days);
 
   auto doc = new_document("forecast");
   if (in.params > 0) doc["params"] = in.params;

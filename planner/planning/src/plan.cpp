@@ -184,15 +184,29 @@ Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in
   return f;
 }
 
-Forecast forecast_default_cluster(const hardware_db::Database& db, const ForecastInput& in) {
+Forecast forecast_default_cluster(const hardware_db::Database& db, const ForecastInput& in,
+                                  std::optional<double> deadline_days) {
+  if (deadline_days && (in.gpus || in.gpu_hours)) {
+    throw PlanError(Field{"deadline_days"},
+                    "sizes the cluster, which --gpus or --gpu-hours already fixes; "
+                    "give one or the other");
+  }
   if (in.gpus || in.gpu_hours) return forecast(db, in);
-  Forecast f = forecast_for_deadline(db, in, kDefaultDeadlineDays);
+  if (deadline_days && !(*deadline_days > 0 && std::isfinite(*deadline_days))) {
+    throw PlanError(Field{"deadline_days"},
+                    number_text(*deadline_days, "%.4g") + " must be a positive number of days");
+  }
+  const double days = deadline_days.value_or(kDefaultDeadlineDays);
+  Forecast f = forecast_for_deadline(db, in, days);
+  const std::string rule = "the fewest GPUs that finish in time (" + gpu_count_rule() + ")";
   f.assumptions.push_back(
-      {"deadline_days", kDefaultDeadlineDays, "days",
-       "assumed (no --gpus): the fewest GPUs that finish in time (" + gpu_count_rule() + ")"});
-  f.notes.push_back("no --gpus: sized for a " + number_text(kDefaultDeadlineDays, "%.4g") +
-                    "-day run, the fewest GPUs that finish in time, " + gpu_count_rule() +
-                    " (--gpus or --deadline-days in plan to change)");
+      {"deadline_days", days, "days",
+       deadline_days ? "given (--deadline-days): " + rule : "assumed (no --gpus): " + rule});
+  if (!deadline_days) {
+    f.notes.push_back("no --gpus: sized for a " + number_text(kDefaultDeadlineDays, "%.4g") +
+                      "-day run, the fewest GPUs that finish in time, " + gpu_count_rule() +
+                      " (--gpus or --deadline-days to change)");
+  }
   return f;
 }
 

@@ -115,14 +115,16 @@ double objective_of(const PlanRequest& request, const PlanOption& option);
 double objective_floor(const hardware_db::Database& db, const laws::Law& law, const PlanRequest& request,
                        const std::string& hardware, double target_loss);
 
-// The fewest GPUs (systems/gpu_count.h) that finish `in` within the deadline:
-// every count of the progression is tried, from the one that would finish in
-// time at the highest MFU any layout reaches, up. Throws PlanError when none
-// does, with the fastest found.
+// The fewest GPUs (systems/gpu_count.h) that finish `in` within the deadline,
+// scanned up from the count that would finish in time at the highest MFU any
+// layout reaches (exact near it, a 1% grid far above it; see plan.cpp).
+// Throws PlanError when none does, with the fastest found.
 Forecast forecast_for_deadline(const hardware_db::Database& db, ForecastInput in, double deadline_days);
 
 // forecast() on the given --gpus; without them, on the cluster a plan would
-// choose by default: the fewest that finish in kDefaultDeadlineDays.
-Forecast forecast_default_cluster(const hardware_db::Database& db, const ForecastInput& in);
+// choose: the fewest that finish in `deadline_days` (kDefaultDeadlineDays
+// when not given; refused beside --gpus or --gpu-hours).
+Forecast forecast_default_cluster(const hardware_db::Database& db, const ForecastInput& in,
+                                  std::optional<double> deadline_days = std::nullopt);
 
 }  // namespace scaleplan::planner
