@@ -49,15 +49,17 @@ nlohmann::ordered_json new_document(const std::string& command) {
   return doc;
 }
 
-void add_law(nlohmann::ordered_json& doc, const laws::Law& law) {
+void add_law(nlohmann::ordered_json& doc, const laws::Law& law, double params, double tokens) {
   doc["law"] = law.name;
   doc["law_citation"] = law.citation;
   doc["law_caveat"] = law.caveat;
+  if (const auto w = laws::range_warning(law, params, tokens)) doc["law_range_warning"] = *w;
 }
 
-void add_law(Table& table, const laws::Law& law) {
+void add_law(Table& table, const laws::Law& law, double params, double tokens) {
   table.line("law: " + law.name + (law.citation.empty() ? "" : " — " + law.citation));
   if (!law.caveat.empty()) table.line("caveat: " + law.caveat);
+  if (const auto w = laws::range_warning(law, params, tokens)) table.line("warning: " + *w);
 }
 
 namespace {

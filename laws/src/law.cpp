@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "number_text.h"
+
 namespace scaleplan::laws {
 
 const char* form_name(Form form) {
@@ -188,5 +190,34 @@ Law with_replicate(const Law& law, const std::vector<double>& r) {
 }
 
 double irreducible_loss(const Law& law) { return law.form == Form::kKaplan ? 0.0 : law.E; }
+
+namespace {
+
+// 3 significant figures with exponents as a person types them (6.05e21).
+std::string typed_number(double v) {
+  std::string s = number_text(v, "%.3g");
+  if (const auto e = s.find("e+"); e != std::string::npos) {
+    std::size_t digits = e + 2;
+    while (digits + 1 < s.size() && s[digits] == '0') ++digits;
+    s = s.substr(0, e + 1) + s.substr(digits);
+  }
+  return s;
+}
+
+// How many times outside [lo, hi] x lies: 1 inside.
+double outside_by(double x, double lo, double hi) { return x < lo ? lo / x : (x > hi ? x / hi : 1); }
+
+}  // namespace
+
+std::optional<std::string> range_warning(const Law& law, double params, double tokens) {
+  if (!law.fitted || !(params > 0) || !(tokens > 0)) return std::nullopt;
+  const FittedRange& r = *law.fitted;
+  const double n_out = outside_by(params, r.params_min, r.params_max);
+  const double d_out = outside_by(tokens, r.tokens_min, r.tokens_max);
+  if (n_out <= kFarOutsideFactor && d_out <= kFarOutsideFactor) return std::nullopt;
+  return law.name + " was fitted on " + r.source + "; " + typed_number(params) + " parameters on " +
+         typed_number(tokens) + " tokens lie " + typed_number(std::max(n_out, d_out)) +
+         "x outside that range, an extrapolation the law was not tested on";
+}
 
 }  // namespace scaleplan::laws

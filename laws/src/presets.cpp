@@ -54,6 +54,14 @@ Law kaplan2020() {
   return k;
 }
 
+// Hoffmann et al. 2022, arXiv:2203.15556, abstract: "over 400 language
+// models ranging from 70 million to over 16 billion parameters on 5 to 500
+// billion tokens"; Besiroglu et al. 2024 refit the same runs.
+FittedRange chinchilla_runs() {
+  return {70e6, 16e9, 5e9, 500e9,
+          "the runs of Hoffmann et al. 2022, 70M to 16B parameters on 5B to 500B tokens"};
+}
+
 std::vector<Law> make_presets() {
   std::vector<Law> out;
   // Besiroglu et al. 2024, arXiv:2404.10102, eq. 4 (Huber MLE refit of the
@@ -77,8 +85,16 @@ std::vector<Law> make_presets() {
                            "Same fit as hoffmann2022, with its inconsistency with the paper's "
                            "data (Besiroglu et al. 2024)."));
 
+  for (Law& law : out) law.fitted = chinchilla_runs();
+
   out.push_back(muennighoff2023());
-  out.push_back(kaplan2020());
+  Law kaplan = kaplan2020();
+  // Kaplan et al. 2020, section 1.1 and Figure 1: 768 to 1.5B non-embedding
+  // parameters, 22M to 23B tokens.
+  kaplan.fitted = FittedRange{768, 1.5e9, 22e6, 23e9,
+                              "the runs of Kaplan et al. 2020, 768 to 1.5B "
+                              "non-embedding parameters on 22M to 23B tokens"};
+  out.push_back(std::move(kaplan));
   return out;
 }
 

@@ -99,3 +99,14 @@ TEST_CASE("bad input: one line on stderr, exit 1, nothing on stdout", "[cli]") {
       {{"frobnicate"}, "frobnicate"},
   });
 }
+
+TEST_CASE("loss and tokens carry the law's range warning far outside its runs, and none inside", "[cli]") {
+  const auto far = run_scaleplan({"loss", "--params", "7B", "--tokens", "1000", "--json"});
+  REQUIRE(far.exit_code == 0);
+  CHECK_THAT(json::parse(far.out)["law_range_warning"].get<std::string>(), Catch::Contains("outside"));
+  const auto near = run_scaleplan({"loss", "--params", "7B", "--tokens", "1.4T", "--json"});
+  REQUIRE(near.exit_code == 0);
+  CHECK_FALSE(json::parse(near.out).contains("law_range_warning"));
+  const auto text = run_scaleplan({"tokens", "--params", "1T"});
+  CHECK_THAT(text.out, Catch::Contains("warning: besiroglu2024 was fitted on"));
+}

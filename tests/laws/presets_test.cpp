@@ -61,3 +61,22 @@ TEST_CASE("presets: every preset is valid and carries a citation and a caveat", 
   }
   CHECK_THROWS_WITH(preset("chinchila"), Catch::Contains("besiroglu2024"));
 }
+
+TEST_CASE("a law warns when used more than tenfold outside the runs it was fitted on", "[laws]") {
+  const Law& law = preset("besiroglu2024");       // fitted on 70M-16B parameters, 5B-500B tokens
+  CHECK_FALSE(range_warning(law, 7e9, 1.4e12));   // 2.8x past 500B tokens: inside the tolerance
+  CHECK_FALSE(range_warning(law, 160e9, 100e9));  // exactly 10x past 16B
+  CHECK(range_warning(law, 161e9, 100e9));
+  CHECK(range_warning(law, 1e9, 0.49e9));  // just over 10x below 5B tokens
+  const auto tiny = range_warning(law, 7e9, 1e3);
+  REQUIRE(tiny);
+  CHECK_THAT(*tiny, Catch::Contains("5e6x outside") && Catch::Contains("70M to 16B parameters"));
+  const auto huge = range_warning(law, 6.35e12, 1.4e12);
+  REQUIRE(huge);
+  CHECK_THAT(*huge, Catch::Contains("397x outside"));  // 6.35T / 16B
+  // Kaplan's runs: 768 to 1.5B non-embedding parameters, 22M to 23B tokens.
+  CHECK_FALSE(range_warning(preset("kaplan2020"), 1e6, 1e9));
+  CHECK(range_warning(preset("kaplan2020"), 1e6, 1e12));
+  // No stated range, no warning: Muennighoff's fit and a law from a file.
+  CHECK_FALSE(range_warning(preset("muennighoff2023"), 1e15, 1e3));
+}

@@ -35,8 +35,10 @@ class Table {
 nlohmann::ordered_json new_document(const std::string& command);
 
 // The law's name, citation and caveat, as JSON fields and table lines.
-void add_law(nlohmann::ordered_json& doc, const laws::Law& law);
-void add_law(Table& table, const laws::Law& law);
+// With params and tokens (> 0), also the warning when they lie far outside
+// the runs the law was fitted on (laws::range_warning).
+void add_law(nlohmann::ordered_json& doc, const laws::Law& law, double params = 0, double tokens = 0);
+void add_law(Table& table, const laws::Law& law, double params = 0, double tokens = 0);
 
 // Refuses an output path before any work: empty, a directory, anything but
 // a regular file (device nodes, FIFOs), a missing folder, or a path that is

@@ -42,7 +42,7 @@ Result run_allocate(const AllocateRequest& r) {
   const laws::Allocation a = laws::compute_optimal(law, flops, unique);
 
   auto doc = new_document("allocate");
-  add_law(doc, law);
+  add_law(doc, law, a.params, a.tokens);
   doc.update(laws::allocation_json(a, unique));
 
   Table t("Compute-optimal allocation of " + short_number(flops) + " FLOPs");
@@ -51,7 +51,7 @@ Result run_allocate(const AllocateRequest& r) {
   if (unique)
     t.row("epochs", short_number(a.tokens / *unique), "over " + human_count(*unique) + " unique tokens");
   t.row("predicted loss", short_number(a.loss), "nats/token");
-  add_law(t, law);
+  add_law(t, law, a.params, a.tokens);
   // The forecast fills the document and the table at once, and may refuse
   // its fields: it runs here, before the result is answered.
   add_optional_forecast(r.forecast, a.params, a.tokens, doc, t);

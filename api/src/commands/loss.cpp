@@ -47,7 +47,7 @@ Result run_loss(const LossRequest& r) {
   }
 
   auto doc = new_document("loss");
-  add_law(doc, law);
+  add_law(doc, law, params, tokens);
   doc["params"] = params;
   doc["tokens"] = tokens;
   if (unique) {
@@ -67,7 +67,7 @@ Result run_loss(const LossRequest& r) {
             t.row("floor for this size", short_number(laws::loss_floor(law, params, unique)),
                   "with unlimited tokens");
             t.row("training FLOPs", short_number(laws::training_flops(params, tokens)), "C = 6ND");
-            add_law(t, law);
+            add_law(t, law, params, tokens);
             return t.render();
           }};
 }

@@ -251,7 +251,7 @@ struct PlanText {
     add_scope_rows(t, plan);
     add_alternative_lines(t, plan);
     add_advice_rows(t, advice);
-    add_law(t, law);
+    add_law(t, law, plan.best.params, plan.best.tokens);
     if (recipe) add_emitted_recipe(t, *recipe, emit);
     return t.render();
   }
@@ -266,7 +266,7 @@ Result run_plan(const PlanRequest& r) {
   refuse_out_of_domain(plan, r);
 
   auto doc = new_document("plan");
-  add_law(doc, law);
+  add_law(doc, law, plan.best.params, plan.best.tokens);
   ordered_json plan_doc = planner::plan_json(plan, req);
   for (auto& [key, value] : plan_doc.items()) doc[key] = std::move(value);
   planner::Advice advice = planner::advise_plan(db, law, req, plan, r.offset_price);

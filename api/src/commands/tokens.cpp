@@ -41,7 +41,7 @@ Result run_tokens(const TokensRequest& r) {
   const double rule_tokens = laws::kRuleOfThumbTokensPerParam * params;
 
   auto doc = new_document("tokens");
-  add_law(doc, law);
+  add_law(doc, law, params, tokens);
   doc["basis"] = target ? "target_loss" : "compute_optimal";
   if (target) doc["target_loss"] = *target;
   doc["params"] = params;
@@ -59,7 +59,7 @@ Result run_tokens(const TokensRequest& r) {
   t.row("training FLOPs", short_number(flops), "C = 6ND");
   t.row("predicted loss", short_number(loss), "nats/token");
   t.row("rule of thumb", human_count(rule_tokens), "20 tokens/param (Hoffmann et al. 2022)");
-  add_law(t, law);
+  add_law(t, law, params, tokens);
   // The forecast fills the document and the table at once, and may refuse
   // its fields: it runs here, before the result is answered.
   add_optional_forecast(r.forecast, params, tokens, doc, t);

@@ -50,6 +50,13 @@ struct Uncertainty {
   std::vector<std::vector<double>> replicates;
 };
 
+// The parameters and tokens of the runs a law was fitted on, with where
+// the figures are stated.
+struct FittedRange {
+  double params_min = 0, params_max = 0, tokens_min = 0, tokens_max = 0;
+  std::string source;
+};
+
 struct Law {
   std::string name;
   Form form = Form::kChinchilla;
@@ -66,12 +73,21 @@ struct Law {
   std::string citation;
   std::string caveat;
   std::optional<Uncertainty> uncertainty;
+  std::optional<FittedRange> fitted;  // unknown for a law file without one
 
   // Lists what is wrong (non-finite or non-positive constants); empty if valid.
   std::vector<std::string> problems() const;
   // Throws LawError with the first problem.
   void validate() const;
 };
+
+// How far outside its fitted runs a law is used before a prediction is
+// flagged: a tenfold extrapolation in N or D.
+inline constexpr double kFarOutsideFactor = 10;
+
+// A warning when N or D lies more than kFarOutsideFactor outside the law's
+// fitted range; nothing when inside it or when the range is unknown.
+std::optional<std::string> range_warning(const Law& law, double params, double tokens);
 
 // The Chinchilla allocation constant G (chinchilla and data_constrained).
 double allocation_constant(const Law& law);
