@@ -81,11 +81,12 @@ double parse_quantity(std::string_view text, std::string_view field) {
   if (!std::isfinite(value)) bad(field, text, "is not finite");
   const Domain* d = domain_of(field);
   if (d != nullptr && d->low == 0 && value == 0) return 0;
-  if (!(value > 0)) bad(field, text, "is not positive");
-  if (d != nullptr && (value < d->low || value > d->high)) {
+  // A field with a domain says it (days, a PUE), not the examples of sizes.
+  if (d != nullptr && !(value >= d->low && value <= d->high)) {
     throw InputError(Field{field_name(field)},
                      "'" + std::string(text) + "' is outside its domain; expected " + domain_text(*d));
   }
+  if (!(value > 0)) bad(field, text, "is not positive");
   return value;
 }
 

@@ -24,3 +24,13 @@ TEST_CASE("the CLI shows a library field as the flag the user typed", "[errors]"
   CHECK(where.exit_code == 1);
   CHECK(where.err.rfind("scaleplan: error: --group-by: ", 0) == 0);
 }
+
+TEST_CASE("a zero or negative value of a field with a domain is refused with that domain, not size examples",
+          "[errors]") {
+  for (const char* days : {"0", "-3"}) {
+    const auto r = run_scaleplan({"plan", "--target-params", "7B", "--deadline-days", days});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == std::string("scaleplan: error: --deadline-days: '") + days +
+                       "' is outside its domain; expected a value from 0.01 to 3650 days\n");
+  }
+}
