@@ -33,4 +33,15 @@ struct Refusal {
 // exactly one line on stderr that contains `mentions`.
 void check_refusals(const std::vector<Refusal>& cases);
 
+// How many of `full` random cases a property test draws: all of them in the
+// Release suite (make unit-test, run by CI too), a quarter under the
+// sanitizers, where each costs ~20x and the paths, not the count, matter.
+constexpr int random_cases(int full) {
+#ifdef SCALEPLAN_TESTS_UNDER_SANITIZERS
+  return full / 4 > 0 ? full / 4 : 1;
+#else
+  return full;
+#endif
+}
+
 }  // namespace scaleplan::testing
