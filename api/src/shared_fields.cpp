@@ -146,16 +146,20 @@ namespace {
 // run is not explained by High's.
 std::string tier_reason(planner::EpsTier tier, double energy_kwh, double co2_kg) {
   const std::string kwh = human_energy_kwh(energy_kwh), co2 = human_co2_kg(co2_kg);
+  const std::string low_kwh = grouped(planner::kLowMaxKwh) + " kWh",
+                    low_co2 = grouped(planner::kLowMaxCo2Kg) + " kg";
+  const std::string high_kwh = grouped(planner::kHighMinKwh) + " kWh",
+                    high_co2 = grouped(planner::kHighMinCo2Kg) + " kg";
   switch (tier) {
     case planner::EpsTier::kLow:
-      return kwh + " < 0.1 kWh and " + co2 + " < 0.05 kg";
+      return kwh + " < " + low_kwh + " and " + co2 + " < " + low_co2;
     case planner::EpsTier::kHigh:
-      return kwh + " > 1,500 kWh and " + co2 + " > 500 kg";
+      return kwh + " > " + high_kwh + " and " + co2 + " > " + high_co2;
     case planner::EpsTier::kIntermediate:
       break;
   }
-  return kwh + ", " + co2 +
-         ": not both under Low's 0.1 kWh and 0.05 kg, nor both over High's 1,500 kWh and 500 kg";
+  return kwh + ", " + co2 + ": not both under Low's " + low_kwh + " and " + low_co2 +
+         ", nor both over High's " + high_kwh + " and " + high_co2;
 }
 
 }  // namespace

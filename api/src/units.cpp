@@ -249,6 +249,14 @@ std::string human_range(const std::string& low, const std::string& high) {
 
 std::string short_number(double value) { return std::isfinite(value) ? sig(value, 3) : "n/a"; }
 
+std::string grouped(double value) {
+  if (!(std::fabs(value) >= 1000 && value == std::floor(value) && std::fabs(value) < 1e15))
+    return short_number(value);
+  std::string digits = std::to_string(static_cast<long long>(std::fabs(value)));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+  return (value < 0 ? "-" : "") + digits;
+}
+
 std::string sig(double value, int digits) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*g", digits, value);

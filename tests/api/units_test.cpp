@@ -2,9 +2,11 @@
 
 #include "api/units.h"
 
+using scaleplan::api::grouped;
 using scaleplan::api::human_count;
 using scaleplan::api::InputError;
 using scaleplan::api::parse_quantity;
+using scaleplan::api::short_number;
 
 TEST_CASE("parse_quantity: reads suffixes, exponents and digit groups", "[cli]") {
   CHECK(parse_quantity("7B", "x") == 7e9);
@@ -33,4 +35,13 @@ TEST_CASE("human_count: three significant digits with a suffix", "[cli]") {
   CHECK(human_count(144e9) == "144B");
   CHECK(human_count(125e3) == "125k");
   CHECK(human_count(512) == "512");
+}
+
+TEST_CASE("grouped writes whole thresholds with thousands separators and fractions as short numbers",
+          "[api]") {
+  CHECK(grouped(1500) == "1,500");
+  CHECK(grouped(1234567) == "1,234,567");
+  CHECK(grouped(500) == "500");
+  CHECK(grouped(0.05) == "0.05");
+  CHECK(grouped(1500.5) == short_number(1500.5));
 }

@@ -63,6 +63,9 @@ std::string human_range(const std::string& low, const std::string& high);
 // %.3g in plain or scientific notation, exponent as typed: 2.07, 5.88e23.
 // For dimensionless numbers and FLOP counts only.
 std::string short_number(double value);
+// A whole number with thousands separators (1,500), else short_number: how
+// the EPS thresholds are written.
+std::string grouped(double value);
 // `value` to `digits` significant figures the same way (%.*g, exponent as
 // typed), "inf" and "nan" as printf writes them.
 std::string sig(double value, int digits);

@@ -34,8 +34,12 @@ Result run_tier(const TierRequest& r) {
   doc["source"] = planner::kEpsSource;
   return {std::move(doc), [r, tier] {
             Table t(std::string("EPS tier: ") + planner::tier_name(tier));
-            t.row("energy", human_energy_kwh(r.kwh), "Low < 0.1 kWh; High > 1,500 kWh");
-            t.row("CO2eq", human_co2_kg(r.co2_kg), "Low < 0.05 kg; High > 500 kg");
+            t.row("energy", human_energy_kwh(r.kwh),
+                  "Low < " + grouped(planner::kLowMaxKwh) + " kWh; High > " + grouped(planner::kHighMinKwh) +
+                      " kWh");
+            t.row("CO2eq", human_co2_kg(r.co2_kg),
+                  "Low < " + grouped(planner::kLowMaxCo2Kg) + " kg; High > " +
+                      grouped(planner::kHighMinCo2Kg) + " kg");
             t.line("Low needs both below, High both above; anything else is Intermediate.");
             for (const auto& m : planner::eps_measures(tier)) t.line("measure: " + m);
             t.line(std::string("source: ") + planner::kEpsSource);
