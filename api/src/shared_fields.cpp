@@ -20,12 +20,10 @@ Schema<ForecastFields> ForecastFields::schema(bool hardware_required) {
   FieldInfo hardware = shared_field("hardware");
   return Schema<F>()
       .add(hardware_required ? required(hardware) : hardware, &F::hardware)
-      .add(shared_field("gpus", "default: the fewest that finish within --deadline-days (" +
-                                    planner::gpu_count_rule() + ")"),
+      .add(shared_field(
+               "gpus", "default: the fewest GPUs that meet the deadline (" + planner::gpu_count_rule() + ")"),
            &F::gpus)
-      .add({.name = "deadline_days",
-            .help = "wall-clock limit when --gpus is not given: the fewest GPUs that meet it (default 30)"},
-           &F::deadline_days)
+      .add(shared_field("deadline_days", "when --gpus is not given"), &F::deadline_days)
       .add(shared_field("mfu", "default: the best layout's, billed hours"), &F::mfu)
       .add(shared_field("seq_len", "for the layout model, default 4096"), &F::seq_len)
       .add({.name = "network_gbps",
@@ -61,6 +59,7 @@ FieldInfo shared_field(const std::string& name, const std::string& note) {
   static const std::pair<const char*, const char*> kHelp[] = {
       {"hardware", "accelerator id or family name (see `scaleplan hardware list`)"},
       {"gpus", "accelerator count"},
+      {"deadline_days", "wall-clock limit: the fewest GPUs that meet it (default 30)"},
       {"mfu", "model FLOPs utilisation"},
       {"region", "grid: ISO code (DE, DEU), country (Germany, UK) or provider:region (aws:us-east-1)"},
       {"carbon_intensity", "grid carbon intensity"},

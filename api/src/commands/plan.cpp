@@ -59,9 +59,7 @@ const Schema<PlanRequest>& PlanRequest::schema() {
           .add(shared_field("gpus", "default: the fewest GPUs that meet the deadline (" +
                                         planner::gpu_count_rule() + ")"),
                &R::gpus)
-          .add({.name = "deadline_days",
-                .help = "wall-clock limit: the fewest GPUs that meet it (default 30)"},
-               &R::deadline_days)
+          .add(shared_field("deadline_days"), &R::deadline_days)
           .group(&R::grid, GridFields::schema("default: world 475 g/kWh"))
           .add(shared_field("power_w", "needed for parts with no published TDP"), &R::power_w)
           .add({.name = "max_params", .help = "largest model allowed"}, &R::max_params)
