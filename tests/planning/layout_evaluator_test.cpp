@@ -21,7 +21,7 @@ namespace {
 Workload workload_for(const System& sys, double params, double batch_seqs) {
   ShapeRequest r;
   r.params = params;
-  return Workload{derive_shape(r).shape, 4096, batch_seqs, default_stack(sys)};
+  return Workload{derive_shape(r).shape, 4096, batch_seqs, default_stack(sys), Training{}};
 }
 
 bool same(const LayoutResult& a, const LayoutResult& b) {

@@ -19,7 +19,7 @@ System accelerator_system(const char* id) { return system_for(testing::embedded_
 double best_mfu(const char* hardware, const hardware_db::ModelShape& shape, int seq, double batch_seqs,
                 int gpus, std::optional<int> tp = {}, std::optional<int> pp = {}) {
   const System sys = accelerator_system(hardware);
-  Workload w{shape, seq, batch_seqs, default_stack(sys)};
+  Workload w{shape, seq, batch_seqs, default_stack(sys), Training{}};
   SearchOptions o;
   o.gpus = gpus;
   o.tensor_parallel = tp;
@@ -35,7 +35,7 @@ double best_mfu(const char* hardware, const hardware_db::ModelShape& shape, int 
 TEST_CASE("search: the layout chosen for 175B on 1,024 A100s fits and matches an exhaustive search",
           "[planner][search]") {
   const System sys = accelerator_system("a100-sxm4-80gb");
-  Workload w{gpt_shape(96, 12288, 96), 2048, 1536, default_stack(sys)};
+  Workload w{gpt_shape(96, 12288, 96), 2048, 1536, default_stack(sys), Training{}};
   SearchOptions o;
   o.gpus = 1024;
   o.top = 1;
@@ -98,7 +98,7 @@ TEST_CASE("search: the default global batch is DeepSeek LLM's 0.292 C^0.3271 tok
 
 TEST_CASE("search: refuses layouts that cannot exist, naming the constraint", "[planner][search]") {
   const System sys = accelerator_system("h100-sxm5-80gb");
-  Workload w{gpt_shape(80, 8192, 64), 4096, 512, default_stack(sys)};
+  Workload w{gpt_shape(80, 8192, 64), 4096, 512, default_stack(sys), Training{}};
   SearchOptions o;
   o.gpus = 64;
   o.tensor_parallel = 16;
@@ -109,7 +109,7 @@ TEST_CASE("search: refuses layouts that cannot exist, naming the constraint", "[
   o.pipeline_parallel = 1;
   o.micro_batch = 128;
   CHECK_THROWS_WITH(search_layouts(sys, w, o), Catch::Contains("--global-batch-tokens"));
-  Workload odd{gpt_shape(80, 8192, 64), 4096, 512, default_stack(sys)};
+  Workload odd{gpt_shape(80, 8192, 64), 4096, 512, default_stack(sys), Training{}};
   odd.shape.heads = odd.shape.kv_heads = 12;
   SearchOptions o2;
   o2.gpus = 64;
@@ -120,7 +120,7 @@ TEST_CASE("search: refuses layouts that cannot exist, naming the constraint", "[
 TEST_CASE("search: refuses a pinned degree of 0 or a ZeRO stage past 3 by the option's name",
           "[planner][search]") {
   const System sys = accelerator_system("h100-sxm5-80gb");
-  const Workload w{gpt_shape(32, 4096, 32), 2048, 512, default_stack(sys)};
+  const Workload w{gpt_shape(32, 4096, 32), 2048, 512, default_stack(sys), Training{}};
   const auto refusal = [&](auto pin, int value) {
     SearchOptions o;
     o.gpus = 8;
@@ -144,7 +144,7 @@ TEST_CASE("search: refuses a pinned degree of 0 or a ZeRO stage past 3 by the op
 TEST_CASE("search: a model too large for the accelerators says how much memory the leanest layout needs",
           "[planner][search]") {
   const System sys = accelerator_system("a100-sxm4-40gb");
-  Workload w{gpt_shape(128, 25600, 160), 2048, 64, default_stack(sys)};
+  Workload w{gpt_shape(128, 25600, 160), 2048, 64, default_stack(sys), Training{}};
   SearchOptions o;
   o.gpus = 8;
   const SearchResult r = search_layouts(sys, w, o);

@@ -35,7 +35,7 @@ TEST_CASE("layout: Korthikanti et al. 2022 Table 5 iteration times within 15%", 
   const System sys = a100();
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022};
+    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022, Training{}};
     Layout l;
     l.tensor_parallel = 8;
     l.pipeline_parallel = c.pp;
@@ -57,7 +57,7 @@ TEST_CASE("layout: Korthikanti et al. 2022 Table 5 iteration times within 15%", 
 // recompute the first stage holds s b h L x 34 / t bytes of activations.
 TEST_CASE("layout: activation memory follows Korthikanti's 34 s b h L / t", "[planner][layout]") {
   const System sys = a100();
-  Workload w{gpt_shape(96, 12288, 96), 2048, 64, kMegatron2022};
+  Workload w{gpt_shape(96, 12288, 96), 2048, 64, kMegatron2022, Training{}};
   Layout l;
   l.tensor_parallel = 8;
   l.pipeline_parallel = 8;
@@ -91,7 +91,7 @@ TEST_CASE("layout: Narayanan et al. 2021 Table 1 per-GPU throughput within 15%",
   const System sys = a100();
   int within = 0;
   for (const Case& c : cases) {
-    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022};
+    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022, Training{}};
     SearchOptions o;
     o.gpus = c.gpus;
     o.tensor_parallel = c.tp;

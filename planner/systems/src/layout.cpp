@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 #include "systems/errors.h"
 
@@ -64,6 +66,34 @@ double pp_bytes_per_s(const System& sys, const Layout& l) {
 
 using detail::MicroBatchTime;
 
+// What a frozen base adds to one layer's forward and backward pass on one
+// TP rank: the adapters' products (rank r, both directions: x A then B)
+// and kernel launches, and for QLoRA the dequantisation of the block's
+// matrices, once forward and once backward. Zero for a trained base.
+struct FrozenBaseTime {
+  double forward_s = 0, backward_s = 0;
+};
+
+FrozenBaseTime frozen_base_time(const System& sys, const Workload& w, const Layout& l, double tokens) {
+  const Training& tr = w.training;
+  if (!tr.frozen()) return {};
+  const auto& m = w.shape;
+  const double t = l.tensor_parallel, h = m.hidden, r = tr.lora_rank;
+  const double kv = m.kv_heads * (h / m.heads), f = m.ffn;
+  // (d_in, d_out) of q, k, v, o and the MLP's matrices.
+  std::vector<std::pair<double, double>> matrices = {{h, h}, {h, kv}, {h, kv}, {h, h}, {h, f}, {f, h}};
+  if (m.gated_mlp) matrices.push_back({h, f});
+  double adapters = 0;
+  for (const auto& [in, out] : matrices)
+    adapters += gemm_s(sys, tokens, in, r) + gemm_s(sys, tokens, r, out / t);
+  const double launches = matrices.size() * kAdapterLaunchOverheadS;
+  const double dequant = tr.base == BaseWeights::kFrozenNf4
+                             ? block_params(m) / t * (kNf4BytesPerParam + kBf16Bytes) / sys.hbm_bytes_per_s
+                             : 0;
+  // Backward: the input gradient and the weight gradient of A and B.
+  return {adapters + launches / 3 + dequant, 2 * adapters + launches * 2 / 3 + dequant};
+}
+
 // One micro-batch, forward and backward, through the busiest stage (all
 // its v chunks).
 MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layout& l) {
@@ -87,9 +117,11 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
   const double elementwise =
       tokens * (kElementwiseBytesPerHidden * h + kElementwiseBytesPerFfn * m.ffn) / t / sys.hbm_bytes_per_s;
   // Forward share of element-wise traffic is a third of the total.
-  const double fwd = gemms + attention + (elementwise + scores_s) / 3 + kLayerLaunchOverheadS / 3;
-  const double bwd =
-      2 * gemms + 2 * attention + (elementwise + scores_s) * 2 / 3 + kLayerLaunchOverheadS * 2 / 3;
+  const FrozenBaseTime frozen = frozen_base_time(sys, w, l, tokens);
+  const double fwd =
+      gemms + attention + (elementwise + scores_s) / 3 + kLayerLaunchOverheadS / 3 + frozen.forward_s;
+  const double bwd = (w.training.frozen() ? 1 : 2) * gemms + 2 * attention +
+                     (elementwise + scores_s) * 2 / 3 + kLayerLaunchOverheadS * 2 / 3 + frozen.backward_s;
   double recompute = 0;
   if (l.recompute == Recompute::kSelective) recompute = attention + scores_s / 3;
   if (l.recompute == Recompute::kFull) recompute = fwd;
@@ -217,15 +249,38 @@ std::string layout_problem(const System& sys, const Workload& w, const Layout& l
 
 namespace {
 
+// The weights the busiest stage stores per TP rank, in bytes, and those
+// it trains: all of its p in bf16 for a trained base; for a frozen one the
+// base (QLoRA: the block matrices in NF4, embeddings in bf16) and the
+// adapters in bf16, of which only the adapters train.
+struct StageState {
+  double stored_weight_bytes = 0, trained_params = 0;
+};
+
+StageState stage_state(const Workload& w, const Layout& l, double p) {
+  const Training& tr = w.training;
+  if (!tr.frozen()) return {kBf16Bytes * p, p};
+  const double t = l.tensor_parallel;
+  const double embed =
+      static_cast<double>(w.shape.vocab) * w.shape.hidden * (l.pipeline_parallel == 1 ? 2 : 1) / t;
+  const double adapters = layers_per_stage(w, l) * adapter_params_per_layer(w.shape, tr.lora_rank) / t;
+  const double base = tr.base == BaseWeights::kFrozenNf4
+                          ? kNf4BytesPerParam * (p - embed) + kBf16Bytes * embed
+                          : kBf16Bytes * p;
+  return {base + kBf16Bytes * adapters, adapters};
+}
+
 // The memory of a layout, given its stage's weights (stage_params) and the
 // workload's activation coefficient.
 LayoutMemory memory_of(const Workload& w, const Layout& l, double p, double c) {
   const auto& m = w.shape;
   const double d = l.data_parallel, t = l.tensor_parallel;
+  const StageState state = stage_state(w, l, p);
   LayoutMemory mem;
-  mem.weights_bytes = kBf16Bytes * p / (l.zero_stage >= 3 ? d : 1);
-  mem.gradients_bytes = kBf16Bytes * p / (l.zero_stage >= 2 ? d : 1);
-  mem.optimizer_bytes = kAdamWStateBytesPerParam * p / (l.zero_stage >= 1 ? d : 1);
+  mem.weights_bytes = state.stored_weight_bytes / (l.zero_stage >= 3 ? d : 1);
+  mem.gradients_bytes = kBf16Bytes * state.trained_params / (l.zero_stage >= 2 ? d : 1);
+  mem.optimizer_bytes =
+      w.training.optimizer_bytes_per_param * state.trained_params / (l.zero_stage >= 1 ? d : 1);
   const double sbh = static_cast<double>(w.seq_len) * l.micro_batch * m.hidden;
   double per_layer = 0;
   switch (l.recompute) {
@@ -281,11 +336,14 @@ StepTime time_of(const System& sys, const Workload& w, const Layout& l, const Mi
   // Data parallel: reduce-scatter gradients, all-gather weights (ZeRO
   // >= 1; plain all-reduce is the same volume), hidden behind the last
   // backward and the first forward; ZeRO-3 regathers per micro-batch.
+  // A frozen base reduces and regathers only its adapters' weights.
+  const StageState state = stage_state(w, l, p);
+  const double trained = state.trained_params;
   const double bw = dp_bytes_per_s(sys, l);
   const double buckets =
-      std::ceil(p / std::max(kBucketElements, kBucketElementsPerReplica * l.data_parallel));
+      std::ceil(trained / std::max(kBucketElements, kBucketElementsPerReplica * l.data_parallel));
   const double ring_latency = l.data_parallel > 1 ? (l.data_parallel - 1) * kRingHopLatencyS : 0;
-  const double half = all_reduce_s(p * kBf16Bytes, l.data_parallel, bw) / 2 + buckets * ring_latency;
+  const double half = all_reduce_s(trained * kBf16Bytes, l.data_parallel, bw) / 2 + buckets * ring_latency;
   st.dp_comm_s = 2 * half;
   st.dp_exposed_s = w.stack.overlap_dp
                         ? std::max(0.0, half - mb.backward_s) + std::max(0.0, half - mb.forward_s)
@@ -293,12 +351,13 @@ StepTime time_of(const System& sys, const Workload& w, const Layout& l, const Mi
   if (l.zero_stage >= 3 && l.data_parallel > 1) {
     // FSDP gathers each layer's weights forward and backward and
     // reduce-scatters its gradients, every micro-batch.
-    const double per_mb = 2 * (half - buckets * ring_latency) + 3.0 * layers_per_stage(w, l) * ring_latency;
+    const double per_mb = all_reduce_s(state.stored_weight_bytes, l.data_parallel, bw) +
+                          3.0 * layers_per_stage(w, l) * ring_latency;
     st.dp_comm_s += l.num_micro_batches * per_mb;
     st.dp_exposed_s += l.num_micro_batches * std::max(0.0, per_mb - (mb.forward_s + mb.backward_s));
   }
   st.dp_exposed_s += kOverlapContention * (st.dp_comm_s - std::min(st.dp_comm_s, st.dp_exposed_s));
-  const double sharded = p / (l.zero_stage >= 1 ? l.data_parallel : 1);
+  const double sharded = trained / (l.zero_stage >= 1 ? l.data_parallel : 1);
   st.optimizer_s = sharded * kOptimizerBytesPerParam / sys.hbm_bytes_per_s;
   st.step_s = st.compute_s + st.tp_comm_s + st.pp_comm_s + st.dp_exposed_s + st.optimizer_s;
   const double tokens = w.global_batch_seqs * w.seq_len;
@@ -317,8 +376,8 @@ LayoutMemory layout_memory(const System&, const Workload& w, const Layout& l) {
 
 StepTime step_time(const System& sys, const Workload& w, const Layout& l) {
   return time_of(sys, w, l, micro_batch_time(sys, w, l), stage_params(w, l, block_params(w.shape)),
-                 model_flops_per_token(w.shape, w.seq_len),
-                 hardware_flops_per_token(w.shape, w.seq_len, l.recompute));
+                 model_flops_per_token(w.shape, w.seq_len, w.training),
+                 hardware_flops_per_token(w.shape, w.seq_len, l.recompute, w.training));
 }
 
 LayoutResult evaluate_layout(const System& sys, const Workload& w, const Layout& l) {
@@ -335,9 +394,10 @@ LayoutEvaluator::LayoutEvaluator(const System& system, const Workload& work)
       work_(work),
       block_params_(block_params(work.shape)),
       activation_coefficient_(activation_coefficient(work.shape)),
-      model_flops_per_token_(model_flops_per_token(work.shape, work.seq_len)) {
+      model_flops_per_token_(model_flops_per_token(work.shape, work.seq_len, work.training)) {
   for (Recompute r : {Recompute::kNone, Recompute::kSelective, Recompute::kFull})
-    hardware_flops_per_token_[static_cast<int>(r)] = hardware_flops_per_token(work.shape, work.seq_len, r);
+    hardware_flops_per_token_[static_cast<int>(r)] =
+        hardware_flops_per_token(work.shape, work.seq_len, r, work.training);
 }
 
 void LayoutEvaluator::at_base(const Layout& l) {

@@ -101,7 +101,7 @@ ThroughputPlan plan_layouts(const hardware_db::Database& db, const ThroughputReq
   }
   const double seqs = std::max(1.0, std::round(p.global_batch_tokens / r.seq_len));
   p.global_batch_tokens = seqs * r.seq_len;
-  p.work = Workload{p.shape, r.seq_len, seqs, default_stack(p.system)};
+  p.work = Workload{p.shape, r.seq_len, seqs, default_stack(p.system), Training{}};
   p.model_flops_per_token = model_flops_per_token(p.shape, r.seq_len);
   p.six_n_flops_per_token = 6 * n;
 
@@ -193,7 +193,7 @@ double modelled_mfu_ceiling(const hardware_db::Database& db, const std::string& 
   ShapeQuery q;
   q.params = params;
   const hardware_db::ModelShape shape = shape_of(db, q);
-  const Workload w{shape, seq_len, 1, default_stack(sys)};
+  const Workload w{shape, seq_len, 1, default_stack(sys), Training{}};
   // Per accelerator, no layout beats one that holds the whole model (TP
   // and PP shrink each GEMM, repeat the launches and the output layer, and
   // add traffic) at the largest micro-batch searched (the time per

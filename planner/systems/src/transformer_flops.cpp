@@ -50,13 +50,32 @@ double model_flops_per_token(const hardware_db::ModelShape& m, int seq_len) {
   return 3 * (forward_weight_flops(m) + forward_attention_flops(m, seq_len));
 }
 
+double adapter_params_per_layer(const hardware_db::ModelShape& m, int rank) {
+  const double h = m.hidden, f = m.ffn;
+  const double kv = static_cast<double>(m.kv_heads) * m.hidden / m.heads;
+  const double attention = 6 * h + 2 * kv;  // q (h+h), k (h+kv), v (h+kv), o (h+h)
+  const double mlp = (m.gated_mlp ? 3.0 : 2.0) * (h + f) * m.experts;
+  return static_cast<double>(rank) * (attention + mlp);
+}
+
+double model_flops_per_token(const hardware_db::ModelShape& m, int seq_len, const Training& t) {
+  if (!t.frozen()) return model_flops_per_token(m, seq_len);
+  return 2 * forward_weight_flops(m) + 3 * forward_attention_flops(m, seq_len) +
+         6 * m.layers * adapter_params_per_layer(m, t.lora_rank);
+}
+
 double non_embedding_flops_per_token(const hardware_db::ModelShape& s, int seq_len) {
   const double layers = s.layers, d = s.hidden;
   return 72 * layers * d * d + 12 * layers * d * seq_len;
 }
 
 double hardware_flops_per_token(const hardware_db::ModelShape& m, int seq_len, Recompute r) {
-  const double base = model_flops_per_token(m, seq_len);
+  return hardware_flops_per_token(m, seq_len, r, Training{});
+}
+
+double hardware_flops_per_token(const hardware_db::ModelShape& m, int seq_len, Recompute r,
+                                const Training& t) {
+  const double base = model_flops_per_token(m, seq_len, t);
   const double attention = forward_attention_flops(m, seq_len);
   switch (r) {
     case Recompute::kNone:
@@ -64,7 +83,8 @@ double hardware_flops_per_token(const hardware_db::ModelShape& m, int seq_len, R
     case Recompute::kSelective:
       return base + attention;
     case Recompute::kFull:
-      return base + attention + 2.0 * m.layers * block_params(m);
+      return base + attention + 2.0 * m.layers * block_params(m) +
+             (t.frozen() ? 2.0 * m.layers * adapter_params_per_layer(m, t.lora_rank) : 0);
   }
   return base;
 }

@@ -19,7 +19,6 @@ inline constexpr double kReuseTokens = 1e9;
 inline constexpr double kFinetuneMfu = 0.15;
 inline constexpr double kQloraSlowdown = 1.45;
 inline constexpr double kRuntimeOverheadGb = 1.5;
-inline constexpr double kNf4BytesPerParam = 4.127 / 8;
 // Optimizer state beyond the bf16 weight and gradient, fp32 master copy
 // included, in bytes per trainable parameter (the peft reference, Sec. 2.1):
 // AdamW 12 (kAdamWStateBytesPerParam, systems/constants.h), 8-bit AdamW

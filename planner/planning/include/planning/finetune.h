@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 #include "planning/constants.h"
+#include "systems/constants.h"
 
 #include "footprint/forecast.h"
 #include "hardware_db/database.h"

@@ -36,6 +36,16 @@ inline constexpr double kOverlapContention = 0.15;
 // "Performance Tuning Guide", NVIDIA "Getting Started with CUDA Graphs").
 // It matters for small models: 0.3 ms per layer and micro-batch.
 inline constexpr double kLayerLaunchOverheadS = 60 * 5e-6;
+// PEFT's LoRA linear (peft/tuners/lora/layer.py) adds ~12 kernels per
+// adapted matrix and micro-batch: dropout, the A and B products, the
+// scaling and the add forward; their gradients, both adapters' weight
+// gradients and the input-gradient sum backward. At the launch cost above.
+inline constexpr double kAdapterLaunchOverheadS = 12 * 5e-6;
+// QLoRA stores the base's block matrices in NF4 with double quantisation,
+// 4.127 bits per weight (Dettmers et al. 2023, Sec. 3), and dequantises a
+// matrix to bf16 for each product that uses it: its NF4 bytes read and its
+// bf16 bytes written, at HBM bandwidth, forward and again backward.
+inline constexpr double kNf4BytesPerParam = 4.127 / 8;
 // Mixed-precision AdamW keeps 16 bytes per parameter: bf16 weights and
 // gradients (2 + 2) and fp32 master weights, momentum and variance (12)
 // (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1). Activations and the

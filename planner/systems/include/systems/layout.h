@@ -38,6 +38,14 @@
 //   again for every micro-batch, overlapped with its compute;
 //   the optimizer step, memory-bound (36 bytes per sharded parameter).
 // Links run at kLinkEfficiency of their rated bandwidth.
+//
+// A frozen base (Workload::training, LoRA and QLoRA) keeps its weights
+// (bf16, or NF4 for QLoRA's block matrices) but gradients and optimizer
+// state only for the adapters; its backward pass runs each weight product
+// once (the input gradient), adds the adapters' small products and
+// launches, and QLoRA dequantises every block matrix forward and backward;
+// only the adapters' gradients are reduced over DP, while ZeRO-3 still
+// gathers the stored base weights every micro-batch.
 
 #include <optional>
 #include <string>
@@ -108,6 +116,7 @@ struct Workload {
   int seq_len = kDefaultSeqLen;
   double global_batch_seqs = 0;  // sequences per optimizer step
   Stack stack;
+  Training training;  // every weight, or adapters on a frozen base
 };
 
 struct LayoutMemory {

@@ -16,10 +16,28 @@
 #include <string>
 
 #include "hardware_db/database.h"
+#include "systems/constants.h"
 
 namespace scaleplan::planner {
 
 enum class Recompute { kNone, kSelective, kFull };
+
+// What a run trains. Pre-training and full fine-tuning train every weight;
+// LoRA trains rank-r adapters beside every linear matrix of the blocks
+// (q, k, v, o and the MLP; Hu et al. 2021) on a frozen bf16 base, and
+// QLoRA the same adapters on a base stored in NF4 and dequantised for every
+// matrix product (Dettmers et al. 2023). A frozen matrix needs the gradient
+// of its input (one product) but no weight gradient (the second), no
+// optimizer state and no gradient reduction.
+enum class BaseWeights { kTrained, kFrozen, kFrozenNf4 };
+struct Training {
+  BaseWeights base = BaseWeights::kTrained;
+  int lora_rank = 0;  // with a frozen base
+  // Optimizer state per trained parameter beyond its bf16 weight and
+  // gradient, fp32 master copy included (AdamW 12).
+  double optimizer_bytes_per_param = kAdamWStateBytesPerParam;
+  bool frozen() const { return base != BaseWeights::kTrained; }
+};
 const char* recompute_name(Recompute r);
 Recompute recompute_from_name(const std::string& name);  // throws PlanError
 
@@ -27,7 +45,15 @@ Recompute recompute_from_name(const std::string& name);  // throws PlanError
 // and the MLP (two or, gated, three h x f matrices).
 double block_params(const hardware_db::ModelShape& shape);
 
+// LoRA adapter weights of one block: r (d_in + d_out) for each of q, k, v,
+// o and the MLP's matrices (every expert's, for a mixture).
+double adapter_params_per_layer(const hardware_db::ModelShape& shape, int rank);
 double model_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
+// The FLOPs per token of training as `training` says: model_flops_per_token
+// for a trained base; with a frozen one, the weights' products twice
+// (forward and input gradient, not the weight gradient), the attention core
+// three times as ever, and 6 per adapter weight.
+double model_flops_per_token(const hardware_db::ModelShape& shape, int seq_len, const Training& training);
 
 // M, DeepSeek LLM's non-embedding FLOPs per token, attention included
 // (Bi et al. 2024, arXiv:2401.02954, §3.2 eq. 2): 72 n_layer d^2 +
@@ -35,5 +61,7 @@ double model_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
 // laws (layout_search.h, recipes/hyperparams.h).
 double non_embedding_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
 double hardware_flops_per_token(const hardware_db::ModelShape& shape, int seq_len, Recompute recompute);
+double hardware_flops_per_token(const hardware_db::ModelShape& shape, int seq_len, Recompute recompute,
+                                const Training& training);
 
 }  // namespace scaleplan::planner
