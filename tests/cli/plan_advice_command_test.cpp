@@ -91,7 +91,7 @@ TEST_CASE("finetune reports the configuration that makes QLoRA 65B fit one RTX A
   const json m = json::parse(r.out)["methods"][0];
   CHECK(m["fits"].get<bool>());
   CHECK(m["gpus"].get<int>() == 1);
-  CHECK(m["configuration"]["recompute"].get<bool>());
+  CHECK(m["configuration"]["recompute"].get<std::string>() != "none");
 }
 
 TEST_CASE("a deadline no count can meet is one line naming the bound", "[cli]") {

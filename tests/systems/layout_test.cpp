@@ -35,7 +35,8 @@ TEST_CASE("layout: Korthikanti et al. 2022 Table 5 iteration times within 15%", 
   const System sys = a100();
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022, Training{}};
+    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022,
+               Training{}};
     Layout l;
     l.tensor_parallel = 8;
     l.pipeline_parallel = c.pp;
@@ -91,7 +92,8 @@ TEST_CASE("layout: Narayanan et al. 2021 Table 1 per-GPU throughput within 15%",
   const System sys = a100();
   int within = 0;
   for (const Case& c : cases) {
-    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022, Training{}};
+    Workload w{gpt_shape(c.layers, c.hidden, c.heads), 2048, static_cast<double>(c.batch), kMegatron2022,
+               Training{}};
     SearchOptions o;
     o.gpus = c.gpus;
     o.tensor_parallel = c.tp;

@@ -24,9 +24,11 @@ struct FinetuneRequest {
   std::optional<double> params, mfu, power_w, offset_price;
   GridFields grid;
   double tokens = 0;
-  int lora_rank = 16, seq_len = 2048;
-  // Given, the micro-batch is kept; absent, the planner searches from 4.
+  int lora_rank = 16, seq_len = 2048, global_batch = planner::kFinetuneGlobalBatch;
+  std::string lora_targets = "all-linear";
+  // Given, the micro-batch is kept; absent, the layout search chooses it.
   std::optional<int> micro_batch, gpus;
+  std::optional<double> deadline_hours, deadline_days;
   bool recompute = false;
 
   static const Schema<FinetuneRequest>& schema();
@@ -53,14 +55,24 @@ const Schema<FinetuneRequest>& FinetuneRequest::schema() {
                &R::methods)
           .add({.name = "optimizer", .help = "adamw, adamw-8bit, adafactor or sgd", .default_text = "adamw"},
                &R::optimizer)
-          .add(typed_field("lora_rank", "LoRA rank r (all linear layers)", "INT", "16"), &R::lora_rank)
+          .add(typed_field("lora_rank", "LoRA rank r", "INT", "16"), &R::lora_rank)
+          .add({.name = "lora_targets",
+                .help = "matrices with adapters: all-linear, attention (q, k, v, o) or qv",
+                .default_text = "all-linear"},
+               &R::lora_targets)
           .add(typed_field("seq_len", "sequence length", "INT", "2048"), &R::seq_len)
-          .add(typed_field("micro_batch", "sequences per GPU per step", "INT", "4"), &R::micro_batch)
-          .add({.name = "recompute",
-                .help = "full activation recomputation (8N instead of 6N FLOPs per token)"},
+          .add(typed_field("global_batch", "sequences per optimizer step", "INT", "16"), &R::global_batch)
+          .add(typed_field("micro_batch", "sequences per GPU per forward pass", "INT",
+                           "the layout search's choice"),
+               &R::micro_batch)
+          .add({.name = "recompute", .help = "force full activation recomputation (default: searched)"},
                &R::recompute)
-          .add(shared_field("gpus", "default: the fewest that fit"), &R::gpus)
-          .add(shared_field("mfu", "default 0.15 for padded fine-tuning"), &R::mfu)
+          .add(shared_field("gpus", "default: the fewest that hold the run (or meet the deadline)"), &R::gpus)
+          .add(typed_field("deadline_hours", "the fewest GPUs that finish within this wall clock", "HOURS",
+                           "none"),
+               &R::deadline_hours)
+          .add(typed_field("deadline_days", "the same in days", "DAYS", "none"), &R::deadline_days)
+          .add(shared_field("mfu", "default: the layout model's step time"), &R::mfu)
           .group(&R::grid, GridFields::schema())
           .add(shared_field("power_w", "needed for parts with no published TDP"), &R::power_w)
           .add(shared_field("offset_price"), &R::offset_price)
@@ -91,7 +103,16 @@ planner::FinetuneRequest request_from(const FinetuneRequest& o) {
   r.methods = methods_of(o.methods);
   r.optimizer = planner::optimizer_from_name(o.optimizer);
   r.lora_rank = o.lora_rank;
+  r.lora_targets = planner::lora_targets_from_name(o.lora_targets);
   r.seq_len = o.seq_len;
+  r.global_batch = o.global_batch;
+  if (o.deadline_hours && o.deadline_days) {
+    throw InputError(Field{"deadline_days"}, "give --deadline-hours or --deadline-days, not both");
+  }
+  if (o.deadline_days)
+    r.deadline_hours = *o.deadline_days * 24;
+  else
+    r.deadline_hours = o.deadline_hours;
   r.micro_batch = o.micro_batch.value_or(r.micro_batch);
   r.recompute = o.recompute;
   r.search_micro_batch = !o.micro_batch;
@@ -104,26 +125,33 @@ planner::FinetuneRequest request_from(const FinetuneRequest& o) {
 
 // One method's row: GPUs (or why it does not fit), memory, time, footprint.
 void add_method_row(Table& t, const planner::FinetuneRequest& req, const planner::MethodResult& m) {
-  const std::string fits = m.fits ? accelerator_noun(req.hardware, m.gpus) : "does not fit";
-  t.row(std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : ""), fits,
+  const std::string name = std::string(planner::method_name(m.method)) + (m.cheapest ? " *" : "");
+  if (!m.fits) {
+    t.row(name, "does not fit", m.why_not);
+    return;
+  }
+  const double comm_s = m.step.tp_comm_s + m.step.pp_comm_s + m.step.dp_exposed_s;
+  t.row(name, accelerator_noun(req.hardware, m.gpus),
         short_number(hardware_db::bytes_to_gib(m.memory.total_gb() * 1e9)) + " GiB each, " +
-            short_number(m.flops) + " FLOPs, " + human_hours(m.forecast.gpu_hours) + ", " +
-            human_days(m.forecast.wall_days) + ", " + human_energy_kwh(m.energy_kwh) + ", " +
-            human_co2_kg(m.co2_kg) + ", " + planner::tier_name(m.tier) +
-            (m.fits && m.config_changed ? "; to fit: micro-batch " + std::to_string(m.micro_batch) + " x " +
-                                              std::to_string(m.gradient_accumulation) + " accumulation" +
-                                              (m.recompute ? ", recompute" : "")
-                                        : "") +
-            (m.fits ? "" : "; " + m.why_not));
+            human_hours(m.forecast.gpu_hours) + ", " + human_days(m.forecast.wall_days) + ", " +
+            human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " +
+            planner::tier_name(m.tier));
+  t.row("", "",
+        m.layout.describe() + ", " + short_number(m.step.tokens_per_s) + " tokens/s, MFU " +
+            short_number(m.step.mfu) + ", communication " + short_number(100 * comm_s / m.step.step_s) +
+            "% of the step, " + short_number(m.flops) + " FLOPs");
 }
 
 void add_method_notes(Table& t, const planner::FinetuneRequest& req, const planner::FinetuneResult& res) {
   t.line(
       "* cheapest in energy among the methods that fit. QLoRA saves memory and GPUs, not energy per token:");
-  t.line("  dequantising the 4-bit base makes each token ~1.45x slower than 16-bit LoRA.");
-  t.line("MFU " + short_number(req.mfu.value_or(planner::kFinetuneMfu)) +
-         " (short, padded fine-tuning batches; --mfu to override)" +
-         (res.shape_derived ? "; shape derived from --params (Llama proportions)" : ""));
+  t.line("  it dequantises the 4-bit base for every matrix product.");
+  t.line(req.mfu
+             ? "time from the given MFU " + short_number(*req.mfu)
+             : std::string("time: the training loop's modelled steady state (no evaluation, checkpoints or "
+                           "restarts), global batch ") +
+                   std::to_string(req.global_batch) + " x " + std::to_string(req.seq_len) + " tokens" +
+                   (res.shape_derived ? "; shape derived from --params (Llama proportions)" : ""));
 }
 
 Result run_finetune(const FinetuneRequest& o) {

@@ -574,8 +574,8 @@ void other_methods(const FinetuneAdvice& x) {
       auto* rec = x.c.saving("method", title,
                              alt == Method::kLora
                                  ? "no weight gradients for the frozen base: ~2/3 of the FLOPs per token"
-                                 : "4-bit base weights need fewer GPUs; dequantisation makes each token "
-                                   "~1.45x slower than LoRA",
+                                 : "4-bit base weights need fewer GPUs, but every matrix product "
+                                   "dequantises them, which costs time per token",
                              footprint_of(res.forecast));
       if (rec) {
         rec->gpus = res.gpus;
@@ -607,7 +607,7 @@ Recommendation optimizer_measure(const MethodResult& chosen, Optimizer o, const 
 
 void leaner_optimizers(const FinetuneAdvice& x) {
   for (Optimizer o : {Optimizer::kAdamW8bit, Optimizer::kAdafactor}) {
-    if (o == x.request.optimizer || x.chosen.method == Method::kQlora) continue;  // QLoRA pages its state out
+    if (o == x.request.optimizer || x.chosen.method == Method::kQlora) continue;  // adapters' state is small
     FinetuneRequest r = x.request;
     r.methods = {x.chosen.method};
     r.optimizer = o;

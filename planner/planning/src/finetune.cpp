@@ -5,6 +5,7 @@
 
 #include "hardware_db/database.h"
 #include "systems/gpu_count.h"
+#include "systems/layout_search.h"
 #include "systems/shape.h"
 
 namespace scaleplan::planner {
@@ -71,147 +72,168 @@ std::vector<Problem> FinetuneRequest::problems() const {
   if (lora_rank <= 0) out.push_back({"lora_rank", std::to_string(lora_rank) + " must be positive"});
   if (seq_len <= 0) out.push_back({"seq_len", std::to_string(seq_len) + " must be positive"});
   if (micro_batch <= 0) out.push_back({"micro_batch", std::to_string(micro_batch) + " must be positive"});
+  if (global_batch <= 0) out.push_back({"global_batch", std::to_string(global_batch) + " must be positive"});
+  if (!search_micro_batch && micro_batch > global_batch) {
+    out.push_back({"micro_batch", std::to_string(micro_batch) + " is larger than the global batch of " +
+                                      std::to_string(global_batch) + " sequences"});
+  }
   if (gpus && *gpus <= 0) out.push_back({"gpus", "must be positive"});
+  if (deadline_hours && !(*deadline_hours > 0)) out.push_back({"deadline_hours", "must be positive"});
+  if (gpus && deadline_hours) out.push_back({"deadline_hours", "give a deadline or --gpus, not both"});
   if (methods.empty()) out.push_back({"methods", "expected at least one of full, lora, qlora"});
   return out;
 }
 
-double lora_params(const hardware_db::ModelShape& m, int rank) {
-  const double h = m.hidden, f = m.ffn;
-  const double kv = static_cast<double>(m.kv_heads) * m.hidden / m.heads;
-  const double attention = 6 * h + 2 * kv;  // q (h+h), k (h+kv), v (h+kv), o (h+h)
-  const double mlp = (m.gated_mlp ? 3.0 : 2.0) * (h + f) * m.experts;
-  return static_cast<double>(rank) * m.layers * (attention + mlp);
+double lora_params(const hardware_db::ModelShape& m, int rank, LoraTargets targets) {
+  return m.layers * adapter_params_per_layer(m, rank, targets);
 }
 
-Memory finetune_memory(const hardware_db::ModelShape& m, Method method, Optimizer opt, int rank, int seq_len,
-                       int micro_batch, bool recompute, int gpus) {
-  const double n = m.params, g = gpus, gb = 1e9;
-  const double na = lora_params(m, rank);
-  Memory mem;
-  switch (method) {
-    case Method::kFull:
-      mem.weights_gb = 2 * n / g / gb;
-      mem.gradients_gb = 2 * n / g / gb;
-      mem.optimizer_gb = optimizer_bytes(opt) * n / g / gb;
-      break;
-    case Method::kLora:
-      mem.weights_gb = (2 * n + 2 * na) / g / gb;
-      mem.gradients_gb = 2 * na / g / gb;
-      mem.optimizer_gb = optimizer_bytes(opt) * na / g / gb;
-      break;
-    case Method::kQlora: {
-      const double linear = std::min(n, m.linear_params());
-      mem.weights_gb = (kNf4BytesPerParam * linear + 2 * (n - linear) + 2 * na) / g / gb;
-      mem.gradients_gb = 2 * na / g / gb;
-      mem.optimizer_gb = 0;  // paged to CPU memory (Dettmers et al. 2023)
-      break;
-    }
-  }
-  const double s = seq_len, b = micro_batch, h = m.hidden;
-  const double per_layer = recompute ? 2 * s * b * h : 34 * s * b * h;
-  const double one_layer = recompute ? 34 * s * b * h : 0;  // the layer being recomputed
-  mem.activations_gb = (m.layers * per_layer + one_layer + 4 * b * s * m.vocab) / gb;
-  mem.overhead_gb = kRuntimeOverheadGb;
-  return mem;
+Workload finetune_workload(const FinetuneRequest& r, const hardware_db::ModelShape& shape, const System& sys,
+                           Method method) {
+  Workload w;
+  w.shape = shape;
+  w.seq_len = r.seq_len;
+  w.global_batch_seqs = r.global_batch;
+  w.stack = default_stack(sys);
+  w.stack.fused_elementwise = false;  // Hugging Face transformers + PEFT, eager
+  w.training.base = method == Method::kFull   ? BaseWeights::kTrained
+                    : method == Method::kLora ? BaseWeights::kFrozen
+                                              : BaseWeights::kFrozenNf4;
+  w.training.lora_rank = r.lora_rank;
+  w.training.targets = r.lora_targets;
+  w.training.optimizer_bytes_per_param = optimizer_bytes(r.optimizer);
+  return w;
 }
 
 namespace {
 
-// A configuration tried for one method: micro-batch and recomputation.
-struct Config {
-  int micro_batch;
-  bool recompute;
-};
+Memory memory_gb(const LayoutMemory& m) {
+  return {m.weights_bytes / 1e9, m.gradients_bytes / 1e9, m.optimizer_bytes / 1e9, m.activations_bytes / 1e9,
+          m.overhead_bytes / 1e9};
+}
 
-// Candidate configurations, the request's own first; then smaller
-// micro-batches and recomputation where the request allows the search.
-std::vector<Config> candidate_configs(const FinetuneRequest& r) {
-  std::vector<Config> configs;
-  for (bool rc : {r.recompute, true}) {
-    if (rc != r.recompute && !r.search_recompute) continue;
-    if (!configs.empty() && rc == configs.front().recompute) continue;
-    for (int mb = r.micro_batch; mb >= 1; mb = r.search_micro_batch ? mb / 2 : 0) configs.push_back({mb, rc});
+SearchOptions search_options(const FinetuneRequest& r, int gpus, std::optional<int> micro_batch) {
+  SearchOptions o;
+  o.gpus = gpus;
+  o.top = 1;
+  o.count_all = false;
+  o.explain_none = false;
+  if (!r.search_micro_batch) o.micro_batch = r.micro_batch;
+  if (micro_batch) o.micro_batch = micro_batch;
+  if (r.recompute)
+    o.recompute = Recompute::kFull;
+  else if (!r.search_recompute)
+    o.recompute = Recompute::kNone;
+  return o;
+}
+
+// Whether `gpus` can hold the model state at all: the stored weights and
+// the trained ones' gradients and optimizer state, sharded over every GPU
+// (ZeRO-3), without activations. A count below it needs no search.
+bool state_can_fit(const Workload& w, const System& sys, int gpus) {
+  const auto& m = w.shape;
+  const double embed = static_cast<double>(m.vocab) * m.hidden * 2;
+  const double blocks = m.layers * block_params(m);
+  const double adapters = lora_params(m, w.training.lora_rank, w.training.targets);
+  double bytes = 0;
+  if (!w.training.frozen()) {
+    bytes = (2 * kBf16Bytes + w.training.optimizer_bytes_per_param) * (blocks + embed);
+  } else {
+    const double base =
+        w.training.base == BaseWeights::kFrozenNf4 ? kNf4BytesPerParam * blocks : kBf16Bytes * blocks;
+    bytes = base + kBf16Bytes * embed + (2 * kBf16Bytes + w.training.optimizer_bytes_per_param) * adapters;
   }
-  return configs;
+  return bytes / gpus + kRuntimeOverheadBytes <= sys.memory_bytes;
 }
 
-// FLOPs per token: full fine-tuning 6N; LoRA/QLoRA 4N (forward and
-// activation gradients, no weight gradients for the frozen base) + 6 per
-// adapter parameter; recomputation repeats the forward (+2 each).
-double per_token_flops(Method method, bool recompute, double flop_params, double adapter_params) {
-  if (method == Method::kFull) return (recompute ? 8 : 6) * flop_params;
-  return recompute ? 6 * flop_params + 8 * adapter_params : 4 * flop_params + 6 * adapter_params;
+// The best layout on `gpus`, if any fits.
+std::optional<LayoutResult> best_layout(const System& sys, const Workload& w, const SearchOptions& o) {
+  if (!state_can_fit(w, sys, o.gpus)) return std::nullopt;
+  SearchResult found = search_layouts(sys, w, o);
+  if (found.best.empty()) return std::nullopt;
+  return found.best.front();
 }
 
-// The configuration that fits on the fewest 8-GPU nodes, then with the
-// fewest FLOPs per token, then on the fewest GPUs; else the one needing the
-// least memory, with why it does not fit. Nodes first: skipping
-// recomputation saves a quarter of the FLOPs but can take ten times the
-// GPUs (70B on 48 GB cards: 272 for 11 minutes, with inter-node traffic the
-// flat MFU does not price), and QLoRA's 65B on one 48 GB GPU (Dettmers et
-// al. 2023) needs checkpointing. Within a node, fewer FLOPs win.
-bool better_config(int gpus, double flops, const MethodResult& best, double best_flops) {
-  if (!best.fits) return true;
-  const auto nodes = [](int g) { return (g + kGpusPerNode - 1) / kGpusPerNode; };
-  if (nodes(gpus) != nodes(best.gpus)) return nodes(gpus) < nodes(best.gpus);
-  if (flops != best_flops) return flops < best_flops;
-  return gpus < best.gpus;
+double wall_hours(const FinetuneRequest& r, const LayoutResult& l) {
+  return r.tokens / l.time.tokens_per_s / 3600;
 }
 
-void choose_config(const FinetuneRequest& r, const hardware_db::ModelShape& shape, const std::string& acc_id,
-                   double usable_gb, double flop_params, double na, MethodResult& mr) {
-  auto flops_of = [&](bool rc) { return per_token_flops(mr.method, rc, flop_params, na); };
-  double smallest_gb = HUGE_VAL;
-  Config smallest{r.micro_batch, r.recompute};
-  int smallest_gpus = 1;
-  for (const Config& cfg : candidate_configs(r)) {
-    auto mem_at = [&](int g) {
-      return finetune_memory(shape, mr.method, r.optimizer, r.lora_rank, r.seq_len, cfg.micro_batch,
-                             cfg.recompute, g);
-    };
-    int g = r.gpus.value_or(1);
-    Memory mem = mem_at(g);
-    for (; !r.gpus && mem.total_gb() > usable_gb && g < kMaxGpus; g = next_gpu_count(g))
-      mem = mem_at(next_gpu_count(g));
-    if (mem.total_gb() < smallest_gb) {
-      smallest_gb = mem.total_gb();
-      smallest = cfg;
-      smallest_gpus = g;
-    }
-    if (mem.total_gb() > usable_gb) continue;
-    if (better_config(g, flops_of(cfg.recompute), mr, flops_of(mr.recompute))) {
-      mr.fits = true;
-      mr.gpus = g;
-      mr.memory = mem;
-      mr.micro_batch = cfg.micro_batch;
-      mr.recompute = cfg.recompute;
-    }
+// Where the count scan stops. No layout is valid beyond a node of TP x a
+// stage per layer x a replica per sequence of the global batch; and with
+// no deadline, a run that fits no count up to 8x the one its model state
+// needs (or 64) is held back by activations that more GPUs barely shrink.
+int scan_limit(const FinetuneRequest& r, const System& sys, const Workload& w) {
+  const double valid = static_cast<double>(sys.node_size) * w.shape.layers * r.global_batch;
+  int limit = static_cast<int>(std::min<double>(kMaxGpus, valid));
+  if (r.deadline_hours) return limit;
+  int bound = 1;
+  while (bound < limit && !state_can_fit(w, sys, bound)) bound = next_gpu_count(bound);
+  return std::min(limit, std::max(64, 8 * bound));
+}
+
+// The fewest GPUs that hold the run (and, with a deadline, finish within
+// it), their best layout; empty when no count up to scan_limit does.
+std::optional<LayoutResult> fewest_gpus(const FinetuneRequest& r, const System& sys, const Workload& w) {
+  if (r.gpus) return best_layout(sys, w, search_options(r, *r.gpus, std::nullopt));
+  const int limit = scan_limit(r, sys, w);
+  for (int g = 1; g <= limit; g = next_gpu_count(g)) {
+    auto found = best_layout(sys, w, search_options(r, g, std::nullopt));
+    if (found && (!r.deadline_hours || wall_hours(r, *found) <= *r.deadline_hours)) return found;
   }
-  if (mr.fits) return;
-  mr.gpus = smallest_gpus;
-  mr.micro_batch = smallest.micro_batch;
-  mr.recompute = smallest.recompute;
-  mr.memory = finetune_memory(shape, mr.method, r.optimizer, r.lora_rank, r.seq_len, smallest.micro_batch,
-                              smallest.recompute, smallest_gpus);
-  const auto gib = [](double gb) { return number_text(hardware_db::bytes_to_gib(gb * 1e9)); };
-  mr.why_not = "needs at least " + gib(smallest_gb) + " GiB per GPU (micro-batch " +
-               std::to_string(smallest.micro_batch) + (smallest.recompute ? ", recompute" : "") + ", " +
-               std::to_string(smallest_gpus) + " GPUs); " + acc_id + " has " + gib(usable_gb) + " GiB";
+  return std::nullopt;
 }
 
-// Time, energy and carbon of the chosen configuration.
-void cost_method(const hardware_db::Database& db, const FinetuneRequest& r, const std::string& acc_id,
-                 double per_token, MethodResult& mr) {
-  mr.gradient_accumulation = std::max(1, r.micro_batch / std::max(1, mr.micro_batch));
+std::string why_none(const FinetuneRequest& r, const System& sys, const Workload& w) {
+  const auto gib = [](double bytes) { return number_text(hardware_db::bytes_to_gib(bytes)); };
+  if (r.gpus) {
+    SearchOptions o = search_options(r, *r.gpus, std::nullopt);
+    o.explain_none = true;
+    const SearchResult found = search_layouts(sys, w, o);
+    return found.why_none.empty()
+               ? "no layout on " + std::to_string(*r.gpus) + " GPUs fits " + gib(sys.memory_bytes) + " GiB"
+               : found.why_none;
+  }
+  const std::string limit = std::to_string(scan_limit(r, sys, w));
+  if (r.deadline_hours) {
+    return "no count up to " + limit + " GPUs finishes within " + number_text(*r.deadline_hours) + " hours";
+  }
+  return "no layout on up to " + limit + " GPUs fits " + gib(sys.memory_bytes) + " GiB each";
+}
+
+void take_layout(const FinetuneRequest& r, const LayoutResult& l, MethodResult& mr) {
+  mr.fits = true;
+  mr.gpus = l.layout.gpus();
+  mr.layout = l.layout;
+  mr.step = l.time;
+  mr.memory = memory_gb(l.memory);
+  mr.micro_batch = l.layout.micro_batch;
+  mr.gradient_accumulation = l.layout.num_micro_batches;
+  mr.recompute = l.layout.recompute != Recompute::kNone;
   mr.config_changed = mr.micro_batch != r.micro_batch || mr.recompute != r.recompute;
-  mr.flops = per_token * r.tokens;
+}
+
+// FLOPs of the run as printed: the active parameters' (a mixture of
+// experts computes with the routed experts only), 6 per trained and 4 per
+// frozen weight, 2 more with full recomputation.
+double run_flops(const FinetuneRequest& r, const hardware_db::ModelShape& shape, const MethodResult& mr) {
+  const double n = shape.active_params.value_or(shape.params);
+  const double na = lora_params(shape, r.lora_rank, r.lora_targets);
+  const bool full_recompute = mr.layout.recompute == Recompute::kFull;
+  if (mr.method == Method::kFull) return (full_recompute ? 8 : 6) * n * r.tokens;
+  return ((full_recompute ? 6 : 4) * n + (full_recompute ? 8 : 6) * na) * r.tokens;
+}
+
+// Time, energy and carbon of the chosen layout: its tokens per second, or
+// the user's flat MFU.
+void cost_method(const hardware_db::Database& db, const FinetuneRequest& r, const std::string& acc_id,
+                 const hardware_db::ModelShape& shape, MethodResult& mr) {
+  mr.flops = run_flops(r, shape, mr);
   ForecastInput in;
   in.flops = mr.flops;
   in.hardware = acc_id;
   in.gpus = std::max(1, mr.gpus);
-  const double mfu = r.mfu.value_or(kFinetuneMfu);
-  in.mfu = mr.method == Method::kQlora ? mfu / kQloraSlowdown : mfu;  // dequantisation time
+  const double peak = *db.accelerator(acc_id).training_peak_tflops() * 1e12;
+  in.mfu = r.mfu.value_or(mr.flops / r.tokens * mr.step.tokens_per_s / (peak * in.gpus.value()));
   in.region = r.region;
   in.carbon_intensity = r.carbon_intensity;
   in.pue = r.pue;
@@ -254,16 +276,32 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
                                             std::to_string(out.shape.hidden) + " of " + out.shape.id);
   }
   const auto& acc = db.accelerator(r.hardware);
-  if (!acc.memory_gb) throw PlanError(Field{"hardware"}, "the database has no memory size for " + acc.id);
-  const double flop_params = out.shape.active_params.value_or(out.shape.params);
-  const double na = lora_params(out.shape, r.lora_rank);
+  const System sys = system_for(acc);
+  std::vector<Workload> works;
   for (Method method : r.methods) {
     MethodResult mr;
     mr.method = method;
-    mr.trainable_params = method == Method::kFull ? out.shape.params : na;
-    choose_config(r, out.shape, acc.id, *acc.memory_bytes() / 1e9, flop_params, na, mr);
-    cost_method(db, r, acc.id, per_token_flops(method, mr.recompute, flop_params, na), mr);
+    mr.trainable_params =
+        method == Method::kFull ? out.shape.params : lora_params(out.shape, r.lora_rank, r.lora_targets);
+    works.push_back(finetune_workload(r, out.shape, sys, method));
+    if (auto best = fewest_gpus(r, sys, works.back()))
+      take_layout(r, *best, mr);
+    else
+      mr.why_not = why_none(r, sys, works.back());
     out.methods.push_back(mr);
+  }
+  // One micro-batch for all: the smallest any method needs (a smaller one
+  // holds on the same count, so each keeps its GPUs).
+  int shared = 0;
+  for (const auto& m : out.methods) {
+    if (m.fits) shared = shared == 0 ? m.micro_batch : std::min(shared, m.micro_batch);
+  }
+  for (size_t i = 0; i < out.methods.size(); ++i) {
+    MethodResult& m = out.methods[i];
+    if (m.fits && m.micro_batch != shared) {
+      if (auto same = best_layout(sys, works[i], search_options(r, m.gpus, shared))) take_layout(r, *same, m);
+    }
+    if (m.fits) cost_method(db, r, acc.id, out.shape, m);
   }
   mark_cheapest(out, acc.id);
   return out;

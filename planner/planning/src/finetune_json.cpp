@@ -31,10 +31,15 @@ ordered_json method_json(const MethodResult& m) {
   j["fits"] = m.fits;
   j["gpus"] = m.gpus;
   j["memory_gb_per_gpu"] = m.memory.total_gb();
-  j["configuration"] = {{"micro_batch", m.micro_batch},
+  j["configuration"] = {{"layout", m.fits ? m.layout.describe() : ""},
+                        {"micro_batch", m.micro_batch},
                         {"gradient_accumulation", m.gradient_accumulation},
-                        {"recompute", m.recompute},
+                        {"recompute", m.fits ? recompute_name(m.layout.recompute) : "none"},
                         {"searched", m.config_changed}};
+  j["tokens_per_s"] = m.step.tokens_per_s;
+  j["mfu"] = m.step.mfu;  // model FLOPs (attention included, no recompute) over peak
+  j["step_s"] = m.step.step_s;
+  j["communication_s_per_step"] = m.step.tp_comm_s + m.step.pp_comm_s + m.step.dp_exposed_s;
   j["memory"] = memory_json(m.memory);
   j["trainable_params"] = m.trainable_params;
   j["flops"] = m.flops;
@@ -57,7 +62,12 @@ ordered_json finetune_json(const FinetuneRequest& req, const FinetuneResult& res
   doc["tokens"] = req.tokens;
   doc["hardware"] = hardware_id;
   doc["optimizer"] = optimizer_name(req.optimizer);
-  doc["mfu"] = req.mfu.value_or(kFinetuneMfu);
+  doc["lora_rank"] = req.lora_rank;
+  doc["lora_targets"] = lora_targets_name(req.lora_targets);
+  doc["seq_len"] = req.seq_len;
+  doc["global_batch"] = req.global_batch;
+  if (req.mfu) doc["mfu_given"] = *req.mfu;
+  doc["time_basis"] = req.mfu ? "the given MFU" : "the layout model's steady-state step time";
   doc["methods"] = ordered_json::array();
   for (const auto& m : res.methods) doc["methods"].push_back(method_json(m));
   return doc;

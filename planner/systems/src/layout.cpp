@@ -4,7 +4,6 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
-#include <utility>
 #include <vector>
 
 #include "systems/errors.h"
@@ -67,31 +66,44 @@ double pp_bytes_per_s(const System& sys, const Layout& l) {
 using detail::MicroBatchTime;
 
 // What a frozen base adds to one layer's forward and backward pass on one
-// TP rank: the adapters' products (rank r, both directions: x A then B)
-// and kernel launches, and for QLoRA the dequantisation of the block's
-// matrices, once forward and once backward. Zero for a trained base.
+// TP rank: the adapters' products (rank r, x A then B, and backward the
+// input gradient and both weight gradients) and kernels, and for QLoRA the
+// dequantisation of the block's matrices, once forward and once backward.
+// Zero for a trained base.
 struct FrozenBaseTime {
   double forward_s = 0, backward_s = 0;
+  double forward_kernels = 0, backward_kernels = 0;
 };
 
 FrozenBaseTime frozen_base_time(const System& sys, const Workload& w, const Layout& l, double tokens) {
   const Training& tr = w.training;
   if (!tr.frozen()) return {};
   const auto& m = w.shape;
-  const double t = l.tensor_parallel, h = m.hidden, r = tr.lora_rank;
-  const double kv = m.kv_heads * (h / m.heads), f = m.ffn;
-  // (d_in, d_out) of q, k, v, o and the MLP's matrices.
-  std::vector<std::pair<double, double>> matrices = {{h, h}, {h, kv}, {h, kv}, {h, h}, {h, f}, {f, h}};
-  if (m.gated_mlp) matrices.push_back({h, f});
+  const double t = l.tensor_parallel, r = tr.lora_rank;
+  const std::vector<MatrixDims> matrices = adapted_matrices(m, tr.targets);
   double adapters = 0;
-  for (const auto& [in, out] : matrices)
-    adapters += gemm_s(sys, tokens, in, r) + gemm_s(sys, tokens, r, out / t);
-  const double launches = matrices.size() * kAdapterLaunchOverheadS;
-  const double dequant = tr.base == BaseWeights::kFrozenNf4
-                             ? block_params(m) / t * (kNf4BytesPerParam + kBf16Bytes) / sys.hbm_bytes_per_s
-                             : 0;
-  // Backward: the input gradient and the weight gradient of A and B.
-  return {adapters + launches / 3 + dequant, 2 * adapters + launches * 2 / 3 + dequant};
+  for (const MatrixDims& d : matrices)
+    adapters += gemm_s(sys, tokens, d.in, r) + gemm_s(sys, tokens, r, d.out / t);
+  const double n = static_cast<double>(matrices.size());
+  FrozenBaseTime out{adapters, 2 * adapters, n * kAdapterKernelsForward, n * kAdapterKernelsBackward};
+  if (tr.base == BaseWeights::kFrozenNf4) {
+    const double dequant =
+        block_params(m) / t * (kNf4BytesPerParam + kBf16Bytes) / (kDequantHbmFraction * sys.hbm_bytes_per_s);
+    const double quantised = m.gated_mlp ? 7 : 6;  // every linear matrix of the block
+    out.forward_s += dequant;
+    out.backward_s += dequant;
+    out.forward_kernels += quantised * kDequantKernels;
+    out.backward_kernels += quantised * kDequantKernels;
+  }
+  return out;
+}
+
+// One layer's pass: GPU work plus launch gaps on the fused stack; on an
+// eager one the longer of the GPU work and the CPU's dispatch of its
+// kernels (launches are asynchronous, so the two overlap).
+double pass_s(const Stack& stack, double gpu_s, double fused_launch_s, double eager_kernels) {
+  if (stack.fused_elementwise) return gpu_s + fused_launch_s;
+  return std::max(gpu_s, eager_kernels * kEagerOpCpuS);
 }
 
 // One micro-batch, forward and backward, through the busiest stage (all
@@ -114,14 +126,20 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
     scores_s = heads_per_rank * l.micro_batch * static_cast<double>(w.seq_len) * w.seq_len *
                kUnfusedScoreBytes / sys.hbm_bytes_per_s;
   }
-  const double elementwise =
-      tokens * (kElementwiseBytesPerHidden * h + kElementwiseBytesPerFfn * m.ffn) / t / sys.hbm_bytes_per_s;
+  const double elementwise_bytes =
+      w.stack.fused_elementwise ? kElementwiseBytesPerHidden * h + kElementwiseBytesPerFfn * m.ffn
+                                : kEagerElementwiseBytesPerHidden * h + kEagerElementwiseBytesPerKv * kv +
+                                      kEagerElementwiseBytesPerFfn * m.ffn;
+  const double elementwise = tokens * elementwise_bytes / t / sys.hbm_bytes_per_s;
   // Forward share of element-wise traffic is a third of the total.
   const FrozenBaseTime frozen = frozen_base_time(sys, w, l, tokens);
-  const double fwd =
-      gemms + attention + (elementwise + scores_s) / 3 + kLayerLaunchOverheadS / 3 + frozen.forward_s;
-  const double bwd = (w.training.frozen() ? 1 : 2) * gemms + 2 * attention +
-                     (elementwise + scores_s) * 2 / 3 + kLayerLaunchOverheadS * 2 / 3 + frozen.backward_s;
+  const double fwd = pass_s(w.stack, gemms + attention + (elementwise + scores_s) / 3 + frozen.forward_s,
+                            kLayerLaunchOverheadS / 3, kEagerKernelsPerLayerForward + frozen.forward_kernels);
+  const double bwd =
+      pass_s(w.stack,
+             (w.training.frozen() ? 1 : 2) * gemms + 2 * attention + (elementwise + scores_s) * 2 / 3 +
+                 frozen.backward_s,
+             kLayerLaunchOverheadS * 2 / 3, kEagerKernelsPerLayerBackward + frozen.backward_kernels);
   double recompute = 0;
   if (l.recompute == Recompute::kSelective) recompute = attention + scores_s / 3;
   if (l.recompute == Recompute::kFull) recompute = fwd;
@@ -263,7 +281,8 @@ StageState stage_state(const Workload& w, const Layout& l, double p) {
   const double t = l.tensor_parallel;
   const double embed =
       static_cast<double>(w.shape.vocab) * w.shape.hidden * (l.pipeline_parallel == 1 ? 2 : 1) / t;
-  const double adapters = layers_per_stage(w, l) * adapter_params_per_layer(w.shape, tr.lora_rank) / t;
+  const double adapters =
+      layers_per_stage(w, l) * adapter_params_per_layer(w.shape, tr.lora_rank, tr.targets) / t;
   const double base = tr.base == BaseWeights::kFrozenNf4
                           ? kNf4BytesPerParam * (p - embed) + kBf16Bytes * embed
                           : kBf16Bytes * p;

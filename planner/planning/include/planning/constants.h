@@ -12,13 +12,9 @@ inline constexpr double kMinSavingPct = 1;
 // tokens, costed as full fine-tuning (finetune.h): a stated assumption.
 inline constexpr double kReuseTokens = 1e9;
 
-// Fine-tuning MFU default: short, padded instruction-tuning batches run far
-// below pre-training utilisation; 5-15% is what small-batch instruction
-// tuning implies (Stanford Alpaca's reported cost), single-GPU LoRA reaches
-// 30-45% with packed sequences. 0.15 is the top of the padded range.
-inline constexpr double kFinetuneMfu = 0.15;
-inline constexpr double kQloraSlowdown = 1.45;
-inline constexpr double kRuntimeOverheadGb = 1.5;
+// Sequences per optimizer step of a fine-tuning run unless given: the
+// QLoRA paper's batch for Guanaco on OASST1 (Dettmers et al. 2023, Table 9).
+inline constexpr int kFinetuneGlobalBatch = 16;
 // Optimizer state beyond the bf16 weight and gradient, fp32 master copy
 // included, in bytes per trainable parameter (the peft reference, Sec. 2.1):
 // AdamW 12 (kAdamWStateBytesPerParam, systems/constants.h), 8-bit AdamW

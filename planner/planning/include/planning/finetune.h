@@ -1,22 +1,24 @@
 #pragma once
-// Fine-tuning budgets: full fine-tuning, LoRA and QLoRA side by side.
+// Fine-tuning budgets: full fine-tuning, LoRA and QLoRA side by side, on
+// the systems model pre-training uses (systems/layout.h): the same GEMM,
+// attention, element-wise, tensor-, pipeline- and data-parallel terms and
+// the same layout search (TP, PP, DP, ZeRO 0-3 / FSDP, recompute,
+// micro-batch, accumulation), with a frozen base for LoRA and QLoRA
+// (systems/transformer_flops.h Training): no weight gradients, optimizer
+// state or gradient reduction for the base, the adapters' products and
+// launches added, QLoRA's NF4 base dequantised for every product.
 //
-// Memory per GPU (model state sharded ZeRO-3 style over G GPUs):
-//   full   N x (2 weights + 2 grads + optimizer bytes incl. fp32 master) / G
-//          AdamW 12, 8-bit AdamW 6, Adafactor ~4 (factored 2nd moment),
-//          SGD+momentum 8 (Rajbhandari et al. 2020; Dettmers et al. 2022;
-//          Shazeer & Stern 2018)
-//   LoRA   2 N / G for the frozen bf16 base + N_a x (4 + optimizer) / G,
-//          N_a = r (d_in + d_out) per adapted matrix (Hu et al. 2021)
-//   QLoRA  NF4 with double quantisation, 4.127 bits per linear parameter,
-//          bf16 for the rest; paged optimizer states (Dettmers et al. 2023)
-//   + activations per layer 34 s b h (fused attention) or 2 s b h with full
-//     recompute (Korthikanti et al. 2022), fp32 logits 4 b s V, and 1.5 GB of
-//     runtime overhead.
-// FLOPs per token: full 6N (8N with recompute); LoRA and QLoRA 4N + 6 N_a
-// (6N + 8 N_a): no weight gradients for the frozen base. QLoRA runs 1.45x
-// slower than LoRA on the same GPU (dequantisation; Raschka 2023 measured
-// 1.85 h -> 2.79 h): it saves memory and GPUs, not energy per token.
+// Policy: with neither --gpus nor a deadline, the fewest GPUs (in the
+// progression of systems/gpu_count.h) on which some layout holds the run,
+// and its fastest layout there; with a deadline, the fewest that finish
+// within it. Methods are then compared at one micro-batch: the smallest
+// any of them needs, the others re-planned at it on their own counts.
+// Time is the training loop's steady state: no evaluation, checkpointing
+// or restarts (pre-training's goodput is a figure of months-long runs).
+// Optimizer state bytes per trainable parameter beyond the bf16 weight and
+// gradient: AdamW 12, 8-bit AdamW 6, Adafactor ~4 (factored 2nd moment),
+// SGD+momentum 8 (Rajbhandari et al. 2020; Dettmers et al. 2022; Shazeer &
+// Stern 2018).
 
 #include <optional>
 #include <string>
@@ -27,6 +29,7 @@
 #include "footprint/forecast.h"
 #include "hardware_db/database.h"
 #include "scaleplan/error.h"
+#include "systems/layout.h"
 
 namespace scaleplan::planner {
 
@@ -49,15 +52,17 @@ struct FinetuneRequest {
   std::vector<Method> methods = {Method::kFull, Method::kLora, Method::kQlora};
   Optimizer optimizer = Optimizer::kAdamW;
   int lora_rank = 16;
+  LoraTargets lora_targets = LoraTargets::kAllLinear;
   int seq_len = 2048;
-  int micro_batch = 4;     // the largest tried; also sets the global batch per GPU
-  bool recompute = false;  // force activation recompute
-  // When the settings above do not fit: try halving the micro-batch (the
-  // same global batch by gradient accumulation) and activation recompute,
-  // and keep the least-FLOPs configuration that fits on the fewest GPUs.
+  int global_batch = kFinetuneGlobalBatch;  // sequences per optimizer step
+  int micro_batch = 4;                      // kept when search_micro_batch is false
+  bool recompute = false;                   // force full activation recompute
+  // Let the layout search choose the micro-batch (up to the global batch)
+  // and the recomputation; false keeps the request's.
   bool search_micro_batch = true;
   bool search_recompute = true;
   std::optional<int> gpus;
+  std::optional<double> deadline_hours;  // the fewest GPUs that finish within it
   std::optional<double> mfu;
   std::optional<std::string> region;
   std::optional<double> carbon_intensity, pue;
@@ -78,11 +83,13 @@ struct MethodResult {
   bool fits = false;
   std::string why_not;  // when it fits on no GPU count
   int gpus = 0;
-  int micro_batch = 0;            // the configuration chosen
-  int gradient_accumulation = 1;  // keeps the requested global batch
-  bool recompute = false;
-  bool config_changed = false;  // differs from the request's settings
-  Memory memory;                // per GPU at that count
+  Layout layout;                  // the layout chosen (layout.describe())
+  int micro_batch = 0;            // its micro-batch and
+  int gradient_accumulation = 1;  // accumulation: the global batch per DP replica
+  bool recompute = false;         // any recomputation
+  bool config_changed = false;    // micro-batch or recompute differ from the request's
+  StepTime step;                  // the layout's step (tokens/s, MFU, communication)
+  Memory memory;                  // per GPU at that count
   double trainable_params = 0;
   double flops = 0;
   Forecast forecast;  // when it fits
@@ -97,9 +104,11 @@ struct FinetuneResult {
   std::vector<MethodResult> methods;
 };
 
-double lora_params(const hardware_db::ModelShape& shape, int rank);
-Memory finetune_memory(const hardware_db::ModelShape& shape, Method method, Optimizer optimizer, int rank,
-                       int seq_len, int micro_batch, bool recompute, int gpus);
+double lora_params(const hardware_db::ModelShape& shape, int rank,
+                   LoraTargets targets = LoraTargets::kAllLinear);
+// The workload the systems model runs for one method of a request.
+Workload finetune_workload(const FinetuneRequest& request, const hardware_db::ModelShape& shape,
+                           const System& system, Method method);
 
 FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& request);
 

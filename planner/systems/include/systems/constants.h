@@ -15,6 +15,18 @@ inline constexpr double kLinkEfficiency = 0.75;
 // (a count over Megatron-LM's fused kernels, Korthikanti et al. 2022 Sec. 4.1).
 inline constexpr double kElementwiseBytesPerHidden = 36 * 2 / 0.7;
 inline constexpr double kElementwiseBytesPerFfn = 6 * 2 / 0.7;
+// The eager Hugging Face Llama layer (transformers LlamaRMSNorm,
+// apply_rotary_pos_emb, LlamaMLP, the residual adds; one kernel per op)
+// moves per token, forward, in bytes: each RMSNorm 36 h (bf16 -> fp32 cast
+// 6, square 8, mean 4, scale 8, fp32 -> bf16 cast 6, weight 4), twice; the
+// rotary embedding 20 per value of q (h) and k (kv) (two products, the
+// rotate-half negation and concatenation, the sum); the residual adds 12 h;
+// SiLU and the gate product 10 f. Backward moves about twice the forward,
+// so 3 x (104 h + 20 kv + 10 f) per token and layer, at the same ~70% of
+// HBM bandwidth as above (a count over the transformers 4.3x code, not a fit).
+inline constexpr double kEagerElementwiseBytesPerHidden = 3 * 104 / 0.7;
+inline constexpr double kEagerElementwiseBytesPerKv = 3 * 20 / 0.7;
+inline constexpr double kEagerElementwiseBytesPerFfn = 3 * 10 / 0.7;
 // Unfused attention moves each s x s score element ~13 bytes forward
 // (QK^T output, scale-mask-softmax in and out, dropout in, out and mask,
 // read by the AV product) and twice that backward, at ~70% of HBM bandwidth.
@@ -36,16 +48,40 @@ inline constexpr double kOverlapContention = 0.15;
 // "Performance Tuning Guide", NVIDIA "Getting Started with CUDA Graphs").
 // It matters for small models: 0.3 ms per layer and micro-batch.
 inline constexpr double kLayerLaunchOverheadS = 60 * 5e-6;
-// PEFT's LoRA linear (peft/tuners/lora/layer.py) adds ~12 kernels per
-// adapted matrix and micro-batch: dropout, the A and B products, the
-// scaling and the add forward; their gradients, both adapters' weight
-// gradients and the input-gradient sum backward. At the launch cost above.
-inline constexpr double kAdapterLaunchOverheadS = 12 * 5e-6;
+// The eager stacks fine-tuning runs on (Hugging Face transformers + PEFT,
+// LitGPT) issue one kernel per PyTorch op from Python, and a small
+// micro-batch leaves the GPU waiting on the CPU: a pass takes the longer of
+// its GPU work and its ops' dispatch. Kernels per layer, counted over the
+// transformers Llama layer: ~41 forward (each RMSNorm 8: two casts, square,
+// mean, add, rsqrt, two products; q, k, v, o and three MLP products; rotary
+// 10; attention and its layout copies 3; SiLU and the gate product 2; two
+// residual adds) and ~80 backward (about two per forward op).
+inline constexpr double kEagerKernelsPerLayerForward = 41, kEagerKernelsPerLayerBackward = 80;
+// PEFT's LoRA linear (peft/tuners/lora/layer.py) adds 5 kernels forward per
+// adapted matrix (dropout, the A and B products, the scaling, the add) and
+// 7 backward (their gradients, both adapters' weight gradients, the
+// input-gradient sum); QLoRA's dequantisation 2 per matrix and pass (the
+// double-quantised absmax, then the weights).
+inline constexpr double kAdapterKernelsForward = 5, kAdapterKernelsBackward = 7, kDequantKernels = 2;
+// CPU time per eager op (Python, the dispatcher, autograd, the launch):
+// LitGPT LoRA at micro-batch 1 on ~110-token Alpaca examples, where GPU work
+// is a few ms, takes 97 ms per iteration for phi-1.5 (24 layers) and 74 ms
+// for StableLM 3B (32 layers) on an A100-SXM4-40GB (LitGPT
+// tutorials/resource-tables.md, 10/2023): 28 and 16 us per op at the counts
+// above (q, v adapters). 20 us, their middle.
+inline constexpr double kEagerOpCpuS = 20e-6;
 // QLoRA stores the base's block matrices in NF4 with double quantisation,
 // 4.127 bits per weight (Dettmers et al. 2023, Sec. 3), and dequantises a
-// matrix to bf16 for each product that uses it: its NF4 bytes read and its
-// bf16 bytes written, at HBM bandwidth, forward and again backward.
+// matrix to bf16 for each product that uses it, forward and again
+// backward: its NF4 bytes read and bf16 bytes written.
 inline constexpr double kNf4BytesPerParam = 4.127 / 8;
+// bitsandbytes 0.41's dequantisation moves those bytes at ~22% of HBM
+// bandwidth: on an A100-SXM4-40GB (1.555 TB/s), NF4 LoRA costs 191 ms more
+// per iteration than bf16 LoRA for Llama 2 13B (12.7e9 block weights, two
+// passes: 21.5%) and 35 ms more for StableLM 3B (2.5e9: 23%) (LitGPT
+// resource tables, micro-batch 1). bitsandbytes 0.48 (PR #1747) reports
+// its kernel 1.4-2.1x faster on A100 and H100.
+inline constexpr double kDequantHbmFraction = 0.22;
 // Mixed-precision AdamW keeps 16 bytes per parameter: bf16 weights and
 // gradients (2 + 2) and fp32 master weights, momentum and variance (12)
 // (Rajbhandari et al. 2020, "ZeRO", Sec. 3.1). Activations and the

@@ -63,9 +63,16 @@ namespace scaleplan::planner {
 // overlapped with the backward pass (Megatron-LM --overlap-grad-reduce,
 // PyTorch DDP/FSDP buckets). Megatron-LM as measured in 2021-22 (Narayanan
 // et al. 2021, Korthikanti et al. 2022) had neither.
+//
+// fused_elementwise: Megatron-LM's fused norm, bias-activation and
+// residual kernels; false is the eager Hugging Face transformers stack
+// most fine-tuning runs on (PyTorch ops one by one, norms in fp32), which
+// moves ~4x the element-wise bytes and waits on the CPU's dispatch of
+// each op when micro-batches are small (kEager*, constants.h).
 struct Stack {
   bool fused_attention = true;
   bool overlap_dp = true;
+  bool fused_elementwise = true;
 };
 
 // The accelerator as the model sees it, in SI units.

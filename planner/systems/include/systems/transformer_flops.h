@@ -14,6 +14,7 @@
 // HFU = F_hardware x tokens/s over peak.
 
 #include <string>
+#include <vector>
 
 #include "hardware_db/database.h"
 #include "systems/constants.h"
@@ -30,9 +31,17 @@ enum class Recompute { kNone, kSelective, kFull };
 // of its input (one product) but no weight gradient (the second), no
 // optimizer state and no gradient reduction.
 enum class BaseWeights { kTrained, kFrozen, kFrozenNf4 };
+// The block matrices that carry adapters: every linear one (the QLoRA
+// paper's choice, which it finds needed to match full fine-tuning), the
+// attention projections q, k, v, o, or q and v alone (Hu et al. 2021, and
+// PEFT's default for Llama).
+enum class LoraTargets { kAllLinear, kAttention, kQueryValue };
+const char* lora_targets_name(LoraTargets t);
+LoraTargets lora_targets_from_name(const std::string& name);  // throws PlanError
 struct Training {
   BaseWeights base = BaseWeights::kTrained;
   int lora_rank = 0;  // with a frozen base
+  LoraTargets targets = LoraTargets::kAllLinear;
   // Optimizer state per trained parameter beyond its bf16 weight and
   // gradient, fp32 master copy included (AdamW 12).
   double optimizer_bytes_per_param = kAdamWStateBytesPerParam;
@@ -45,9 +54,15 @@ Recompute recompute_from_name(const std::string& name);  // throws PlanError
 // and the MLP (two or, gated, three h x f matrices).
 double block_params(const hardware_db::ModelShape& shape);
 
-// LoRA adapter weights of one block: r (d_in + d_out) for each of q, k, v,
-// o and the MLP's matrices (every expert's, for a mixture).
-double adapter_params_per_layer(const hardware_db::ModelShape& shape, int rank);
+// The (d_in, d_out) of each adapted matrix of one block (one expert's MLP).
+struct MatrixDims {
+  double in = 0, out = 0;
+};
+std::vector<MatrixDims> adapted_matrices(const hardware_db::ModelShape& shape, LoraTargets targets);
+// LoRA adapter weights of one block: r (d_in + d_out) for each adapted
+// matrix (every expert's, for a mixture).
+double adapter_params_per_layer(const hardware_db::ModelShape& shape, int rank,
+                                LoraTargets targets = LoraTargets::kAllLinear);
 double model_flops_per_token(const hardware_db::ModelShape& shape, int seq_len);
 // The FLOPs per token of training as `training` says: model_flops_per_token
 // for a trained base; with a frozen one, the weights' products twice
