@@ -98,6 +98,17 @@ FrozenBaseTime frozen_base_time(const System& sys, const Workload& w, const Layo
   return out;
 }
 
+// Element-wise bytes per token and layer: Megatron's fused kernels or the
+// eager Hugging Face layer's ops one by one.
+double elementwise_bytes(const Workload& w) {
+  const auto& m = w.shape;
+  if (w.stack.fused_elementwise)
+    return kElementwiseBytesPerHidden * m.hidden + kElementwiseBytesPerFfn * m.ffn;
+  const double kv = m.kv_heads * (static_cast<double>(m.hidden) / m.heads);
+  return kEagerElementwiseBytesPerHidden * m.hidden + kEagerElementwiseBytesPerKv * kv +
+         kEagerElementwiseBytesPerFfn * m.ffn;
+}
+
 // One layer's pass: GPU work plus launch gaps on the fused stack; on an
 // eager one the longer of the GPU work and the CPU's dispatch of its
 // kernels (launches are asynchronous, so the two overlap).
@@ -126,11 +137,7 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
     scores_s = heads_per_rank * l.micro_batch * static_cast<double>(w.seq_len) * w.seq_len *
                kUnfusedScoreBytes / sys.hbm_bytes_per_s;
   }
-  const double elementwise_bytes =
-      w.stack.fused_elementwise ? kElementwiseBytesPerHidden * h + kElementwiseBytesPerFfn * m.ffn
-                                : kEagerElementwiseBytesPerHidden * h + kEagerElementwiseBytesPerKv * kv +
-                                      kEagerElementwiseBytesPerFfn * m.ffn;
-  const double elementwise = tokens * elementwise_bytes / t / sys.hbm_bytes_per_s;
+  const double elementwise = tokens * elementwise_bytes(w) / t / sys.hbm_bytes_per_s;
   // Forward share of element-wise traffic is a third of the total.
   const FrozenBaseTime frozen = frozen_base_time(sys, w, l, tokens);
   const double fwd = pass_s(w.stack, gemms + attention + (elementwise + scores_s) / 3 + frozen.forward_s,
