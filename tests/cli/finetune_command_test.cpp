@@ -25,6 +25,31 @@ TEST_CASE("finetune --json lists each method with its budget and marks the cheap
   CHECK(cheapest == 1);
 }
 
+TEST_CASE("finetune counts examples, epochs and padding, and packing removes the padding", "[cli]") {
+  const std::vector<std::string> alpaca = {
+      "finetune",  "--model", "llama-2-7b",    "--examples", "52002",      "--epochs",       "3",
+      "--seq-len", "512",     "--mean-length", "128",        "--hardware", "a100-sxm4-80gb", "--methods",
+      "full",      "--json"};
+  auto padded = run_scaleplan(alpaca);
+  REQUIRE(padded.exit_code == 0);
+  const json d = json::parse(padded.out);
+  CHECK(d["tokens"].get<double>() == Approx(52002.0 * 3 * 512));
+  CHECK(d["padding_tokens"].get<double>() == Approx(52002.0 * 3 * (512 - 128)));
+  auto with_packing = alpaca;
+  with_packing.push_back("--packing");
+  auto packed = run_scaleplan(with_packing);
+  REQUIRE(packed.exit_code == 0);
+  const json p = json::parse(packed.out);
+  CHECK(p["tokens"].get<double>() == Approx(52002.0 * 3 * 128));
+  CHECK(p["padding_tokens"].get<double>() == 0);
+  // A quarter of the tokens: about a quarter of the energy.
+  CHECK(p["methods"][0]["energy_kwh"].get<double>() ==
+        Approx(d["methods"][0]["energy_kwh"].get<double>() / 4).epsilon(0.05));
+  auto text = run_scaleplan({"finetune", "--model", "llama-2-7b", "--examples", "52002", "--epochs", "3",
+                             "--seq-len", "512", "--mean-length", "128", "--hardware", "a100-sxm4-80gb"});
+  CHECK_THAT(text.out, Catch::Contains("padding: 59.9M of the 79.9M tokens (75%)"));
+}
+
 TEST_CASE("a High plan carries recommendations in its JSON", "[cli]") {
   auto r = run_scaleplan({"plan", "--target-params", "7B", "--offset-price", "20", "--json"});
   REQUIRE(r.exit_code == 0);
@@ -62,5 +87,21 @@ TEST_CASE("finetune refuses bad input with one line", "[cli]") {
       {with({"--model", "llama-2-7b", "--optimizer", "lion"}), "--optimizer"},
       {with({"--model", "llama-2-7b", "--params", "7B"}), "one of --model and --params"},
       {with({"--model", "llama-3.1-405b", "--seq-len", "1000000"}), "no method fits"},
+      {{"finetune", "--model", "llama-2-7b", "--hardware", "a100-sxm4-80gb", "--examples", "0"},
+       "--examples"},
+      {{"finetune", "--model", "llama-2-7b", "--hardware", "a100-sxm4-80gb", "--examples", "2.5"},
+       "whole number"},
+      {with({"--model", "llama-2-7b", "--examples", "100"}), "not both"},
+      {with({"--model", "llama-2-7b", "--packing"}), "--packing"},
+      {{"finetune", "--model", "llama-2-7b", "--hardware", "a100-sxm4-80gb", "--examples", "100", "--epochs",
+        "0"},
+       "--epochs"},
+      {{"finetune", "--model", "llama-2-7b", "--hardware", "a100-sxm4-80gb", "--examples", "100",
+        "--mean-length", "4096"},
+       "--mean-length"},
+      {with({"--model", "llama-2-7b", "--gpus", "2", "--deadline-hours", "3"}), "--deadline-hours"},
+      {with({"--model", "llama-2-7b", "--deadline-hours", "3", "--deadline-days", "1"}), "not both"},
+      {with({"--model", "llama-2-7b", "--lora-targets", "mlp"}), "--lora-targets"},
+      {with({"--model", "llama-2-7b", "--global-batch", "0"}), "--global-batch"},
   });
 }

@@ -24,6 +24,9 @@ struct FinetuneRequest {
   std::optional<double> params, mfu, power_w, offset_price;
   GridFields grid;
   double tokens = 0;
+  std::optional<double> examples, mean_length;
+  int epochs = 1;
+  bool packing = false;
   int lora_rank = 16, seq_len = 2048, global_batch = planner::kFinetuneGlobalBatch;
   std::string lora_targets = "all-linear";
   // Given, the micro-batch is kept; absent, the layout search chooses it.
@@ -43,11 +46,14 @@ const Schema<FinetuneRequest>& FinetuneRequest::schema() {
                 .help = "model size, for a standard shape when no --model",
                 .short_name = "N"},
                &R::params)
-          .add({.name = "tokens",
-                .help = "fine-tuning tokens, e.g. 100M",
-                .short_name = "D",
-                .required = true},
+          .add({.name = "tokens", .help = "fine-tuning tokens, every epoch, e.g. 100M", .short_name = "D"},
                &R::tokens)
+          .add(typed_field("examples", "training examples, instead of --tokens", "N", "none"), &R::examples)
+          .add(typed_field("epochs", "passes over the examples", "INT", "1"), &R::epochs)
+          .add(typed_field("mean_length", "mean tokens per example", "TOKENS", "--seq-len"), &R::mean_length)
+          .add({.name = "packing",
+                .help = "concatenate examples into full sequences (default: each padded to --seq-len)"},
+               &R::packing)
           .add(required(shared_field("hardware")), &R::hardware)
           .add({.name = "methods",
                 .help = "comma-separated: full, lora, qlora",
@@ -99,6 +105,10 @@ planner::FinetuneRequest request_from(const FinetuneRequest& o) {
   if (!o.model.empty()) r.model = o.model;
   r.params = o.params;
   r.tokens = o.tokens;
+  r.examples = o.examples;
+  r.epochs = o.epochs;
+  r.mean_length = o.mean_length;
+  r.packing = o.packing;
   r.hardware = o.hardware;
   r.methods = methods_of(o.methods);
   r.optimizer = planner::optimizer_from_name(o.optimizer);
@@ -143,15 +153,47 @@ void add_method_row(Table& t, const planner::FinetuneRequest& req, const planner
 }
 
 void add_method_notes(Table& t, const planner::FinetuneRequest& req, const planner::FinetuneResult& res) {
-  t.line(
-      "* cheapest in energy among the methods that fit. QLoRA saves memory and GPUs, not energy per token:");
-  t.line("  it dequantises the 4-bit base for every matrix product.");
+  const planner::MethodResult *lora = nullptr, *qlora = nullptr;
+  for (const auto& m : res.methods) {
+    if (m.fits && m.method == planner::Method::kLora) lora = &m;
+    if (m.fits && m.method == planner::Method::kQlora) qlora = &m;
+  }
+  t.line("* cheapest in energy among the methods that fit.");
+  if (lora && qlora) {
+    t.line(
+        qlora->energy_kwh < lora->energy_kwh
+            ? "  QLoRA costs less than LoRA here: its 4-bit base leaves room for a leaner layout (" +
+                  qlora->layout.describe() + "), which outweighs dequantising it for every product."
+            : "  QLoRA saves memory and GPUs, not energy per token: it dequantises the 4-bit base for every "
+              "matrix product.");
+  }
   t.line(req.mfu
              ? "time from the given MFU " + short_number(*req.mfu)
              : std::string("time: the training loop's modelled steady state (no evaluation, checkpoints or "
                            "restarts), global batch ") +
                    std::to_string(req.global_batch) + " x " + std::to_string(req.seq_len) + " tokens" +
                    (res.shape_derived ? "; shape derived from --params (Llama proportions)" : ""));
+}
+
+// "100M tokens", or "52.0k examples x 3 epochs (79.9M tokens)".
+std::string data_text(const planner::FinetuneRequest& req, const planner::FinetuneResult& res) {
+  if (!req.examples) return human_count(res.tokens) + " tokens";
+  return human_count(*req.examples) + " examples x " + std::to_string(req.epochs) + " epoch" +
+         (req.epochs == 1 ? "" : "s") + " (" + human_count(res.tokens) + " tokens" +
+         (req.packing ? ", packed" : "") + ")";
+}
+
+// Padding's share of the tokens and of the cheapest method's energy.
+void add_padding_line(Table& t, const planner::FinetuneResult& res) {
+  if (res.padding_tokens <= 0) return;
+  const double share = res.padding_tokens / res.tokens;
+  for (const auto& m : res.methods) {
+    if (!m.cheapest) continue;
+    t.line("padding: " + human_count(res.padding_tokens) + " of the " + human_count(res.tokens) +
+           " tokens (" + short_number(100 * share) + "%), ~" + human_energy_kwh(m.energy_kwh * share) +
+           " of the " + planner::method_name(m.method) +
+           " run; --packing processes the examples' own tokens only");
+  }
 }
 
 Result run_finetune(const FinetuneRequest& o) {
@@ -168,10 +210,11 @@ Result run_finetune(const FinetuneRequest& o) {
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
   return {std::move(doc), [req, res, advice, hardware_id] {
             Table t("Fine-tuning " + res.shape.name + " (" + human_count(res.shape.params) + ") on " +
-                    human_count(req.tokens) + " tokens, " + hardware_id + ", " +
-                    planner::optimizer_name(req.optimizer) + " (estimates)");
+                    data_text(req, res) + ", " + hardware_id + ", " + planner::optimizer_name(req.optimizer) +
+                    " (estimates)");
             for (const auto& m : res.methods) add_method_row(t, req, m);
             add_method_notes(t, req, res);
+            add_padding_line(t, res);
             add_advice_rows(t, advice);
             return t.render();
           }};

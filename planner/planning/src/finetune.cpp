@@ -68,7 +68,21 @@ Optimizer optimizer_from_name(const std::string& s) {
 std::vector<Problem> FinetuneRequest::problems() const {
   std::vector<Problem> out;
   if (model.has_value() == params.has_value()) out.push_back({"", "give one of --model and --params"});
-  if (!(tokens > 0)) out.push_back({"tokens", "must be positive"});
+  if (examples) {
+    if (tokens > 0) out.push_back({"examples", "give --tokens or --examples, not both"});
+    if (!(*examples >= 1) || *examples != std::floor(*examples) || *examples > 1e15)
+      out.push_back({"examples", number_text(*examples) + " is not a positive whole number"});
+    if (epochs <= 0) out.push_back({"epochs", std::to_string(epochs) + " must be a positive whole number"});
+    if (mean_length && (!(*mean_length > 0) || *mean_length > seq_len)) {
+      out.push_back({"mean_length", number_text(*mean_length) + " must be positive and at most --seq-len " +
+                                        std::to_string(seq_len)});
+    }
+  } else {
+    if (!(tokens > 0)) out.push_back({"tokens", "must be positive (or give --examples)"});
+    if (packing) out.push_back({"packing", "applies to --examples, not --tokens"});
+    if (mean_length) out.push_back({"mean_length", "applies to --examples, not --tokens"});
+    if (epochs != 1) out.push_back({"epochs", "applies to --examples; --tokens counts every epoch"});
+  }
   if (lora_rank <= 0) out.push_back({"lora_rank", std::to_string(lora_rank) + " must be positive"});
   if (seq_len <= 0) out.push_back({"seq_len", std::to_string(seq_len) + " must be positive"});
   if (micro_batch <= 0) out.push_back({"micro_batch", std::to_string(micro_batch) + " must be positive"});
@@ -82,6 +96,17 @@ std::vector<Problem> FinetuneRequest::problems() const {
   if (gpus && deadline_hours) out.push_back({"deadline_hours", "give a deadline or --gpus, not both"});
   if (methods.empty()) out.push_back({"methods", "expected at least one of full, lora, qlora"});
   return out;
+}
+
+double FinetuneRequest::processed_tokens() const {
+  if (!examples) return tokens;
+  const double length = packing ? mean_length.value_or(seq_len) : seq_len;
+  return *examples * epochs * length;
+}
+
+double FinetuneRequest::padding_tokens() const {
+  if (!examples || packing) return 0;
+  return *examples * epochs * (seq_len - mean_length.value_or(seq_len));
 }
 
 double lora_params(const hardware_db::ModelShape& m, int rank, LoraTargets targets) {
@@ -261,9 +286,13 @@ void mark_cheapest(FinetuneResult& out, const std::string& acc_id) {
 
 }  // namespace
 
-FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& r) {
-  if (auto p = r.problems(); !p.empty()) throw_problem<PlanError>(p.front());
+FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& request) {
+  if (auto p = request.problems(); !p.empty()) throw_problem<PlanError>(p.front());
+  FinetuneRequest r = request;  // in tokens from here on
+  r.tokens = request.processed_tokens();
   FinetuneResult out;
+  out.tokens = r.tokens;
+  out.padding_tokens = request.padding_tokens();
   ShapeQuery shape;
   shape.model = r.model;
   shape.params = r.params;

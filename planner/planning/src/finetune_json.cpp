@@ -59,7 +59,14 @@ ordered_json finetune_json(const FinetuneRequest& req, const FinetuneResult& res
   doc["model"] = res.shape.id;
   doc["params"] = res.shape.params;
   doc["shape"] = shape_json(res);
-  doc["tokens"] = req.tokens;
+  doc["tokens"] = res.tokens;  // processed, padding included
+  if (req.examples) {
+    doc["examples"] = *req.examples;
+    doc["epochs"] = req.epochs;
+    doc["mean_length"] = req.mean_length.value_or(req.seq_len);
+    doc["packing"] = req.packing;
+    doc["padding_tokens"] = res.padding_tokens;
+  }
   doc["hardware"] = hardware_id;
   doc["optimizer"] = optimizer_name(req.optimizer);
   doc["lora_rank"] = req.lora_rank;

@@ -47,7 +47,15 @@ Optimizer optimizer_from_name(const std::string& s);  // throws PlanError
 struct FinetuneRequest {
   std::optional<std::string> model;  // catalogue id, or
   std::optional<double> params;      // a shape derived from N (planner/shape.h)
-  double tokens = 0;
+  double tokens = 0;                 // or examples x epochs x their length:
+  std::optional<double> examples;
+  int epochs = 1;
+  // Mean tokens per example (default: seq_len, every example fills its
+  // sequence). Unpacked, each example is padded to seq_len and the padding
+  // is computed and paid for; packed, examples are concatenated into full
+  // sequences and only their own tokens are processed.
+  std::optional<double> mean_length;
+  bool packing = false;
   std::string hardware;
   std::vector<Method> methods = {Method::kFull, Method::kLora, Method::kQlora};
   Optimizer optimizer = Optimizer::kAdamW;
@@ -69,6 +77,9 @@ struct FinetuneRequest {
   std::optional<double> power_w;  // per accelerator, for parts with no published TDP
 
   std::vector<Problem> problems() const;
+  // The tokens the run processes (padding included) and, of them, padding.
+  double processed_tokens() const;
+  double padding_tokens() const;
 };
 
 // Per GPU, in GB of 1e9 bytes; the capacity it is held to is
@@ -101,6 +112,7 @@ struct MethodResult {
 struct FinetuneResult {
   hardware_db::ModelShape shape;
   bool shape_derived = false;
+  double tokens = 0, padding_tokens = 0;  // processed, and the padding among them
   std::vector<MethodResult> methods;
 };
 
