@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support.h"
+#include "support_files.h"
 
 using nlohmann::json;
 using scaleplan::testing::run_scaleplan;
@@ -50,6 +51,14 @@ TEST_CASE("finetune counts examples, epochs and padding, and packing removes the
   CHECK_THAT(text.out, Catch::Contains("padding: 59.9M of the 79.9M tokens (75%)"));
 }
 
+TEST_CASE("finetune --config reads a Hugging Face config.json", "[cli]") {
+  auto r =
+      run_scaleplan({"finetune", "--config", scaleplan::testing::test_data_path("hf_configs/qwen2.5-7b.json"),
+                     "--tokens", "10M", "--hardware", "a100-sxm4-80gb", "--json"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(json::parse(r.out)["params"].get<double>(), Catch::Matchers::WithinRel(7.61e9, 0.005));
+}
+
 TEST_CASE("a High plan carries recommendations in its JSON", "[cli]") {
   auto r = run_scaleplan({"plan", "--target-params", "7B", "--offset-price", "20", "--json"});
   REQUIRE(r.exit_code == 0);
@@ -85,7 +94,9 @@ TEST_CASE("finetune refuses bad input with one line", "[cli]") {
       {with({"--model", "llama-2-7b", "--seq-len", "0"}), "--seq-len"},
       {with({"--model", "llama-2-7b", "--micro-batch", "-1"}), "--micro-batch"},
       {with({"--model", "llama-2-7b", "--optimizer", "lion"}), "--optimizer"},
-      {with({"--model", "llama-2-7b", "--params", "7B"}), "one of --model and --params"},
+      {with({"--model", "llama-2-7b", "--params", "7B"}), "one of --model, --params and --config"},
+      {with({"--config", "/nonexistent/config.json"}), "--config"},
+      {with({"--config", "/dev/zero"}), "not a regular file"},
       {with({"--model", "llama-3.1-405b", "--seq-len", "1000000"}), "no method fits"},
       {{"finetune", "--model", "llama-2-7b", "--hardware", "a100-sxm4-80gb", "--examples", "0"},
        "--examples"},

@@ -11,7 +11,10 @@
 #include "planning/advisor_json.h"
 #include "planning/finetune.h"
 #include "planning/finetune_json.h"
+#include "scaleplan/input_file.h"
+#include "scaleplan/strict_json.h"
 #include "shared_fields.h"
+#include "systems/hf_config.h"
 
 namespace scaleplan::api {
 
@@ -19,14 +22,39 @@ namespace {
 
 using nlohmann::ordered_json;
 
-struct FinetuneRequest {
-  std::string model, hardware, methods = "full,lora,qlora", optimizer = "adamw", hardware_db;
-  std::optional<double> params, mfu, power_w, offset_price;
-  GridFields grid;
+// What the run trains on: tokens, or examples, epochs and their length.
+struct DataFields {
   double tokens = 0;
   std::optional<double> examples, mean_length;
   int epochs = 1;
   bool packing = false;
+
+  static Schema<DataFields> schema() {
+    using D = DataFields;
+    return Schema<D>()
+        .add({.name = "tokens", .help = "fine-tuning tokens, every epoch, e.g. 100M", .short_name = "D"},
+             &D::tokens)
+        .add(typed_field("examples", "training examples, instead of --tokens", "N", "none"), &D::examples)
+        .add(typed_field("epochs", "passes over the examples", "INT", "1"), &D::epochs)
+        .add(typed_field("mean_length", "mean tokens per example", "TOKENS", "--seq-len"), &D::mean_length)
+        .add({.name = "packing",
+              .help = "concatenate examples into full sequences (default: each padded to --seq-len)"},
+             &D::packing);
+  }
+  void fill(planner::FinetuneRequest& r) const {
+    r.tokens = tokens;
+    r.examples = examples;
+    r.epochs = epochs;
+    r.mean_length = mean_length;
+    r.packing = packing;
+  }
+};
+
+struct FinetuneRequest {
+  std::string model, config, hardware, methods = "full,lora,qlora", optimizer = "adamw", hardware_db;
+  std::optional<double> params, mfu, power_w, offset_price;
+  GridFields grid;
+  DataFields data;
   int lora_rank = 16, seq_len = 2048, global_batch = planner::kFinetuneGlobalBatch;
   std::string lora_targets = "all-linear";
   // Given, the micro-batch is kept; absent, the layout search chooses it.
@@ -46,14 +74,11 @@ const Schema<FinetuneRequest>& FinetuneRequest::schema() {
                 .help = "model size, for a standard shape when no --model",
                 .short_name = "N"},
                &R::params)
-          .add({.name = "tokens", .help = "fine-tuning tokens, every epoch, e.g. 100M", .short_name = "D"},
-               &R::tokens)
-          .add(typed_field("examples", "training examples, instead of --tokens", "N", "none"), &R::examples)
-          .add(typed_field("epochs", "passes over the examples", "INT", "1"), &R::epochs)
-          .add(typed_field("mean_length", "mean tokens per example", "TOKENS", "--seq-len"), &R::mean_length)
-          .add({.name = "packing",
-                .help = "concatenate examples into full sequences (default: each padded to --seq-len)"},
-               &R::packing)
+          .add({.name = "config",
+                .help = "a Hugging Face config.json (Llama, Mistral, Qwen2/3, Gemma 2/3, Phi-3/4, OLMo 2)",
+                .type_name = "FILE"},
+               &R::config)
+          .group(&R::data, DataFields::schema())
           .add(required(shared_field("hardware")), &R::hardware)
           .add({.name = "methods",
                 .help = "comma-separated: full, lora, qlora",
@@ -86,6 +111,20 @@ const Schema<FinetuneRequest>& FinetuneRequest::schema() {
   return s;
 }
 
+// --config: a config.json of at most 1 MiB (real ones are a few KB).
+hardware_db::ModelShape config_shape(const std::string& path) {
+  std::string text;
+  try {
+    text = read_input_file<Error>(path, {"a model config.json", 1u << 20});
+  } catch (const Error& e) {
+    throw InputError(Field{"config"}, e.what());
+  }
+  auto read = parse_strict_json(text);
+  if (!read.problem.empty()) throw InputError(Field{"config"}, "'" + path + "': " + read.problem);
+  if (read.doc.is_discarded()) throw InputError(Field{"config"}, "'" + path + "' is not JSON");
+  return planner::shape_from_hf_config(read.doc, path);
+}
+
 std::vector<planner::Method> methods_of(const std::string& list) {
   std::vector<planner::Method> methods;
   std::stringstream ss(list);
@@ -103,12 +142,9 @@ std::vector<planner::Method> methods_of(const std::string& list) {
 planner::FinetuneRequest request_from(const FinetuneRequest& o) {
   planner::FinetuneRequest r;
   if (!o.model.empty()) r.model = o.model;
+  if (!o.config.empty()) r.shape = config_shape(o.config);
   r.params = o.params;
-  r.tokens = o.tokens;
-  r.examples = o.examples;
-  r.epochs = o.epochs;
-  r.mean_length = o.mean_length;
-  r.packing = o.packing;
+  o.data.fill(r);
   r.hardware = o.hardware;
   r.methods = methods_of(o.methods);
   r.optimizer = planner::optimizer_from_name(o.optimizer);

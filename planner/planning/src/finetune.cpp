@@ -67,7 +67,8 @@ Optimizer optimizer_from_name(const std::string& s) {
 
 std::vector<Problem> FinetuneRequest::problems() const {
   std::vector<Problem> out;
-  if (model.has_value() == params.has_value()) out.push_back({"", "give one of --model and --params"});
+  if (model.has_value() + params.has_value() + shape.has_value() != 1)
+    out.push_back({"", "give one of --model, --params and --config"});
   if (examples) {
     if (tokens > 0) out.push_back({"examples", "give --tokens or --examples, not both"});
     if (!(*examples >= 1) || *examples != std::floor(*examples) || *examples > 1e15)
@@ -286,13 +287,14 @@ void mark_cheapest(FinetuneResult& out, const std::string& acc_id) {
 
 }  // namespace
 
-FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& request) {
-  if (auto p = request.problems(); !p.empty()) throw_problem<PlanError>(p.front());
-  FinetuneRequest r = request;  // in tokens from here on
-  r.tokens = request.processed_tokens();
-  FinetuneResult out;
-  out.tokens = r.tokens;
-  out.padding_tokens = request.padding_tokens();
+namespace {
+
+// The request's model: a config's shape, a catalogue model, or the rule's.
+void take_shape(const hardware_db::Database& db, const FinetuneRequest& r, FinetuneResult& out) {
+  if (r.shape) {
+    out.shape = *r.shape;
+    return;
+  }
   ShapeQuery shape;
   shape.model = r.model;
   shape.params = r.params;
@@ -300,6 +302,18 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
   ResolvedShape resolved = resolve_shape(db, shape);
   out.shape = std::move(resolved.shape);
   out.shape_derived = resolved.derived;
+}
+
+}  // namespace
+
+FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequest& request) {
+  if (auto p = request.problems(); !p.empty()) throw_problem<PlanError>(p.front());
+  FinetuneRequest r = request;  // in tokens from here on
+  r.tokens = request.processed_tokens();
+  FinetuneResult out;
+  out.tokens = r.tokens;
+  out.padding_tokens = request.padding_tokens();
+  take_shape(db, r, out);
   if (r.lora_rank > out.shape.hidden) {
     throw PlanError(Field{"lora_rank"}, std::to_string(r.lora_rank) + " is larger than the hidden size " +
                                             std::to_string(out.shape.hidden) + " of " + out.shape.id);

@@ -45,9 +45,10 @@ double optimizer_bytes(Optimizer o);
 Optimizer optimizer_from_name(const std::string& s);  // throws PlanError
 
 struct FinetuneRequest {
-  std::optional<std::string> model;  // catalogue id, or
-  std::optional<double> params;      // a shape derived from N (planner/shape.h)
-  double tokens = 0;                 // or examples x epochs x their length:
+  std::optional<std::string> model;              // catalogue id, or
+  std::optional<double> params;                  // a shape derived from N (planner/shape.h), or
+  std::optional<hardware_db::ModelShape> shape;  // one read from a config.json (systems/hf_config.h)
+  double tokens = 0;                             // or examples x epochs x their length:
   std::optional<double> examples;
   int epochs = 1;
   // Mean tokens per example (default: seq_len, every example fills its
