@@ -1,6 +1,9 @@
 // End-to-end: scaleplan finetune, models, and recommendations in plan.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support.h"
 #include "support_files.h"
@@ -57,6 +60,38 @@ TEST_CASE("finetune --config reads a Hugging Face config.json", "[cli]") {
                      "--tokens", "10M", "--hardware", "a100-sxm4-80gb", "--json"});
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(json::parse(r.out)["params"].get<double>(), Catch::Matchers::WithinRel(7.61e9, 0.005));
+}
+
+TEST_CASE("finetune --emit writes the Trainer, PEFT and bitsandbytes arguments of the plan", "[cli]") {
+  scaleplan::testing::TempDir dir("ft-emit");
+  const std::string out = (dir / "qlora").string();
+  auto r = run_scaleplan({"finetune", "--model", "llama-65b", "--tokens", "20M", "--hardware", "rtx-a6000",
+                          "--methods", "qlora", "--lora-rank", "64", "--emit", out, "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json doc = json::parse(r.out);
+  auto read = [&](const char* name) {
+    std::ifstream in(out + "/" + name);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return json::parse(ss.str());
+  };
+  const json args = read("training_args.json");
+  const json& layout = doc["methods"][0]["configuration"];
+  CHECK(args["per_device_train_batch_size"] == layout["micro_batch"]);
+  CHECK(args["gradient_accumulation_steps"] == layout["gradient_accumulation"]);
+  CHECK(args["gradient_checkpointing"].get<bool>() == (layout["recompute"] != "none"));
+  CHECK(args["optim"] == "paged_adamw_32bit");
+  CHECK(read("lora_config.json")["r"] == 64);
+  CHECK(read("bnb_config.json")["bnb_4bit_quant_type"] == "nf4");
+  CHECK(read("plan.json")["methods"] == doc["methods"]);
+  // Full fine-tuning has neither adapters nor quantisation.
+  const std::string full = (dir / "full").string();
+  REQUIRE(run_scaleplan({"finetune", "--model", "llama-2-7b", "--tokens", "20M", "--hardware",
+                         "a100-sxm4-80gb", "--methods", "full", "--emit", full})
+              .exit_code == 0);
+  CHECK(std::filesystem::exists(full + "/training_args.json"));
+  CHECK_FALSE(std::filesystem::exists(full + "/lora_config.json"));
+  CHECK_FALSE(std::filesystem::exists(full + "/bnb_config.json"));
 }
 
 TEST_CASE("a High plan carries recommendations in its JSON", "[cli]") {

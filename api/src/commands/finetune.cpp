@@ -6,11 +6,13 @@
 
 #include "api/units.h"
 #include "commands.h"
+#include "emit_folder.h"
 #include "hardware_db/database.h"
 #include "hardware_db/records_json.h"
 #include "planning/advisor_json.h"
 #include "planning/finetune.h"
 #include "planning/finetune_json.h"
+#include "recipe_output.h"
 #include "scaleplan/input_file.h"
 #include "scaleplan/strict_json.h"
 #include "shared_fields.h"
@@ -55,6 +57,7 @@ struct FinetuneRequest {
   std::optional<double> params, mfu, power_w, offset_price;
   GridFields grid;
   DataFields data;
+  EmitFields emit;
   int lora_rank = 16, seq_len = 2048, global_batch = planner::kFinetuneGlobalBatch;
   std::string lora_targets = "all-linear";
   // Given, the micro-batch is kept; absent, the layout search chooses it.
@@ -64,6 +67,17 @@ struct FinetuneRequest {
 
   static const Schema<FinetuneRequest>& schema();
 };
+
+Schema<EmitFields> finetune_emit_schema() {
+  return Schema<EmitFields>()
+      .add({.name = "emit",
+            .help = "write DIR/training_args.json, lora_config.json and bnb_config.json (Hugging Face "
+                    "Trainer, PEFT, bitsandbytes) for the cheapest method, and DIR/plan.json",
+            .local_only = true},
+           &EmitFields::dir)
+      .add({.name = "force", .help = "with --emit: replace a folder that is not empty", .local_only = true},
+           &EmitFields::force);
+}
 
 const Schema<FinetuneRequest>& FinetuneRequest::schema() {
   using R = FinetuneRequest;
@@ -107,7 +121,8 @@ const Schema<FinetuneRequest>& FinetuneRequest::schema() {
           .group(&R::grid, GridFields::schema())
           .add(shared_field("power_w", "needed for parts with no published TDP"), &R::power_w)
           .add(shared_field("offset_price"), &R::offset_price)
-          .add(hardware_db_field(), &R::hardware_db);
+          .add(hardware_db_field(), &R::hardware_db)
+          .group(&R::emit, finetune_emit_schema());
   return s;
 }
 
@@ -232,6 +247,42 @@ void add_padding_line(Table& t, const planner::FinetuneResult& res) {
   }
 }
 
+const planner::MethodResult& cheapest(const planner::FinetuneResult& res) {
+  for (const auto& m : res.methods) {
+    if (m.cheapest) return m;
+  }
+  return res.methods.front();  // plan_finetune marks one or throws
+}
+
+std::vector<std::string> emitted_files(const planner::Method method) {
+  std::vector<std::string> names = {"training_args.json"};
+  if (method != planner::Method::kFull) names.push_back("lora_config.json");
+  if (method == planner::Method::kQlora) names.push_back("bnb_config.json");
+  names.push_back("plan.json");
+  return names;
+}
+
+std::string emitted_names(const planner::FinetuneResult& res) {
+  std::string out;
+  for (const auto& n : emitted_files(cheapest(res).method)) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// --emit DIR: the trainer's files for the cheapest method, atomically.
+void emit_trainer_folder(const FinetuneRequest& o, const planner::FinetuneRequest& req,
+                         const planner::FinetuneResult& res, ordered_json& doc) {
+  if (!o.emit.dir) return;
+  const auto files = planner::trainer_files(req, res, cheapest(res));
+  const auto names = emitted_files(cheapest(res).method);
+  doc["emitted"] = {{"folder", folder_name(*o.emit.dir)}, {"files", names}, {"notes", files["notes"]}};
+  std::vector<std::pair<std::string, std::string>> contents;
+  for (const char* key : {"training_args", "lora_config", "bnb_config"}) {
+    if (files.contains(key)) contents.push_back({std::string(key) + ".json", files[key].dump(2) + "\n"});
+  }
+  contents.push_back({"plan.json", doc.dump(2) + "\n"});
+  write_folder_atomically(*o.emit.dir, contents, o.emit.force, {o.hardware_db, o.config}, "emit");
+}
+
 Result run_finetune(const FinetuneRequest& o) {
   const planner::FinetuneRequest req = request_from(o);
   const auto db = hardware_db::Database::load(o.hardware_db);
@@ -244,13 +295,16 @@ Result run_finetune(const FinetuneRequest& o) {
   doc["eps_measures"] = advice.measures;
   doc["recommendations"] = planner::advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
-  return {std::move(doc), [req, res, advice, hardware_id] {
+  emit_trainer_folder(o, req, res, doc);
+  return {std::move(doc), [req, res, advice, hardware_id, emit = o.emit.dir] {
             Table t("Fine-tuning " + res.shape.name + " (" + human_count(res.shape.params) + ") on " +
                     data_text(req, res) + ", " + hardware_id + ", " + planner::optimizer_name(req.optimizer) +
                     " (estimates)");
             for (const auto& m : res.methods) add_method_row(t, req, m);
             add_method_notes(t, req, res);
             add_padding_line(t, res);
+            if (emit)
+              t.line("wrote " + folder_name(*emit) + "/ for the cheapest method: " + emitted_names(res));
             add_advice_rows(t, advice);
             return t.render();
           }};

@@ -1,5 +1,7 @@
 #include "planning/finetune_json.h"
 
+#include <cmath>
+
 #include "footprint/eps.h"
 
 namespace scaleplan::planner {
@@ -78,6 +80,104 @@ ordered_json finetune_json(const FinetuneRequest& req, const FinetuneResult& res
   doc["methods"] = ordered_json::array();
   for (const auto& m : res.methods) doc["methods"].push_back(method_json(m));
   return doc;
+}
+
+namespace {
+
+const char* trainer_optimizer(Method method, Optimizer o) {
+  switch (o) {
+    case Optimizer::kAdamW:  // QLoRA's paged optimizer (Dettmers et al. 2023, Sec. 3)
+      return method == Method::kQlora ? "paged_adamw_32bit" : "adamw_torch_fused";
+    case Optimizer::kAdamW8bit:
+      return method == Method::kQlora ? "paged_adamw_8bit" : "adamw_bnb_8bit";
+    case Optimizer::kAdafactor:
+      return "adafactor";
+    case Optimizer::kSgd:
+      return "sgd";
+  }
+  return "adamw_torch";
+}
+
+// Full fine-tuning at Stanford Alpaca's 2e-5; adapters at the QLoRA
+// paper's 2e-4 up to 13B and 1e-4 above (Dettmers et al. 2023, Table 9).
+double learning_rate(Method method, double params) {
+  if (method == Method::kFull) return 2e-5;
+  return params <= 20e9 ? 2e-4 : 1e-4;
+}
+
+ordered_json training_args(const FinetuneRequest& r, const FinetuneResult& res, const MethodResult& m,
+                           ordered_json& notes) {
+  const Layout& l = m.layout;
+  ordered_json a;
+  a["per_device_train_batch_size"] = l.micro_batch;
+  a["gradient_accumulation_steps"] = l.num_micro_batches;
+  a["gradient_checkpointing"] = l.recompute != Recompute::kNone;
+  a["bf16"] = true;
+  a["learning_rate"] = learning_rate(m.method, res.shape.params);
+  a["lr_scheduler_type"] = "cosine";
+  a["warmup_ratio"] = 0.03;
+  a["weight_decay"] = 0.0;
+  a["max_grad_norm"] = m.method == Method::kQlora ? 0.3 : 1.0;
+  a["optim"] = trainer_optimizer(m.method, r.optimizer);
+  if (r.examples) {
+    a["num_train_epochs"] = r.epochs;
+    a["group_by_length"] = !r.packing;
+    if (r.packing) {
+      notes.push_back("packing into " + std::to_string(r.seq_len) +
+                      "-token sequences is TRL's SFTConfig(packing=True, max_seq_length=" +
+                      std::to_string(r.seq_len) + "), not a TrainingArguments field");
+    }
+  } else {
+    const double per_step = static_cast<double>(l.global_batch_sequences()) * r.seq_len;
+    a["max_steps"] = static_cast<long long>(std::ceil(res.tokens / per_step));
+  }
+  if (l.data_parallel > 1 && l.zero_stage >= 2) {
+    a["fsdp"] = l.zero_stage >= 3 ? "full_shard auto_wrap" : "shard_grad_op auto_wrap";
+  }
+  if (l.recompute == Recompute::kSelective) {
+    notes.push_back(
+        "selective recompute is Megatron-LM's; the Trainer's gradient checkpointing recomputes "
+        "whole layers, which costs more time than planned");
+  }
+  if (l.tensor_parallel > 1 || l.pipeline_parallel > 1) {
+    notes.push_back("the plan uses " + l.describe() +
+                    ": tensor and pipeline parallelism need Megatron-LM, NeMo or torchtitan, not the "
+                    "Trainer; these arguments keep its batch and recompute");
+  }
+  notes.push_back(std::string("learning rate ") +
+                  (m.method == Method::kFull ? "Stanford Alpaca's (2e-5)" : "the QLoRA paper's (Table 9)") +
+                  ", cosine with 3% warmup (Alpaca); a starting point, not a tuned value");
+  return a;
+}
+
+}  // namespace
+
+ordered_json trainer_files(const FinetuneRequest& r, const FinetuneResult& res, const MethodResult& m) {
+  ordered_json out;
+  ordered_json notes = ordered_json::array();
+  out["method"] = method_name(m.method);
+  out["training_args"] = training_args(r, res, m, notes);
+  if (m.method != Method::kFull) {
+    // PEFT >= 0.8 resolves "all-linear" to every linear layer but the head;
+    // the others are the transformers Llama-family module names.
+    ordered_json targets = "all-linear";
+    if (r.lora_targets == LoraTargets::kAttention) targets = {"q_proj", "k_proj", "v_proj", "o_proj"};
+    if (r.lora_targets == LoraTargets::kQueryValue) targets = {"q_proj", "v_proj"};
+    out["lora_config"] = {{"r", r.lora_rank},     {"lora_alpha", 2 * r.lora_rank},
+                          {"lora_dropout", 0.05}, {"target_modules", targets},
+                          {"bias", "none"},       {"task_type", "CAUSAL_LM"}};
+    notes.push_back(
+        "lora_alpha = 2 r and dropout 0.05 (Raschka 2023, Practical Tips for Finetuning LLMs "
+        "Using LoRA)");
+  }
+  if (m.method == Method::kQlora) {
+    out["bnb_config"] = {{"load_in_4bit", true},
+                         {"bnb_4bit_quant_type", "nf4"},
+                         {"bnb_4bit_use_double_quant", true},
+                         {"bnb_4bit_compute_dtype", "bfloat16"}};
+  }
+  out["notes"] = notes;
+  return out;
 }
 
 }  // namespace scaleplan::planner

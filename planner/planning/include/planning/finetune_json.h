@@ -15,4 +15,13 @@ nlohmann::ordered_json method_json(const MethodResult& method);
 nlohmann::ordered_json finetune_json(const FinetuneRequest& request, const FinetuneResult& result,
                                      const std::string& hardware_id);
 
+// What a Hugging Face trainer reads to run `method` as planned: the
+// TrainingArguments ("training_args"), PEFT's LoraConfig ("lora_config",
+// LoRA and QLoRA) and the BitsAndBytesConfig ("bnb_config", QLoRA), each
+// as the keyword arguments of its constructor, and "notes" on what the
+// Trainer cannot express (tensor or pipeline parallelism, selective
+// recompute). The hyperparameters are published defaults, named in notes.
+nlohmann::ordered_json trainer_files(const FinetuneRequest& request, const FinetuneResult& result,
+                                     const MethodResult& method);
+
 }  // namespace scaleplan::planner
