@@ -309,8 +309,8 @@ async function runFinetune() {
     body.textContent = "";
     for (const m of doc.methods) {
       const cells = m.fits
-        ? [m.method, "yes", String(m.gpus), g3(gib(m.memory_gb_per_gpu)) + " GiB", humanCount(m.gpu_hours) + " GPU-h", humanEnergy(m.energy_kwh), humanCo2(m.co2_kg), m.eps_tier]
-        : [m.method, "no", "", "", "", "", "", ""];
+        ? [m.method, "yes", String(m.gpus), m.configuration.layout, g3(gib(m.memory_gb_per_gpu)) + " GiB", humanDays(m.wall_days), humanCount(m.gpu_hours) + " GPU-h", humanEnergy(m.energy_kwh), humanCo2(m.co2_kg), m.eps_tier]
+        : [m.method, "no", "", m.why_not, "", "", "", "", "", ""];
       const tr = body.insertRow();
       for (const c of cells) tr.insertCell().textContent = c;
     }

@@ -178,6 +178,8 @@ try {
   await page.waitForSelector("#ft-table:not([hidden])");
   const methods = await page.$$eval("#ft-table tbody tr td:first-child", (c) => c.map((x) => x.textContent));
   check(JSON.stringify(methods) === JSON.stringify(ft.methods.map((m) => m.method)), `fine-tuning methods shown: ${methods.join(", ")}`);
+  const layouts = await page.$$eval("#ft-table tbody tr td:nth-child(4)", (c) => c.map((x) => x.textContent));
+  check(JSON.stringify(layouts) === JSON.stringify(ft.methods.map((m) => m.configuration.layout)), `fine-tuning layouts shown are the CLI's: ${layouts.join("; ")}`);
   await page.screenshot({ path: `${artifacts}/serve-finetune.png` });
 } catch (e) {
   console.error(e);
