@@ -37,7 +37,7 @@ function scaled(v, units) {
 }
 function humanEnergy(kwh) { return Math.abs(kwh) < 1 ? g3(kwh * 1000) + " Wh" : scaled(kwh, ["kWh", "MWh", "GWh", "TWh"]); }
 function humanCo2(kg) { return Math.abs(kg) < 1 ? g3(kg * 1000) + " g" : scaled(kg, ["kg", "t", "kt", "Mt"]); }
-function humanDays(d) { return d < 1 ? g3(d * 24) + " hours" : d >= 100 ? d.toFixed(0) + " days" : d.toFixed(1) + " days"; }
+function humanDays(d) { return d * 1440 < 1 ? g3(d * 86400) + " seconds" : d * 24 < 1 ? g3(d * 1440) + " minutes" : d < 1 ? g3(d * 24) + " hours" : d >= 100 ? d.toFixed(0) + " days" : d.toFixed(1) + " days"; }
 
 // ---- The API ----
 

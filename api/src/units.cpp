@@ -221,6 +221,9 @@ std::string human_hours(double hours) { return human_count(hours) + " GPU-h"; }
 
 std::string human_days(double days) {
   if (!std::isfinite(days)) return "n/a";
+  // Under an hour a run is read in minutes, under a minute in seconds.
+  if (days * 24 * 60 < 1) return short_number(days * 86400) + " seconds";
+  if (days * 24 < 1) return short_number(days * 24 * 60) + " minutes";
   if (days < 1) return short_number(days * 24) + " hours";
   // Beyond two years a run is read in years: 34392336545 days is 94.2M years.
   if (days >= 730) return human_count(days / 365.25) + " years";

@@ -45,3 +45,11 @@ TEST_CASE("grouped writes whole thresholds with thousands separators and fractio
   CHECK(grouped(0.05) == "0.05");
   CHECK(grouped(1500.5) == short_number(1500.5));
 }
+
+TEST_CASE("wall clocks under an hour read in minutes, under a minute in seconds", "[api]") {
+  using scaleplan::api::human_days;
+  CHECK(human_days(14.9 / 86400) == "14.9 seconds");
+  CHECK(human_days(30.0 / 1440) == "30 minutes");
+  CHECK(human_days(3.0 / 24) == "3 hours");
+  CHECK(human_days(2) == "2.00 days");
+}
