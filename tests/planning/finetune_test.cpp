@@ -151,7 +151,15 @@ TEST_CASE("advisor: a High fine-tuning run is offered LoRA and QLoRA instead of 
   REQUIRE(res.methods.front().tier == EpsTier::kHigh);
   const Advice a = advise_finetune(db(), r, res, std::nullopt);
   bool lora = false;
-  for (const auto& x : a.recommendations)
+  for (const auto& x : a.recommendations) {
     lora |= x.kind == "method" && x.energy_kwh < res.methods.front().energy_kwh;
+    // An alternative method is planned within the run's own wall clock.
+    if (x.kind == "method") CHECK(*x.wall_days <= res.methods.front().forecast.wall_days * (1 + 1e-6));
+    // A memory measure's figures are taken on the run's own GPUs: 8-bit
+    // AdamW halves the 12 bytes of state per parameter.
+    if (x.kind == "optimizer" && x.title == "use adamw-8bit") {
+      CHECK_THAT(*x.freed_gb_per_gpu, WithinRel(res.methods.front().memory.optimizer_gb / 2, 0.01));
+    }
+  }
   CHECK(lora);
 }

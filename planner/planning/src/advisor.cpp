@@ -568,6 +568,9 @@ void other_methods(const FinetuneAdvice& x) {
     if (alt == x.chosen.method) continue;
     FinetuneRequest r = x.request;
     r.methods = {alt};
+    // Within the chosen run's wall clock: the fewest GPUs that hold the
+    // alternative could take months where the run takes hours.
+    if (!r.gpus && !r.deadline_hours) r.deadline_hours = x.chosen.forecast.wall_days * 24 * (1 + 1e-9);
     const std::string title =
         std::string("fine-tune with ") + method_name(alt) + " instead of " + method_name(x.chosen.method);
     x.with(r, title, [&](const MethodResult& res) {
@@ -587,21 +590,25 @@ void other_methods(const FinetuneAdvice& x) {
 }
 
 // A leaner optimizer: a memory measure.
-Recommendation optimizer_measure(const MethodResult& chosen, Optimizer o, const MethodResult& res) {
+// A leaner optimizer's memory at the chosen run's own count and layout
+// (`same`), and the fewest GPUs it needs (`fewest`), stated apart.
+Recommendation optimizer_measure(const MethodResult& chosen, Optimizer o, const MethodResult& same,
+                                 const MethodResult& fewest) {
   Recommendation rec;
   rec.category = Category::kMemory;
   rec.kind = "optimizer";
   rec.title = std::string("use ") + optimizer_name(o);
-  rec.gpus = res.gpus;
-  rec.freed_gb_per_gpu = chosen.memory.optimizer_gb - res.memory.optimizer_gb * res.gpus / chosen.gpus;
-  rec.state_gb_per_gpu = res.memory.total_gb();
+  rec.gpus = fewest.gpus;
+  rec.freed_gb_per_gpu = chosen.memory.optimizer_gb - same.memory.optimizer_gb;
+  rec.state_gb_per_gpu = same.memory.total_gb();
   rec.enables =
-      res.gpus < chosen.gpus
-          ? "fits on " + std::to_string(res.gpus) + " instead of " + std::to_string(chosen.gpus) + " GPUs"
-          : "headroom for larger micro-batches on the same " + std::to_string(res.gpus) + " GPUs";
-  rec.why = "optimizer state " + number_text(hardware_db::bytes_to_gib(chosen.memory.optimizer_gb * 1e9)) +
-            " -> " + number_text(hardware_db::bytes_to_gib(res.memory.optimizer_gb * 1e9)) +
-            " GiB per GPU; compute is unchanged, so energy does not move";
+      fewest.gpus < chosen.gpus
+          ? "fits on " + std::to_string(fewest.gpus) + " instead of " + std::to_string(chosen.gpus) + " GPUs"
+          : "headroom for larger micro-batches on the same " + std::to_string(chosen.gpus) + " GPUs";
+  const auto gib = [](double gb) { return number_text(hardware_db::bytes_to_gib(gb * 1e9)); };
+  rec.why = "optimizer state " + gib(chosen.memory.optimizer_gb) + " -> " + gib(same.memory.optimizer_gb) +
+            " GiB per GPU on the same " + std::to_string(chosen.gpus) +
+            " GPUs; compute is unchanged, so energy does not move";
   return rec;
 }
 
@@ -611,8 +618,13 @@ void leaner_optimizers(const FinetuneAdvice& x) {
     FinetuneRequest r = x.request;
     r.methods = {x.chosen.method};
     r.optimizer = o;
-    x.with(r, std::string("use ") + optimizer_name(o), [&](const MethodResult& res) {
-      x.a.recommendations.push_back(optimizer_measure(x.chosen, o, res));
+    x.with(r, std::string("use ") + optimizer_name(o), [&](const MethodResult& fewest) {
+      FinetuneRequest at_chosen = r;
+      at_chosen.gpus = x.chosen.gpus;
+      at_chosen.deadline_hours.reset();
+      x.with(at_chosen, std::string("use ") + optimizer_name(o), [&](const MethodResult& same) {
+        x.a.recommendations.push_back(optimizer_measure(x.chosen, o, same, fewest));
+      });
     });
   }
 }
