@@ -127,3 +127,11 @@ TEST_CASE("when nothing fits the refusal says how far it looked", "[planner][fin
   CHECK_THROWS_WITH(plan_finetune(embedded_db(), r),
                     Catch::Contains("no layout on up to") && Catch::Contains("GiB"));
 }
+
+TEST_CASE("a time sharded with ZeRO-3 over several GPUs says it is a lower bound", "[planner][finetune]") {
+  const auto res = plan("llama-2-70b", 1e7, "a100-sxm4-80gb");
+  const MethodResult& full = method_of(res, Method::kFull);
+  REQUIRE(full.layout.zero_stage == 3);
+  CHECK_THAT(time_caveat(full), Catch::Contains("lower bound"));
+  CHECK(time_caveat(method_of(res, Method::kQlora)).empty());  // one GPU: nothing gathered
+}

@@ -201,6 +201,7 @@ void add_method_row(Table& t, const planner::FinetuneRequest& req, const planner
         m.layout.describe() + ", " + short_number(m.step.tokens_per_s) + " tokens/s, MFU " +
             short_number(m.step.mfu) + ", communication " + short_number(100 * comm_s / m.step.step_s) +
             "% of the step, " + short_number(m.flops) + " FLOPs");
+  if (const std::string c = planner::time_caveat(m); !c.empty()) t.row("", "", "time: " + c);
 }
 
 void add_method_notes(Table& t, const planner::FinetuneRequest& req, const planner::FinetuneResult& res) {

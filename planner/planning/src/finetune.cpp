@@ -110,6 +110,12 @@ double FinetuneRequest::padding_tokens() const {
   return *examples * epochs * (seq_len - mean_length.value_or(seq_len));
 }
 
+std::string time_caveat(const MethodResult& m) {
+  if (!m.fits || m.layout.zero_stage < 3 || m.layout.data_parallel < 2) return "";
+  return "a lower bound: ZeRO-3/FSDP's per-layer gathers cost eager stacks more than modelled (Qwen-7B on "
+         "two A100s ran 1.6-3.8x slower)";
+}
+
 double lora_params(const hardware_db::ModelShape& m, int rank, LoraTargets targets) {
   return m.layers * adapter_params_per_layer(m, rank, targets);
 }

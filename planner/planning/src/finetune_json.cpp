@@ -52,6 +52,7 @@ ordered_json method_json(const MethodResult& m) {
   j["eps_tier"] = tier_name(m.tier);
   j["cheapest"] = m.cheapest;
   if (!m.fits) j["why_not"] = m.why_not;
+  if (const std::string c = time_caveat(m); !c.empty()) j["time_caveat"] = c;
   return j;
 }
 

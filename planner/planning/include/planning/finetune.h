@@ -117,6 +117,11 @@ struct FinetuneResult {
   std::vector<MethodResult> methods;
 };
 
+// The caveat a method's time carries, empty when none: sharded with
+// ZeRO-3/FSDP over several GPUs, eager stacks ran 1.6-3.8x slower than
+// modelled (Qwen-7B full fine-tuning on two A100s, QwenLM/Qwen README).
+std::string time_caveat(const MethodResult& method);
+
 double lora_params(const hardware_db::ModelShape& shape, int rank,
                    LoraTargets targets = LoraTargets::kAllLinear);
 // The workload the systems model runs for one method of a request.
