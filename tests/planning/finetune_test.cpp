@@ -163,3 +163,13 @@ TEST_CASE("advisor: a High fine-tuning run is offered LoRA and QLoRA instead of 
   }
   CHECK(lora);
 }
+
+TEST_CASE("finetune: a given MFU sets the time, and the tokens per second shown agree with it", "[planner]") {
+  FinetuneRequest r = request("llama-2-7b", 1e8, "h100-sxm5-80gb");
+  r.methods = {Method::kFull};
+  r.mfu = 0.3;
+  const MethodResult m = plan_finetune(db(), r).methods.front();
+  CHECK(m.step.mfu == 0.3);
+  CHECK_THAT(m.step.tokens_per_s * m.forecast.wall_days * 86400, WithinRel(1e8, 1e-9));
+  CHECK_THAT(m.forecast.gpu_hours * 3600 * 989.4e12 * 0.3, WithinRel(m.flops, 1e-6));  // H100 SXM dense BF16
+}

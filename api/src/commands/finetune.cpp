@@ -198,9 +198,10 @@ void add_method_row(Table& t, const planner::FinetuneRequest& req, const planner
             human_energy_kwh(m.energy_kwh) + ", " + human_co2_kg(m.co2_kg) + ", " +
             planner::tier_name(m.tier));
   t.row("", "",
-        m.layout.describe() + ", " + short_number(m.step.tokens_per_s) + " tokens/s, MFU " +
-            short_number(m.step.mfu) + ", communication " + short_number(100 * comm_s / m.step.step_s) +
-            "% of the step, " + short_number(m.flops) + " FLOPs");
+        m.layout.describe() + ", " + human_count(m.step.tokens_per_s) + " tokens/s, MFU " +
+            short_number(m.step.mfu) + (req.mfu ? " (given)" : "") + ", communication " +
+            short_number(100 * comm_s / m.step.step_s) + "% of the step, " + short_number(m.flops) +
+            " FLOPs");
   if (const std::string c = planner::time_caveat(m); !c.empty()) t.row("", "", "time: " + c);
 }
 

@@ -271,6 +271,10 @@ void cost_method(const hardware_db::Database& db, const FinetuneRequest& r, cons
   in.pue = r.pue;
   in.power_w = r.power_w;
   mr.forecast = forecast(db, in);
+  if (r.mfu) {  // the given MFU sets the time; the layout only the memory
+    mr.step.tokens_per_s = r.tokens / (mr.forecast.wall_days * 86400);
+    mr.step.mfu = *r.mfu;
+  }
   mr.energy_kwh = mr.forecast.energy_kwh;
   mr.co2_kg = mr.forecast.co2_kg;
   mr.tier = mr.forecast.tier;
