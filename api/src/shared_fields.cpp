@@ -1,5 +1,8 @@
 #include "shared_fields.h"
 
+#include "scaleplan/input_file.h"
+#include "scaleplan/strict_json.h"
+
 #include <cmath>
 
 #include "api/units.h"
@@ -305,6 +308,21 @@ planner::ForecastInput forecast_input(const ForecastFields& f) {
   in.accounting = f.accounting == "tdp" ? planner::Accounting::kTdp : planner::Accounting::kFacility;
   in.tier_operational_only = f.tier_scope == "operational";
   return in;
+}
+
+nlohmann::json read_json_object_file(const std::string& path, const std::string& field,
+                                     const std::string& expected, std::uintmax_t max_bytes) {
+  std::string text;
+  try {
+    text = read_input_file<Error>(path, {expected, max_bytes});
+  } catch (const Error& e) {
+    throw InputError(Field{field}, e.what());
+  }
+  auto read = parse_strict_json(text);
+  if (!read.problem.empty()) throw InputError(Field{field}, "'" + path + "': " + read.problem);
+  if (read.doc.is_discarded() || !read.doc.is_object())
+    throw InputError(Field{field}, "'" + path + "' is not " + expected);
+  return std::move(read.doc);
 }
 
 }  // namespace scaleplan::api

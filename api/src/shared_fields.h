@@ -105,4 +105,11 @@ void add_forecast_rows(Table& t, const planner::Forecast& f);
 // The EPS measures and, for High, the recomputed alternatives.
 void add_advice_rows(Table& t, const planner::Advice& a);
 
+// A JSON object a command reads from a file of at most `max_bytes`: the
+// file's own refusals (missing, not a regular file, too large), a key
+// given twice, text that is not JSON or not an object, each one line in
+// `field` naming the path; `expected` says what the file should be.
+nlohmann::json read_json_object_file(const std::string& path, const std::string& field,
+                                     const std::string& expected, std::uintmax_t max_bytes);
+
 }  // namespace scaleplan::api

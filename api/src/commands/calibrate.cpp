@@ -7,8 +7,6 @@
 #include "commands.h"
 #include "planning/calibrate.h"
 #include "planning/calibrate_json.h"
-#include "scaleplan/input_file.h"
-#include "scaleplan/strict_json.h"
 #include "shared_fields.h"
 
 namespace scaleplan::api {
@@ -60,20 +58,8 @@ void add_comparison_rows(Table& t, const planner::Comparison& c, const planner::
 std::optional<nlohmann::json> read_plan_document(const std::string& path) {
   if (path.empty()) return std::nullopt;
   // A plan document is a few KB; its error names the field.
-  std::string text;
-  try {
-    text = read_input_file<Error>(path, {"a plan document", 16u << 20});
-  } catch (const Error& e) {
-    throw InputError(Field{"plan"}, e.what());
-  }
-  auto read = parse_strict_json(text);
-  if (!read.problem.empty()) throw InputError(Field{"plan"}, "'" + path + "': " + read.problem);
-  auto& doc = read.doc;
-  if (doc.is_discarded() || !doc.is_object()) {
-    throw InputError(Field{"plan"},
-                     "'" + path + "' is not a JSON document from `plan --json` or `forecast --json`");
-  }
-  return doc;
+  return read_json_object_file(path, "plan", "a JSON document from `plan --json` or `forecast --json`",
+                               16u << 20);
 }
 
 void add_measured_rows(Table& t, const planner::Measured& m) {

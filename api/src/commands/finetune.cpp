@@ -13,8 +13,6 @@
 #include "planning/finetune.h"
 #include "planning/finetune_json.h"
 #include "recipe_output.h"
-#include "scaleplan/input_file.h"
-#include "scaleplan/strict_json.h"
 #include "shared_fields.h"
 #include "systems/hf_config.h"
 
@@ -128,16 +126,8 @@ const Schema<FinetuneRequest>& FinetuneRequest::schema() {
 
 // --config: a config.json of at most 1 MiB (real ones are a few KB).
 hardware_db::ModelShape config_shape(const std::string& path) {
-  std::string text;
-  try {
-    text = read_input_file<Error>(path, {"a model config.json", 1u << 20});
-  } catch (const Error& e) {
-    throw InputError(Field{"config"}, e.what());
-  }
-  auto read = parse_strict_json(text);
-  if (!read.problem.empty()) throw InputError(Field{"config"}, "'" + path + "': " + read.problem);
-  if (read.doc.is_discarded()) throw InputError(Field{"config"}, "'" + path + "' is not JSON");
-  return planner::shape_from_hf_config(read.doc, path);
+  return planner::shape_from_hf_config(read_json_object_file(path, "config", "a model config.json", 1u << 20),
+                                       path);
 }
 
 std::vector<planner::Method> methods_of(const std::string& list) {
