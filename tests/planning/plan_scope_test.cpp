@@ -17,6 +17,13 @@ TEST_CASE("a kWh budget holds every listed accelerator, each at its own best los
   PlanRequest r;
   r.budget_kwh = 100000;
   r.hardware = {"all"};
+#ifdef SCALEPLAN_TESTS_UNDER_SANITIZERS
+  // Every third accelerator: the sanitized build plans each 30x slower,
+  // and the Release suite holds the whole list to the same property.
+  r.hardware.clear();
+  for (size_t i = 0; i < embedded_db().accelerators().size(); i += 3)
+    r.hardware.push_back(embedded_db().accelerators()[i].id);
+#endif
   const Plan p = make_plan(embedded_db(), default_law(), r);
   CHECK(p.best.energy_kwh <= 100000 * 1.001);
   REQUIRE(p.alternatives.size() >= 3);
