@@ -135,3 +135,37 @@ TEST_CASE("a time sharded with ZeRO-3 over several GPUs says it is a lower bound
   CHECK_THAT(time_caveat(full), Catch::Contains("lower bound"));
   CHECK(time_caveat(method_of(res, Method::kQlora)).empty());  // one GPU: nothing gathered
 }
+
+TEST_CASE("a fine-tune the fewest GPUs would run for months is sized for the default 30 days, and says so",
+          "[planner][finetune]") {
+  FinetuneRequest r;
+  r.model = "llama-2-7b";
+  r.tokens = 5e10;
+  r.hardware = "h100-sxm5-80gb";
+  r.methods = {Method::kLora};
+  const MethodResult m = plan_finetune(embedded_db(), r).methods.front();
+  CHECK(m.deadline_assumed);
+  CHECK(m.gpus > 1);
+  CHECK(m.forecast.wall_days <= 30 * (1 + 1e-9));
+  // Where no count can (16 sequences a step cap data parallelism), it says that instead.
+  r.tokens = 1e15;
+  const MethodResult capped = plan_finetune(embedded_db(), r).methods.front();
+  CHECK(capped.deadline_missed);
+  CHECK_FALSE(capped.deadline_assumed);
+}
+
+TEST_CASE("a global batch larger than the run, or examples beyond the token domain, are refused",
+          "[planner][finetune]") {
+  FinetuneRequest r;
+  r.model = "llama-2-7b";
+  r.tokens = 1e6;
+  r.hardware = "h100-sxm5-80gb";
+  r.global_batch = 1000;
+  CHECK_THROWS_WITH(plan_finetune(embedded_db(), r),
+                    Catch::StartsWith("global_batch: ") && Catch::Contains("at least one optimizer step"));
+  r.global_batch = 16;
+  r.tokens = 0;
+  r.examples = 1e15;
+  CHECK_THROWS_WITH(plan_finetune(embedded_db(), r),
+                    Catch::StartsWith("examples: ") && Catch::Contains("1e18"));
+}

@@ -193,6 +193,17 @@ void add_method_row(Table& t, const planner::FinetuneRequest& req, const planner
             short_number(100 * comm_s / m.step.step_s) + "% of the step, " + short_number(m.flops) +
             " FLOPs");
   if (const std::string c = planner::time_caveat(m); !c.empty()) t.row("", "", "time: " + c);
+  if (m.deadline_missed) {
+    t.row("", "",
+          "no count finishes within " + short_number(planner::kDefaultDeadlineDays) +
+              " days: the global batch of " + std::to_string(req.global_batch) +
+              " sequences caps data parallelism (--global-batch to raise it); shown on the fewest GPUs");
+  }
+  if (m.deadline_assumed) {
+    t.row("", "",
+          "on the fewest GPUs that finish within the default " + short_number(planner::kDefaultDeadlineDays) +
+              " days (fewer would take longer; --gpus or --deadline-days to choose)");
+  }
 }
 
 void add_method_notes(Table& t, const planner::FinetuneRequest& req, const planner::FinetuneResult& res) {

@@ -88,6 +88,16 @@ std::vector<Problem> FinetuneRequest::problems() const {
   if (seq_len <= 0) out.push_back({"seq_len", std::to_string(seq_len) + " must be positive"});
   if (micro_batch <= 0) out.push_back({"micro_batch", std::to_string(micro_batch) + " must be positive"});
   if (global_batch <= 0) out.push_back({"global_batch", std::to_string(global_batch) + " must be positive"});
+  const double step_tokens = static_cast<double>(global_batch) * seq_len;
+  if (global_batch > 0 && seq_len > 0 && processed_tokens() > 0 && step_tokens > processed_tokens()) {
+    out.push_back({"global_batch", std::to_string(global_batch) + " sequences of " + std::to_string(seq_len) +
+                                       " tokens are more than the run's " + number_text(processed_tokens()) +
+                                       " tokens: expected at least one optimizer step"});
+  }
+  if (examples && processed_tokens() > kMaxFinetuneTokens) {
+    out.push_back({"examples", "examples x epochs x length is " + number_text(processed_tokens()) +
+                                   " tokens; expected at most " + number_text(kMaxFinetuneTokens)});
+  }
   if (!search_micro_batch && micro_batch > global_batch) {
     out.push_back({"micro_batch", std::to_string(micro_batch) + " is larger than the global batch of " +
                                       std::to_string(global_batch) + " sequences"});
@@ -299,6 +309,22 @@ void mark_cheapest(FinetuneResult& out, const std::string& acc_id) {
 
 namespace {
 
+// The fewest GPUs that hold the run; past the default deadline (they can
+// take years) sized for it instead, as plans are, and marked so in `mr`.
+std::optional<LayoutResult> planned_layout(const FinetuneRequest& r, const System& sys, const Workload& w,
+                                           MethodResult& mr) {
+  auto best = fewest_gpus(r, sys, w);
+  if (!best || r.gpus || r.deadline_hours || wall_hours(r, *best) <= kDefaultDeadlineDays * 24) return best;
+  FinetuneRequest sized = r;
+  sized.deadline_hours = kDefaultDeadlineDays * 24;
+  if (auto in_time = fewest_gpus(sized, sys, w)) {
+    mr.deadline_assumed = true;
+    return in_time;
+  }
+  mr.deadline_missed = true;
+  return best;
+}
+
 // The request's model: a config's shape, a catalogue model, or the rule's.
 void take_shape(const hardware_db::Database& db, const FinetuneRequest& r, FinetuneResult& out) {
   if (r.shape) {
@@ -337,7 +363,8 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
     mr.trainable_params =
         method == Method::kFull ? out.shape.params : lora_params(out.shape, r.lora_rank, r.lora_targets);
     works.push_back(finetune_workload(r, out.shape, sys, method));
-    if (auto best = fewest_gpus(r, sys, works.back()))
+    auto best = planned_layout(r, sys, works.back(), mr);
+    if (best)
       take_layout(r, *best, mr);
     else
       mr.why_not = why_none(r, sys, works.back());

@@ -53,6 +53,8 @@ ordered_json method_json(const MethodResult& m) {
   j["cheapest"] = m.cheapest;
   if (!m.fits) j["why_not"] = m.why_not;
   if (const std::string c = time_caveat(m); !c.empty()) j["time_caveat"] = c;
+  if (m.deadline_assumed) j["deadline_assumed_days"] = kDefaultDeadlineDays;
+  if (m.deadline_missed) j["deadline_missed_days"] = kDefaultDeadlineDays;
   return j;
 }
 

@@ -15,6 +15,8 @@ inline constexpr double kReuseTokens = 1e9;
 // Sequences per optimizer step of a fine-tuning run unless given: the
 // QLoRA paper's batch for Guanaco on OASST1 (Dettmers et al. 2023, Table 9).
 inline constexpr int kFinetuneGlobalBatch = 16;
+// The most tokens a fine-tuning run may process: --tokens' own domain.
+inline constexpr double kMaxFinetuneTokens = 1e18;
 // Optimizer state beyond the bf16 weight and gradient, fp32 master copy
 // included, in bytes per trainable parameter (the peft reference, Sec. 2.1):
 // AdamW 12 (kAdamWStateBytesPerParam, systems/constants.h), 8-bit AdamW

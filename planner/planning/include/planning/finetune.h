@@ -102,6 +102,8 @@ struct MethodResult {
   bool config_changed = false;    // micro-batch or recompute differ from the request's
   StepTime step;                  // the layout's step (tokens/s, MFU, communication)
   Memory memory;                  // per GPU at that count
+  bool deadline_assumed = false;  // the fewest GPUs overran kDefaultDeadlineDays: sized for it
+  bool deadline_missed = false;   // ... and no count up to the scan's limit finishes within it
   double trainable_params = 0;
   double flops = 0;
   Forecast forecast;  // when it fits
