@@ -7,10 +7,10 @@ SANITIZE_DIR ?= build-sanitize
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCALEPLAN := $(BUILD_DIR)/cli/scaleplan
 
-# Fuzzing time per target: 6 s by default (with the checked-in corpus),
+# Fuzzing time per target: 4 s by default (with the checked-in corpus),
 # a smoke run that keeps `make test` within 8 minutes on 2 cores;
 # FUZZ_SECONDS=600 make fuzz for a long local run.
-FUZZ_SECONDS ?= 6
+FUZZ_SECONDS ?= 4
 
 # Debian's Jupyter runs the notebooks, and Debian's Python (where apt puts
 # pybind11, NumPy and pytest) builds and tests the module, whatever python3
