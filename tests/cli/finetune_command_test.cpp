@@ -65,8 +65,9 @@ TEST_CASE("finetune --config reads a Hugging Face config.json", "[cli]") {
 TEST_CASE("finetune --emit writes the Trainer, PEFT and bitsandbytes arguments of the plan", "[cli]") {
   scaleplan::testing::TempDir dir("ft-emit");
   const std::string out = (dir / "qlora").string();
-  auto r = run_scaleplan({"finetune", "--model", "llama-65b", "--tokens", "20M", "--hardware", "rtx-a6000",
-                          "--methods", "qlora", "--lora-rank", "64", "--emit", out, "--json"});
+  auto r =
+      run_scaleplan({"finetune", "--model", "llama-65b", "--tokens", "20M", "--hardware", "rtx-a6000",
+                     "--methods", "qlora", "--lora-rank", "64", "--seq-len", "512", "--emit", out, "--json"});
   REQUIRE(r.exit_code == 0);
   const json doc = json::parse(r.out);
   auto read = [&](const char* name) {
@@ -90,6 +91,25 @@ TEST_CASE("finetune --emit writes the Trainer, PEFT and bitsandbytes arguments o
                          "a100-sxm4-80gb", "--methods", "full", "--emit", full})
               .exit_code == 0);
   CHECK(std::filesystem::exists(full + "/training_args.json"));
+  // Volta has no bf16: the arguments say fp16.
+  const std::string volta = (dir / "volta").string();
+  REQUIRE(run_scaleplan({"finetune", "--model", "llama-2-7b", "--tokens", "20M", "--hardware", "v100",
+                         "--methods", "qlora", "--emit", volta})
+              .exit_code == 0);
+  {
+    std::ifstream in(volta + "/training_args.json");
+    const json args = json::parse(in);
+    CHECK(args.value("fp16", false));
+    CHECK_FALSE(args.contains("bf16"));
+  }
+  // A tensor- or pipeline-parallel layout is not the Trainer's: refused, nothing written.
+  const std::string tp = (dir / "tp").string();
+  auto refused = run_scaleplan({"finetune", "--model", "llama-3.1-405b", "--tokens", "1B", "--hardware",
+                                "h100-sxm5-80gb", "--global-batch", "256", "--methods", "qlora", "--gpus",
+                                "24", "--emit", tp});
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("--emit") && Catch::Contains("Trainer"));
+  CHECK_FALSE(std::filesystem::exists(tp));
   CHECK_FALSE(std::filesystem::exists(full + "/lora_config.json"));
   CHECK_FALSE(std::filesystem::exists(full + "/bnb_config.json"));
 }

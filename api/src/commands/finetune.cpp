@@ -87,7 +87,8 @@ const Schema<FinetuneRequest>& FinetuneRequest::schema() {
                 .short_name = "N"},
                &R::params)
           .add({.name = "config",
-                .help = "a Hugging Face config.json (Llama, Mistral, Qwen2/3, Gemma 2/3, Phi-3/4, OLMo 2)",
+                .help = "a Hugging Face config.json (Llama, Mistral, Qwen2/3, Phi-3/4, OLMo 2, SmolLM3; "
+                        "head_dim = hidden / heads)",
                 .type_name = "FILE"},
                &R::config)
           .group(&R::data, DataFields::schema())
@@ -273,9 +274,17 @@ std::string emitted_names(const planner::FinetuneResult& res) {
 
 // --emit DIR: the trainer's files for the cheapest method, atomically.
 void emit_trainer_folder(const FinetuneRequest& o, const planner::FinetuneRequest& req,
-                         const planner::FinetuneResult& res, ordered_json& doc) {
+                         const planner::FinetuneResult& res, bool bf16, ordered_json& doc) {
   if (!o.emit.dir) return;
-  const auto files = planner::trainer_files(req, res, cheapest(res));
+  const planner::Layout& l = cheapest(res).layout;
+  if (l.tensor_parallel > 1 || l.pipeline_parallel > 1) {
+    throw InputError(Field{"emit"},
+                     "the plan's layout " + l.describe() +
+                         " needs tensor or pipeline parallelism, which the Hugging Face Trainer "
+                         "does not run; nothing written (more GPUs or a smaller model for a "
+                         "data-parallel layout)");
+  }
+  const auto files = planner::trainer_files(req, res, cheapest(res), bf16);
   const auto names = emitted_files(cheapest(res).method);
   doc["emitted"] = {{"folder", folder_name(*o.emit.dir)}, {"files", names}, {"notes", files["notes"]}};
   std::vector<std::pair<std::string, std::string>> contents;
@@ -298,7 +307,7 @@ Result run_finetune(const FinetuneRequest& o) {
   doc["eps_measures"] = advice.measures;
   doc["recommendations"] = planner::advice_json(advice);
   doc["not_recommended"] = advice.not_listed;  // changes tried, and why they are not advice
-  emit_trainer_folder(o, req, res, doc);
+  emit_trainer_folder(o, req, res, db.accelerator(req.hardware).bf16_tflops.has_value(), doc);
   return {std::move(doc), [req, res, advice, hardware_id, emit = o.emit.dir] {
             Table t("Fine-tuning " + res.shape.name + " (" + human_count(res.shape.params) + ") on " +
                     data_text(req, res) + ", " + hardware_id + ", " + planner::optimizer_name(req.optimizer) +

@@ -121,6 +121,10 @@ double FinetuneRequest::padding_tokens() const {
 }
 
 std::string time_caveat(const MethodResult& m) {
+  if (m.fits && m.mixture_of_experts) {
+    return "a mixture of experts: the layout model times one expert's MLP per token and holds every "
+           "expert's weights; expert parallelism and routing are not modelled";
+  }
   if (!m.fits || m.layout.zero_stage < 3 || m.layout.data_parallel < 2) return "";
   return "a lower bound: ZeRO-3/FSDP's per-layer gathers cost eager stacks more than modelled (Qwen-7B on "
          "two A100s ran 1.6-3.8x slower)";
@@ -237,7 +241,9 @@ std::string why_none(const FinetuneRequest& r, const System& sys, const Workload
   }
   const std::string limit = std::to_string(scan_limit(r, sys, w));
   if (r.deadline_hours) {
-    return "no count up to " + limit + " GPUs finishes within " + number_text(*r.deadline_hours) + " hours";
+    return "no count up to " + limit + " GPUs finishes within " + number_text(*r.deadline_hours) +
+           " hours; the global batch of " + std::to_string(r.global_batch) +
+           " sequences caps data parallelism (--global-batch to raise it)";
   }
   return "no layout on up to " + limit + " GPUs fits " + gib(sys.memory_bytes) + " GiB each";
 }
@@ -281,6 +287,10 @@ void cost_method(const hardware_db::Database& db, const FinetuneRequest& r, cons
   in.pue = r.pue;
   in.power_w = r.power_w;
   mr.forecast = forecast(db, in);
+  mr.mixture_of_experts = shape.experts > 1;
+  if (mr.mixture_of_experts && !r.mfu) {  // its FLOPs are the active parameters', not the layout's
+    mr.step.mfu = mr.flops / r.tokens * mr.step.tokens_per_s / (peak * in.gpus.value());
+  }
   if (r.mfu) {  // the given MFU sets the time; the layout only the memory
     mr.step.tokens_per_s = r.tokens / (mr.forecast.wall_days * 86400);
     mr.step.mfu = *r.mfu;
@@ -291,7 +301,8 @@ void cost_method(const hardware_db::Database& db, const FinetuneRequest& r, cons
 }
 
 // Marks the least-energy method that fits; none fitting is an error.
-void mark_cheapest(FinetuneResult& out, const std::string& acc_id) {
+void mark_cheapest(FinetuneResult& out, const std::string& acc_id, std::optional<int> gpus) {
+  const std::string where = gpus ? std::to_string(*gpus) + " x " + acc_id : "any count of " + acc_id;
   int best = -1;
   for (size_t i = 0; i < out.methods.size(); ++i) {
     if (out.methods[i].fits && (best < 0 || out.methods[i].energy_kwh < out.methods[best].energy_kwh)) {
@@ -299,8 +310,8 @@ void mark_cheapest(FinetuneResult& out, const std::string& acc_id) {
     }
   }
   if (best < 0) {
-    throw PlanError("no method fits " + out.shape.id + " on any count of " + acc_id + " (" +
-                    out.methods.front().why_not + ")");
+    throw PlanError("no method fits " + out.shape.id + " on " + where + " (" + out.methods.front().why_not +
+                    ")");
   }
   out.methods[best].cheapest = true;
 }
@@ -383,7 +394,7 @@ FinetuneResult plan_finetune(const hardware_db::Database& db, const FinetuneRequ
     }
     if (m.fits) cost_method(db, r, acc.id, out.shape, m);
   }
-  mark_cheapest(out, acc.id);
+  mark_cheapest(out, acc.id, r.gpus);
   return out;
 }
 

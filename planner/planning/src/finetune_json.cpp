@@ -109,13 +109,14 @@ double learning_rate(Method method, double params) {
 }
 
 ordered_json training_args(const FinetuneRequest& r, const FinetuneResult& res, const MethodResult& m,
-                           ordered_json& notes) {
+                           bool bf16, ordered_json& notes) {
   const Layout& l = m.layout;
   ordered_json a;
   a["per_device_train_batch_size"] = l.micro_batch;
   a["gradient_accumulation_steps"] = l.num_micro_batches;
   a["gradient_checkpointing"] = l.recompute != Recompute::kNone;
-  a["bf16"] = true;
+  // bf16 where the part computes in it (Ampere on), else fp16 (Volta, T4).
+  a[bf16 ? "bf16" : "fp16"] = true;
   a["learning_rate"] = learning_rate(m.method, res.shape.params);
   a["lr_scheduler_type"] = "cosine";
   a["warmup_ratio"] = 0.03;
@@ -124,7 +125,12 @@ ordered_json training_args(const FinetuneRequest& r, const FinetuneResult& res, 
   a["optim"] = trainer_optimizer(m.method, r.optimizer);
   if (r.examples) {
     a["num_train_epochs"] = r.epochs;
-    a["group_by_length"] = !r.packing;
+    if (!r.packing) {
+      notes.push_back(
+          "the plan pads every example to " + std::to_string(r.seq_len) +
+          " tokens (tokenizer padding=\"max_length\"); the Trainer's default collator pads to the "
+          "longest in each batch, which processes fewer tokens than planned");
+    }
     if (r.packing) {
       notes.push_back("packing into " + std::to_string(r.seq_len) +
                       "-token sequences is TRL's SFTConfig(packing=True, max_seq_length=" +
@@ -142,11 +148,7 @@ ordered_json training_args(const FinetuneRequest& r, const FinetuneResult& res, 
         "selective recompute is Megatron-LM's; the Trainer's gradient checkpointing recomputes "
         "whole layers, which costs more time than planned");
   }
-  if (l.tensor_parallel > 1 || l.pipeline_parallel > 1) {
-    notes.push_back("the plan uses " + l.describe() +
-                    ": tensor and pipeline parallelism need Megatron-LM, NeMo or torchtitan, not the "
-                    "Trainer; these arguments keep its batch and recompute");
-  }
+
   notes.push_back(std::string("learning rate ") +
                   (m.method == Method::kFull ? "Stanford Alpaca's (2e-5)" : "the QLoRA paper's (Table 9)") +
                   ", cosine with 3% warmup (Alpaca); a starting point, not a tuned value");
@@ -155,11 +157,12 @@ ordered_json training_args(const FinetuneRequest& r, const FinetuneResult& res, 
 
 }  // namespace
 
-ordered_json trainer_files(const FinetuneRequest& r, const FinetuneResult& res, const MethodResult& m) {
+ordered_json trainer_files(const FinetuneRequest& r, const FinetuneResult& res, const MethodResult& m,
+                           bool bf16) {
   ordered_json out;
   ordered_json notes = ordered_json::array();
   out["method"] = method_name(m.method);
-  out["training_args"] = training_args(r, res, m, notes);
+  out["training_args"] = training_args(r, res, m, bf16, notes);
   if (m.method != Method::kFull) {
     // PEFT >= 0.8 resolves "all-linear" to every linear layer but the head;
     // the others are the transformers Llama-family module names.
@@ -177,7 +180,7 @@ ordered_json trainer_files(const FinetuneRequest& r, const FinetuneResult& res, 
     out["bnb_config"] = {{"load_in_4bit", true},
                          {"bnb_4bit_quant_type", "nf4"},
                          {"bnb_4bit_use_double_quant", true},
-                         {"bnb_4bit_compute_dtype", "bfloat16"}};
+                         {"bnb_4bit_compute_dtype", bf16 ? "bfloat16" : "float16"}};
   }
   out["notes"] = notes;
   return out;

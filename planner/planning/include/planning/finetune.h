@@ -95,15 +95,16 @@ struct MethodResult {
   bool fits = false;
   std::string why_not;  // when it fits on no GPU count
   int gpus = 0;
-  Layout layout;                  // the layout chosen (layout.describe())
-  int micro_batch = 0;            // its micro-batch and
-  int gradient_accumulation = 1;  // accumulation: the global batch per DP replica
-  bool recompute = false;         // any recomputation
-  bool config_changed = false;    // micro-batch or recompute differ from the request's
-  StepTime step;                  // the layout's step (tokens/s, MFU, communication)
-  Memory memory;                  // per GPU at that count
-  bool deadline_assumed = false;  // the fewest GPUs overran kDefaultDeadlineDays: sized for it
-  bool deadline_missed = false;   // ... and no count up to the scan's limit finishes within it
+  Layout layout;                    // the layout chosen (layout.describe())
+  int micro_batch = 0;              // its micro-batch and
+  int gradient_accumulation = 1;    // accumulation: the global batch per DP replica
+  bool recompute = false;           // any recomputation
+  bool config_changed = false;      // micro-batch or recompute differ from the request's
+  StepTime step;                    // the layout's step (tokens/s, MFU, communication)
+  Memory memory;                    // per GPU at that count
+  bool deadline_assumed = false;    // the fewest GPUs overran kDefaultDeadlineDays: sized for it
+  bool mixture_of_experts = false;  // timed as dense (time_caveat)
+  bool deadline_missed = false;     // ... and no count up to the scan's limit finishes within it
   double trainable_params = 0;
   double flops = 0;
   Forecast forecast;  // when it fits

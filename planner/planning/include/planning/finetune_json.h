@@ -21,7 +21,10 @@ nlohmann::ordered_json finetune_json(const FinetuneRequest& request, const Finet
 // as the keyword arguments of its constructor, and "notes" on what the
 // Trainer cannot express (tensor or pipeline parallelism, selective
 // recompute). The hyperparameters are published defaults, named in notes.
+// `bf16`: the accelerator computes in bf16 (else fp16 is written). The
+// Trainer runs data parallelism only: a layout with TP or PP > 1 is the
+// caller's to refuse.
 nlohmann::ordered_json trainer_files(const FinetuneRequest& request, const FinetuneResult& result,
-                                     const MethodResult& method);
+                                     const MethodResult& method, bool bf16);
 
 }  // namespace scaleplan::planner

@@ -2,8 +2,9 @@
 // A model's shape from its Hugging Face config.json: the fields the
 // transformers library itself reads for the dense decoder families people
 // fine-tune (Llama, Mistral, Qwen2/Qwen3, Gemma 2/3, Phi-3/4, OLMo 2,
-// SmolLM3): hidden_size, num_hidden_layers, num_attention_heads,
-// num_key_value_heads (default: the heads), intermediate_size, vocab_size,
+// SmolLM3; Gemma's head_dim x heads differs from hidden_size in every
+// size, so those configs are refused until shapes carry a head size): hidden_size, num_hidden_layers,
+// num_attention_heads, num_key_value_heads (default: the heads), intermediate_size, vocab_size,
 // tie_word_embeddings. The parameter count is the shape's (shape.h).
 #include <string>
 
