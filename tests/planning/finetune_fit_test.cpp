@@ -4,26 +4,18 @@
 
 #include "planning/finetune.h"
 #include "support_db.h"
+#include "support_finetune.h"
 
 using namespace scaleplan::planner;
 using scaleplan::testing::embedded_db;
 
+using scaleplan::testing::finetune_request;
+using scaleplan::testing::method_of;
+
 namespace {
 
 FinetuneResult plan(const char* model, double tokens, const char* hardware) {
-  FinetuneRequest r;
-  r.model = model;
-  r.tokens = tokens;
-  r.hardware = hardware;
-  return plan_finetune(embedded_db(), r);
-}
-
-const MethodResult& method_of(const FinetuneResult& r, Method m) {
-  for (const auto& x : r.methods) {
-    if (x.method == m) return x;
-  }
-  FAIL("method missing");
-  return r.methods.front();
+  return plan_finetune(embedded_db(), finetune_request(model, tokens, hardware));
 }
 
 }  // namespace
@@ -83,10 +75,7 @@ TEST_CASE("the methods are compared at one micro-batch", "[planner][finetune]") 
 }
 
 TEST_CASE("a deadline buys the fewest GPUs that meet it", "[planner][finetune]") {
-  FinetuneRequest r;
-  r.model = "llama-2-7b";
-  r.tokens = 1e9;
-  r.hardware = "a100-sxm4-80gb";
+  FinetuneRequest r = finetune_request("llama-2-7b", 1e9, "a100-sxm4-80gb");
   r.methods = {Method::kLora};
   const auto alone = plan_finetune(embedded_db(), r).methods.front();
   REQUIRE(alone.forecast.wall_days * 24 > 10);
@@ -119,10 +108,7 @@ TEST_CASE("full fine-tuning on 16 RTX 4090s pays for PCIe and runs slower per to
 }
 
 TEST_CASE("when nothing fits the refusal says how far it looked", "[planner][finetune]") {
-  FinetuneRequest r;
-  r.model = "llama-3.1-405b";
-  r.tokens = 1e8;
-  r.hardware = "l4";
+  FinetuneRequest r = finetune_request("llama-3.1-405b", 1e8, "l4");
   r.seq_len = 1000000;
   CHECK_THROWS_WITH(plan_finetune(embedded_db(), r),
                     Catch::Contains("no layout on up to") && Catch::Contains("GiB"));
@@ -138,10 +124,7 @@ TEST_CASE("a time sharded with ZeRO-3 over several GPUs says it is a lower bound
 
 TEST_CASE("a fine-tune the fewest GPUs would run for months is sized for the default 30 days, and says so",
           "[planner][finetune]") {
-  FinetuneRequest r;
-  r.model = "llama-2-7b";
-  r.tokens = 5e10;
-  r.hardware = "h100-sxm5-80gb";
+  FinetuneRequest r = finetune_request("llama-2-7b", 5e10, "h100-sxm5-80gb");
   r.methods = {Method::kLora};
   const MethodResult m = plan_finetune(embedded_db(), r).methods.front();
   CHECK(m.deadline_assumed);
@@ -156,10 +139,7 @@ TEST_CASE("a fine-tune the fewest GPUs would run for months is sized for the def
 
 TEST_CASE("a global batch larger than the run, or examples beyond the token domain, are refused",
           "[planner][finetune]") {
-  FinetuneRequest r;
-  r.model = "llama-2-7b";
-  r.tokens = 1e6;
-  r.hardware = "h100-sxm5-80gb";
+  FinetuneRequest r = finetune_request("llama-2-7b", 1e6, "h100-sxm5-80gb");
   r.global_batch = 1000;
   CHECK_THROWS_WITH(plan_finetune(embedded_db(), r),
                     Catch::StartsWith("global_batch: ") && Catch::Contains("at least one optimizer step"));

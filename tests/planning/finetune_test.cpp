@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "support_db.h"
+#include "support_finetune.h"
 
 #include "laws/presets.h"
 #include "planning/advisor.h"
@@ -11,23 +12,15 @@ using Catch::Matchers::WithinRel;
 
 using scaleplan::testing::db;
 
+using scaleplan::testing::method_of;
+
 namespace {
 
 FinetuneRequest request(const char* model, double tokens, const char* hw) {
-  FinetuneRequest r;
-  r.model = model;
-  r.tokens = tokens;
-  r.hardware = hw;
-  return r;
+  return scaleplan::testing::finetune_request(model, tokens, hw);
 }
 
-const MethodResult& method(const FinetuneResult& r, Method m) {
-  for (const auto& x : r.methods) {
-    if (x.method == m) return x;
-  }
-  FAIL("method missing");
-  return r.methods.front();
-}
+const MethodResult& method(const FinetuneResult& r, Method m) { return method_of(r, m); }
 
 }  // namespace
 

@@ -177,19 +177,7 @@ SearchOptions search_options(const FinetuneRequest& r, int gpus, std::optional<i
 // the trained ones' gradients and optimizer state, sharded over every GPU
 // (ZeRO-3), without activations. A count below it needs no search.
 bool state_can_fit(const Workload& w, const System& sys, int gpus) {
-  const auto& m = w.shape;
-  const double embed = static_cast<double>(m.vocab) * m.hidden * 2;
-  const double blocks = m.layers * block_params(m);
-  const double adapters = lora_params(m, w.training.lora_rank, w.training.targets);
-  double bytes = 0;
-  if (!w.training.frozen()) {
-    bytes = (2 * kBf16Bytes + w.training.optimizer_bytes_per_param) * (blocks + embed);
-  } else {
-    const double base =
-        w.training.base == BaseWeights::kFrozenNf4 ? kNf4BytesPerParam * blocks : kBf16Bytes * blocks;
-    bytes = base + kBf16Bytes * embed + (2 * kBf16Bytes + w.training.optimizer_bytes_per_param) * adapters;
-  }
-  return bytes / gpus + kRuntimeOverheadBytes <= sys.memory_bytes;
+  return model_state_bytes(w) / gpus + kRuntimeOverheadBytes <= sys.memory_bytes;
 }
 
 // The best layout on `gpus`, if any fits.

@@ -396,6 +396,12 @@ StepTime time_of(const System& sys, const Workload& w, const Layout& l, const Mi
 
 }  // namespace
 
+double model_state_bytes(const Workload& w) {
+  const Layout whole;  // TP1 PP1: every weight once
+  const StageState s = stage_state(w, whole, stage_params(w, whole, block_params(w.shape)));
+  return s.stored_weight_bytes + (kBf16Bytes + w.training.optimizer_bytes_per_param) * s.trained_params;
+}
+
 LayoutMemory layout_memory(const System&, const Workload& w, const Layout& l) {
   return memory_of(w, l, stage_params(w, l, block_params(w.shape)), activation_coefficient(w.shape));
 }

@@ -156,6 +156,10 @@ struct LayoutResult {
 };
 
 LayoutMemory layout_memory(const System& system, const Workload& work, const Layout& layout);
+// The whole model's training state in bytes, before any sharding: its
+// stored weights and the trained ones' gradients and optimizer state (no
+// activations). Over G accelerators no layout holds less than this / G.
+double model_state_bytes(const Workload& work);
 StepTime step_time(const System& system, const Workload& work, const Layout& layout);
 LayoutResult evaluate_layout(const System& system, const Workload& work, const Layout& layout);
 
