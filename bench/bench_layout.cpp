@@ -61,7 +61,7 @@ void bench_layout() {
 }
 
 // The throughput model against the published billed GPU-hours of
-// tests/data/billed_runs.csv: each run's best layout on its published GPU
+// validation/billed_runs.csv: each run's best layout on its published GPU
 // count and sequence length, a shape from N, the default batch, goodput.
 void bench_billed_runs() {
   const auto db = scaleplan::hardware_db::Database::embedded();

@@ -23,7 +23,8 @@ void setup_serve(CLI::App& app) {
   add_json_flag(*sub, o->json);
   sub->footer(
       "Routes: GET / (the page), GET /healthz, POST /api/v1/{plan,forecast,tokens,loss,allocate,finetune,\n"
-      "layout,recipe,tier} with the command's options as a JSON object, GET /api/v1/{laws,hardware,regions,\n"
+      "layout,recipe,tier,validate} with the command's options as a JSON object, GET "
+      "/api/v1/{laws,hardware,regions,\n"
       "models}. Answers are the commands' --json documents; a refusal is 400 {\"error\": ...}.\n"
       "Example:\n  scaleplan serve --port 8080\n"
       "  curl -d '{\"target_params\": \"7B\"}' http://127.0.0.1:8080/api/v1/plan");

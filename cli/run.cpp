@@ -51,10 +51,11 @@ std::string flag_for(std::string field, const std::string& command) {
 // A null setup is the API's command of that name.
 using Setup = void (*)(CLI::App&);
 constexpr std::pair<const char*, Setup> kCommands[] = {
-    {"plan", nullptr},    {"tokens", nullptr}, {"loss", nullptr},      {"allocate", nullptr},
-    {"laws", nullptr},    {"fit", nullptr},    {"forecast", nullptr},  {"hardware", nullptr},
-    {"regions", nullptr}, {"tier", nullptr},   {"calibrate", nullptr}, {"finetune", nullptr},
-    {"models", nullptr},  {"recipe", nullptr}, {"layout", nullptr},    {"serve", setup_serve},
+    {"plan", nullptr},      {"tokens", nullptr}, {"loss", nullptr},      {"allocate", nullptr},
+    {"laws", nullptr},      {"fit", nullptr},    {"forecast", nullptr},  {"hardware", nullptr},
+    {"regions", nullptr},   {"tier", nullptr},   {"calibrate", nullptr}, {"finetune", nullptr},
+    {"models", nullptr},    {"recipe", nullptr}, {"layout", nullptr},    {"validate", nullptr},
+    {"serve", setup_serve},
 };
 
 void setup_command(CLI::App& app, const char* name, Setup setup) {

@@ -27,8 +27,8 @@ namespace {
 using nlohmann::json;
 
 // Commands that compute from a body, and listings read with GET.
-constexpr std::array<std::string_view, 9> kPostCommands = {
-    "plan", "forecast", "tokens", "loss", "allocate", "finetune", "layout", "recipe", "tier"};
+constexpr std::array<std::string_view, 10> kPostCommands = {
+    "plan", "forecast", "tokens", "loss", "allocate", "finetune", "layout", "recipe", "tier", "validate"};
 constexpr std::array<std::string_view, 4> kGetCommands = {"laws", "hardware", "regions", "models"};
 
 // Deeper bodies are no option set: refusing them early keeps every later

@@ -6,7 +6,7 @@
 namespace scaleplan::testing {
 
 std::vector<BilledRun> read_billed_runs() {
-  const auto t = laws::read_csv_file(std::string(SCALEPLAN_TEST_DATA) + "/billed_runs.csv");
+  const auto t = laws::read_csv_file(std::string(SCALEPLAN_VALIDATION_DATA) + "/billed_runs.csv");
   const int run = t.find_column({"run"}), params = t.find_column({"params"}),
             tokens = t.find_column({"tokens"}), hardware = t.find_column({"hardware"}),
             gpus = t.find_column({"gpus"}), seq = t.find_column({"seq_len"}),

@@ -1,6 +1,6 @@
 #pragma once
 // Published training runs with their billed GPU-hours
-// (tests/data/billed_runs.csv, sources per row): the evidence the throughput
+// (validation/billed_runs.csv, sources per row): the evidence the throughput
 // model is checked against, read by its test and by `make bench`. Test and
 // bench data, not planner data: nothing the product ships reads it.
 
@@ -18,7 +18,7 @@ struct BilledRun {
   double gpu_hours = 0;  // published, billed
 };
 
-// Every row of tests/data/billed_runs.csv; throws LawError naming the file
+// Every row of validation/billed_runs.csv; throws LawError naming the file
 // and row for a bad one.
 std::vector<BilledRun> read_billed_runs();
 

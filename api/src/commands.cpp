@@ -6,9 +6,10 @@ namespace scaleplan::api {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
-      plan_command(),      tokens_command(),   loss_command(),     allocate_command(), laws_command(),
-      fit_command(),       forecast_command(), hardware_command(), regions_command(),  tier_command(),
-      calibrate_command(), finetune_command(), models_command(),   recipe_command(),   layout_command(),
+      plan_command(),    tokens_command(), loss_command(),      allocate_command(),
+      laws_command(),    fit_command(),    forecast_command(),  hardware_command(),
+      regions_command(), tier_command(),   calibrate_command(), finetune_command(),
+      models_command(),  recipe_command(), layout_command(),    validate_command(),
   };
   return kCommands;
 }

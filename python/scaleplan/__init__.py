@@ -36,7 +36,7 @@ __version__: str = _scaleplan.__version__
 
 __all__ = [
     "tokens", "loss", "allocate", "laws", "fit", "forecast", "plan", "finetune",
-    "calibrate", "hardware", "regions", "tier", "models", "call",
+    "calibrate", "hardware", "regions", "tier", "models", "validate", "call",
 ]
 
 # Options that take a comma-separated list on the command line; every other
@@ -242,6 +242,15 @@ def fit(runs: Any, *, report: bool = False, **options: Any) -> dict:
             return json.load(f)
 
 
+# --- validate: the shipped datasets, or the caller's runs ---------------------
+
+def validate(runs: Any = None, **options: Any) -> dict:
+    if runs is None:
+        return _run("validate", options)
+    with _Call("validate") as c:
+        return c.run(options, [_runs_csv(c, runs)])
+
+
 def _runs_csv(c: _Call, runs: Any) -> str:
     if isinstance(runs, (str, os.PathLike)):
         return os.fspath(runs)
@@ -276,6 +285,8 @@ _NOTES = {
             "Returns the law document (what `fit -o FILE` writes), usable as law= elsewhere;\n"
             "report=True returns the `fit --json` report instead. columns= may be a dict."),
     "calibrate": "emissions: the CodeCarbon CSV. plan= may be a path or the document plan() or forecast() returned.",
+    "validate": ("validate() scores the model on the datasets shipped with scaleplan; validate(runs) on yours:\n"
+                 "a CSV path, a pandas DataFrame, a list of dicts, or tuples after a header tuple."),
     "hardware": "hardware() lists the accelerators; hardware('show', ID) shows one.",
     "plan": "hardware= may be a list of ids.",
     "finetune": "methods= may be a list.",

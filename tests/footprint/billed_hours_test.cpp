@@ -1,4 +1,4 @@
-// Billed GPU-hours of published runs (tests/data/billed_runs.csv) against
+// Billed GPU-hours of published runs (validation/billed_runs.csv) against
 // the throughput model: best layout on the published GPU count and
 // sequence length, a shape derived from N, the default batch and goodput.
 #include <algorithm>

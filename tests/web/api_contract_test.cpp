@@ -94,6 +94,9 @@ const std::vector<Route>& post_routes() {
        {{"params", "7B"}, {"tokens", "2T"}, {"hardware", "h100-sxm5-80gb"}, {"gpus", 512}},
        {{"params", "7B"}, {"tokens", "2T"}}},
       {"tier", {{"kwh", 1600}, {"co2_kg", 600}}, {{"kwh", 1600}}},
+      {"validate",
+       {{"runs_csv", "run,hardware,gpus,seq_len,params,tokens,gpu_hours\nx,h100,64,4096,7e9,1e11,3000\n"}},
+       {{"runs_csv", "run,hardware,gpus,seq_len,params,tokens,gpu_hours\nx,h100,64,4096,7e9,1e11,-3\n"}}},
   };
   return routes;
 }

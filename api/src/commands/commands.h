@@ -23,5 +23,6 @@ Command calibrate_command();
 Command finetune_command();
 Command models_command();
 Command layout_command();
+Command validate_command();
 
 }  // namespace scaleplan::api

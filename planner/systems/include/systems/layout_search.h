@@ -20,7 +20,7 @@
 // g0 = 0.65 is everything else a published bill holds (checkpointing,
 // evaluation, data stalls, slow nodes, restarts from divergence, and the
 // framework overheads the step-time model leaves out): fitted to the
-// published runs in tests/data/billed_runs.csv (Pythia, LLaMA 1/2, BLOOM,
+// published runs in validation/billed_runs.csv (Pythia, LLaMA 1/2, BLOOM,
 // StarCoder, MPT, TinyLlama, GPT-3, Llama 3.1), the value that puts most
 // of them within x1.5 (0.60-0.70 give the same median error). The band
 // g0 in [0.50, 0.95] spans them: BLOOM-176B billed ~0.45 of its modelled
