@@ -95,6 +95,24 @@ class Fields {
     return out;
   }
 
+  // A non-empty list of finite numbers in (lo, hi], or empty when absent.
+  std::vector<double> numbers(const std::string& key, double lo, double hi) const {
+    std::vector<double> out;
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) return out;
+    if (!it->is_array() || it->empty()) fail(key, it->dump().substr(0, 60) + " is not a list of numbers");
+    for (const json& v : *it) {
+      if (!v.is_number() || !std::isfinite(v.get<double>()) || !(v.get<double>() > lo) ||
+          v.get<double>() > hi) {
+        char range[96];
+        std::snprintf(range, sizeof range, "expected numbers in (%g, %g]", lo, hi);
+        fail(key, v.dump().substr(0, 40) + " is out of range; " + range);
+      }
+      out.push_back(v.get<double>());
+    }
+    return out;
+  }
+
   Fields sub(const std::string& key) const {
     static const json kEmpty = json::object();
     auto it = obj_.find(key);
@@ -109,6 +127,26 @@ class Fields {
 };
 
 constexpr double kBig = 1e12;
+
+// The fused attention kernel's measured rates: equal-length lists of
+// sequence lengths (increasing) and forward and backward TFLOP/s.
+void parse_attention(const Fields& f, Accelerator& a) {
+  const Fields att = f.sub("attention");
+  const std::vector<double> seq = att.numbers("seq_len", 0, 1e8), fwd = att.numbers("forward_tflops", 0, 1e6),
+                            bwd = att.numbers("backward_tflops", 0, 1e6);
+  if (seq.empty() && fwd.empty() && bwd.empty()) return;
+  if (seq.size() != fwd.size() || seq.size() != bwd.size())
+    att.fail("seq_len", "seq_len, forward_tflops and backward_tflops must have the same length");
+  for (size_t i = 0; i < seq.size(); ++i) {
+    if (i > 0 && seq[i] <= seq[i - 1]) att.fail("seq_len", "is not increasing");
+    const std::optional<double> peak = a.training_peak_tflops();
+    if (peak && (fwd[i] > *peak || bwd[i] > *peak))
+      att.fail("forward_tflops", "a rate is above the part's peak");
+    a.attention_rates.push_back({seq[i], fwd[i], bwd[i]});
+  }
+  a.attention_kernel = att.text("kernel", true);
+  a.attention_source = att.text("source", true);
+}
 
 Accelerator parse_accelerator(const Fields& f, const std::string& id, const std::string& origin) {
   Accelerator a;
@@ -151,6 +189,7 @@ Accelerator parse_accelerator(const Fields& f, const std::string& id, const std:
   a.gemm_half_intensity = gemm.number("half_intensity_flop_per_byte", 0, 1e6, false);
   a.fused_attention = gemm.flag("fused_attention", true);
   a.gemm_source = gemm.text("source");
+  parse_attention(f, a);
   a.source = f.text("source", true);
   a.confidence = f.text("confidence");
   a.notes = f.text("notes");

@@ -121,6 +121,24 @@ TEST_CASE("database: bad user files are refused naming the file and the key", "[
           "g.json"),
       Catch::Contains("gco2_per_kwh"));
   CHECK_THROWS_WITH(db.merge_json(json::parse(R"({"things": []})"), "t.json"), Catch::Contains("t.json"));
+  // Attention rates: equal-length lists, increasing lengths, rates under the peak.
+  auto attention = [&](const std::string& body) {
+    return db.merge_json(
+        json::parse(
+            R"({"accelerators": [{"id": "a100-sxm4-80gb", "attention": {"kernel": "k", "source": "s", )" +
+            body + "}}]}"),
+        "u.json");
+  };
+  CHECK_THROWS_WITH(
+      attention(R"("seq_len": [1024, 2048], "forward_tflops": [100], "backward_tflops": [90, 95])"),
+      Catch::Contains("u.json") && Catch::Contains("the same length"));
+  CHECK_THROWS_WITH(
+      attention(R"("seq_len": [2048, 1024], "forward_tflops": [100, 110], "backward_tflops": [90, 95])"),
+      Catch::Contains("attention.seq_len: is not increasing"));
+  CHECK_THROWS_WITH(attention(R"("seq_len": [2048], "forward_tflops": [400], "backward_tflops": [90])"),
+                    Catch::Contains("above the part's peak"));
+  CHECK_THROWS_WITH(attention(R"("seq_len": [2048], "forward_tflops": [-1], "backward_tflops": [90])"),
+                    Catch::Contains("attention.forward_tflops: -1 is out of range"));
   CHECK_THROWS_WITH(Database::load("/dev/zero"),
                     "/dev/zero: not a regular file (a device, a pipe or a socket); "
                     "expected the hardware database file");

@@ -53,3 +53,31 @@ TEST_CASE("layout: a layout describes itself as the README and Megatron users wr
   l.virtual_pipeline = 1, l.recompute = Recompute::kNone, l.zero_stage = 3;
   CHECK(l.describe() == "TP8 PP4 DP32 mb1 x16 none ZeRO-3");
 }
+
+// Shah et al. 2024 (FlashAttention-3), Fig. 5: FlashAttention-2's causal
+// forward pass with head dim 128 runs at 333 TFLOP/s on an H100 SXM5 at
+// sequence 8192 (2 s^2 d FLOPs per head with the causal mask). Selective
+// recomputation repeats exactly that forward attention, once per layer.
+TEST_CASE("layout: attention on an H100 runs at FlashAttention-2's measured rate", "[planner][layout]") {
+  const System sys = system_for(testing::embedded_db().accelerator("h100-sxm5-80gb"));
+  REQUIRE_FALSE(sys.attention_rates.empty());
+  Workload w{gpt_shape(32, 4096, 32), 8192, 1, default_stack(sys), Training{}};
+  Layout l;
+  l.zero_stage = 0;
+  const double none_s = evaluate_layout(sys, w, l).time.step_s;
+  l.recompute = Recompute::kSelective;
+  const double selective_s = evaluate_layout(sys, w, l).time.step_s;
+  const double forward_attention_s = 32 * (2.0 * 32 * 8192.0 * 8192 * 128) / 333e12;
+  CHECK(selective_s - none_s == Approx(forward_attention_s).epsilon(1e-6));
+  // Between measured lengths the rate lies between its neighbours' (319
+  // TFLOP/s at 4096, 333 at 8192).
+  w.seq_len = 6144;
+  const double at_6144 = evaluate_layout(sys, w, l).time.step_s - [&] {
+    Layout n = l;
+    n.recompute = Recompute::kNone;
+    return evaluate_layout(sys, w, n).time.step_s;
+  }();
+  const double flops_6144 = 32 * (2.0 * 32 * 6144.0 * 6144 * 128);
+  CHECK(at_6144 < flops_6144 / 319e12);
+  CHECK(at_6144 > flops_6144 / 333e12);
+}

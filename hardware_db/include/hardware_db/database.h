@@ -56,6 +56,15 @@ struct Accelerator {
   // Whether fused (Flash) attention kernels exist for the part.
   bool fused_attention = true;
   std::string gemm_source;
+  // Measured rates of the fused attention kernel (attention.kernel, head
+  // dim 128, causal) by sequence length, FLOP/s counted as the kernel's
+  // authors count them (forward 4 s^2 d per head, halved when causal;
+  // backward 2.5x forward). Empty: attention runs at the GEMM rate.
+  struct AttentionRate {
+    double seq_len = 0, forward_tflops = 0, backward_tflops = 0;
+  };
+  std::vector<AttentionRate> attention_rates;
+  std::string attention_kernel, attention_source;
   std::string source, confidence, notes;
   std::string origin;  // "embedded" or the file that last changed it
 

@@ -117,6 +117,39 @@ double pass_s(const Stack& stack, double gpu_s, double fused_launch_s, double ea
   return std::max(gpu_s, eager_kernels * kEagerOpCpuS);
 }
 
+// The fused kernel's measured forward and backward rates at `seq_len`:
+// linear in log2 of the sequence between the measured lengths, the end
+// points' rates beyond them.
+std::pair<double, double> attention_rates_at(const System& sys, double seq_len) {
+  const auto& r = sys.attention_rates;
+  if (seq_len <= r.front().seq_len) return {r.front().forward_flops_per_s, r.front().backward_flops_per_s};
+  for (size_t i = 1; i < r.size(); ++i) {
+    if (seq_len > r[i].seq_len) continue;
+    const double f = std::log2(seq_len / r[i - 1].seq_len) / std::log2(r[i].seq_len / r[i - 1].seq_len);
+    return {r[i - 1].forward_flops_per_s + f * (r[i].forward_flops_per_s - r[i - 1].forward_flops_per_s),
+            r[i - 1].backward_flops_per_s + f * (r[i].backward_flops_per_s - r[i - 1].backward_flops_per_s)};
+  }
+  return {r.back().forward_flops_per_s, r.back().backward_flops_per_s};
+}
+
+// The attention core of one layer and micro-batch on one TP rank, forward
+// and backward: per head (s x d) x (d x s) scores and (s x s) x (s x d).
+// Unfused kernels compute all of it at the GEMM rate; fused causal ones
+// half, at the part's measured kernel rate where the database has one
+// (FLOPs as FlashAttention counts them: 2 s^2 d per head forward with the
+// causal mask, 2.5x that backward), else at the GEMM rate.
+std::pair<double, double> attention_s(const System& sys, const Workload& w, const Layout& l) {
+  const auto& m = w.shape;
+  const double heads = m.heads / static_cast<double>(l.tensor_parallel) * l.micro_batch;
+  const double head_dim = static_cast<double>(m.hidden) / m.heads;
+  const double products = 2 * heads * gemm_s(sys, w.seq_len, head_dim, w.seq_len);
+  if (!w.stack.fused_attention) return {products, 2 * products};
+  if (sys.attention_rates.empty()) return {products / 2, products};
+  const double forward_flops = 2 * heads * static_cast<double>(w.seq_len) * w.seq_len * head_dim;
+  const auto [forward_rate, backward_rate] = attention_rates_at(sys, w.seq_len);
+  return {forward_flops / forward_rate, 2.5 * forward_flops / backward_rate};
+}
+
 // One micro-batch, forward and backward, through the busiest stage (all
 // its v chunks).
 MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layout& l) {
@@ -126,12 +159,9 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
   // Forward GEMMs of one layer on one TP rank.
   const double gemms = gemm_s(sys, tokens, h, (h + 2 * kv) / t) + gemm_s(sys, tokens, h / t, h) +
                        gemm_s(sys, tokens, h, ffn_width(m) / t) + gemm_s(sys, tokens, m.ffn / t, h);
-  // Attention core: per head, (s x d) x (d x s) scores and (s x s) x (s x d).
-  // Fused causal kernels compute half of it; unfused ones all of it, and
-  // stream the scores through memory.
+  // Unfused attention also streams the scores through memory.
   const double heads_per_rank = m.heads / t;
-  const double products = 2 * heads_per_rank * l.micro_batch * gemm_s(sys, w.seq_len, head_dim, w.seq_len);
-  double attention = w.stack.fused_attention ? products / 2 : products;
+  const auto [attention, attention_backward] = attention_s(sys, w, l);
   double scores_s = 0;
   if (!w.stack.fused_attention) {
     scores_s = heads_per_rank * l.micro_batch * static_cast<double>(w.seq_len) * w.seq_len *
@@ -144,7 +174,7 @@ MicroBatchTime micro_batch_time(const System& sys, const Workload& w, const Layo
                             kLayerLaunchOverheadS / 3, kEagerKernelsPerLayerForward + frozen.forward_kernels);
   const double bwd =
       pass_s(w.stack,
-             (w.training.frozen() ? 1 : 2) * gemms + 2 * attention + (elementwise + scores_s) * 2 / 3 +
+             (w.training.frozen() ? 1 : 2) * gemms + attention_backward + (elementwise + scores_s) * 2 / 3 +
                  frozen.backward_s,
              kLayerLaunchOverheadS * 2 / 3, kEagerKernelsPerLayerBackward + frozen.backward_kernels);
   double recompute = 0;
@@ -190,6 +220,9 @@ System system_for(const hardware_db::Accelerator& acc, std::optional<double> net
   s.gemm_half_intensity =
       acc.gemm_half_intensity.value_or(kDefaultGemmHalfIntensityOfRidge * s.peak_flops / s.hbm_bytes_per_s);
   s.fused_attention = acc.fused_attention;
+  for (const auto& r : acc.attention_rates)
+    s.attention_rates.push_back({r.seq_len, r.forward_tflops * 1e12, r.backward_tflops * 1e12});
+  s.attention_kernel = acc.attention_kernel;
   return s;
 }
 

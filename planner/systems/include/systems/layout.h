@@ -85,6 +85,13 @@ struct System {
   double intra_bytes_per_s = 0, inter_bytes_per_s = 0;  // per accelerator, per direction
   double gemm_max_efficiency = kDefaultGemmMaxEfficiency, gemm_half_intensity = 100;
   bool fused_attention = true;  // FlashAttention kernels exist for the part
+  // The fused kernel's measured FLOP/s by sequence length (the database's
+  // attention rates); empty: attention at the GEMM rate.
+  struct AttentionRate {
+    double seq_len = 0, forward_flops_per_s = 0, backward_flops_per_s = 0;
+  };
+  std::vector<AttentionRate> attention_rates;
+  std::string attention_kernel;
 };
 // The stack a run on `system` gets by default: fused attention where the
 // part has it, overlapped gradient reduction.
