@@ -130,12 +130,14 @@ function showPlan(p) {
   setText("out-loss", p.loss.toFixed(3) + " nats/token");
   setText("out-flops", g3(p.flops));
   setText("out-hardware", t.hardware_name + " × " + p.gpus + ", MFU " + t.mfu.toFixed(2));
-  setText("out-gpu-hours", humanCount(p.gpu_hours) + " GPU-h, range " + humanCount(t.range.gpu_hours[0]) + " – " + humanCount(t.range.gpu_hours[1]));
+  // The throughput model's ranges are an 80% interval; a flat MFU's are a band.
+  const range = t.range.level ? Math.round(100 * t.range.level) + "% interval " : "range ";
+  setText("out-gpu-hours", humanCount(p.gpu_hours) + " GPU-h, " + range + humanCount(t.range.gpu_hours[0]) + " – " + humanCount(t.range.gpu_hours[1]));
   setText("out-wall", humanDays(p.wall_days) + " on " + p.gpus + " accelerators");
-  setText("out-energy", humanEnergy(p.energy_kwh) + ", range " + humanEnergy(t.range.energy_kwh[0]) + " – " +
+  setText("out-energy", humanEnergy(p.energy_kwh) + ", " + range + humanEnergy(t.range.energy_kwh[0]) + " – " +
           humanEnergy(t.range.energy_kwh[1]) + " (" + t.accounting + " accounting, PUE " + t.pue + ")");
   setText("out-co2", humanCo2(p.co2_kg) + " total: " + humanCo2(p.co2_operational_kg) + " operational (" +
-          t.grid_gco2_per_kwh + " g/kWh, " + t.grid + ") + " + humanCo2(p.co2_embodied_kg) + " embodied; range " +
+          t.grid_gco2_per_kwh + " g/kWh, " + t.grid + ") + " + humanCo2(p.co2_embodied_kg) + " embodied; " + range +
           humanCo2(t.range.co2_kg[0]) + " – " + humanCo2(t.range.co2_kg[1]));
   setText("out-tier", p.eps_tier + " (scope: " + t.eps_tier_scope + " CO2eq)");
   const badge = $("tier");

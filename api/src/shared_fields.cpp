@@ -168,19 +168,20 @@ std::string tier_reason(planner::EpsTier tier, double energy_kwh, double co2_kg)
 
 void add_forecast_rows(Table& t, const planner::Forecast& f) {
   const double tier_co2 = f.tier_operational_only ? f.co2_operational_kg : f.co2_kg;
+  const std::string range = f.range_level ? "80% interval " : "range ";
   const std::string accelerators = accelerator_noun(f.hardware_id, f.gpus);
   t.row("hardware", f.hardware_id, accelerators + ", MFU " + short_number(f.mfu));
   t.row("GPU-hours", human_hours(f.gpu_hours),
-        "range " + human_range(human_hours(f.gpu_hours_range.low), human_hours(f.gpu_hours_range.high)));
+        range + human_range(human_hours(f.gpu_hours_range.low), human_hours(f.gpu_hours_range.high)));
   t.row("wall clock", human_days(f.wall_days), "on " + accelerators);
   t.row("energy", human_energy_kwh(f.energy_kwh),
-        "range " + human_range(human_energy_kwh(f.energy_range.low), human_energy_kwh(f.energy_range.high)) +
+        range + human_range(human_energy_kwh(f.energy_range.low), human_energy_kwh(f.energy_range.high)) +
             ", " + planner::accounting_name(f.accounting) + " accounting, PUE " + short_number(f.pue));
   t.row("CO2eq operational", human_co2_kg(f.co2_operational_kg),
         short_number(f.gco2_per_kwh) + " g/kWh (" + f.grid_id + ")");
   t.row("CO2eq embodied", human_co2_kg(f.co2_embodied_kg), "manufacturing, amortised");
   t.row("CO2eq total", human_co2_kg(f.co2_kg),
-        "range " + human_range(human_co2_kg(f.co2_range.low), human_co2_kg(f.co2_range.high)) + "; ~" +
+        range + human_range(human_co2_kg(f.co2_range.low), human_co2_kg(f.co2_range.high)) + "; ~" +
             human_count(f.car_km) + " km by car");
   t.row("EPS tier", planner::tier_name(f.tier),
         tier_reason(f.tier, f.energy_kwh, tier_co2) +
@@ -189,6 +190,7 @@ void add_forecast_rows(Table& t, const planner::Forecast& f) {
   for (const auto& m : planner::eps_measures(f.tier)) measures += (measures.empty() ? "" : "; ") + m;
   t.line("EPS measures for this tier: " + measures);
   for (const auto& n : f.notes) t.line("note: " + n);
+  if (f.gpu_hours_range.low != f.gpu_hours_range.high) t.line("range: " + f.range_basis);
   t.line("These are estimates; every assumption and its source is in --json (\"assumptions\").");
 }
 

@@ -1,11 +1,13 @@
 // The model's published accuracy: the shipped validation datasets scored,
 // each against the bar the project states (validation/README.md), and the
 // refusals of a user's validation CSV.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
 #include "planning/validate.h"
 #include "support_db.h"
+#include "systems/constants.h"
 #include "systems/errors.h"
 
 using namespace scaleplan;
@@ -125,4 +127,49 @@ TEST_CASE("validate: a bad validation CSV is refused naming its line and column"
                                 "a,h100,8,2048,7e9,some,64,1\n"),
              Catch::Contains("column 'recompute': 'some' is not a recomputation"));
   CHECK_THAT(validation_refusal("run,hardware,gpus,seq_len,params\n"), Catch::Contains("no runs"));
+}
+
+namespace {
+
+// The split-conformal 80% interval of `ratios` (measured / modelled): the
+// floor(0.1 (n + 1))-th and ceil(0.9 (n + 1))-th smallest (Lei et al. 2018).
+std::pair<double, double> conformal_80(std::vector<double> ratios) {
+  std::sort(ratios.begin(), ratios.end());
+  const double n = static_cast<double>(ratios.size());
+  const auto lo = static_cast<size_t>(std::floor(0.1 * (n + 1)));
+  const auto hi = std::min(ratios.size(), static_cast<size_t>(std::ceil(0.9 * (n + 1))));
+  return {ratios[lo - 1], ratios[hi - 1]};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "validate: the printed 80% interval is the conformal interval of the billed runs' errors, and holds out "
+    "of sample",
+    "[planning][validate]") {
+  const auto scores = validate_shipped(testing::embedded_db());
+  const ValidationScore& s = shipped_score(scores, "billed_runs");
+  std::vector<double> ratios;
+  for (const auto& c : s.cases) ratios.push_back(c.measured / c.predicted);
+  const auto [low, high] = conformal_80(ratios);
+  CHECK(kBilledHoursLowFactor == Approx(low).epsilon(0.005));
+  CHECK(kBilledHoursHighFactor == Approx(high).epsilon(0.005));
+  // Each run's interval is the model's: billed x [low, high].
+  for (const auto& c : s.cases) {
+    REQUIRE(c.range);
+    CHECK(c.range->low == Approx(c.predicted * kBilledHoursLowFactor));
+    CHECK(c.range->high == Approx(c.predicted * kBilledHoursHighFactor));
+  }
+  // Left out one at a time, the interval of the other runs covers 75-85%.
+  int covered = 0;
+  for (size_t k = 0; k < ratios.size(); ++k) {
+    std::vector<double> others = ratios;
+    others.erase(others.begin() + static_cast<long>(k));
+    const auto [lo, hi] = conformal_80(others);
+    covered += ratios[k] >= lo && ratios[k] <= hi;
+  }
+  const double share = static_cast<double>(covered) / ratios.size();
+  INFO(covered << " of " << ratios.size() << " covered out of sample");
+  CHECK(share >= 0.75);
+  CHECK(share <= 0.85);
 }

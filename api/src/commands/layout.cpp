@@ -159,13 +159,11 @@ void add_best_rows(Table& t, const planner::LayoutResult& b, const planner::Syst
 // The tokens, the goodput and the hours billed for them.
 void add_hours_rows(Table& t, const planner::ThroughputPlan& p, const planner::ThroughputRequest& req) {
   t.row("tokens", human_count(p.tokens), p.tokens_given ? "given" : req.tokens_default);
-  t.row("goodput", fixed("%.0f%%", 100 * p.goodput.value),
-        fixed("band %.0f", 100 * p.goodput.low) +
-            fixed("-%.0f%%: restarts, checkpoints, evaluation, stalls", 100 * p.goodput.high));
+  t.row("goodput", fixed("%.0f%%", 100 * p.goodput.value), "restarts, checkpoints, evaluation, stalls");
   t.row("billed GPU-hours", human_hours(p.billed_gpu_hours),
-        human_hours(p.billed_gpu_hours_range.low) + " - " + human_hours(p.billed_gpu_hours_range.high) +
-            "; steady state " + human_hours(p.steady_gpu_hours) + ", " +
-            human_days(p.billed_gpu_hours / req.gpus / 24) + " of wall time");
+        "80% interval " + human_hours(p.billed_gpu_hours_range.low) + " - " +
+            human_hours(p.billed_gpu_hours_range.high) + "; steady state " + human_hours(p.steady_gpu_hours) +
+            ", " + human_days(p.billed_gpu_hours / req.gpus / 24) + " of wall time");
   t.row("billed MFU", fixed("%.1f%%", 100 * p.billed_mfu), "model FLOPs over peak x billed hours");
   t.line(std::to_string(p.search.evaluated) + " layouts evaluated, " + std::to_string(p.search.fitting) +
          " fit in memory" + (p.work.stack.fused_attention ? "" : "; no fused attention on this part"));

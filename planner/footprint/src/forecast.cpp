@@ -71,7 +71,9 @@ std::optional<ModelledMfu> model_mfu(const hardware_db::Database& db, const hard
 Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator& acc,
                  const ForecastInput& in, Forecast& f) {
   const std::optional<ModelledMfu> modelled = model_mfu(db, acc, in, f);
+  f.range_basis = "the database's MFU low..high for " + acc.id + ": a band, not a stated interval";
   if (in.mfu) {
+    f.range_basis = "none: the MFU is given (--mfu)";
     f.mfu = *in.mfu;
     if (in.explain) assume(f, "mfu", f.mfu, "fraction", "given (--mfu)");
     return {*in.mfu, *in.mfu};
@@ -79,6 +81,10 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
   if (modelled) {
     f.mfu = modelled->mfu;
     f.layout = modelled->layout;
+    f.range_level = kBilledHoursIntervalLevel;
+    f.range_basis = number_text(100 * kBilledHoursIntervalLevel, "%.0f%% interval") +
+                    " of the billed hours: the throughput model's error on 23 published runs "
+                    "(validation/billed_runs.csv; grid and PUE as given)";
     if (!in.explain) return {modelled->low, modelled->high};
     assume(f, "mfu", f.mfu, "fraction of peak, 6ND over billed hours",
            "throughput model: the fastest fitting layout (" + modelled->layout +
@@ -106,6 +112,8 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
 void set_gpu_hours(const ForecastInput& in, double peak_flops, Range mfu_band, Forecast& f) {
   auto hours_at = [&](double mfu) { return f.flops / (peak_flops * mfu) / 3600.0; };
   if (in.gpu_hours) {
+    f.range_basis = "none: the hours are measured (--gpu-hours)";
+    f.range_level.reset();
     f.gpu_hours = *in.gpu_hours;
     f.gpu_hours_range = {f.gpu_hours, f.gpu_hours};
     f.mfu = mfu_from_hours(f.flops, peak_flops, f.gpu_hours);

@@ -8,9 +8,12 @@ namespace {
 
 // Low and high of each figure's range, as [low, high] pairs.
 ordered_json ranges_json(const Forecast& f) {
-  return {{"gpu_hours", {f.gpu_hours_range.low, f.gpu_hours_range.high}},
-          {"energy_kwh", {f.energy_range.low, f.energy_range.high}},
-          {"co2_kg", {f.co2_range.low, f.co2_range.high}}};
+  ordered_json j = {{"gpu_hours", {f.gpu_hours_range.low, f.gpu_hours_range.high}},
+                    {"energy_kwh", {f.energy_range.low, f.energy_range.high}},
+                    {"co2_kg", {f.co2_range.low, f.co2_range.high}}};
+  if (f.range_level) j["level"] = *f.range_level;  // absent: a band or a point, not a stated interval
+  j["basis"] = f.range_basis;
+  return j;
 }
 
 ordered_json assumptions_json(const Forecast& f) {

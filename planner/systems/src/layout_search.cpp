@@ -16,7 +16,10 @@ double batch_law_tokens(double compute_flops) {
 
 Goodput goodput_for(int gpus) {
   const double failures = 1 + kInterruptionsPerGpuHour * gpus * kHoursLostPerInterruption;
-  return {kGoodputBase / failures, kGoodputBaseLow / failures, kGoodputBaseHigh / failures};
+  // The interval of billed hours, steady / goodput x [low, high] factor, as
+  // goodputs.
+  const double g = kGoodputBase / failures;
+  return {g, g / kBilledHoursHighFactor, g / kBilledHoursLowFactor};
 }
 
 namespace {

@@ -9,8 +9,9 @@
 //              embodied    = H x (accelerator + server share) / (lifetime x utilisation)
 //              (Luccioni et al. 2023, "Estimating the carbon footprint of BLOOM")
 // MFU: given, else the throughput model's best layout on the accelerators
-// (needs N and D; billed hours = steady state / goodput, band from the
-// goodput's), else the accelerator's flat MFU (low..high band), which a
+// (needs N and D; billed hours = steady state / goodput, with the 80%
+// interval of its errors on published runs), else the accelerator's flat
+// MFU (its low..high band, not a stated interval), which a
 // calibration profile's measured MFU also replaces the model with. All
 // results are estimates; `assumptions` lists every default used.
 
@@ -78,6 +79,11 @@ struct Forecast {
   double co2_embodied_kg = 0;
   double co2_kg = 0;  // operational + embodied
   Range gpu_hours_range, energy_range, co2_range;
+  // What the ranges are: the throughput model's 80% interval (level 0.8),
+  // the database's MFU band for the part (no level: not a stated
+  // interval), or a point (a given MFU or measured hours).
+  std::optional<double> range_level;
+  std::string range_basis;
   EpsTier tier = EpsTier::kLow;
   bool tier_operational_only = false;
   double car_km = 0;  // the same CO2eq as driving an average car this far

@@ -22,9 +22,10 @@
 // framework overheads the step-time model leaves out): fitted to the
 // published runs in validation/billed_runs.csv (Pythia, LLaMA 1/2, BLOOM,
 // StarCoder, MPT, TinyLlama, GPT-3, Llama 3.1), the value that puts most
-// of them within x1.5 (0.60-0.70 give the same median error). The band
-// g0 in [0.50, 0.95] spans them: BLOOM-176B billed ~0.45 of its modelled
-// steady state, LLaMA-1 (Touvron et al. 2023, Table 15) ~0.75.
+// of them within x1.5 (0.60-0.70 give the same median error). The
+// interval around it is the 80% split-conformal interval of those runs'
+// measured / modelled hours (constants.h: x0.65 to x1.45), carried as the
+// goodputs that give it.
 
 #include <optional>
 #include <vector>
@@ -41,7 +42,9 @@ namespace scaleplan::planner {
 double batch_law_tokens(double compute_flops);
 
 struct Goodput {
-  double value = 0, low = 0, high = 0;  // fraction of billed time that trains
+  double value = 0;
+  // The goodputs at the ends of the billed hours' 80% interval.
+  double low = 0, high = 0;
 };
 Goodput goodput_for(int gpus);
 

@@ -44,7 +44,7 @@ struct ThroughputPlan {
   Goodput goodput;
   // Of the best layout, for `tokens`; billed = steady / goodput.
   double steady_gpu_hours = 0, billed_gpu_hours = 0;
-  Range billed_gpu_hours_range;  // from the goodput band
+  Range billed_gpu_hours_range;  // the 80% interval (kBilledHoursLowFactor..HighFactor)
   double billed_mfu = 0;         // model FLOPs over peak x billed hours
 };
 
@@ -60,7 +60,7 @@ ThroughputPlan plan_throughput(const hardware_db::Database& db, const Throughput
 // The MFU of billed hours in 6ND accounting that the model gives a
 // forecast of N parameters on D tokens: 6 N_shape x steady tokens/s per
 // accelerator x goodput / peak, so that 6ND / (peak x MFU) is the billed
-// time; low/high from the goodput band. Empty, with the reason in
+// time; low/high the ends of the billed hours' 80% interval. Empty, with the reason in
 // `why_not`, when the part has no link data or no layout fits.
 struct ModelledMfu {
   double mfu = 0, low = 0, high = 0;
