@@ -93,9 +93,13 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
     assume(f, "goodput", modelled->goodput, "fraction of billed time",
            "Llama 3 interruption rate x " + number_text(60 * kHoursLostPerInterruption, "%g") +
                " min each, and the median billed/steady ratio of published runs");
-    f.notes.push_back(
-        "layout: " + modelled->layout + number_text(100 * modelled->steady_mfu, " (steady-state MFU %.1f%%") +
-        number_text(100 * modelled->goodput, ", goodput %.0f%%; scaleplan layout for the alternatives)"));
+    // One convention on screen: the 6ND steady-state MFU times the goodput
+    // is the billed MFU printed beside the hardware.
+    f.notes.push_back("layout: " + modelled->layout +
+                      number_text(100 * modelled->mfu / modelled->goodput, " (steady state %.1f%% MFU in 6ND") +
+                      number_text(100 * modelled->steady_mfu, ", %.1f%% counting attention") +
+                      number_text(100 * modelled->goodput, "; x goodput %.0f%%") +
+                      number_text(100 * modelled->mfu, " = %.1f%% billed; scaleplan layout for the alternatives)"));
     return {modelled->low, modelled->high};
   }
   if (acc.mfu_typical) {
