@@ -3,6 +3,7 @@
 #include "serve.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -189,20 +190,61 @@ Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>()) {
   // algorithm and the client's delayed ACK add ~40 ms to an answer.
   http.set_tcp_nodelay(true);
   http.set_keep_alive_max_count(1000);
-  const auto handle = [](const httplib::Request& req, httplib::Response& res) {
-    HttpRequest request{req.method, req.path, req.body, {}};
+  // A worker serves one connection at a time, and an idle or slow client
+  // holds its worker until the read timeout: with cpp-httplib's default of
+  // 8 workers, 8 idle connections stalled /healthz for 5 s. Idle workers
+  // cost a stack each, so there are many.
+  http.new_task_queue = [workers = options.workers] { return new httplib::ThreadPool(workers); };
+  // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which
+  // a second server on a busy port starts and shares it.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  const auto answer_with = [](const httplib::Request& req, std::string body, httplib::Response& res) {
+    HttpRequest request{req.method, req.path, std::move(body), {}};
     for (const auto& [key, value] : req.params) request.query.emplace(key, value);
     HttpAnswer answer = route(request);
     res.status = answer.status;
     if (!answer.allow.empty()) res.set_header("Allow", answer.allow);
     res.set_content(std::move(answer.body), answer.content_type);
   };
+  const auto handle = [answer_with](const httplib::Request& req, httplib::Response& res) {
+    answer_with(req, req.body, res);
+  };
+  // A body is read here, whatever its content type says: cpp-httplib reads
+  // a form (curl -d's default) itself and refuses it past 8 KB, a limit
+  // compiled into Debian's library. Its size limit still holds (413).
+  const auto with_body = [answer_with, max = options.max_body_bytes](const httplib::Request& req,
+                                                                     httplib::Response& res,
+                                                                     const httplib::ContentReader& read) {
+    if (req.is_multipart_form_data()) {
+      res.status = 400;
+      res.set_content(
+          nlohmann::ordered_json{{"error", "body: multipart form data; send a JSON object"}}.dump(),
+          "application/json");
+      return;
+    }
+    std::string body;
+    const bool whole = read([&body, max](const char* data, size_t n) {
+      body.append(data, n);
+      return body.size() <= max;
+    });
+    if (!whole || body.size() > max) {
+      res.status = 413;
+      res.set_content(
+          nlohmann::ordered_json{{"error", "body: larger than the 64 KB a request may carry"}}.dump(),
+          "application/json");
+      return;
+    }
+    answer_with(req, std::move(body), res);
+  };
   const std::string any = ".*";
   http.Get(any, handle);
-  http.Post(any, handle);
-  http.Put(any, handle);
-  http.Delete(any, handle);
-  http.Patch(any, handle);
+  http.Post(any, with_body);
+  http.Put(any, with_body);
+  http.Delete(any, with_body);
+  http.Patch(any, with_body);
   http.Options(any, handle);
   // httplib answers some failures itself (413, 400 on a broken request
   // line); give them the API's error shape.

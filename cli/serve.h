@@ -21,6 +21,7 @@ struct ServeOptions {
   size_t max_body_bytes = 64 * 1024;  // larger bodies are answered 413
   int read_timeout_s = 5;             // a client that sends nothing for this long is dropped
   int write_timeout_s = 5;
+  size_t workers = 64;           // connections served at once; more wait in the backlog
   int keep_alive_timeout_s = 5;  // an idle kept-alive connection closes after this
 };
 

@@ -170,7 +170,8 @@ void add_forecast_rows(Table& t, const planner::Forecast& f) {
   const double tier_co2 = f.tier_operational_only ? f.co2_operational_kg : f.co2_kg;
   const std::string range = f.range_level ? "80% interval " : "range ";
   const std::string accelerators = accelerator_noun(f.hardware_id, f.gpus);
-  t.row("hardware", f.hardware_id, accelerators + ", MFU " + short_number(f.mfu) + " (6ND over billed hours)");
+  t.row("hardware", f.hardware_id,
+        accelerators + ", MFU " + short_number(f.mfu) + " (6ND over billed hours)");
   t.row("GPU-hours", human_hours(f.gpu_hours),
         range + human_range(human_hours(f.gpu_hours_range.low), human_hours(f.gpu_hours_range.high)));
   t.row("wall clock", human_days(f.wall_days), "on " + accelerators);

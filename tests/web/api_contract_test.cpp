@@ -381,3 +381,69 @@ TEST_CASE("A client that connects and sends nothing is dropped after the read ti
   REQUIRE(health);
   CHECK(health->status == 200);
 }
+
+namespace {
+
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+TEST_CASE("Idle and half-sent connections do not hold the server: /healthz answers before their read timeout",
+          "[serve]") {
+  ServeOptions options;
+  options.read_timeout_s = 5;
+  RunningServer server(options);
+  std::vector<int> idle;
+  const std::string half = "POST /api/v1/plan HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"tar";
+  for (int i = 0; i < 24; ++i) {
+    const int fd = connect_loopback(server.port());
+    REQUIRE(fd >= 0);
+    if (i % 2) REQUIRE(::send(fd, half.data(), half.size(), 0) == static_cast<ssize_t>(half.size()));
+    idle.push_back(fd);
+  }
+  auto c = server.client();
+  const auto start = std::chrono::steady_clock::now();
+  auto health = c.Get("/healthz");
+  const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (int fd : idle) ::close(fd);
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(waited_s < 2.5);  // with 8 workers it waited for the 5 s read timeout
+}
+
+TEST_CASE("A second server on a port in use is refused in one line", "[serve]") {
+  RunningServer first;
+  auto c = first.client();
+  REQUIRE(c.Get("/healthz"));  // listening, so stop() at the end finds it running
+  ServeOptions options;
+  options.port = first.port();
+  CHECK_THROWS_WITH(Server(options), Catch::Contains("cannot listen on") && Catch::Contains("in use"));
+}
+
+TEST_CASE("A body sent as a form, as curl -d sends it, is read as JSON up to the 64 KB limit", "[serve]") {
+  RunningServer server;
+  auto c = server.client();
+  std::string csv = "run,hardware,gpus,seq_len,params,tokens,gpu_hours\n";
+  for (int i = 0; i < 600; ++i) csv += "r" + std::to_string(i) + ",h100,64,4096,7e9,1e11,3000\n";
+  const std::string body = json{{"runs_csv", csv}}.dump();
+  REQUIRE(body.size() > 16 * 1024);
+  auto res = c.Post("/api/v1/validate", body, "application/x-www-form-urlencoded");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(json::parse(res->body)["scores"][0]["cases"] == 600);
+  const std::string big = json{{"runs_csv", std::string(70 * 1024, 'x')}}.dump();
+  auto too_big = c.Post("/api/v1/validate", big, "application/x-www-form-urlencoded");
+  REQUIRE(too_big);
+  CHECK(too_big->status == 413);
+}

@@ -95,11 +95,12 @@ Range choose_mfu(const hardware_db::Database& db, const hardware_db::Accelerator
                " min each, and the median billed/steady ratio of published runs");
     // One convention on screen: the 6ND steady-state MFU times the goodput
     // is the billed MFU printed beside the hardware.
-    f.notes.push_back("layout: " + modelled->layout +
-                      number_text(100 * modelled->mfu / modelled->goodput, " (steady state %.1f%% MFU in 6ND") +
-                      number_text(100 * modelled->steady_mfu, ", %.1f%% counting attention") +
-                      number_text(100 * modelled->goodput, "; x goodput %.0f%%") +
-                      number_text(100 * modelled->mfu, " = %.1f%% billed; scaleplan layout for the alternatives)"));
+    f.notes.push_back(
+        "layout: " + modelled->layout +
+        number_text(100 * modelled->mfu / modelled->goodput, " (steady state %.1f%% MFU in 6ND") +
+        number_text(100 * modelled->steady_mfu, ", %.1f%% counting attention") +
+        number_text(100 * modelled->goodput, "; x goodput %.0f%%") +
+        number_text(100 * modelled->mfu, " = %.1f%% billed; scaleplan layout for the alternatives)"));
     return {modelled->low, modelled->high};
   }
   if (acc.mfu_typical) {
