@@ -180,8 +180,11 @@ struct Server::Impl {
   int port = 0;
 };
 
-Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>()) {
-  httplib::Server& http = impl_->http;
+namespace {
+
+// Limits, timeouts, workers and the socket: what keeps one client from
+// holding the others.
+void configure(httplib::Server& http, const ServeOptions& options) {
   http.set_payload_max_length(options.max_body_bytes);
   http.set_read_timeout(options.read_timeout_s, 0);
   http.set_write_timeout(options.write_timeout_s, 0);
@@ -201,6 +204,18 @@ Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>()) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
+  // httplib answers some failures itself (413, 400 on a broken request
+  // line); give them the API's error shape.
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const std::string message = res.status == 413 ? "body: larger than the 64 KB a request may carry"
+                                                  : "HTTP status " + std::to_string(res.status);
+    res.set_content(nlohmann::ordered_json{{"error", message}}.dump(), "application/json");
+  });
+}
+
+// Every route goes to route(); bodies are read whatever their content type.
+void add_routes(httplib::Server& http, size_t max_body_bytes) {
   const auto answer_with = [](const httplib::Request& req, std::string body, httplib::Response& res) {
     HttpRequest request{req.method, req.path, std::move(body), {}};
     for (const auto& [key, value] : req.params) request.query.emplace(key, value);
@@ -215,9 +230,9 @@ Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>()) {
   // A body is read here, whatever its content type says: cpp-httplib reads
   // a form (curl -d's default) itself and refuses it past 8 KB, a limit
   // compiled into Debian's library. Its size limit still holds (413).
-  const auto with_body = [answer_with, max = options.max_body_bytes](const httplib::Request& req,
-                                                                     httplib::Response& res,
-                                                                     const httplib::ContentReader& read) {
+  const auto with_body = [answer_with, max = max_body_bytes](const httplib::Request& req,
+                                                             httplib::Response& res,
+                                                             const httplib::ContentReader& read) {
     if (req.is_multipart_form_data()) {
       res.status = 400;
       res.set_content(
@@ -246,14 +261,14 @@ Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>()) {
   http.Delete(any, with_body);
   http.Patch(any, with_body);
   http.Options(any, handle);
-  // httplib answers some failures itself (413, 400 on a broken request
-  // line); give them the API's error shape.
-  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    const std::string message = res.status == 413 ? "body: larger than the 64 KB a request may carry"
-                                                  : "HTTP status " + std::to_string(res.status);
-    res.set_content(nlohmann::ordered_json{{"error", message}}.dump(), "application/json");
-  });
+}
+
+}  // namespace
+
+Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>()) {
+  httplib::Server& http = impl_->http;
+  configure(http, options);
+  add_routes(http, options.max_body_bytes);
   impl_->port = options.port == 0 ? http.bind_to_any_port(options.host)
                                   : (http.bind_to_port(options.host, options.port) ? options.port : -1);
   if (impl_->port < 0)
