@@ -21,15 +21,6 @@ const InputFileKind kCsvFile{"the CSV file", 128u << 20};
   throw LawError(origin + ":" + std::to_string(line) + ": " + what);
 }
 
-std::string normalize(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    if (c == ' ' || c == '_' || c == '-') continue;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
   size_t e = s.find_last_not_of(" \t\r");
@@ -81,7 +72,7 @@ std::vector<std::string> split_record(const std::string& text, size_t& pos, int&
 int CsvTable::find_column(const std::vector<std::string>& names) const {
   for (const std::string& want : names) {
     for (size_t i = 0; i < header.size(); ++i) {
-      if (normalize(header[i]) == normalize(want)) return static_cast<int>(i);
+      if (normalized_column_name(header[i]) == normalized_column_name(want)) return static_cast<int>(i);
     }
   }
   return -1;
@@ -102,6 +93,15 @@ double CsvTable::number(size_t row, int column) const {
                    "' is not a finite number");
   }
   return value;
+}
+
+std::string normalized_column_name(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c == ' ' || c == '_' || c == '-') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
 }
 
 CsvTable parse_csv(const std::string& text, const std::string& origin) {
@@ -128,7 +128,7 @@ CsvTable parse_csv(const std::string& text, const std::string& origin) {
         if (cells[i].empty())
           fail(origin, record_line, "header column " + std::to_string(i + 1) + " has no name");
         for (size_t j = 0; j < i; ++j) {
-          if (normalize(cells[j]) == normalize(cells[i])) {
+          if (normalized_column_name(cells[j]) == normalized_column_name(cells[i])) {
             fail(origin, record_line, "duplicate column '" + cells[i] + "' in the header");
           }
         }

@@ -22,6 +22,10 @@ struct CsvTable {
   double number(size_t row, int column) const;
 };
 
+// A column name as find_column compares it: lower case, with spaces, '_'
+// and '-' dropped ("Seq_Len" and "seq-len" are "seqlen").
+std::string normalized_column_name(const std::string& name);
+
 // Parses CSV text; throws LawError on an empty file, a missing header,
 // duplicate header names, unbalanced quotes or a row of the wrong width.
 CsvTable parse_csv(const std::string& text, const std::string& origin);

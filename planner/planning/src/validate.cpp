@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <string_view>
 
 #include "laws/csv.h"
 #include "planning/validation_embedded.h"
@@ -51,14 +52,8 @@ const char* const kColumns[] = {"run",
                                 "peak_memory_gib",
                                 "gpu_hours"};
 
-std::string normalized(const std::string& name) {
-  std::string out;
-  for (char ch : name) {
-    if (ch == ' ' || ch == '_' || ch == '-') continue;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  }
-  return out;
-}
+// Names and words (true, megatron-2022, selective) compared as CSV columns are.
+std::string normalized(const std::string& name) { return laws::normalized_column_name(name); }
 
 void refuse_unknown_columns(const laws::CsvTable& t) {
   for (size_t c = 0; c < t.header.size(); ++c) {
@@ -364,7 +359,7 @@ ValidationCase predict(const hardware_db::Database& db, const std::string& datas
   try {
     p = q == Quantity::kGpuHours ? predict_billed(db, run) : predict_step(db, run, q, at);
   } catch (const PlanError& e) {
-    if (e.what() && std::string(e.what()).starts_with(at)) throw;
+    if (std::string_view(e.what()).starts_with(at)) throw;
     throw PlanError(at + e.what());
   } catch (const Error& e) {
     throw PlanError(at + e.what());
